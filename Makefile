@@ -1,0 +1,108 @@
+# etslink: see README.md. `make run` and `make check` are the two user commands.
+include config.mk
+
+ifeq ($(SAN),1)
+  OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+  BUILD := build-asan
+  SANLD := -fsanitize=address,undefined
+endif
+
+DEPS_DEB  = libglpk-dev libxml2-dev libcunit1-dev liblapacke-dev libopenblas-dev pkg-config
+INCS      = -Icore -Imodel -Iinputs -Isolver -Ireports
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS   += $(WARN) $(OPT) $(INCS) $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L
+LDLIBS    = $(PKG_LIBS) -lglpk -llapack -lblas -lm
+LDFLAGS  += $(SANLD)
+
+LIB_SRC = $(wildcard core/*.c model/*.c inputs/*.c solver/*.c reports/*.c)
+LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/gen/schemas.o
+TEST_SRC = $(wildcard tests/unit/*.c)
+TEST_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC))
+SCHEMAS = inputs/scenario.xsd reports/results.xsd
+
+LIB   = $(BUILD)/libetslink.a
+BIN   = $(BUILD)/etslink
+TESTS = $(BUILD)/etslink-tests
+BENCH = $(BUILD)/etslink-bench
+SCENARIO ?= scenarios/northeast-asia.xml
+OUT ?= out
+
+.PHONY: all deps run check unit cli-tests bench asan valgrind install clean format format-check \
+        print-% help
+all: deps $(BIN)
+
+help:
+	@echo "make run | check | bench | asan | valgrind | install PREFIX=... DESTDIR=... | clean"
+
+# Missing Debian packages: installed when root, otherwise the exact apt-get line is printed.
+deps:
+	@sh tools/deps.sh $(DEPS_DEB)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"; $(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/embed: tools/embed.c
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -O2 -Wall -Werror tools/embed.c -o $@
+
+$(BUILD)/gen/schemas.c: $(BUILD)/embed $(SCHEMAS)
+	@mkdir -p $(dir $@)
+	$(BUILD)/embed $@ el_schema_scenario inputs/scenario.xsd el_schema_results reports/results.xsd
+
+$(BUILD)/gen/schemas.o: $(BUILD)/gen/schemas.c
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/cli/main.o $(LIB)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(TESTS): $(TEST_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BENCH): $(BUILD)/tests/bench/bench.o $(LIB)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+run: all
+	./$(BIN) solve $(SCENARIO) -o $(OUT)
+	@echo "results: $(OUT)/results.xml $(OUT)/results.csv"
+
+check: deps $(BIN) $(TESTS)
+	cd tests && OPENBLAS_NUM_THREADS=1 ../$(TESTS)
+	OPENBLAS_NUM_THREADS=1 sh tests/cli/run.sh $(BIN)
+
+bench: deps $(BENCH) $(BIN)
+	OPENBLAS_NUM_THREADS=1 ./$(BENCH) $(SCENARIO)
+
+asan:
+	$(MAKE) SAN=1 check
+
+VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
+           --suppressions=tests/valgrind.supp
+valgrind: deps $(BIN) $(TESTS)
+	cd tests && OPENBLAS_NUM_THREADS=1 $(VALGRIND) ../$(TESTS)
+	OPENBLAS_NUM_THREADS=1 $(VALGRIND) ./$(BIN) solve $(SCENARIO) -o $(BUILD)/valgrind-out
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/etslink
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/etslink
+	install -m 644 $(SCHEMAS) $(SCENARIO) $(DESTDIR)$(PREFIX)/share/etslink/
+
+FORMAT_SRC = $(wildcard core/*.[ch] model/*.[ch] inputs/*.[ch] solver/*.[ch] reports/*.[ch] \
+             cli/*.c tests/unit/*.[ch] tests/bench/*.c tools/*.c)
+format:
+	clang-format -i $(FORMAT_SRC)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRC)
+
+clean:
+	rm -rf build build-asan out
+
+print-%:
+	@echo $*=$($*)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

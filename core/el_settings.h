@@ -1,0 +1,41 @@
+/* el_settings: solver settings with named defaults, validated and settable by name (from the
+ * scenario's <settings> element or the CLI's --set name=value). docs/settings.md mirrors this. */
+#ifndef EL_SETTINGS_H
+#define EL_SETTINGS_H
+
+#include "el_status.h"
+
+#define EL_DEFAULT_KKT_TOL      (1e-9) /* relative tolerance of the exact (KKT) verification */
+#define EL_DEFAULT_GRID         (16)   /* LP steps per quadratic MAC piece in the first solve */
+#define EL_DEFAULT_REFINE       (3)    /* grid refinements (x8 each) if the polish fails */
+#define EL_DEFAULT_POLISH_ITER  (60)   /* active-set iterations of the exact polish */
+#define EL_DEFAULT_LP_ITER      (100000) /* simplex iteration limit per LP */
+#define EL_DEFAULT_TIME_LIMIT_S (0.0)  /* per LP, 0 = no limit */
+#define EL_DEFAULT_VERBOSITY    (0)    /* 0 silent .. 3 GLPK chatter */
+
+typedef struct {
+    double kkt_tol;      /* relative primal/dual tolerance when verifying the exact solution */
+    int grid;            /* steps per quadratic MAC piece in the approximating LP */
+    int refine;          /* refinements of the grid when the exact polish fails */
+    int polish_iter;     /* iteration limit of the active-set polish */
+    int lp_iter;         /* simplex iteration limit */
+    double time_limit_s; /* simplex time limit per LP in seconds, 0 = none */
+    int verbosity;       /* 0 silent ... 3 debug */
+} ElSettings;
+
+/** Fill s with the documented defaults. */
+void el_settings_default(ElSettings *s);
+
+/** Check every field; the message names the first bad one. */
+el_status el_settings_validate(const ElSettings *s, ElError *err);
+
+/** Set the field called name (as in docs/settings.md) from its text value, range-checked. */
+el_status el_settings_set(ElSettings *s, const char *name, const char *value, ElError *err);
+
+/** Number of settings and the name of the i-th (0-based), for docs and tests. */
+int el_settings_count(void);
+const char *el_settings_name(int i);
+/** Default of the i-th setting as text (%g), written into buf. */
+void el_settings_default_text(int i, char *buf, int bufsize);
+
+#endif

@@ -1,0 +1,392 @@
+/* DOM -> scenario. The schema guarantees structure and number syntax; this file checks what a
+ * schema cannot (references between elements, curve shapes, consistency of intensity caps) and
+ * resolves CSV paths relative to the scenario's folder. */
+#include "load.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "el_alloc.h"
+#include "xml_doc.h"
+
+extern const char el_schema_scenario[];
+extern const char el_schema_results[];
+
+const char *el_scenario_schema(void)
+{
+    return el_schema_scenario;
+}
+
+const char *el_results_schema(void)
+{
+    return el_schema_results;
+}
+
+typedef struct {
+    const char *path;
+    ElLoadOptions opt;
+    ElScenario *s;
+    ElError *err;
+} Loader;
+
+/* Read attribute `name` of n as a number. Absent: *v = dflt and *present = 0. */
+static el_status num_attr(Loader *L, const ElXmlNode *n, const char *name, double dflt, double *v,
+                          int *present)
+{
+    char *txt = el_xml_attr(n, name), *end;
+    if (present)
+        *present = txt != NULL;
+    if (!txt) {
+        *v = dflt;
+        return EL_OK;
+    }
+    errno = 0;
+    *v = strtod(txt, &end);
+    if (end == txt || *end != '\0' || errno == ERANGE || !isfinite(*v)) {
+        el_status st = el_error_set(L->err, EL_ERR_INPUT,
+                                    "%s:%d: <%s %s=\"%.40s\">: not a finite number", L->path,
+                                    el_xml_line(n), el_xml_name(n), name, txt);
+        el_free(txt);
+        return st;
+    }
+    el_free(txt);
+    return EL_OK;
+}
+
+static el_status num_text(Loader *L, const ElXmlNode *n, double *v)
+{
+    char *txt = el_xml_text(n), *end, *s;
+    el_status st = EL_OK;
+    if (!txt)
+        return el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+    for (s = txt; *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'; s++)
+        ;
+    errno = 0;
+    *v = strtod(s, &end);
+    while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+        end++;
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(*v))
+        st = el_error_set(L->err, EL_ERR_INPUT, "%s:%d: <%s>: not a finite number", L->path,
+                          el_xml_line(n), el_xml_name(n));
+    el_free(txt);
+    return st;
+}
+
+/* Prefix a curve-construction message with where the curve is. */
+static el_status at(Loader *L, const ElXmlNode *n, const char *jid, el_status st)
+{
+    char msg[sizeof(L->err->msg)];
+    if (st == EL_OK || !L->err || st == EL_ERR_NOMEM)
+        return st;
+    snprintf(msg, sizeof(msg), "%s", L->err->msg);
+    return el_error_set(L->err, st, "%s:%d: jurisdiction '%s': <%s>: %s", L->path, el_xml_line(n),
+                        jid, el_xml_name(n), msg);
+}
+
+static el_status read_points(Loader *L, const ElXmlNode *n, double **q, double **p, int *cnt)
+{
+    const ElXmlNode *c;
+    int k = 0, total = 0;
+    el_status st = EL_OK;
+    for (c = el_xml_child(n); c; c = el_xml_next(c))
+        total++;
+    *q = el_calloc((size_t)(total > 0 ? total : 1), sizeof(double));
+    *p = el_calloc((size_t)(total > 0 ? total : 1), sizeof(double));
+    if (!*q || !*p)
+        return el_error_set(L->err, EL_ERR_NOMEM, "out of memory (MAC points)");
+    for (c = el_xml_child(n); c && st == EL_OK; c = el_xml_next(c), k++) {
+        st = num_attr(L, c, "q", 0, &(*q)[k], NULL);
+        if (st == EL_OK)
+            st = num_attr(L, c, "p", 0, &(*p)[k], NULL);
+    }
+    *cnt = k;
+    return st;
+}
+
+/* Resolve href against the scenario's folder; refuse escapes unless allowed. */
+static el_status resolve(Loader *L, const ElXmlNode *n, const char *href, char **out)
+{
+    const char *slash = strrchr(L->path, '/');
+    size_t dirlen = slash ? (size_t)(slash - L->path) + 1 : 0;
+    const char *s;
+    *out = NULL;
+    if (!L->opt.allow_any_path) {
+        int escapes = href[0] == '/';
+        for (s = href; *s && !escapes; s++)
+            if ((s == href || s[-1] == '/') && s[0] == '.' && s[1] == '.' &&
+                (s[2] == '/' || s[2] == '\0'))
+                escapes = 1;
+        if (escapes)
+            return el_error_set(L->err, EL_ERR_INPUT,
+                                "%s:%d: <csv href=\"%s\">: the path leaves the scenario's folder "
+                                "(use --allow-any-path to permit it)",
+                                L->path, el_xml_line(n), href);
+    }
+    if (href[0] == '/')
+        dirlen = 0;
+    *out = el_malloc(dirlen + strlen(href) + 1);
+    if (!*out)
+        return el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+    memcpy(*out, L->path, dirlen);
+    strcpy(*out + dirlen, href);
+    return EL_OK;
+}
+
+static el_status read_mac(Loader *L, const ElXmlNode *macn, const char *jid, ElMac **mac)
+{
+    const ElXmlNode *f = el_xml_child(macn);
+    const char *form = el_xml_name(f);
+    double *q = NULL, *p = NULL;
+    int n = 0;
+    el_status st;
+    *mac = NULL;
+    if (strcmp(form, "linear") == 0) {
+        double a, c, mx;
+        st = num_attr(L, f, "intercept", 0, &a, NULL);
+        if (st == EL_OK)
+            st = num_attr(L, f, "slope", 0, &c, NULL);
+        if (st == EL_OK)
+            st = num_attr(L, f, "max", HUGE_VAL, &mx, NULL);
+        if (st == EL_OK)
+            st = at(L, f, jid, el_mac_create_linear(mac, a, c, mx, L->err));
+        return st;
+    }
+    if (strcmp(form, "csv") == 0) {
+        char *href = el_xml_attr(f, "href"), *fform = el_xml_attr(f, "form"), *full = NULL;
+        st = (!href || !fform) ? el_error_set(L->err, EL_ERR_NOMEM, "out of memory")
+                               : resolve(L, f, href, &full);
+        if (st == EL_OK) {
+            st = el_csv_read_qp(full, &q, &p, &n, L->err);
+            if (st != EL_OK && st != EL_ERR_NOMEM) {
+                char msg[sizeof(L->err->msg)];
+                snprintf(msg, sizeof(msg), "%s", L->err->msg);
+                st = el_error_set(L->err, st, "%s:%d: jurisdiction '%s': <csv href=\"%s\">: %s",
+                                  L->path, el_xml_line(f), jid, href, msg);
+            }
+        }
+        if (st == EL_OK)
+            st = at(L, f, jid,
+                    strcmp(fform, "steps") == 0 ? el_mac_create_steps(mac, q, p, n, L->err)
+                                                : el_mac_create_points(mac, q, p, n, L->err));
+        el_free(href);
+        el_free(fform);
+        el_free(full);
+        el_free(q);
+        el_free(p);
+        return st;
+    }
+    st = read_points(L, f, &q, &p, &n);
+    if (st == EL_OK)
+        st = at(L, f, jid,
+                strcmp(form, "steps") == 0 ? el_mac_create_steps(mac, q, p, n, L->err)
+                                           : el_mac_create_points(mac, q, p, n, L->err));
+    el_free(q);
+    el_free(p);
+    return st;
+}
+
+static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
+{
+    char *id = el_xml_attr(jn, "id"), *name = el_xml_attr(jn, "name");
+    const ElXmlNode *c;
+    double bau = nan(""), cap = nan(""), bench = 0, output = 0, bint = 0;
+    int has_bau = 0, has_bint = 0, intensity = 0, line = el_xml_line(jn);
+    ElMac *mac = NULL;
+    el_status st = id ? EL_OK : el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+    for (c = el_xml_child(jn); c && st == EL_OK; c = el_xml_next(c)) {
+        const char *nm = el_xml_name(c);
+        if (strcmp(nm, "bau") == 0) {
+            st = num_text(L, c, &bau);
+            has_bau = 1;
+        } else if (strcmp(nm, "cap") == 0) {
+            st = num_text(L, c, &cap);
+        } else if (strcmp(nm, "intensity") == 0) {
+            intensity = 1;
+            st = num_attr(L, c, "benchmark", 0, &bench, NULL);
+            if (st == EL_OK)
+                st = num_attr(L, c, "output", 0, &output, NULL);
+            if (st == EL_OK)
+                st = num_attr(L, c, "bau-intensity", 0, &bint, &has_bint);
+            cap = bench * output;
+            if (st == EL_OK && has_bint) {
+                double derived = bint * output;
+                if (has_bau && fabs(derived - bau) > 1e-9 * (1 + fabs(bau)))
+                    st = el_error_set(L->err, EL_ERR_INPUT,
+                                      "%s:%d: jurisdiction '%s': <bau> %g disagrees with "
+                                      "bau-intensity x output = %g",
+                                      L->path, el_xml_line(c), id, bau, derived);
+                bau = derived;
+                has_bau = 1;
+            }
+        } else if (strcmp(nm, "mac") == 0) {
+            st = read_mac(L, c, id, &mac);
+        }
+    }
+    if (st == EL_OK && !has_bau)
+        st = el_error_set(L->err, EL_ERR_INPUT,
+                          "%s:%d: jurisdiction '%s' needs <bau> or <intensity bau-intensity=...>",
+                          L->path, line, id);
+    if (st == EL_OK) {
+        st = el_scenario_add_jurisdiction(L->s, id, name, bau, cap, mac, line, L->err);
+        mac = NULL;
+        if (st == EL_OK && intensity) {
+            ElJurisdiction *j = &L->s->jur[L->s->njur - 1];
+            j->cap_kind = EL_CAP_INTENSITY;
+            j->benchmark = bench;
+            j->output = output;
+        }
+    }
+    el_mac_free(mac);
+    el_free(id);
+    el_free(name);
+    return st;
+}
+
+static el_status find_jur(Loader *L, const ElXmlNode *n, const char *did, const char *jid,
+                          int *idx)
+{
+    *idx = el_scenario_find(L->s, jid);
+    if (*idx < 0)
+        return el_error_set(L->err, EL_ERR_INPUT,
+                            "%s:%d: design '%s': <%s> names '%s', which is not a jurisdiction",
+                            L->path, el_xml_line(n), did, el_xml_name(n), jid);
+    return EL_OK;
+}
+
+static el_status read_group(Loader *L, const ElXmlNode *g, int d, const char *did)
+{
+    char *members = el_xml_attr(g, "members"), *tok, *save = NULL;
+    int *idx = NULL, n = 0, cap = 0;
+    el_status st = members ? EL_OK : el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+    for (tok = members ? strtok_r(members, " \t\r\n", &save) : NULL; tok && st == EL_OK;
+         tok = strtok_r(NULL, " \t\r\n", &save)) {
+        if (n == cap) {
+            int *ni = el_reallocarray(idx, (size_t)(cap = cap ? 2 * cap : 8), sizeof(int));
+            if (!ni) {
+                st = el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+                break;
+            }
+            idx = ni;
+        }
+        st = find_jur(L, g, did, tok, &idx[n]);
+        n++;
+    }
+    if (st == EL_OK)
+        st = el_scenario_add_group(L->s, d, idx, n, el_xml_line(g), L->err);
+    el_free(idx);
+    el_free(members);
+    return st;
+}
+
+static el_status read_design(Loader *L, const ElXmlNode *dn)
+{
+    char *id = el_xml_attr(dn, "id");
+    const ElXmlNode *c;
+    int d;
+    el_status st = id ? el_scenario_add_design(L->s, id, el_xml_line(dn), L->err)
+                      : el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+    d = L->s->ndesigns - 1;
+    for (c = el_xml_child(dn); c && st == EL_OK; c = el_xml_next(c)) {
+        if (strcmp(el_xml_name(c), "group") == 0) {
+            st = read_group(L, c, d, id);
+        } else {
+            char *from = el_xml_attr(c, "from"), *to = el_xml_attr(c, "to");
+            double rate, quota, share;
+            int fi = -1, ti = -1, has_share;
+            st = (!from || !to) ? el_error_set(L->err, EL_ERR_NOMEM, "out of memory")
+                                : find_jur(L, c, id, from, &fi);
+            if (st == EL_OK)
+                st = find_jur(L, c, id, to, &ti);
+            if (st == EL_OK)
+                st = num_attr(L, c, "rate", 1, &rate, NULL);
+            if (st == EL_OK)
+                st = num_attr(L, c, "quota", HUGE_VAL, &quota, NULL);
+            if (st == EL_OK)
+                st = num_attr(L, c, "quota-share", nan(""), &share, &has_share);
+            if (st == EL_OK)
+                st = el_scenario_add_link(L->s, d, fi, ti, rate, quota, has_share ? share : nan(""),
+                                          el_xml_line(c), L->err);
+            el_free(from);
+            el_free(to);
+        }
+    }
+    el_free(id);
+    return st;
+}
+
+static el_status read_settings(Loader *L, const ElXmlNode *sn)
+{
+    const ElXmlNode *c;
+    el_status st = EL_OK;
+    for (c = el_xml_child(sn); c && st == EL_OK; c = el_xml_next(c)) {
+        char *name = el_xml_attr(c, "name"), *value = el_xml_attr(c, "value");
+        if (!name || !value) {
+            st = el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+        } else {
+            st = el_settings_set(&L->s->settings, name, value, L->err);
+            if (st != EL_OK) {
+                char msg[sizeof(L->err->msg)];
+                snprintf(msg, sizeof(msg), "%s", L->err->msg);
+                st = el_error_set(L->err, st, "%s:%d: <set>: %s", L->path, el_xml_line(c), msg);
+            }
+        }
+        el_free(name);
+        el_free(value);
+    }
+    return st;
+}
+
+el_status el_scenario_load(ElScenario **out, const char *path, const ElLoadOptions *opt,
+                           ElError *err)
+{
+    ElXmlDoc *doc = NULL;
+    const ElXmlNode *root, *c;
+    char *name = NULL, *currency = NULL, *unit = NULL;
+    Loader L;
+    el_status st;
+    *out = NULL;
+    memset(&L, 0, sizeof(L));
+    L.path = path;
+    L.err = err;
+    if (opt)
+        L.opt = *opt;
+    st = el_xml_read(&doc, path, el_scenario_schema(), err);
+    if (st != EL_OK)
+        return st;
+    root = el_xml_root(doc);
+    name = el_xml_attr(root, "name");
+    currency = el_xml_attr(root, "currency");
+    unit = el_xml_attr(root, "unit");
+    st = el_scenario_create(&L.s, name, currency, unit, err);
+    if (st == EL_OK) {
+        el_free(L.s->path);
+        L.s->path = el_strdup(path);
+        if (!L.s->path)
+            st = el_error_set(err, EL_ERR_NOMEM, "out of memory");
+    }
+    for (c = root ? el_xml_child(root) : NULL; c && st == EL_OK; c = el_xml_next(c)) {
+        const char *nm = el_xml_name(c);
+        if (strcmp(nm, "settings") == 0)
+            st = read_settings(&L, c);
+        else if (strcmp(nm, "jurisdiction") == 0)
+            st = read_jurisdiction(&L, c);
+        else if (strcmp(nm, "design") == 0)
+            st = read_design(&L, c);
+    }
+    if (st == EL_OK)
+        st = el_scenario_finish(L.s, err);
+    el_free(name);
+    el_free(currency);
+    el_free(unit);
+    el_xml_free(doc);
+    if (st != EL_OK) {
+        el_scenario_free(L.s);
+        return st;
+    }
+    *out = L.s;
+    return EL_OK;
+}

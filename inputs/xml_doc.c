@@ -1,0 +1,228 @@
+/* libxml2 adapter. Invariants: no libxml2 type leaves this file; every xmlChar* is copied into
+ * el_alloc memory at once; errors are captured through structured handlers, never printed. */
+#include "xml_doc.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
+#include "el_alloc.h"
+
+struct ElXmlDoc {
+    xmlDocPtr doc;
+};
+
+typedef struct {
+    const char *path;
+    ElError *err;
+    el_status code;
+    int seen;
+} Capture;
+
+static void capture(void *ctx, xmlErrorPtr e)
+{
+    Capture *c = ctx;
+    char msg[300];
+    size_t len;
+    if (!e || c->seen)
+        return;
+    c->seen = 1;
+    snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "error");
+    len = strlen(msg);
+    while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+        msg[--len] = '\0';
+    el_error_set(c->err, c->code, "%s:%d: %s", c->path, e->line, msg);
+}
+
+static el_status validate(xmlDocPtr doc, const char *path, const char *xsd, ElError *err)
+{
+    xmlSchemaParserCtxtPtr pctx;
+    xmlSchemaPtr schema = NULL;
+    xmlSchemaValidCtxtPtr vctx = NULL;
+    Capture cap = {path, err, EL_ERR_SCHEMA, 0};
+    Capture scap = {"(built-in schema)", err, EL_ERR_INTERNAL, 0};
+    el_status st = EL_OK;
+    int rc;
+    pctx = xmlSchemaNewMemParserCtxt(xsd, (int)strlen(xsd));
+    if (!pctx)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (schema)");
+    xmlSchemaSetParserStructuredErrors(pctx, capture, &scap);
+    schema = xmlSchemaParse(pctx);
+    xmlSchemaFreeParserCtxt(pctx);
+    if (!schema)
+        return scap.seen ? EL_ERR_INTERNAL
+                         : el_error_set(err, EL_ERR_INTERNAL, "the built-in schema is invalid");
+    vctx = xmlSchemaNewValidCtxt(schema);
+    if (!vctx) {
+        xmlSchemaFree(schema);
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (schema validation)");
+    }
+    xmlSchemaSetValidStructuredErrors(vctx, capture, &cap);
+    rc = xmlSchemaValidateDoc(vctx, doc);
+    if (rc > 0)
+        st = cap.seen ? EL_ERR_SCHEMA
+                      : el_error_set(err, EL_ERR_SCHEMA, "%s: does not follow the schema", path);
+    else if (rc < 0)
+        st = el_error_set(err, EL_ERR_INTERNAL, "%s: schema validation failed internally", path);
+    xmlSchemaFreeValidCtxt(vctx);
+    xmlSchemaFree(schema);
+    return st;
+}
+
+static el_status parse(xmlDocPtr *out, const char *path, ElError *err)
+{
+    xmlParserCtxtPtr ctxt;
+    xmlDocPtr doc;
+    struct stat sb;
+    FILE *probe;
+    *out = NULL;
+    probe = fopen(path, "rb");
+    if (!probe)
+        return el_error_set(err, EL_ERR_IO, "%s: cannot open the file", path);
+    if (fstat(fileno(probe), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        fclose(probe);
+        return el_error_set(err, EL_ERR_IO, "%s: not a regular file", path);
+    }
+    fclose(probe);
+    if (sb.st_size > EL_XML_MAX_BYTES)
+        return el_error_set(err, EL_ERR_INPUT, "%s: file of %lld bytes exceeds the limit of %ld",
+                            path, (long long)sb.st_size, EL_XML_MAX_BYTES);
+    ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (XML parser)");
+    doc = xmlCtxtReadFile(ctxt, path, NULL,
+                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                              XML_PARSE_NOCDATA);
+    if (!doc) {
+        xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
+        el_status st;
+        if (e && e->message) {
+            char msg[300];
+            size_t len;
+            snprintf(msg, sizeof(msg), "%s", e->message);
+            len = strlen(msg);
+            while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+                msg[--len] = '\0';
+            st = el_error_set(err, EL_ERR_XML, "%s:%d: %s", path, e->line, msg);
+        } else {
+            st = el_error_set(err, EL_ERR_XML, "%s: not well-formed XML", path);
+        }
+        xmlFreeParserCtxt(ctxt);
+        return st;
+    }
+    xmlFreeParserCtxt(ctxt);
+    if (doc->intSubset || doc->extSubset) {
+        int line = doc->intSubset ? (int)xmlGetLineNo((xmlNodePtr)doc->intSubset) : 1;
+        xmlFreeDoc(doc);
+        return el_error_set(err, EL_ERR_XML,
+                            "%s:%d: a DOCTYPE (DTD) is not allowed in a scenario (entities are "
+                            "never expanded)",
+                            path, line > 0 ? line : 1);
+    }
+    *out = doc;
+    return EL_OK;
+}
+
+el_status el_xml_read(ElXmlDoc **out, const char *path, const char *xsd, ElError *err)
+{
+    ElXmlDoc *d;
+    xmlDocPtr doc;
+    el_status st;
+    *out = NULL;
+    st = parse(&doc, path, err);
+    if (st != EL_OK)
+        return st;
+    st = validate(doc, path, xsd, err);
+    if (st != EL_OK) {
+        xmlFreeDoc(doc);
+        return st;
+    }
+    d = el_calloc(1, sizeof(*d));
+    if (!d) {
+        xmlFreeDoc(doc);
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (XML document)");
+    }
+    d->doc = doc;
+    *out = d;
+    return EL_OK;
+}
+
+el_status el_xml_validate_file(const char *path, const char *xsd, ElError *err)
+{
+    xmlDocPtr doc;
+    el_status st = parse(&doc, path, err);
+    if (st != EL_OK)
+        return st;
+    st = validate(doc, path, xsd, err);
+    xmlFreeDoc(doc);
+    return st;
+}
+
+void el_xml_free(ElXmlDoc *doc)
+{
+    if (!doc)
+        return;
+    xmlFreeDoc(doc->doc);
+    el_free(doc);
+}
+
+static const ElXmlNode *element_from(xmlNodePtr n)
+{
+    while (n && n->type != XML_ELEMENT_NODE)
+        n = n->next;
+    return (const ElXmlNode *)n;
+}
+
+const ElXmlNode *el_xml_root(const ElXmlDoc *doc)
+{
+    return (const ElXmlNode *)xmlDocGetRootElement(doc->doc);
+}
+
+const ElXmlNode *el_xml_child(const ElXmlNode *n)
+{
+    return element_from(((xmlNodePtr)(void *)(size_t)n)->children);
+}
+
+const ElXmlNode *el_xml_next(const ElXmlNode *n)
+{
+    return element_from(((xmlNodePtr)(void *)(size_t)n)->next);
+}
+
+const char *el_xml_name(const ElXmlNode *n)
+{
+    return (const char *)((xmlNodePtr)(void *)(size_t)n)->name;
+}
+
+int el_xml_line(const ElXmlNode *n)
+{
+    return (int)xmlGetLineNo((xmlNodePtr)(void *)(size_t)n);
+}
+
+static char *copy_xml(xmlChar *s)
+{
+    char *c;
+    if (!s)
+        return NULL;
+    c = el_strdup((const char *)s);
+    xmlFree(s);
+    return c;
+}
+
+char *el_xml_attr(const ElXmlNode *n, const char *name)
+{
+    return copy_xml(xmlGetProp((xmlNodePtr)(void *)(size_t)n, (const xmlChar *)name));
+}
+
+char *el_xml_text(const ElXmlNode *n)
+{
+    return copy_xml(xmlNodeGetContent((xmlNodePtr)(void *)(size_t)n));
+}
+
+void el_xml_shutdown(void)
+{
+    xmlCleanupParser();
+}

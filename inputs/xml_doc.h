@@ -1,0 +1,39 @@
+/* xml_doc: the only reader of XML (libxml2). Parses with network access, external entities and
+ * DTD loading off, refuses documents with a DTD, validates against an XSD given as text, and
+ * exposes a read-only element tree with line numbers. */
+#ifndef EL_XML_DOC_H
+#define EL_XML_DOC_H
+
+#include "el_status.h"
+
+typedef struct ElXmlDoc ElXmlDoc;
+typedef struct ElXmlNode ElXmlNode; /* an element; borrowed from its document */
+
+/** Largest scenario file accepted (bytes); docs/security.md. */
+#define EL_XML_MAX_BYTES (64L * 1024 * 1024)
+
+/** Parse path and validate it against xsd (schema text, NUL-terminated). Errors name the file
+ * and line: EL_ERR_IO (unreadable), EL_ERR_XML (not well-formed, or has a DTD), EL_ERR_SCHEMA
+ * (does not follow the schema). *out is freed with el_xml_free. */
+el_status el_xml_read(ElXmlDoc **out, const char *path, const char *xsd, ElError *err);
+void el_xml_free(ElXmlDoc *doc);
+
+/** Validate a file against a schema without keeping it (used for our own output in tests). */
+el_status el_xml_validate_file(const char *path, const char *xsd, ElError *err);
+
+const ElXmlNode *el_xml_root(const ElXmlDoc *doc);
+/** First element child / next element sibling, or NULL. */
+const ElXmlNode *el_xml_child(const ElXmlNode *n);
+const ElXmlNode *el_xml_next(const ElXmlNode *n);
+/** Element name (borrowed) and line in the file. */
+const char *el_xml_name(const ElXmlNode *n);
+int el_xml_line(const ElXmlNode *n);
+/** Copy of attribute `name`, or NULL if absent (or out of memory); freed with el_free. */
+char *el_xml_attr(const ElXmlNode *n, const char *name);
+/** Copy of the element's text content; freed with el_free. */
+char *el_xml_text(const ElXmlNode *n);
+
+/** Release libxml2's global state; the CLI calls it once at exit. */
+void el_xml_shutdown(void);
+
+#endif

@@ -1,0 +1,49 @@
+/* problem: a solver-neutral optimisation problem, the contract between model/ and solver/.
+ *   minimise  sum_j c_j x_j + h_j x_j^2 / 2
+ *   subject to rlo_i <= sum_j A_ij x_j <= rup_i,  lo_j <= x_j <= up_j
+ * with h_j >= 0 (a separable convex QP; h = 0 everywhere makes it an LP). Indices are 0-based,
+ * the matrix is a list of triplets, bounds may be +-HUGE_VAL. */
+#ifndef EL_PROBLEM_H
+#define EL_PROBLEM_H
+
+#include <stdbool.h>
+
+#include "el_status.h"
+
+typedef enum { EL_ROW_PLAIN = 0, EL_ROW_REQUIREMENT = 1 } ElRowKind;
+
+typedef struct {
+    int ncols, nrows, nnz;
+    int cap_cols, cap_rows, cap_nnz;
+    double *c, *h, *lo, *up; /* per column */
+    char **colname;          /* per column, owned */
+    double *rlo, *rup;       /* per row */
+    int *rkind;              /* ElRowKind per row: requirement rows get the left-derivative price */
+    char **rowname;          /* per row, owned */
+    int *ai, *aj;            /* triplets */
+    double *av;
+} ElProblem;
+
+/** Empty problem; freed with el_problem_free. */
+el_status el_problem_create(ElProblem **out, ElError *err);
+void el_problem_free(ElProblem *p);
+/** Deep copy. */
+el_status el_problem_copy(ElProblem **out, const ElProblem *p, ElError *err);
+
+/** Append a column and return its index in *idx. name is copied. */
+el_status el_problem_add_col(ElProblem *p, const char *name, double c, double h, double lo,
+                             double up, int *idx, ElError *err);
+/** Append a row. */
+el_status el_problem_add_row(ElProblem *p, const char *name, double rlo, double rup, ElRowKind kind,
+                             int *idx, ElError *err);
+/** Append a coefficient A_ij = v (no duplicates allowed; el_problem_check finds them). */
+el_status el_problem_add_coef(ElProblem *p, int i, int j, double v, ElError *err);
+
+/** Structural checks the backends rely on: indices in range, finite coefficients, lo <= up,
+ * h >= 0, quadratic columns with lo = 0 and finite up, no duplicate (i, j). */
+el_status el_problem_check(const ElProblem *p, ElError *err);
+
+/** True if some column has h > 0. */
+bool el_problem_is_quadratic(const ElProblem *p);
+
+#endif

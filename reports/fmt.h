@@ -1,0 +1,16 @@
+/* fmt: the one place numbers and strings are formatted for output. Numbers use "%.12g" in the C
+ * locale (never the user's), with -0 printed as 0; strings are escaped for XML or quoted for
+ * CSV (RFC 4180). */
+#ifndef EL_FMT_H
+#define EL_FMT_H
+
+#include <stdio.h>
+
+/** Write v to f ("%.12g", -0 as 0, non-finite as NaN/INF, which the results never contain). */
+void el_fmt_num(FILE *f, double v);
+/** Write s with & < > " ' escaped for XML attribute or text content. */
+void el_fmt_xml(FILE *f, const char *s);
+/** Write s as one CSV field, quoted when it holds a comma, quote, CR or LF. */
+void el_fmt_csv(FILE *f, const char *s);
+
+#endif

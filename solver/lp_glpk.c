@@ -1,0 +1,365 @@
+/* The GLPK adapter: the only file that includes glpk.h.
+ * - Problems are checked by el_problem_check before GLPK sees them: GLPK aborts on bad input.
+ * - Indices become 1-based; settings map onto glp_smcp.
+ * - GLPK's terminal output is swallowed unless verbosity is 3.
+ * - As a last resort glp_error_hook longjmps back here. GLPK's environment is then freed, which
+ *   kills every live GLPK problem; a generation counter marks the handles that died with it.
+ * GLPK's calls return to one place only; callers use one ElLp at a time. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glpk.h>
+
+#include "el_alloc.h"
+#include "lp.h"
+
+struct ElLp {
+    glp_prob *P;
+    unsigned generation;
+    ElSettings settings;
+    int ncols, nrows;
+    int solved_once;
+};
+
+static unsigned env_generation = 1;
+
+static int term_quiet(void *info, const char *s)
+{
+    (void)info;
+    (void)s;
+    return 1;
+}
+
+static void on_glpk_error(void *info)
+{
+    longjmp(*(jmp_buf *)info, 1);
+}
+
+/* After a GLPK error the environment is unusable: free it and invalidate every handle. */
+static el_status recover(ElError *err, const char *where)
+{
+    glp_error_hook(NULL, NULL);
+    glp_free_env();
+    env_generation++;
+    return el_error_set(err, EL_ERR_LP, "GLPK failed inside %s (internal error caught)", where);
+}
+
+el_status el_solution_create(ElSolution **out, int ncols, int nrows, ElError *err)
+{
+    ElSolution *s = el_calloc(1, sizeof(*s));
+    size_t nc = (size_t)(ncols > 0 ? ncols : 1), nr = (size_t)(nrows > 0 ? nrows : 1);
+    *out = NULL;
+    if (!s)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (solution)");
+    s->ncols = ncols;
+    s->nrows = nrows;
+    s->x = el_calloc(nc, sizeof(double));
+    s->y = el_calloc(nr, sizeof(double));
+    s->cstat = el_calloc(nc, sizeof(int));
+    s->rstat = el_calloc(nr, sizeof(int));
+    if (!s->x || !s->y || !s->cstat || !s->rstat) {
+        el_solution_free(s);
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (solution)");
+    }
+    *out = s;
+    return EL_OK;
+}
+
+void el_solution_free(ElSolution *s)
+{
+    if (!s)
+        return;
+    el_free(s->x);
+    el_free(s->y);
+    el_free(s->cstat);
+    el_free(s->rstat);
+    el_free(s);
+}
+
+const char *el_outcome_name(ElOutcome o)
+{
+    switch (o) {
+    case EL_OPTIMAL:
+        return "optimal";
+    case EL_INFEASIBLE:
+        return "infeasible";
+    case EL_UNBOUNDED:
+        return "unbounded";
+    case EL_ITER_LIMIT:
+        return "iteration-limit";
+    case EL_TIME_LIMIT:
+        return "time-limit";
+    }
+    return "unknown";
+}
+
+static int bound_type(double lo, double up)
+{
+    if (isinf(lo) && isinf(up))
+        return GLP_FR;
+    if (isinf(up))
+        return GLP_LO;
+    if (isinf(lo))
+        return GLP_UP;
+    return lo == up ? GLP_FX : GLP_DB;
+}
+
+static double fin(double v)
+{
+    return isinf(v) ? 0.0 : v;
+}
+
+/* Load p into a new glp_prob. Runs under the caller's error hook. */
+static glp_prob *load(const ElProblem *p, int *ia, int *ja, double *ar)
+{
+    glp_prob *P = glp_create_prob();
+    int k;
+    glp_set_obj_dir(P, GLP_MIN);
+    if (p->nrows > 0)
+        glp_add_rows(P, p->nrows);
+    if (p->ncols > 0)
+        glp_add_cols(P, p->ncols);
+    for (k = 0; k < p->nrows; k++) {
+        glp_set_row_name(P, k + 1, p->rowname[k]);
+        glp_set_row_bnds(P, k + 1, bound_type(p->rlo[k], p->rup[k]), fin(p->rlo[k]),
+                         fin(p->rup[k]));
+    }
+    for (k = 0; k < p->ncols; k++) {
+        glp_set_col_name(P, k + 1, p->colname[k]);
+        glp_set_col_bnds(P, k + 1, bound_type(p->lo[k], p->up[k]), fin(p->lo[k]), fin(p->up[k]));
+        glp_set_obj_coef(P, k + 1, p->c[k]);
+    }
+    for (k = 0; k < p->nnz; k++) {
+        ia[k + 1] = p->ai[k] + 1;
+        ja[k + 1] = p->aj[k] + 1;
+        ar[k + 1] = p->av[k];
+    }
+    glp_load_matrix(P, p->nnz, ia, ja, ar);
+    return P;
+}
+
+static el_status alloc_triplets(int nnz, int **ia, int **ja, double **ar, ElError *err)
+{
+    size_t n = (size_t)nnz + 1;
+    *ia = el_calloc(n, sizeof(int));
+    *ja = el_calloc(n, sizeof(int));
+    *ar = el_calloc(n, sizeof(double));
+    if (!*ia || !*ja || !*ar) {
+        el_free(*ia);
+        el_free(*ja);
+        el_free(*ar);
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (LP matrix)");
+    }
+    return EL_OK;
+}
+
+el_status el_lp_create(ElLp **out, const ElProblem *p, const ElSettings *s, ElError *err)
+{
+    ElLp *lp;
+    int *ia = NULL, *ja = NULL;
+    double *ar = NULL;
+    jmp_buf jb;
+    el_status st;
+    int k;
+    *out = NULL;
+    for (k = 0; k < p->ncols; k++)
+        if (p->h[k] != 0)
+            return el_error_set(err, EL_ERR_INTERNAL, "el_lp_create: column %s is quadratic",
+                                p->colname[k]);
+    st = el_problem_check(p, err);
+    if (st != EL_OK)
+        return st;
+    lp = el_calloc(1, sizeof(*lp));
+    if (!lp)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (LP)");
+    if (s) {
+        st = el_settings_validate(s, err);
+        if (st != EL_OK) {
+            el_free(lp);
+            return st;
+        }
+        lp->settings = *s;
+    } else {
+        el_settings_default(&lp->settings);
+    }
+    lp->ncols = p->ncols;
+    lp->nrows = p->nrows;
+    st = alloc_triplets(p->nnz, &ia, &ja, &ar, err);
+    if (st != EL_OK) {
+        el_free(lp);
+        return st;
+    }
+    if (setjmp(jb)) {
+        el_free(ia);
+        el_free(ja);
+        el_free(ar);
+        el_free(lp);
+        return recover(err, "el_lp_create");
+    }
+    glp_error_hook(on_glpk_error, &jb);
+    if (lp->settings.verbosity < 3)
+        glp_term_hook(term_quiet, NULL);
+    lp->P = load(p, ia, ja, ar);
+    glp_scale_prob(lp->P, GLP_SF_AUTO);
+    glp_error_hook(NULL, NULL);
+    lp->generation = env_generation;
+    el_free(ia);
+    el_free(ja);
+    el_free(ar);
+    *out = lp;
+    return EL_OK;
+}
+
+static int alive(const ElLp *lp)
+{
+    return lp->P && lp->generation == env_generation;
+}
+
+el_status el_lp_set_row_bounds(ElLp *lp, int i, double lo, double up, ElError *err)
+{
+    if (!alive(lp))
+        return el_error_set(err, EL_ERR_LP, "LP handle is no longer valid");
+    if (i < 0 || i >= lp->nrows || isnan(lo) || isnan(up) || lo > up)
+        return el_error_set(err, EL_ERR_INTERNAL, "el_lp_set_row_bounds: bad row or bounds");
+    glp_set_row_bnds(lp->P, i + 1, bound_type(lo, up), fin(lo), fin(up));
+    return EL_OK;
+}
+
+static int map_stat(int glp_stat)
+{
+    switch (glp_stat) {
+    case GLP_BS:
+        return EL_ST_BASIC;
+    case GLP_NL:
+        return EL_ST_LOWER;
+    case GLP_NU:
+        return EL_ST_UPPER;
+    case GLP_NF:
+        return EL_ST_FREE;
+    default:
+        return EL_ST_FIXED;
+    }
+}
+
+el_status el_lp_solve(ElLp *lp, ElSolution *sol, ElError *err)
+{
+    glp_smcp parm;
+    jmp_buf jb;
+    volatile int ret = 0;
+    int k, status;
+    if (!alive(lp))
+        return el_error_set(err, EL_ERR_LP, "LP handle is no longer valid");
+    if (sol->ncols != lp->ncols || sol->nrows != lp->nrows)
+        return el_error_set(err, EL_ERR_INTERNAL, "el_lp_solve: solution has the wrong size");
+    glp_init_smcp(&parm);
+    parm.msg_lev = lp->settings.verbosity >= 3 ? GLP_MSG_ALL : GLP_MSG_OFF;
+    parm.it_lim = lp->settings.lp_iter;
+    if (lp->settings.time_limit_s > 0)
+        parm.tm_lim = (int)(lp->settings.time_limit_s * 1000.0);
+    parm.presolve = GLP_OFF;
+    if (setjmp(jb)) {
+        lp->P = NULL;
+        return recover(err, "el_lp_solve");
+    }
+    glp_error_hook(on_glpk_error, &jb);
+    if (lp->settings.verbosity < 3)
+        glp_term_hook(term_quiet, NULL);
+    if (!lp->solved_once) {
+        glp_adv_basis(lp->P, 0);
+        lp->solved_once = 1;
+    }
+    ret = glp_simplex(lp->P, &parm);
+    if (ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND) {
+        glp_std_basis(lp->P);
+        ret = glp_simplex(lp->P, &parm);
+    }
+    glp_error_hook(NULL, NULL);
+    if (ret == GLP_EITLIM) {
+        sol->outcome = EL_ITER_LIMIT;
+        return EL_OK;
+    }
+    if (ret == GLP_ETMLIM) {
+        sol->outcome = EL_TIME_LIMIT;
+        return EL_OK;
+    }
+    if (ret != 0)
+        return el_error_set(err, EL_ERR_LP, "GLPK simplex failed (glp_simplex returned %d)", ret);
+    status = glp_get_status(lp->P);
+    if (status == GLP_NOFEAS || status == GLP_INFEAS) {
+        sol->outcome = EL_INFEASIBLE;
+        return EL_OK;
+    }
+    if (status == GLP_UNBND) {
+        sol->outcome = EL_UNBOUNDED;
+        return EL_OK;
+    }
+    if (status != GLP_OPT)
+        return el_error_set(err, EL_ERR_LP, "GLPK ended with status %d", status);
+    sol->outcome = EL_OPTIMAL;
+    sol->obj = glp_get_obj_val(lp->P);
+    for (k = 0; k < lp->ncols; k++) {
+        sol->x[k] = glp_get_col_prim(lp->P, k + 1);
+        sol->cstat[k] = map_stat(glp_get_col_stat(lp->P, k + 1));
+    }
+    for (k = 0; k < lp->nrows; k++) {
+        sol->y[k] = glp_get_row_dual(lp->P, k + 1);
+        sol->rstat[k] = map_stat(glp_get_row_stat(lp->P, k + 1));
+    }
+    return EL_OK;
+}
+
+void el_lp_free(ElLp *lp)
+{
+    if (!lp)
+        return;
+    if (alive(lp))
+        glp_delete_prob(lp->P);
+    el_free(lp);
+}
+
+el_status el_lp_write(const ElProblem *p, const char *path, ElLpFormat fmt, ElError *err)
+{
+    int *ia = NULL, *ja = NULL;
+    double *ar = NULL;
+    glp_prob *volatile P = NULL;
+    int is_mps = fmt == EL_LP_FORMAT_MPS;
+    volatile int ret;
+    jmp_buf jb;
+    el_status st;
+    int k;
+    for (k = 0; k < p->ncols; k++)
+        if (p->h[k] != 0)
+            return el_error_set(err, EL_ERR_INTERNAL, "el_lp_write: column %s is quadratic",
+                                p->colname[k]);
+    st = el_problem_check(p, err);
+    if (st == EL_OK)
+        st = alloc_triplets(p->nnz, &ia, &ja, &ar, err);
+    if (st != EL_OK)
+        return st;
+    if (setjmp(jb)) {
+        el_free(ia);
+        el_free(ja);
+        el_free(ar);
+        return recover(err, "el_lp_write");
+    }
+    glp_error_hook(on_glpk_error, &jb);
+    glp_term_hook(term_quiet, NULL);
+    P = load(p, ia, ja, ar);
+    ret = is_mps ? glp_write_mps(P, GLP_MPS_FILE, NULL, path) : glp_write_lp(P, NULL, path);
+    glp_delete_prob(P);
+    glp_error_hook(NULL, NULL);
+    el_free(ia);
+    el_free(ja);
+    el_free(ar);
+    if (ret != 0)
+        return el_error_set(err, EL_ERR_IO, "%s: GLPK could not write the file", path);
+    return EL_OK;
+}
+
+void el_lp_shutdown(void)
+{
+    glp_free_env();
+    env_generation++;
+}

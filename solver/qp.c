@@ -1,0 +1,477 @@
+/* Exact separable convex QP through GLPK + an active-set KKT polish (see qp.h).
+ *
+ * KKT system for an active set (B = basic columns, A = active rows):
+ *   sum_{j in B} A_ij x_j = b_i - sum_{j not in B} A_ij xbar_j     (i in A)
+ *   h_j x_j - sum_{i in A} A_ij y_i = -c_j                          (j in B)
+ * It is square (|A| + |B| unknowns and equations). A solution is optimal when basic columns and
+ * inactive rows are within bounds, and reduced costs d_j = c_j + h_j x_j - sum_i A_ij y_i and
+ * row duals have the signs of their active bounds (d_j >= 0 at a lower bound, y_i >= 0 at a
+ * lower row bound, and the reverse at upper bounds). */
+#include "qp.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "el_alloc.h"
+#include "la.h"
+
+#define REQUIREMENT_SHIFT 1e-6
+#define FULL_UPDATE_ITERS 10
+
+el_status el_qp_discretize(const ElProblem *p, int grid, ElProblem **out, ElError *err)
+{
+    ElProblem *d = NULL;
+    int *first = NULL, *count = NULL;
+    el_status st;
+    int j, k, t;
+    char name[160];
+    *out = NULL;
+    if (grid < 1)
+        return el_error_set(err, EL_ERR_SETTINGS, "grid %d must be >= 1", grid);
+    first = el_calloc((size_t)(p->ncols > 0 ? p->ncols : 1), sizeof(int));
+    count = el_calloc((size_t)(p->ncols > 0 ? p->ncols : 1), sizeof(int));
+    st = (!first || !count) ? el_error_set(err, EL_ERR_NOMEM, "out of memory (discretize)")
+                            : el_problem_create(&d, err);
+    for (j = 0; st == EL_OK && j < p->ncols; j++) {
+        first[j] = d->ncols;
+        if (p->h[j] > 0) {
+            double w = p->up[j] / grid;
+            count[j] = grid;
+            for (k = 0; st == EL_OK && k < grid; k++) {
+                snprintf(name, sizeof(name), "%.140s_%d", p->colname[j], k);
+                st = el_problem_add_col(d, name, p->c[j] + p->h[j] * (k + 0.5) * w, 0, 0, w, NULL,
+                                        err);
+            }
+        } else {
+            count[j] = 1;
+            st = el_problem_add_col(d, p->colname[j], p->c[j], 0, p->lo[j], p->up[j], NULL, err);
+        }
+    }
+    for (j = 0; st == EL_OK && j < p->nrows; j++)
+        st = el_problem_add_row(d, p->rowname[j], p->rlo[j], p->rup[j], (ElRowKind)p->rkind[j],
+                                NULL, err);
+    for (t = 0; st == EL_OK && t < p->nnz; t++)
+        for (k = 0; st == EL_OK && k < count[p->aj[t]]; k++)
+            st = el_problem_add_coef(d, p->ai[t], first[p->aj[t]] + k, p->av[t], err);
+    el_free(first);
+    el_free(count);
+    if (st != EL_OK) {
+        el_problem_free(d);
+        return st;
+    }
+    *out = d;
+    return EL_OK;
+}
+
+/* Solve an LP with requirement rows lowered slightly, then restored (left-derivative prices). */
+static el_status solve_lp(const ElProblem *p, const ElSettings *s, ElSolution *sol, int *solves,
+                          ElError *err)
+{
+    ElLp *lp = NULL;
+    el_status st;
+    int i, shifted = 0;
+    st = el_lp_create(&lp, p, s, err);
+    for (i = 0; st == EL_OK && i < p->nrows; i++)
+        if (p->rkind[i] == EL_ROW_REQUIREMENT && isfinite(p->rlo[i])) {
+            double lo = p->rlo[i] - REQUIREMENT_SHIFT * (1 + fabs(p->rlo[i]));
+            st = el_lp_set_row_bounds(lp, i, lo, p->rup[i], err);
+            shifted = 1;
+        }
+    if (st == EL_OK) {
+        st = el_lp_solve(lp, sol, err);
+        (*solves)++;
+    }
+    if (st == EL_OK && shifted && sol->outcome == EL_OPTIMAL) {
+        for (i = 0; st == EL_OK && i < p->nrows; i++)
+            if (p->rkind[i] == EL_ROW_REQUIREMENT && isfinite(p->rlo[i]))
+                st = el_lp_set_row_bounds(lp, i, p->rlo[i], p->rup[i], err);
+        if (st == EL_OK) {
+            st = el_lp_solve(lp, sol, err);
+            (*solves)++;
+        }
+    } else if (st == EL_OK && shifted && sol->outcome == EL_INFEASIBLE) {
+        /* The shift relaxes the problem, so infeasible here means infeasible. */
+    }
+    el_lp_free(lp);
+    return st;
+}
+
+typedef struct {
+    const ElProblem *p;
+    double tol;
+    int *cstat, *rstat;
+    int *cpos, *rpos;
+    double *x, *y, *r, *d;
+    double *K, *rhs;
+    int cap; /* capacity of K in elements of one dimension */
+} Polish;
+
+static double nonbasic_value(const ElProblem *p, int j, int stat)
+{
+    switch (stat) {
+    case EL_ST_LOWER:
+    case EL_ST_FIXED:
+        return p->lo[j];
+    case EL_ST_UPPER:
+        return p->up[j];
+    default:
+        return 0.0;
+    }
+}
+
+static int row_active(int stat)
+{
+    return stat == EL_ST_LOWER || stat == EL_ST_UPPER || stat == EL_ST_FIXED;
+}
+
+static double row_bound(const ElProblem *p, int i, int stat)
+{
+    return stat == EL_ST_UPPER ? p->rup[i] : p->rlo[i];
+}
+
+/* Solve the KKT system of the current active set into x, y, r, d. */
+static el_status kkt_solve(Polish *w, ElError *err)
+{
+    const ElProblem *p = w->p;
+    int nb = 0, na = 0, n, i, j, t;
+    bool ls;
+    el_status st;
+    for (j = 0; j < p->ncols; j++)
+        w->cpos[j] = w->cstat[j] == EL_ST_BASIC ? nb++ : -1;
+    for (i = 0; i < p->nrows; i++)
+        w->rpos[i] = row_active(w->rstat[i]) ? na++ : -1;
+    n = na + nb;
+    if (n > w->cap) {
+        double *K = el_reallocarray(w->K, (size_t)n * (size_t)n, sizeof(double));
+        double *rhs;
+        if (!K)
+            return el_error_set(err, EL_ERR_NOMEM, "out of memory (KKT system of size %d)", n);
+        w->K = K;
+        rhs = el_reallocarray(w->rhs, (size_t)n, sizeof(double));
+        if (!rhs)
+            return el_error_set(err, EL_ERR_NOMEM, "out of memory (KKT system of size %d)", n);
+        w->rhs = rhs;
+        w->cap = n;
+    }
+    if (n > 0) {
+        memset(w->K, 0, (size_t)n * (size_t)n * sizeof(double));
+        memset(w->rhs, 0, (size_t)n * sizeof(double));
+    }
+    for (j = 0; j < p->ncols; j++)
+        w->x[j] = nonbasic_value(p, j, w->cstat[j]);
+    for (i = 0; i < p->nrows; i++)
+        if (w->rpos[i] >= 0)
+            w->rhs[w->rpos[i]] = row_bound(p, i, w->rstat[i]);
+    for (j = 0; j < p->ncols; j++)
+        if (w->cpos[j] >= 0) {
+            int e = na + w->cpos[j];
+            w->K[e + (size_t)w->cpos[j] * n] += p->h[j];
+            w->rhs[e] = -p->c[j];
+        }
+    for (t = 0; t < p->nnz; t++) {
+        int ri = w->rpos[p->ai[t]], cj = w->cpos[p->aj[t]];
+        double v = p->av[t];
+        if (ri < 0)
+            continue;
+        if (cj >= 0) {
+            w->K[ri + (size_t)cj * n] += v;
+            w->K[(na + cj) + (size_t)(nb + ri) * n] -= v;
+        } else {
+            w->rhs[ri] -= v * w->x[p->aj[t]];
+        }
+    }
+    st = el_la_solve(n, w->K, w->rhs, &ls, err);
+    if (st != EL_OK)
+        return st;
+    for (j = 0; j < p->ncols; j++)
+        if (w->cpos[j] >= 0)
+            w->x[j] = w->rhs[w->cpos[j]];
+    for (i = 0; i < p->nrows; i++)
+        w->y[i] = w->rpos[i] >= 0 ? w->rhs[nb + w->rpos[i]] : 0.0;
+    for (i = 0; i < p->nrows; i++)
+        w->r[i] = 0;
+    for (j = 0; j < p->ncols; j++)
+        w->d[j] = p->c[j] + p->h[j] * w->x[j];
+    for (t = 0; t < p->nnz; t++) {
+        w->r[p->ai[t]] += p->av[t] * w->x[p->aj[t]];
+        w->d[p->aj[t]] -= p->av[t] * w->y[p->ai[t]];
+    }
+    return EL_OK;
+}
+
+typedef struct {
+    int is_row, index, new_stat;
+    double size;
+} Change;
+
+/* Find what is wrong with the current KKT point. Returns the number of changes written to ch
+ * (at most cap), the largest first when only one is kept; *broken is set when an equation of
+ * the system itself does not hold (an inconsistent, least-squares solution). */
+static int violations(Polish *w, Change *ch, int cap, int *broken)
+{
+    const ElProblem *p = w->p;
+    double dscale = 1, pscale;
+    int i, j, n = 0;
+    *broken = 0;
+    for (j = 0; j < p->ncols; j++)
+        dscale = fmax(dscale, fmax(fabs(p->c[j]), fabs(p->h[j] * w->x[j])));
+    for (i = 0; i < p->nrows; i++)
+        dscale = fmax(dscale, fabs(w->y[i]));
+    dscale *= w->tol;
+#define ADD(row, idx, stat, sz)                                                                    \
+    do {                                                                                           \
+        if (n < cap)                                                                               \
+            ch[n++] = (Change){row, idx, stat, sz};                                                \
+    } while (0)
+    for (j = 0; j < p->ncols; j++) {
+        double xj = w->x[j], dj = w->d[j];
+        switch (w->cstat[j]) {
+        case EL_ST_BASIC:
+            pscale = w->tol * (1 + fabs(p->lo[j]) * isfinite(p->lo[j]));
+            if (xj < p->lo[j] - pscale) {
+                ADD(0, j, EL_ST_LOWER, (p->lo[j] - xj) / (pscale / w->tol));
+                break;
+            }
+            pscale = w->tol * (1 + fabs(p->up[j]) * isfinite(p->up[j]));
+            if (xj > p->up[j] + pscale)
+                ADD(0, j, EL_ST_UPPER, (xj - p->up[j]) / (pscale / w->tol));
+            else if (fabs(dj) > dscale)
+                *broken = 1;
+            break;
+        case EL_ST_LOWER:
+            if (dj < -dscale)
+                ADD(0, j, EL_ST_BASIC, -dj / (dscale / w->tol));
+            break;
+        case EL_ST_UPPER:
+            if (dj > dscale)
+                ADD(0, j, EL_ST_BASIC, dj / (dscale / w->tol));
+            break;
+        case EL_ST_FREE:
+            if (fabs(dj) > dscale)
+                ADD(0, j, EL_ST_BASIC, fabs(dj) / (dscale / w->tol));
+            break;
+        default:
+            break;
+        }
+    }
+    for (i = 0; i < p->nrows; i++) {
+        double ri = w->r[i], yi = w->y[i];
+        double plo = w->tol * (1 + fabs(p->rlo[i]) * isfinite(p->rlo[i]));
+        double pup = w->tol * (1 + fabs(p->rup[i]) * isfinite(p->rup[i]));
+        switch (w->rstat[i]) {
+        case EL_ST_BASIC:
+        case EL_ST_FREE:
+            if (ri < p->rlo[i] - plo)
+                ADD(1, i, EL_ST_LOWER, (p->rlo[i] - ri) / (plo / w->tol));
+            else if (ri > p->rup[i] + pup)
+                ADD(1, i, EL_ST_UPPER, (ri - p->rup[i]) / (pup / w->tol));
+            break;
+        case EL_ST_LOWER:
+            if (fabs(ri - p->rlo[i]) > plo)
+                *broken = 1;
+            else if (yi < -dscale)
+                ADD(1, i, EL_ST_BASIC, -yi / (dscale / w->tol));
+            break;
+        case EL_ST_UPPER:
+            if (fabs(ri - p->rup[i]) > pup)
+                *broken = 1;
+            else if (yi > dscale)
+                ADD(1, i, EL_ST_BASIC, yi / (dscale / w->tol));
+            break;
+        default:
+            if (fabs(ri - p->rlo[i]) > plo)
+                *broken = 1;
+            break;
+        }
+    }
+#undef ADD
+    return n;
+}
+
+static el_status polish(Polish *w, const ElSettings *s, int *iters, bool *ok, ElError *err)
+{
+    const ElProblem *p = w->p;
+    int cap = p->ncols + p->nrows;
+    Change *ch = el_calloc((size_t)(cap > 0 ? cap : 1), sizeof(*ch));
+    el_status st = EL_OK;
+    int it;
+    *ok = false;
+    if (!ch)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (polish)");
+    for (it = 0; it < s->polish_iter; it++) {
+        int broken, n, k, best = 0;
+        ElError sub;
+        (*iters)++;
+        st = kkt_solve(w, &sub);
+        if (st == EL_ERR_NUMERIC) { /* a singular active set: let the caller refine */
+            st = EL_OK;
+            break;
+        }
+        if (st != EL_OK) {
+            if (err)
+                *err = sub;
+            break;
+        }
+        n = violations(w, ch, cap, &broken);
+        if (n == 0) {
+            *ok = !broken;
+            break;
+        }
+        for (k = 1; k < n; k++)
+            if (ch[k].size > ch[best].size)
+                best = k;
+        for (k = 0; k < n; k++) {
+            if (it >= FULL_UPDATE_ITERS && k != best)
+                continue;
+            if (ch[k].is_row)
+                w->rstat[ch[k].index] = ch[k].new_stat;
+            else
+                w->cstat[ch[k].index] = ch[k].new_stat;
+        }
+    }
+    el_free(ch);
+    return st;
+}
+
+/* Active set of p from the LP solution of its discretisation (first/count map columns). */
+static void map_basis(const ElProblem *p, int grid, const ElSolution *ls, Polish *w)
+{
+    int j, i, col = 0;
+    for (j = 0; j < p->ncols; j++) {
+        if (p->h[j] > 0) {
+            double sum = 0, eps = 1e-9 * p->up[j];
+            int k;
+            for (k = 0; k < grid; k++)
+                sum += ls->x[col + k];
+            col += grid;
+            w->cstat[j] = sum <= eps ? EL_ST_LOWER
+                          : sum >= p->up[j] - eps ? EL_ST_UPPER
+                                                  : EL_ST_BASIC;
+        } else {
+            w->cstat[j] = ls->cstat[col++];
+        }
+    }
+    for (i = 0; i < p->nrows; i++)
+        w->rstat[i] = ls->rstat[i];
+}
+
+static void polish_free(Polish *w)
+{
+    el_free(w->cstat);
+    el_free(w->rstat);
+    el_free(w->cpos);
+    el_free(w->rpos);
+    el_free(w->x);
+    el_free(w->y);
+    el_free(w->r);
+    el_free(w->d);
+    el_free(w->K);
+    el_free(w->rhs);
+}
+
+static el_status polish_alloc(Polish *w, const ElProblem *p, double tol, ElError *err)
+{
+    size_t nc = (size_t)(p->ncols > 0 ? p->ncols : 1), nr = (size_t)(p->nrows > 0 ? p->nrows : 1);
+    memset(w, 0, sizeof(*w));
+    w->p = p;
+    w->tol = tol;
+    w->cstat = el_calloc(nc, sizeof(int));
+    w->rstat = el_calloc(nr, sizeof(int));
+    w->cpos = el_calloc(nc, sizeof(int));
+    w->rpos = el_calloc(nr, sizeof(int));
+    w->x = el_calloc(nc, sizeof(double));
+    w->d = el_calloc(nc, sizeof(double));
+    w->y = el_calloc(nr, sizeof(double));
+    w->r = el_calloc(nr, sizeof(double));
+    if (!w->cstat || !w->rstat || !w->cpos || !w->rpos || !w->x || !w->d || !w->y || !w->r) {
+        polish_free(w);
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (polish)");
+    }
+    return EL_OK;
+}
+
+static void store(const Polish *w, ElSolution *sol)
+{
+    const ElProblem *p = w->p;
+    int j;
+    sol->outcome = EL_OPTIMAL;
+    sol->obj = 0;
+    for (j = 0; j < p->ncols; j++) {
+        sol->obj += p->c[j] * w->x[j] + 0.5 * p->h[j] * w->x[j] * w->x[j];
+        sol->cstat[j] = w->cstat[j];
+    }
+    memcpy(sol->x, w->x, (size_t)p->ncols * sizeof(double));
+    memcpy(sol->y, w->y, (size_t)p->nrows * sizeof(double));
+    memcpy(sol->rstat, w->rstat, (size_t)p->nrows * sizeof(int));
+}
+
+el_status el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *info,
+                      ElError *err)
+{
+    ElSettings defaults;
+    ElQpInfo local;
+    Polish w;
+    el_status st;
+    int round, grid;
+    if (!info)
+        info = &local;
+    memset(info, 0, sizeof(*info));
+    if (!s) {
+        el_settings_default(&defaults);
+        s = &defaults;
+    }
+    st = el_settings_validate(s, err);
+    if (st == EL_OK)
+        st = el_problem_check(p, err);
+    if (st != EL_OK)
+        return st;
+    if (sol->ncols != p->ncols || sol->nrows != p->nrows)
+        return el_error_set(err, EL_ERR_INTERNAL, "el_qp_solve: solution has the wrong size");
+    if (!el_problem_is_quadratic(p))
+        return solve_lp(p, s, sol, &info->lp_solves, err);
+
+    st = polish_alloc(&w, p, s->kkt_tol, err);
+    if (st != EL_OK)
+        return st;
+    grid = s->grid;
+    for (round = 0; round <= s->refine; round++, grid *= 8) {
+        ElProblem *d = NULL;
+        ElSolution *ls = NULL;
+        bool ok = false;
+        info->grid = grid;
+        st = el_qp_discretize(p, grid, &d, err);
+        if (st == EL_OK)
+            st = el_solution_create(&ls, d->ncols, d->nrows, err);
+        if (st == EL_OK)
+            st = solve_lp(d, s, ls, &info->lp_solves, err);
+        if (st == EL_OK && ls->outcome != EL_OPTIMAL) {
+            sol->outcome = ls->outcome;
+            el_solution_free(ls);
+            el_problem_free(d);
+            polish_free(&w);
+            return EL_OK;
+        }
+        if (st == EL_OK) {
+            map_basis(p, grid, ls, &w);
+            st = polish(&w, s, &info->polish_iter, &ok, err);
+        }
+        el_solution_free(ls);
+        el_problem_free(d);
+        if (st != EL_OK)
+            break;
+        if (ok) {
+            info->polished = true;
+            store(&w, sol);
+            polish_free(&w);
+            return EL_OK;
+        }
+    }
+    polish_free(&w);
+    if (st != EL_OK)
+        return st;
+    return el_error_set(err, EL_ERR_NUMERIC,
+                        "the exact equilibrium could not be verified after %d grid refinements "
+                        "(%d active-set iterations)",
+                        s->refine, info->polish_iter);
+}

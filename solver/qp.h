@@ -1,0 +1,32 @@
+/* qp: exact solution of the separable convex QP of model/problem.h.
+ * 1. GLPK solves an LP in which each quadratic column is split into `grid` steps (the
+ *    piecewise-linear interpolation of its cost). Pure LPs are solved as they are.
+ * 2. The LP's basis gives an active set; a primal-dual active-set iteration solves the KKT
+ *    system of the true QP with LAPACK and checks every bound and sign, so the answer is the
+ *    exact equilibrium (to rounding), not a grid point. If it fails, the grid is refined.
+ * Prices at a degenerate point (a requirement exactly met by whole steps) are left derivatives:
+ * the LP is solved with every requirement row lowered by 1e-6 (1 + |requirement|) and then
+ * restored, so the price is the cost of the last measure used (docs/model.md §4). */
+#ifndef EL_QP_H
+#define EL_QP_H
+
+#include <stdbool.h>
+
+#include "lp.h"
+
+typedef struct {
+    int lp_solves;   /* LPs solved by GLPK */
+    int polish_iter; /* active-set iterations */
+    int grid;        /* steps per quadratic column in the last LP */
+    bool polished;   /* the exact KKT polish ran and converged */
+} ElQpInfo;
+
+/** Solve p. sol must have p's sizes. An infeasible or unbounded problem is EL_OK with
+ * sol->outcome set; EL_ERR_NUMERIC means the exact solution could not be verified. */
+el_status el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *info,
+                      ElError *err);
+
+/** The LP that step 1 solves for p with the given grid (for export). Owned by the caller. */
+el_status el_qp_discretize(const ElProblem *p, int grid, ElProblem **out, ElError *err);
+
+#endif

@@ -1,0 +1,29 @@
+/* The test suites, one per module, and helpers shared by them. */
+#ifndef EL_TEST_SUITES_H
+#define EL_TEST_SUITES_H
+
+#include <CUnit/CUnit.h>
+
+#include "equilibrium.h"
+#include "scenario.h"
+
+#define TEST_REL 1e-6 /* closed forms must hold to 1e-6 relative */
+
+extern CU_TestInfo core_tests[];
+extern CU_TestInfo mac_tests[];
+extern CU_TestInfo model_tests[];
+extern CU_TestInfo solver_tests[];
+extern CU_TestInfo inputs_tests[];
+extern CU_TestInfo reports_tests[];
+
+/** |actual - expected| <= TEST_REL (1 + |expected|), with a CUnit failure that shows both. */
+#define CHECK_REL(actual, expected)                                                               \
+    CU_ASSERT_DOUBLE_EQUAL((actual), (expected), TEST_REL * (1.0 + fabs((double)(expected))))
+
+/** A scenario with n jurisdictions with linear MACs c_j a, BAU e_j and cap A_j (test helper). */
+ElScenario *test_linear_scenario(int n, const double *bau, const double *cap, const double *slope,
+                                 const double *intercept);
+/** Solve the whole run of s; fails the test and returns NULL on error. */
+ElRun *test_solve(const ElScenario *s);
+
+#endif

@@ -1,0 +1,30 @@
+/* Registers every suite; exits non-zero when any assertion fails. */
+#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
+
+#include "suites.h"
+
+int main(void)
+{
+    CU_SuiteInfo suites[] = {
+        {.pName = "core", .pTests = core_tests},
+        {.pName = "mac", .pTests = mac_tests},
+        {.pName = "model", .pTests = model_tests},
+        {.pName = "solver", .pTests = solver_tests},
+        {.pName = "inputs", .pTests = inputs_tests},
+        {.pName = "reports", .pTests = reports_tests},
+        CU_SUITE_INFO_NULL,
+    };
+    unsigned fails;
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    if (CU_register_suites(suites) != CUE_SUCCESS) {
+        CU_cleanup_registry();
+        return 2;
+    }
+    CU_basic_set_mode(CU_BRM_NORMAL);
+    CU_basic_run_tests();
+    fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    CU_cleanup_registry();
+    return fails != 0;
+}
