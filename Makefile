@@ -28,7 +28,7 @@ BENCH = $(BUILD)/etslink-bench
 SCENARIO ?= scenarios/northeast-asia.xml
 OUT ?= out
 
-.PHONY: all deps run check unit cli-tests bench asan valgrind install clean format format-check \
+.PHONY: all deps run check bench asan valgrind install clean format format-check golden-update \
         print-% help
 all: deps $(BIN)
 
@@ -78,11 +78,15 @@ check: deps $(BIN) $(TESTS)
 bench: deps $(BENCH) $(BIN)
 	OPENBLAS_NUM_THREADS=1 ./$(BENCH) $(SCENARIO)
 
+golden-update: $(BIN)
+	for d in tests/golden/*/; do ./$(BIN) solve $$d/input.xml -o $$d --quiet; done
+	@echo "review the change with: git diff tests/golden"
+
 asan:
 	$(MAKE) SAN=1 check
 
 VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
-           --suppressions=tests/valgrind.supp
+           --suppressions=$(CURDIR)/tests/valgrind.supp
 valgrind: deps $(BIN) $(TESTS)
 	cd tests && OPENBLAS_NUM_THREADS=1 $(VALGRIND) ../$(TESTS)
 	OPENBLAS_NUM_THREADS=1 $(VALGRIND) ./$(BIN) solve $(SCENARIO) -o $(BUILD)/valgrind-out
@@ -100,7 +104,7 @@ format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRC)
 
 clean:
-	rm -rf build build-asan out
+	rm -rf build build-asan build-clang out
 
 print-%:
 	@echo $*=$($*)

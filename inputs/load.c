@@ -41,6 +41,8 @@ static el_status num_attr(Loader *L, const ElXmlNode *n, const char *name, doubl
     if (present)
         *present = txt != NULL;
     if (!txt) {
+        if (el_xml_has_attr(n, name))
+            return el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
         *v = dflt;
         return EL_OK;
     }
@@ -196,7 +198,9 @@ static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
     double bau = nan(""), cap = nan(""), bench = 0, output = 0, bint = 0;
     int has_bau = 0, has_bint = 0, intensity = 0, line = el_xml_line(jn);
     ElMac *mac = NULL;
-    el_status st = id ? EL_OK : el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+    el_status st = (id && (name || !el_xml_has_attr(jn, "name")))
+                       ? EL_OK
+                       : el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
     for (c = el_xml_child(jn); c && st == EL_OK; c = el_xml_next(c)) {
         const char *nm = el_xml_name(c);
         if (strcmp(nm, "bau") == 0) {
@@ -361,7 +365,11 @@ el_status el_scenario_load(ElScenario **out, const char *path, const ElLoadOptio
     name = el_xml_attr(root, "name");
     currency = el_xml_attr(root, "currency");
     unit = el_xml_attr(root, "unit");
-    st = el_scenario_create(&L.s, name, currency, unit, err);
+    if (!name || (!currency && el_xml_has_attr(root, "currency")) ||
+        (!unit && el_xml_has_attr(root, "unit")))
+        st = el_error_set(err, EL_ERR_NOMEM, "out of memory");
+    else
+        st = el_scenario_create(&L.s, name, currency, unit, err);
     if (st == EL_OK) {
         el_free(L.s->path);
         L.s->path = el_strdup(path);

@@ -217,6 +217,11 @@ char *el_xml_attr(const ElXmlNode *n, const char *name)
     return copy_xml(xmlGetProp((xmlNodePtr)(void *)(size_t)n, (const xmlChar *)name));
 }
 
+int el_xml_has_attr(const ElXmlNode *n, const char *name)
+{
+    return xmlHasProp((xmlNodePtr)(void *)(size_t)n, (const xmlChar *)name) != NULL;
+}
+
 char *el_xml_text(const ElXmlNode *n)
 {
     return copy_xml(xmlNodeGetContent((xmlNodePtr)(void *)(size_t)n));

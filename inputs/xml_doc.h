@@ -30,6 +30,8 @@ const char *el_xml_name(const ElXmlNode *n);
 int el_xml_line(const ElXmlNode *n);
 /** Copy of attribute `name`, or NULL if absent (or out of memory); freed with el_free. */
 char *el_xml_attr(const ElXmlNode *n, const char *name);
+/** True if the element has attribute `name` (tells "absent" from "out of memory"). */
+int el_xml_has_attr(const ElXmlNode *n, const char *name);
 /** Copy of the element's text content; freed with el_free. */
 char *el_xml_text(const ElXmlNode *n);
 

@@ -1,1 +1,83 @@
-exit 0
+#!/bin/sh
+# CLI tests: exit codes and messages for every bad input in tests/bad/cases.txt, the commands'
+# contracts (help, version, usage errors, validate, export-lp) and atomic output.
+# Usage: sh tests/cli/run.sh PATH/TO/etslink
+bin=$1
+[ -x "$bin" ] || { echo "usage: run.sh ETSLINK" >&2; exit 2; }
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect CODE FRAGMENT -- command...
+expect() {
+    code=$1; frag=$2; shift 3
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ "$rc" != "$code" ]; then
+        bad "$* exited $rc, expected $code: $(head -c 300 "$tmp/err")"
+    elif [ -n "$frag" ] && ! grep -qF -- "$frag" "$tmp/out" "$tmp/err"; then
+        bad "$*: output lacks '$frag': $(head -c 300 "$tmp/err")"
+    else
+        ok
+    fi
+}
+
+while IFS='|' read -r file cmd code frag; do
+    case "$file" in ''|'#'*) continue ;; esac
+    if [ "$cmd" = solve ]; then
+        expect "$code" "$frag" -- "$bin" solve "tests/bad/$file" -o "$tmp/bad-out"
+    else
+        expect "$code" "$frag" -- "$bin" validate "tests/bad/$file"
+    fi
+done < tests/bad/cases.txt
+[ ! -e "$tmp/bad-out/results.xml" ] && ok || bad "a failed solve left results.xml"
+
+expect 0 "usage: etslink solve" -- "$bin" --help
+expect 0 "etslink 0." -- "$bin" --version
+expect 2 "no command given" -- "$bin"
+expect 2 "unknown command" -- "$bin" frobnicate x.xml
+expect 2 "unknown or incomplete option '--bogus'" -- "$bin" solve scenarios/northeast-asia.xml --bogus
+expect 2 "solve needs -o DIR" -- "$bin" solve scenarios/northeast-asia.xml
+expect 2 "no scenario file given" -- "$bin" validate
+expect 5 "cannot open the file" -- "$bin" validate "$tmp/missing.xml"
+expect 0 "valid (4 jurisdictions, 6 designs)" -- "$bin" validate scenarios/northeast-asia.xml
+expect 3 "unknown setting 'nope'" -- "$bin" solve scenarios/northeast-asia.xml -o "$tmp/o" --set nope=1
+expect 2 "--set expects NAME=VALUE" -- "$bin" solve scenarios/northeast-asia.xml -o "$tmp/o" --set grid
+
+# solve writes both files, nothing temporary left behind, and is deterministic
+expect 0 "wrote" -- "$bin" solve scenarios/northeast-asia.xml -o "$tmp/run1"
+expect 0 "" -- "$bin" solve scenarios/northeast-asia.xml -o "$tmp/run2" --quiet --set grid=3
+[ -s "$tmp/run1/results.xml" ] && [ -s "$tmp/run1/results.csv" ] && ok || bad "results missing"
+ls "$tmp/run1" | grep -q tmp && bad "temporary file left in the output folder" || ok
+expect 0 "" -- "$bin" solve scenarios/northeast-asia.xml -o "$tmp/run3" --quiet
+cmp -s "$tmp/run1/results.xml" "$tmp/run3/results.xml" && cmp -s "$tmp/run1/results.csv" "$tmp/run3/results.csv" \
+    && ok || bad "two runs gave different bytes"
+
+# a later failing run leaves the earlier results intact
+cp "$tmp/run1/results.xml" "$tmp/before.xml"
+expect 4 "no equilibrium" -- "$bin" solve tests/bad/no-equilibrium.xml -o "$tmp/run1"
+cmp -s "$tmp/run1/results.xml" "$tmp/before.xml" && ok || bad "earlier results.xml was damaged"
+
+# output folder problems
+touch "$tmp/afile"
+expect 5 "exists and is not a folder" -- "$bin" solve scenarios/northeast-asia.xml -o "$tmp/afile"
+expect 5 "cannot create the output folder" -- "$bin" solve scenarios/northeast-asia.xml -o "$tmp/no/such/dir"
+
+# export-lp in both formats; GLPK's own reader must accept what we wrote
+expect 0 "wrote" -- "$bin" export-lp scenarios/northeast-asia.xml --design cn-kr -o "$tmp/cn-kr.lp"
+expect 0 "wrote" -- "$bin" export-lp scenarios/northeast-asia.xml --design autarky -o "$tmp/a.mps"
+grep -q "Minimize" "$tmp/cn-kr.lp" && ok || bad "LP file lacks an objective"
+grep -q "^ROWS" "$tmp/a.mps" && ok || bad "MPS file lacks ROWS"
+if command -v glpsol >/dev/null 2>&1; then
+    glpsol --lp "$tmp/cn-kr.lp" -o "$tmp/cn-kr.sol" >/dev/null 2>&1 && ok || bad "glpsol rejected the LP"
+fi
+expect 3 "no design with id 'nope'" -- "$bin" export-lp scenarios/northeast-asia.xml --design nope -o "$tmp/x.lp"
+expect 2 "must end in .mps or .lp" -- "$bin" export-lp scenarios/northeast-asia.xml --design cn-kr -o "$tmp/x.txt"
+expect 2 "needs --design ID" -- "$bin" export-lp scenarios/northeast-asia.xml -o "$tmp/x.lp"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

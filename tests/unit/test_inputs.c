@@ -1,2 +1,157 @@
+/* inputs suite: the bundled scenario as read, CSV curves with their quirks, every case of the
+ * bad-input catalogue (tests/bad/cases.txt: status and message), and allocation failures at
+ * every point of loading and solving. Tests run from the tests/ folder. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "el_alloc.h"
+#include "load.h"
 #include "suites.h"
-CU_TestInfo inputs_tests[] = {CU_TEST_INFO_NULL};
+
+static void test_bundled(void)
+{
+    ElScenario *s = NULL;
+    ElError err;
+    int cn, kr;
+    CU_ASSERT_EQUAL_FATAL(el_scenario_load(&s, "../scenarios/northeast-asia.xml", NULL, &err),
+                          EL_OK);
+    CU_ASSERT_EQUAL(s->njur, 4);
+    CU_ASSERT_EQUAL(s->ndesigns, 6);
+    cn = el_scenario_find(s, "CN");
+    kr = el_scenario_find(s, "KR");
+    CU_ASSERT_FATAL(cn >= 0 && kr >= 0);
+    CU_ASSERT_EQUAL(s->jur[cn].cap_kind, EL_CAP_INTENSITY);
+    CHECK_REL(s->jur[cn].cap, 0.792 * 3750);
+    CHECK_REL(s->jur[cn].bau, 0.8 * 3750);
+    CHECK_REL(s->jur[kr].cap, 567.1);
+    CU_ASSERT_STRING_EQUAL(s->currency, "USD");
+    CU_ASSERT_STRING_EQUAL(s->designs[1].id, "tokyo-saitama");
+    el_scenario_free(s);
+}
+
+/* Points 0-10-20 Mt at 0-10-30, R = 15: p = 20. Steps 5@10, 5@20, 10@40, R = 7: p = 20. */
+static void test_csv_curves(void)
+{
+    ElScenario *s = NULL;
+    ElRun *run;
+    ElError err;
+    CU_ASSERT_EQUAL_FATAL(el_scenario_load(&s, "data/csv-curves.xml", NULL, &err), EL_OK);
+    CU_ASSERT_STRING_EQUAL(s->currency, "EUR");
+    CU_ASSERT_EQUAL(el_mac_form(s->jur[0].mac), EL_MAC_POINTS);
+    CU_ASSERT_EQUAL(el_mac_form(s->jur[1].mac), EL_MAC_STEPS);
+    run = test_solve(s);
+    CU_ASSERT_FATAL(run != NULL);
+    CHECK_REL(run->autarky.jur[0].price, 20);
+    CHECK_REL(run->autarky.jur[0].abatement_cost, 125);
+    CHECK_REL(run->autarky.jur[1].price, 20);
+    el_run_free(run);
+    el_scenario_free(s);
+}
+
+static void test_csv_parser(void)
+{
+    double *q, *p;
+    int n;
+    ElError err;
+    CU_ASSERT_EQUAL(el_csv_parse_qp("t", "1,2\n3,4", 7, &q, &p, &n, &err), EL_OK);
+    CU_ASSERT_EQUAL(n, 2);
+    CHECK_REL(q[1], 3);
+    CHECK_REL(p[1], 4);
+    el_free(q);
+    el_free(p);
+    CU_ASSERT_EQUAL(el_csv_parse_qp("t", "Q, P\r\n1,2\r\n", 11, &q, &p, &n, &err), EL_OK);
+    CU_ASSERT_EQUAL(n, 1);
+    el_free(q);
+    el_free(p);
+    CU_ASSERT_EQUAL(el_csv_parse_qp("t", "1,nan\n", 6, &q, &p, &n, &err), EL_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "t:1:"));
+    CU_ASSERT_EQUAL(el_csv_parse_qp("t", "1,2\n1e999,3\n", 12, &q, &p, &n, &err), EL_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "t:2:"));
+    CU_ASSERT_EQUAL(el_csv_parse_qp("t", "1,2\0,3\n", 7, &q, &p, &n, &err), EL_ERR_INPUT);
+    CU_ASSERT_EQUAL(el_csv_parse_qp("t", "\n \n", 3, &q, &p, &n, &err), EL_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "no data rows"));
+    CU_ASSERT_EQUAL(el_csv_parse_qp("t", "1;2\n", 4, &q, &p, &n, &err), EL_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "expected 2 columns"));
+}
+
+/* Every catalogue entry: the library's status maps to the expected exit code and the message
+ * holds the expected fragment. */
+static void test_catalogue(void)
+{
+    FILE *f = fopen("bad/cases.txt", "r");
+    char line[600];
+    int cases = 0;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    while (fgets(line, sizeof(line), f)) {
+        char *file, *cmd, *code, *frag, path[300], *save = NULL;
+        ElScenario *s = NULL;
+        ElRun *run = NULL;
+        ElError err = {EL_OK, ""};
+        el_status st;
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        line[strcspn(line, "\n")] = '\0';
+        file = strtok_r(line, "|", &save);
+        cmd = strtok_r(NULL, "|", &save);
+        code = strtok_r(NULL, "|", &save);
+        frag = save;
+        CU_ASSERT_FATAL(file && cmd && code && frag);
+        snprintf(path, sizeof(path), "bad/%s", file);
+        st = el_scenario_load(&s, path, NULL, &err);
+        if (st == EL_OK && strcmp(cmd, "solve") == 0)
+            st = el_run_solve(&run, s, &err);
+        if (el_status_exit_code(st) != atoi(code) || !strstr(err.msg, frag)) {
+            fprintf(stderr, "\n  %s: status %s, message '%s'; expected exit %s and '%s'\n", file,
+                    el_status_name(st), err.msg, code, frag);
+            CU_FAIL("bad-input case");
+        }
+        el_run_free(run);
+        el_scenario_free(s);
+        cases++;
+    }
+    fclose(f);
+    CU_ASSERT(cases >= 40);
+}
+
+/* Make allocation n fail, for n = 1, 2, ... until loading and solving succeed: every earlier
+ * run must report out-of-memory (and, under ASan/valgrind, leak nothing). */
+static void test_out_of_memory(void)
+{
+    long n;
+    int done = 0;
+    for (n = 1; n < 100000 && !done; n++) {
+        ElScenario *s = NULL;
+        ElRun *run = NULL;
+        ElError err = {EL_OK, ""};
+        el_status st;
+        el_alloc_fail_at(n);
+        st = el_scenario_load(&s, "golden/small/input.xml", NULL, &err);
+        if (st == EL_OK)
+            st = el_run_solve(&run, s, &err);
+        el_alloc_fail_at(0);
+        if (st == EL_OK) {
+            done = 1;
+        } else if (st != EL_ERR_NOMEM) {
+            fprintf(stderr, "\n  allocation %ld failed and gave %s: %s\n", n, el_status_name(st),
+                    err.msg);
+            CU_FAIL("allocation failure not reported as EL_ERR_NOMEM");
+            done = 1;
+        }
+        el_run_free(run);
+        el_scenario_free(s);
+    }
+    CU_ASSERT(done);
+    CU_ASSERT(n > 50); /* the loop really went through many allocation points */
+}
+
+CU_TestInfo inputs_tests[] = {
+    {"bundled scenario", test_bundled},
+    {"CSV curves", test_csv_curves},
+    {"CSV parser", test_csv_parser},
+    {"bad-input catalogue", test_catalogue},
+    {"allocation failures", test_out_of_memory},
+    CU_TEST_INFO_NULL,
+};

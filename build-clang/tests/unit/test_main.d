@@ -1,0 +1,22 @@
+build-clang/tests/unit/test_main.o: tests/unit/test_main.c \
+  tests/unit/suites.h solver/equilibrium.h solver/qp.h solver/lp.h \
+  core/el_settings.h core/el_status.h model/problem.h model/scenario.h \
+  model/mac.h
+
+tests/unit/suites.h:
+
+solver/equilibrium.h:
+
+solver/qp.h:
+
+solver/lp.h:
+
+core/el_settings.h:
+
+core/el_status.h:
+
+model/problem.h:
+
+model/scenario.h:
+
+model/mac.h:
