@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "build.h"
 #include "el_settings.h"
 #include "el_status.h"
 #include "equilibrium.h"
@@ -15,7 +16,6 @@
 #include "lp.h"
 #include "qp.h"
 #include "results.h"
-#include "build.h"
 #include "xml_doc.h"
 
 #define EL_VERSION "0.1.0"

@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { T_INT, T_DOUBLE } field_type;
+typedef enum {
+    T_INT,
+    T_DOUBLE
+} field_type;
 
 typedef struct {
     const char *name;
@@ -23,8 +26,7 @@ static const field fields[] = {
     {"refine", T_INT, offsetof(ElSettings, refine), 0, 10, EL_DEFAULT_REFINE},
     {"polish_iter", T_INT, offsetof(ElSettings, polish_iter), 1, 100000, EL_DEFAULT_POLISH_ITER},
     {"lp_iter", T_INT, offsetof(ElSettings, lp_iter), 1, 1e9, EL_DEFAULT_LP_ITER},
-    {"time_limit_s", T_DOUBLE, offsetof(ElSettings, time_limit_s), 0, 1e6,
-     EL_DEFAULT_TIME_LIMIT_S},
+    {"time_limit_s", T_DOUBLE, offsetof(ElSettings, time_limit_s), 0, 1e6, EL_DEFAULT_TIME_LIMIT_S},
     {"verbosity", T_INT, offsetof(ElSettings, verbosity), 0, 3, EL_DEFAULT_VERBOSITY},
 };
 #define NFIELDS ((int)(sizeof(fields) / sizeof(fields[0])))
@@ -57,8 +59,8 @@ void el_settings_default(ElSettings *s)
 static el_status check(const field *f, double v, ElError *err)
 {
     if (!isfinite(v) || v < f->min || v > f->max)
-        return el_error_set(err, EL_ERR_SETTINGS, "setting %s = %g is outside [%g, %g]", f->name,
-                            v, f->min, f->max);
+        return el_error_set(err, EL_ERR_SETTINGS, "setting %s = %g is outside [%g, %g]", f->name, v,
+                            f->min, f->max);
     return EL_OK;
 }
 

@@ -5,13 +5,13 @@
 
 #include "el_status.h"
 
-#define EL_DEFAULT_KKT_TOL      (1e-9) /* relative tolerance of the exact (KKT) verification */
-#define EL_DEFAULT_GRID         (16)   /* LP steps per quadratic MAC piece in the first solve */
-#define EL_DEFAULT_REFINE       (3)    /* grid refinements (x8 each) if the polish fails */
-#define EL_DEFAULT_POLISH_ITER  (60)   /* active-set iterations of the exact polish */
+#define EL_DEFAULT_KKT_TOL      (1e-9)   /* relative tolerance of the exact (KKT) verification */
+#define EL_DEFAULT_GRID         (16)     /* LP steps per quadratic MAC piece in the first solve */
+#define EL_DEFAULT_REFINE       (3)      /* grid refinements (x8 each) if the polish fails */
+#define EL_DEFAULT_POLISH_ITER  (60)     /* active-set iterations of the exact polish */
 #define EL_DEFAULT_LP_ITER      (100000) /* simplex iteration limit per LP */
-#define EL_DEFAULT_TIME_LIMIT_S (0.0)  /* per LP, 0 = no limit */
-#define EL_DEFAULT_VERBOSITY    (0)    /* 0 silent .. 3 GLPK chatter */
+#define EL_DEFAULT_TIME_LIMIT_S (0.0)    /* per LP, 0 = no limit */
+#define EL_DEFAULT_VERBOSITY    (0)      /* 0 silent .. 3 GLPK chatter */
 
 typedef struct {
     double kkt_tol;      /* relative primal/dual tolerance when verifying the exact solution */

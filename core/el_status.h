@@ -6,25 +6,25 @@
 #include <stdarg.h>
 
 /* X(code, exit code of the CLI, message). Values are stable: never reuse a retired one. */
-#define EL_STATUS_LIST(X)                                                                          \
-    X(EL_OK, 0, "success")                                                                         \
-    X(EL_ERR_NOMEM, 7, "out of memory")                                                            \
-    X(EL_ERR_IO, 5, "file could not be read or written")                                          \
-    X(EL_ERR_XML, 3, "input is not well-formed XML")                                               \
-    X(EL_ERR_SCHEMA, 3, "input does not follow the scenario schema")                               \
-    X(EL_ERR_INPUT, 3, "input is well-formed but invalid")                                         \
-    X(EL_ERR_SETTINGS, 3, "a setting is unknown or out of range")                                  \
-    X(EL_ERR_NO_EQUILIBRIUM, 4, "the scenario has no equilibrium")                                 \
-    X(EL_ERR_LP, 6, "the LP backend failed")                                                       \
-    X(EL_ERR_NUMERIC, 6, "numerical failure in the equilibrium solve")                             \
-    X(EL_ERR_USAGE, 2, "invalid command line")                                                     \
+#define EL_STATUS_LIST(X)                                              \
+    X(EL_OK, 0, "success")                                             \
+    X(EL_ERR_NOMEM, 7, "out of memory")                                \
+    X(EL_ERR_IO, 5, "file could not be read or written")               \
+    X(EL_ERR_XML, 3, "input is not well-formed XML")                   \
+    X(EL_ERR_SCHEMA, 3, "input does not follow the scenario schema")   \
+    X(EL_ERR_INPUT, 3, "input is well-formed but invalid")             \
+    X(EL_ERR_SETTINGS, 3, "a setting is unknown or out of range")      \
+    X(EL_ERR_NO_EQUILIBRIUM, 4, "the scenario has no equilibrium")     \
+    X(EL_ERR_LP, 6, "the LP backend failed")                           \
+    X(EL_ERR_NUMERIC, 6, "numerical failure in the equilibrium solve") \
+    X(EL_ERR_USAGE, 2, "invalid command line")                         \
     X(EL_ERR_INTERNAL, 1, "internal error (a bug)")
 
 typedef enum {
 #define EL_X_ENUM(code, exitcode, text) code,
     EL_STATUS_LIST(EL_X_ENUM)
 #undef EL_X_ENUM
-        EL_STATUS_COUNT
+    EL_STATUS_COUNT
 } el_status;
 
 /** Error detail, owned by the caller and passed (nullable) as the last argument of actions. */

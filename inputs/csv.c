@@ -44,8 +44,8 @@ static int is_header(const char *s, const char *e)
     return strcmp(buf, "q,p") == 0;
 }
 
-el_status el_csv_parse_qp(const char *name, const char *text, long len, double **q, double **p,
-                          int *n, ElError *err)
+el_status el_csv_parse_qp(
+    const char *name, const char *text, long len, double **q, double **p, int *n, ElError *err)
 {
     const char *s = text, *end = text + len;
     int line = 0, rows = 0, cap = 0;

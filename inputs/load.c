@@ -34,8 +34,8 @@ typedef struct {
 } Loader;
 
 /* Read attribute `name` of n as a number. Absent: *v = dflt and *present = 0. */
-static el_status num_attr(Loader *L, const ElXmlNode *n, const char *name, double dflt, double *v,
-                          int *present)
+static el_status
+num_attr(Loader *L, const ElXmlNode *n, const char *name, double dflt, double *v, int *present)
 {
     char *txt = el_xml_attr(n, name), *end;
     if (present)
@@ -49,9 +49,9 @@ static el_status num_attr(Loader *L, const ElXmlNode *n, const char *name, doubl
     errno = 0;
     *v = strtod(txt, &end);
     if (end == txt || *end != '\0' || errno == ERANGE || !isfinite(*v)) {
-        el_status st = el_error_set(L->err, EL_ERR_INPUT,
-                                    "%s:%d: <%s %s=\"%.40s\">: not a finite number", L->path,
-                                    el_xml_line(n), el_xml_name(n), name, txt);
+        el_status st =
+            el_error_set(L->err, EL_ERR_INPUT, "%s:%d: <%s %s=\"%.40s\">: not a finite number",
+                         L->path, el_xml_line(n), el_xml_name(n), name, txt);
         el_free(txt);
         return st;
     }
@@ -250,8 +250,7 @@ static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
     return st;
 }
 
-static el_status find_jur(Loader *L, const ElXmlNode *n, const char *did, const char *jid,
-                          int *idx)
+static el_status find_jur(Loader *L, const ElXmlNode *n, const char *did, const char *jid, int *idx)
 {
     *idx = el_scenario_find(L->s, jid);
     if (*idx < 0)
@@ -344,8 +343,8 @@ static el_status read_settings(Loader *L, const ElXmlNode *sn)
     return st;
 }
 
-el_status el_scenario_load(ElScenario **out, const char *path, const ElLoadOptions *opt,
-                           ElError *err)
+el_status
+el_scenario_load(ElScenario **out, const char *path, const ElLoadOptions *opt, ElError *err)
 {
     ElXmlDoc *doc = NULL;
     const ElXmlNode *root, *c;

@@ -14,8 +14,8 @@ typedef struct {
 
 /** Read, validate and finish a scenario. opt may be NULL (defaults). *out is owned by the caller
  * (el_scenario_free) and is NULL on failure. */
-el_status el_scenario_load(ElScenario **out, const char *path, const ElLoadOptions *opt,
-                           ElError *err);
+el_status
+el_scenario_load(ElScenario **out, const char *path, const ElLoadOptions *opt, ElError *err);
 
 /** The scenario schema (XSD text) built into the program. */
 const char *el_scenario_schema(void);

@@ -51,8 +51,12 @@ static el_status alloc_map(ElModelMap **out, int nj, int nl, int ng, ElError *er
     return EL_OK;
 }
 
-static el_status build(const ElScenario *s, const ElDesign *des, bool elastic, ElProblem *p,
-                       ElModelMap *m, ElError *err)
+static el_status build(const ElScenario *s,
+                       const ElDesign *des,
+                       bool elastic,
+                       ElProblem *p,
+                       ElModelMap *m,
+                       ElError *err)
 {
     char name[96];
     el_status st = EL_OK;
@@ -137,8 +141,8 @@ static el_status build(const ElScenario *s, const ElDesign *des, bool elastic, E
     return EL_OK;
 }
 
-el_status el_model_build(const ElScenario *s, int d, bool elastic, ElProblem **prob,
-                         ElModelMap **map, ElError *err)
+el_status el_model_build(
+    const ElScenario *s, int d, bool elastic, ElProblem **prob, ElModelMap **map, ElError *err)
 {
     const ElDesign *des = (d == EL_AUTARKY) ? NULL : &s->designs[d];
     ElProblem *p = NULL;

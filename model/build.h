@@ -17,13 +17,13 @@
 
 typedef struct {
     int njur, nlinks, ngroups;
-    int *abate_first; /* per jurisdiction: first abatement column */
-    int *abate_count; /* per jurisdiction: number of abatement columns (MAC pieces) */
-    int *comply_row;  /* per jurisdiction: compliance row (its dual is the price) */
-    int *short_col;   /* per jurisdiction: shortfall column in elastic mode, else -1 */
-    int *link_col;    /* per link: transfer column (units of `from`) */
-    int *link_share_row; /* per link: quota-share row, or -1 */
-    int *group_row;      /* per group: balance row (its dual is the group price) */
+    int *abate_first;     /* per jurisdiction: first abatement column */
+    int *abate_count;     /* per jurisdiction: number of abatement columns (MAC pieces) */
+    int *comply_row;      /* per jurisdiction: compliance row (its dual is the price) */
+    int *short_col;       /* per jurisdiction: shortfall column in elastic mode, else -1 */
+    int *link_col;        /* per link: transfer column (units of `from`) */
+    int *link_share_row;  /* per link: quota-share row, or -1 */
+    int *group_row;       /* per group: balance row (its dual is the group price) */
     int *group_first_col; /* per group: column of member k is group_first_col[g] + k */
 } ElModelMap;
 
@@ -31,8 +31,8 @@ typedef struct {
  * each compliance row gets a shortfall column of cost 1: minimising it measures how far each
  * jurisdiction is from compliance when the real problem is infeasible. Both outputs are owned by
  * the caller (el_problem_free, el_model_map_free); on failure both are NULL. */
-el_status el_model_build(const ElScenario *s, int d, bool elastic, ElProblem **prob,
-                         ElModelMap **map, ElError *err);
+el_status el_model_build(
+    const ElScenario *s, int d, bool elastic, ElProblem **prob, ElModelMap **map, ElError *err);
 void el_model_map_free(ElModelMap *m);
 
 #endif

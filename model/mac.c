@@ -32,8 +32,8 @@ static el_status make(ElMac **out, ElMacForm form, int n, ElError *err)
     return EL_OK;
 }
 
-el_status el_mac_create_linear(ElMac **out, double intercept, double slope, double max_q,
-                               ElError *err)
+el_status
+el_mac_create_linear(ElMac **out, double intercept, double slope, double max_q, ElError *err)
 {
     el_status st;
     *out = NULL;
@@ -67,8 +67,8 @@ el_status el_mac_create_points(ElMac **out, const double *q, const double *p, in
             return el_error_set(err, EL_ERR_INPUT, "MAC point %d: p = %g is negative", i + 1, p[i]);
     }
     if (q[0] != 0)
-        return el_error_set(err, EL_ERR_INPUT, "MAC points: the first point must have q = 0, not %g",
-                            q[0]);
+        return el_error_set(err, EL_ERR_INPUT,
+                            "MAC points: the first point must have q = 0, not %g", q[0]);
     for (i = 1; i < n; i++) {
         if (q[i] <= q[i - 1])
             return el_error_set(err, EL_ERR_INPUT,

@@ -8,7 +8,11 @@
 
 #include "el_status.h"
 
-typedef enum { EL_MAC_LINEAR, EL_MAC_POINTS, EL_MAC_STEPS } ElMacForm;
+typedef enum {
+    EL_MAC_LINEAR,
+    EL_MAC_POINTS,
+    EL_MAC_STEPS
+} ElMacForm;
 
 /** One affine piece of a curve. Units: q in Mt, p in currency per tonne. */
 typedef struct {
@@ -22,8 +26,8 @@ typedef struct ElMac ElMac;
 
 /** Linear MAC = intercept + slope q for 0 <= q <= max_q (max_q may be HUGE_VAL: the caller then
  * bounds it with el_mac_truncate). Fails on negative or non-finite numbers. */
-el_status el_mac_create_linear(ElMac **out, double intercept, double slope, double max_q,
-                               ElError *err);
+el_status
+el_mac_create_linear(ElMac **out, double intercept, double slope, double max_q, ElError *err);
 /** Points (q_i, p_i), i = 0..n-1, joined linearly: q_0 = 0, q strictly increasing, p
  * non-decreasing and >= 0. The arrays are copied. */
 el_status el_mac_create_points(ElMac **out, const double *q, const double *p, int n, ElError *err);

@@ -59,7 +59,8 @@ static el_status ensure_cols(ElProblem *p, ElError *err)
         return EL_OK;
     cap = p->cap_cols ? 2 * p->cap_cols : 16;
     if (!grow((void **)&p->c, sizeof(double), cap) || !grow((void **)&p->h, sizeof(double), cap) ||
-        !grow((void **)&p->lo, sizeof(double), cap) || !grow((void **)&p->up, sizeof(double), cap) ||
+        !grow((void **)&p->lo, sizeof(double), cap) ||
+        !grow((void **)&p->up, sizeof(double), cap) ||
         !grow((void **)&p->colname, sizeof(char *), cap))
         return nomem(err);
     p->cap_cols = cap;
@@ -81,8 +82,14 @@ static el_status ensure_rows(ElProblem *p, ElError *err)
     return EL_OK;
 }
 
-el_status el_problem_add_col(ElProblem *p, const char *name, double c, double h, double lo,
-                             double up, int *idx, ElError *err)
+el_status el_problem_add_col(ElProblem *p,
+                             const char *name,
+                             double c,
+                             double h,
+                             double lo,
+                             double up,
+                             int *idx,
+                             ElError *err)
 {
     char *nm;
     el_status st = ensure_cols(p, err);
@@ -102,8 +109,8 @@ el_status el_problem_add_col(ElProblem *p, const char *name, double c, double h,
     return EL_OK;
 }
 
-el_status el_problem_add_row(ElProblem *p, const char *name, double rlo, double rup, ElRowKind kind,
-                             int *idx, ElError *err)
+el_status el_problem_add_row(
+    ElProblem *p, const char *name, double rlo, double rup, ElRowKind kind, int *idx, ElError *err)
 {
     char *nm;
     el_status st = ensure_rows(p, err);
@@ -173,8 +180,7 @@ el_status el_problem_check(const ElProblem *p, ElError *err)
     int k;
     for (k = 0; k < p->ncols; k++) {
         if (!isfinite(p->c[k]) || !isfinite(p->h[k]) || p->h[k] < 0 || isnan(p->lo[k]) ||
-            isnan(p->up[k]) || p->lo[k] > p->up[k] || p->lo[k] == HUGE_VAL ||
-            p->up[k] == -HUGE_VAL)
+            isnan(p->up[k]) || p->lo[k] > p->up[k] || p->lo[k] == HUGE_VAL || p->up[k] == -HUGE_VAL)
             return el_error_set(err, EL_ERR_INPUT, "column %s: invalid cost or bounds",
                                 p->colname[k]);
         if (p->h[k] > 0 && (p->lo[k] != 0 || !isfinite(p->up[k])))

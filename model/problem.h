@@ -10,7 +10,10 @@
 
 #include "el_status.h"
 
-typedef enum { EL_ROW_PLAIN = 0, EL_ROW_REQUIREMENT = 1 } ElRowKind;
+typedef enum {
+    EL_ROW_PLAIN = 0,
+    EL_ROW_REQUIREMENT = 1
+} ElRowKind;
 
 typedef struct {
     int ncols, nrows, nnz;
@@ -31,11 +34,17 @@ void el_problem_free(ElProblem *p);
 el_status el_problem_copy(ElProblem **out, const ElProblem *p, ElError *err);
 
 /** Append a column and return its index in *idx. name is copied. */
-el_status el_problem_add_col(ElProblem *p, const char *name, double c, double h, double lo,
-                             double up, int *idx, ElError *err);
+el_status el_problem_add_col(ElProblem *p,
+                             const char *name,
+                             double c,
+                             double h,
+                             double lo,
+                             double up,
+                             int *idx,
+                             ElError *err);
 /** Append a row. */
-el_status el_problem_add_row(ElProblem *p, const char *name, double rlo, double rup, ElRowKind kind,
-                             int *idx, ElError *err);
+el_status el_problem_add_row(
+    ElProblem *p, const char *name, double rlo, double rup, ElRowKind kind, int *idx, ElError *err);
 /** Append a coefficient A_ij = v (no duplicates allowed; el_problem_check finds them). */
 el_status el_problem_add_coef(ElProblem *p, int i, int j, double v, ElError *err);
 

@@ -12,8 +12,8 @@ static el_status nomem(ElError *err)
     return el_error_set(err, EL_ERR_NOMEM, "out of memory (scenario)");
 }
 
-el_status el_scenario_create(ElScenario **out, const char *name, const char *currency,
-                             const char *unit, ElError *err)
+el_status el_scenario_create(
+    ElScenario **out, const char *name, const char *currency, const char *unit, ElError *err)
 {
     ElScenario *s;
     *out = NULL;
@@ -64,8 +64,14 @@ void el_scenario_free(ElScenario *s)
     el_free(s);
 }
 
-el_status el_scenario_add_jurisdiction(ElScenario *s, const char *id, const char *name, double bau,
-                                       double cap, ElMac *mac, int line, ElError *err)
+el_status el_scenario_add_jurisdiction(ElScenario *s,
+                                       const char *id,
+                                       const char *name,
+                                       double bau,
+                                       double cap,
+                                       ElMac *mac,
+                                       int line,
+                                       ElError *err)
 {
     ElJurisdiction *arr, *j;
     arr = el_reallocarray(s->jur, (size_t)s->njur + 1, sizeof(*arr));
@@ -113,8 +119,15 @@ el_status el_scenario_add_design(ElScenario *s, const char *id, int line, ElErro
     return EL_OK;
 }
 
-el_status el_scenario_add_link(ElScenario *s, int d, int from, int to, double rate, double quota,
-                               double quota_share, int line, ElError *err)
+el_status el_scenario_add_link(ElScenario *s,
+                               int d,
+                               int from,
+                               int to,
+                               double rate,
+                               double quota,
+                               double quota_share,
+                               int line,
+                               ElError *err)
 {
     ElDesign *des = &s->designs[d];
     ElLink *arr = el_reallocarray(des->links, (size_t)des->nlinks + 1, sizeof(*arr));
@@ -125,8 +138,8 @@ el_status el_scenario_add_link(ElScenario *s, int d, int from, int to, double ra
     return EL_OK;
 }
 
-el_status el_scenario_add_group(ElScenario *s, int d, const int *members, int n, int line,
-                                ElError *err)
+el_status
+el_scenario_add_group(ElScenario *s, int d, const int *members, int n, int line, ElError *err)
 {
     ElDesign *des = &s->designs[d];
     ElGroup *arr = el_reallocarray(des->groups, (size_t)des->ngroups + 1, sizeof(*arr));
@@ -155,8 +168,8 @@ static el_status check_jurisdiction(const ElScenario *s, ElJurisdiction *j, ElEr
                             "%s:%d: jurisdiction '%s': cap %g must be finite and >= 0", s->path,
                             j->line, j->id, j->cap);
     if (!j->mac)
-        return el_error_set(err, EL_ERR_INPUT, "%s:%d: jurisdiction '%s' has no MAC curve",
-                            s->path, j->line, j->id);
+        return el_error_set(err, EL_ERR_INPUT, "%s:%d: jurisdiction '%s' has no MAC curve", s->path,
+                            j->line, j->id);
     amax = el_mac_max_abatement(j->mac);
     if (el_mac_form(j->mac) != EL_MAC_LINEAR && amax > j->bau * (1 + 1e-12))
         return el_error_set(err, EL_ERR_INPUT,
@@ -175,9 +188,8 @@ static el_status check_design(const ElScenario *s, const ElDesign *d, ElError *e
             return el_error_set(err, EL_ERR_INTERNAL, "%s:%d: design '%s': link index out of range",
                                 s->path, lk->line, d->id);
         if (lk->from == lk->to)
-            return el_error_set(err, EL_ERR_INPUT,
-                                "%s:%d: design '%s': a link from '%s' to itself", s->path,
-                                lk->line, d->id, s->jur[lk->from].id);
+            return el_error_set(err, EL_ERR_INPUT, "%s:%d: design '%s': a link from '%s' to itself",
+                                s->path, lk->line, d->id, s->jur[lk->from].id);
         if (!isfinite(lk->rate) || lk->rate <= 0)
             return el_error_set(err, EL_ERR_INPUT,
                                 "%s:%d: design '%s': link %s->%s: rate %g must be finite and > 0",
@@ -186,8 +198,7 @@ static el_status check_design(const ElScenario *s, const ElDesign *d, ElError *e
         if (isnan(lk->quota) || lk->quota < 0)
             return el_error_set(err, EL_ERR_INPUT,
                                 "%s:%d: design '%s': link %s->%s: quota %g must be >= 0", s->path,
-                                lk->line, d->id, s->jur[lk->from].id, s->jur[lk->to].id,
-                                lk->quota);
+                                lk->line, d->id, s->jur[lk->from].id, s->jur[lk->to].id, lk->quota);
         if (!isnan(lk->quota_share) && !(lk->quota_share >= 0 && lk->quota_share <= 1))
             return el_error_set(err, EL_ERR_INPUT,
                                 "%s:%d: design '%s': link %s->%s: quota-share %g must be in [0, 1]",

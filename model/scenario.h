@@ -11,13 +11,16 @@
 #include "el_status.h"
 #include "mac.h"
 
-typedef enum { EL_CAP_ABSOLUTE, EL_CAP_INTENSITY } ElCapKind;
+typedef enum {
+    EL_CAP_ABSOLUTE,
+    EL_CAP_INTENSITY
+} ElCapKind;
 
 typedef struct {
     char *id;
     char *name;
-    double bau;       /* e_j, Mt */
-    double cap;       /* A_j, Mt */
+    double bau; /* e_j, Mt */
+    double cap; /* A_j, Mt */
     ElCapKind cap_kind;
     double benchmark; /* intensity caps: t per unit of output */
     double output;    /* intensity caps: units of output */
@@ -61,23 +64,36 @@ typedef struct {
 } ElScenario;
 
 /** Empty scenario with default settings. The caller frees it with el_scenario_free. */
-el_status el_scenario_create(ElScenario **out, const char *name, const char *currency,
-                             const char *unit, ElError *err);
+el_status el_scenario_create(
+    ElScenario **out, const char *name, const char *currency, const char *unit, ElError *err);
 void el_scenario_free(ElScenario *s);
 
 /** Add a jurisdiction; mac is taken over (freed by the scenario, also on failure). */
-el_status el_scenario_add_jurisdiction(ElScenario *s, const char *id, const char *name, double bau,
-                                       double cap, ElMac *mac, int line, ElError *err);
+el_status el_scenario_add_jurisdiction(ElScenario *s,
+                                       const char *id,
+                                       const char *name,
+                                       double bau,
+                                       double cap,
+                                       ElMac *mac,
+                                       int line,
+                                       ElError *err);
 /** Index of jurisdiction id, or -1. */
 int el_scenario_find(const ElScenario *s, const char *id);
 /** Add an empty design; its index is s->ndesigns - 1 afterwards. */
 el_status el_scenario_add_design(ElScenario *s, const char *id, int line, ElError *err);
 /** Add a link to design d. quota = HUGE_VAL and quota_share = nan("") mean none. */
-el_status el_scenario_add_link(ElScenario *s, int d, int from, int to, double rate, double quota,
-                               double quota_share, int line, ElError *err);
+el_status el_scenario_add_link(ElScenario *s,
+                               int d,
+                               int from,
+                               int to,
+                               double rate,
+                               double quota,
+                               double quota_share,
+                               int line,
+                               ElError *err);
 /** Add a full-link group of n members (indices copied) to design d. */
-el_status el_scenario_add_group(ElScenario *s, int d, const int *members, int n, int line,
-                                ElError *err);
+el_status
+el_scenario_add_group(ElScenario *s, int d, const int *members, int n, int line, ElError *err);
 
 /** Check the whole scenario and make it ready to solve: ids unique, numbers in range, links and
  * groups well-formed, each MAC truncated at BAU. Messages name the element and its line. */

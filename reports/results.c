@@ -72,8 +72,8 @@ void el_results_write_xml_stream(const ElRun *run, FILE *f)
     fputs("</results>\n", f);
 }
 
-static void row(FILE *f, const char *design, const char *who, const char *var, double v,
-                const char *unit)
+static void
+row(FILE *f, const char *design, const char *who, const char *var, double v, const char *unit)
 {
     el_fmt_csv(f, design);
     fputc(',', f);

@@ -22,8 +22,12 @@ void el_design_result_clear(ElDesignResult *r)
     memset(r, 0, sizeof(*r));
 }
 
-static void fill(const ElScenario *s, const ElDesign *des, const ElModelMap *m,
-                 const ElProblem *p, const ElSolution *sol, const ElDesignResult *base,
+static void fill(const ElScenario *s,
+                 const ElDesign *des,
+                 const ElModelMap *m,
+                 const ElProblem *p,
+                 const ElSolution *sol,
+                 const ElDesignResult *base,
                  ElDesignResult *r)
 {
     int j, k, l, g;
@@ -71,8 +75,8 @@ static void fill(const ElScenario *s, const ElDesign *des, const ElModelMap *m,
 }
 
 /* How far each jurisdiction is from compliance: the elastic problem minimises total shortfall. */
-static el_status diagnose(const ElScenario *s, int d, const ElSettings *set, ElDesignResult *r,
-                          ElError *err)
+static el_status
+diagnose(const ElScenario *s, int d, const ElSettings *set, ElDesignResult *r, ElError *err)
 {
     ElProblem *p = NULL;
     ElModelMap *m = NULL;
@@ -96,8 +100,8 @@ static el_status diagnose(const ElScenario *s, int d, const ElSettings *set, ElD
     return st;
 }
 
-el_status el_design_solve(const ElScenario *s, int d, const ElDesignResult *baseline,
-                          ElDesignResult *r, ElError *err)
+el_status el_design_solve(
+    const ElScenario *s, int d, const ElDesignResult *baseline, ElDesignResult *r, ElError *err)
 {
     const ElDesign *des = d == EL_AUTARKY ? NULL : &s->designs[d];
     ElProblem *p = NULL;

@@ -30,8 +30,8 @@ typedef struct {
     int design;     /* index in the scenario, or EL_AUTARKY */
     ElOutcome outcome;
     int njur, nlinks;
-    ElJurResult *jur;   /* njur entries, owned */
-    ElLinkResult *link; /* nlinks entries, owned */
+    ElJurResult *jur;                           /* njur entries, owned */
+    ElLinkResult *link;                         /* nlinks entries, owned */
     double abatement_cost, national_cost, gain; /* totals */
     ElQpInfo info;
 } ElDesignResult;
@@ -40,8 +40,8 @@ typedef struct {
  * computed against it, otherwise they are 0. A design without an equilibrium is EL_OK with
  * outcome EL_INFEASIBLE and each jurisdiction's shortfall filled in. r is filled by this call
  * and released with el_design_result_clear. */
-el_status el_design_solve(const ElScenario *s, int d, const ElDesignResult *baseline,
-                          ElDesignResult *r, ElError *err);
+el_status el_design_solve(
+    const ElScenario *s, int d, const ElDesignResult *baseline, ElDesignResult *r, ElError *err);
 void el_design_result_clear(ElDesignResult *r);
 
 /** Every design of a scenario, plus the autarky baseline every gain is measured against. */

@@ -40,8 +40,8 @@ static void equilibrate(int n, double *K, double *b, double *colscale)
     }
 }
 
-static el_status solve(int n, double *K, double *b, bool allow_ls, bool *least_squares,
-                       ElError *err)
+static el_status
+solve(int n, double *K, double *b, bool allow_ls, bool *least_squares, ElError *err)
 {
     double *copy = NULL, *bcopy = NULL, *colscale = NULL, *sv = NULL;
     lapack_int *ipiv = NULL, info, rank;
@@ -89,8 +89,9 @@ static el_status solve(int n, double *K, double *b, bool allow_ls, bool *least_s
         goto scale_back;
     }
     if (!allow_ls) {
-        st = el_error_set(err, EL_ERR_NUMERIC,
-                          "dgetrf: the matrix is singular or too ill-conditioned (rcond %g)", rcond);
+        st =
+            el_error_set(err, EL_ERR_NUMERIC,
+                         "dgetrf: the matrix is singular or too ill-conditioned (rcond %g)", rcond);
         goto out;
     }
     sv = el_calloc((size_t)n, sizeof(double));

@@ -18,7 +18,13 @@ typedef enum {
 
 /** Status of a column or row at a solution: basic (row: inactive), at its lower or upper bound
  * (row: active), free and nonbasic, or fixed (lo = up). */
-typedef enum { EL_ST_BASIC = 0, EL_ST_LOWER, EL_ST_UPPER, EL_ST_FREE, EL_ST_FIXED } ElVarStat;
+typedef enum {
+    EL_ST_BASIC = 0,
+    EL_ST_LOWER,
+    EL_ST_UPPER,
+    EL_ST_FREE,
+    EL_ST_FIXED
+} ElVarStat;
 
 /** A primal-dual solution. Arrays have ncols / nrows entries and are owned by the solution. */
 typedef struct {
@@ -48,7 +54,10 @@ el_status el_lp_set_row_bounds(ElLp *lp, int i, double lo, double up, ElError *e
 el_status el_lp_solve(ElLp *lp, ElSolution *sol, ElError *err);
 void el_lp_free(ElLp *lp);
 
-typedef enum { EL_LP_FORMAT_MPS, EL_LP_FORMAT_CPLEX } ElLpFormat;
+typedef enum {
+    EL_LP_FORMAT_MPS,
+    EL_LP_FORMAT_CPLEX
+} ElLpFormat;
 
 /** Write a linear problem to path in free MPS or CPLEX LP format. Not atomic: callers write to
  * a temporary name and rename. */

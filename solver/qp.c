@@ -65,8 +65,8 @@ el_status el_qp_discretize(const ElProblem *p, int grid, ElProblem **out, ElErro
 }
 
 /* Solve an LP with requirement rows lowered slightly, then restored (left-derivative prices). */
-static el_status solve_lp(const ElProblem *p, const ElSettings *s, ElSolution *sol, int *solves,
-                          ElError *err)
+static el_status
+solve_lp(const ElProblem *p, const ElSettings *s, ElSolution *sol, int *solves, ElError *err)
 {
     ElLp *lp = NULL;
     el_status st;
@@ -219,10 +219,10 @@ static int violations(Polish *w, Change *ch, int cap, int *broken)
     for (i = 0; i < p->nrows; i++)
         dscale = fmax(dscale, fabs(w->y[i]));
     dscale *= w->tol;
-#define ADD(row, idx, stat, sz)                                                                    \
-    do {                                                                                           \
-        if (n < cap)                                                                               \
-            ch[n++] = (Change){row, idx, stat, sz};                                                \
+#define ADD(row, idx, stat, sz)                     \
+    do {                                            \
+        if (n < cap)                                \
+            ch[n++] = (Change){row, idx, stat, sz}; \
     } while (0)
     for (j = 0; j < p->ncols; j++) {
         double xj = w->x[j], dj = w->d[j];
@@ -345,7 +345,7 @@ static void map_basis(const ElProblem *p, int grid, const ElSolution *ls, Polish
             for (k = 0; k < grid; k++)
                 sum += ls->x[col + k];
             col += grid;
-            w->cstat[j] = sum <= eps ? EL_ST_LOWER
+            w->cstat[j] = sum <= eps              ? EL_ST_LOWER
                           : sum >= p->up[j] - eps ? EL_ST_UPPER
                                                   : EL_ST_BASIC;
         } else {
@@ -406,8 +406,8 @@ static void store(const Polish *w, ElSolution *sol)
     memcpy(sol->rstat, w->rstat, (size_t)p->nrows * sizeof(int));
 }
 
-el_status el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *info,
-                      ElError *err)
+el_status
+el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *info, ElError *err)
 {
     ElSettings defaults;
     ElQpInfo local;

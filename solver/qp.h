@@ -23,8 +23,8 @@ typedef struct {
 
 /** Solve p. sol must have p's sizes. An infeasible or unbounded problem is EL_OK with
  * sol->outcome set; EL_ERR_NUMERIC means the exact solution could not be verified. */
-el_status el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *info,
-                      ElError *err);
+el_status
+el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *info, ElError *err);
 
 /** The LP that step 1 solves for p with the given grid (for export). Owned by the caller. */
 el_status el_qp_discretize(const ElProblem *p, int grid, ElProblem **out, ElError *err);

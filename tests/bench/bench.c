@@ -132,8 +132,8 @@ int main(int argc, char **argv)
     ts = median(t, reps);
     printf("%s: %d designs + autarky, %d jurisdictions\n", argv[1], s->ndesigns, s->njur);
     printf("  load + validate: %8.3f ms (median of %d)\n", 1e3 * tl, reps);
-    printf("  solve all:       %8.3f ms (median of %d), %.3f ms per equilibrium\n", 1e3 * ts,
-           reps, 1e3 * ts / (s->ndesigns + 1));
+    printf("  solve all:       %8.3f ms (median of %d), %.3f ms per equilibrium\n", 1e3 * ts, reps,
+           1e3 * ts / (s->ndesigns + 1));
     printf("  LP solves and active-set iterations, design by design:");
     for (k = 0; k < run->ndesigns; k++)
         printf(" %d/%d", run->designs[k].info.lp_solves, run->designs[k].info.polish_iter);

@@ -4,8 +4,8 @@
 
 #include "suites.h"
 
-ElScenario *test_linear_scenario(int n, const double *bau, const double *cap, const double *slope,
-                                 const double *intercept)
+ElScenario *test_linear_scenario(
+    int n, const double *bau, const double *cap, const double *slope, const double *intercept)
 {
     ElScenario *s = NULL;
     ElError err;

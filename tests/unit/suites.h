@@ -17,12 +17,12 @@ extern CU_TestInfo inputs_tests[];
 extern CU_TestInfo reports_tests[];
 
 /** |actual - expected| <= TEST_REL (1 + |expected|), with a CUnit failure that shows both. */
-#define CHECK_REL(actual, expected)                                                               \
-    CU_ASSERT_DOUBLE_EQUAL((actual), (expected), TEST_REL * (1.0 + fabs((double)(expected))))
+#define CHECK_REL(actual, expected) \
+    CU_ASSERT_DOUBLE_EQUAL((actual), (expected), TEST_REL *(1.0 + fabs((double)(expected))))
 
 /** A scenario with n jurisdictions with linear MACs c_j a, BAU e_j and cap A_j (test helper). */
-ElScenario *test_linear_scenario(int n, const double *bau, const double *cap, const double *slope,
-                                 const double *intercept);
+ElScenario *test_linear_scenario(
+    int n, const double *bau, const double *cap, const double *slope, const double *intercept);
 /** Solve the whole run of s; fails the test and returns NULL on error. */
 ElRun *test_solve(const ElScenario *s);
 

@@ -132,10 +132,7 @@ static void test_outfile(void)
 }
 
 CU_TestInfo core_tests[] = {
-    {"status table", test_status},
-    {"allocator", test_alloc},
-    {"settings", test_settings},
-    {"settings documented", test_settings_doc},
-    {"atomic output file", test_outfile},
-    CU_TEST_INFO_NULL,
+    {"status table", test_status},        {"allocator", test_alloc},
+    {"settings", test_settings},          {"settings documented", test_settings_doc},
+    {"atomic output file", test_outfile}, CU_TEST_INFO_NULL,
 };

@@ -10,11 +10,11 @@ static void test_linear(void)
     ElMac *m = NULL;
     ElError err;
     CU_ASSERT_EQUAL_FATAL(el_mac_create_linear(&m, 2, 0.5, 100, &err), EL_OK);
-    CHECK_REL(el_mac_value(m, 10), 7);                   /* 2 + 0.5 * 10 */
-    CHECK_REL(el_mac_cost(m, 10), 2 * 10 + 0.25 * 100);  /* alpha q + c q^2 / 2 */
+    CHECK_REL(el_mac_value(m, 10), 7);                  /* 2 + 0.5 * 10 */
+    CHECK_REL(el_mac_cost(m, 10), 2 * 10 + 0.25 * 100); /* alpha q + c q^2 / 2 */
     CHECK_REL(el_mac_abatement_at(m, 7), 10);
-    CHECK_REL(el_mac_abatement_at(m, 1), 0);             /* below the intercept */
-    CHECK_REL(el_mac_abatement_at(m, 1000), 100);        /* the curve's end */
+    CHECK_REL(el_mac_abatement_at(m, 1), 0);      /* below the intercept */
+    CHECK_REL(el_mac_abatement_at(m, 1000), 100); /* the curve's end */
     CHECK_REL(el_mac_max_abatement(m), 100);
     CU_ASSERT_EQUAL(el_mac_truncate(m, 40, &err), EL_OK);
     CHECK_REL(el_mac_max_abatement(m), 40);

@@ -32,9 +32,9 @@ static void test_build_link(void)
     CU_ASSERT_EQUAL(p->ncols, 3); /* two abatement columns, one link */
     CHECK_REL(p->rlo[m->comply_row[0]], 10);
     CHECK_REL(p->rlo[m->comply_row[1]], 50);
-    CHECK_REL(coef(p, m->comply_row[1], l), 0.5);  /* credited at the rate in the buyer */
-    CHECK_REL(coef(p, m->comply_row[0], l), -1);   /* one unit leaves the seller */
-    CHECK_REL(p->up[l], 10 / 0.5);                 /* quota in tonnes credited */
+    CHECK_REL(coef(p, m->comply_row[1], l), 0.5); /* credited at the rate in the buyer */
+    CHECK_REL(coef(p, m->comply_row[0], l), -1);  /* one unit leaves the seller */
+    CHECK_REL(p->up[l], 10 / 0.5);                /* quota in tonnes credited */
     CHECK_REL(coef(p, m->link_share_row[0], l), 0.5);
     CHECK_REL(coef(p, m->link_share_row[0], m->abate_first[1]), 0.1);
     CHECK_REL(p->rup[m->link_share_row[0]], 0.1 * 200);

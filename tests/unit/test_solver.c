@@ -249,8 +249,7 @@ static void test_quota_share(void)
     CHECK_REL(run->designs[0].jur[1].abatement, aj);
     CHECK_REL(run->designs[0].jur[0].price, pi);
     CHECK_REL(run->designs[0].jur[1].price, pj);
-    CHECK_REL((1 - sh) * run->designs[0].jur[1].price + sh * run->designs[0].jur[0].price,
-              cj * aj);
+    CHECK_REL((1 - sh) * run->designs[0].jur[1].price + sh * run->designs[0].jur[0].price, cj * aj);
     CHECK_REL(run->designs[0].link[0].units, x);
     CHECK_REL(run->designs[0].link[0].credited, sh * run->designs[0].jur[1].emissions);
     CHECK_REL(run->designs[0].link[0].rent, (pj - pi) * x);
@@ -366,7 +365,9 @@ static void test_generated(void)
 /* 500 members in one group: still n columns, closed-form price. */
 static void test_large_group(void)
 {
-    enum { N = 500 };
+    enum {
+        N = 500
+    };
     static double bau[N], cap[N], c[N];
     ElScenario *s;
     ElProblem *p = NULL;
