@@ -8,6 +8,7 @@ ifeq ($(SAN),1)
 endif
 
 DEPS_DEB  = libglpk-dev libxml2-dev libcunit1-dev liblapacke-dev libopenblas-dev pkg-config
+DEPS_TEST = glpk-utils libxml2-utils
 INCS      = -Icore -Imodel -Iinputs -Isolver -Ireports
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -39,11 +40,11 @@ help:
 deps:
 	@sh tools/deps.sh $(DEPS_DEB)
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"; $(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/embed: tools/embed.c
+$(BUILD)/embed: tools/embed.c | deps
 	@mkdir -p $(BUILD)
 	$(CC) -std=c11 -O2 -Wall -Werror tools/embed.c -o $@
 
@@ -72,6 +73,7 @@ run: all
 	@echo "results: $(OUT)/results.xml $(OUT)/results.csv"
 
 check: deps $(BIN) $(TESTS)
+	@sh tools/deps.sh $(DEPS_TEST)
 	cd tests && OPENBLAS_NUM_THREADS=1 ../$(TESTS)
 	OPENBLAS_NUM_THREADS=1 sh tests/cli/run.sh $(BIN)
 
@@ -88,6 +90,7 @@ asan:
 VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
            --suppressions=$(CURDIR)/tests/valgrind.supp
 valgrind: deps $(BIN) $(TESTS)
+	@sh tools/deps.sh valgrind
 	cd tests && OPENBLAS_NUM_THREADS=1 $(VALGRIND) ../$(TESTS)
 	OPENBLAS_NUM_THREADS=1 $(VALGRIND) ./$(BIN) solve $(SCENARIO) -o $(BUILD)/valgrind-out
 
@@ -95,6 +98,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/etslink
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/etslink
 	install -m 644 $(SCHEMAS) $(SCENARIO) $(DESTDIR)$(PREFIX)/share/etslink/
+	install -d $(DESTDIR)$(PREFIX)/share/doc/etslink
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/etslink/
 
 FORMAT_SRC = $(wildcard core/*.[ch] model/*.[ch] inputs/*.[ch] solver/*.[ch] reports/*.[ch] \
              cli/*.c tests/unit/*.[ch] tests/bench/*.c tools/*.c)

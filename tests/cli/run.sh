@@ -52,6 +52,10 @@ expect 2 "--set expects NAME=VALUE" -- "$bin" solve scenarios/northeast-asia.xml
 expect 0 "wrote" -- "$bin" solve scenarios/northeast-asia.xml -o "$tmp/run1"
 expect 0 "" -- "$bin" solve scenarios/northeast-asia.xml -o "$tmp/run2" --quiet --set grid=3
 [ -s "$tmp/run1/results.xml" ] && [ -s "$tmp/run1/results.csv" ] && ok || bad "results missing"
+xmllint --noout --schema reports/results.xsd "$tmp/run1/results.xml" "$tmp/run2/results.xml" \
+    2>"$tmp/xmllint" && ok || bad "results.xml does not follow reports/results.xsd: $(cat "$tmp/xmllint")"
+[ "$(head -1 "$tmp/run1/results.csv")" = "$(printf 'design,jurisdiction,variable,value,unit\r')" ] \
+    && ok || bad "results.csv header"
 ls "$tmp/run1" | grep -q tmp && bad "temporary file left in the output folder" || ok
 expect 0 "" -- "$bin" solve scenarios/northeast-asia.xml -o "$tmp/run3" --quiet
 cmp -s "$tmp/run1/results.xml" "$tmp/run3/results.xml" && cmp -s "$tmp/run1/results.csv" "$tmp/run3/results.csv" \
@@ -72,9 +76,10 @@ expect 0 "wrote" -- "$bin" export-lp scenarios/northeast-asia.xml --design cn-kr
 expect 0 "wrote" -- "$bin" export-lp scenarios/northeast-asia.xml --design autarky -o "$tmp/a.mps"
 grep -q "Minimize" "$tmp/cn-kr.lp" && ok || bad "LP file lacks an objective"
 grep -q "^ROWS" "$tmp/a.mps" && ok || bad "MPS file lacks ROWS"
-if command -v glpsol >/dev/null 2>&1; then
-    glpsol --lp "$tmp/cn-kr.lp" -o "$tmp/cn-kr.sol" >/dev/null 2>&1 && ok || bad "glpsol rejected the LP"
-fi
+glpsol --lp "$tmp/cn-kr.lp" -o "$tmp/cn-kr.sol" >/dev/null 2>&1 && grep -q "Status:     OPTIMAL" "$tmp/cn-kr.sol" \
+    && ok || bad "glpsol could not solve the exported LP"
+glpsol --freemps "$tmp/a.mps" -o "$tmp/a.sol" >/dev/null 2>&1 && grep -q "Status:     OPTIMAL" "$tmp/a.sol" \
+    && ok || bad "glpsol could not solve the exported MPS"
 expect 3 "no design with id 'nope'" -- "$bin" export-lp scenarios/northeast-asia.xml --design nope -o "$tmp/x.lp"
 expect 2 "must end in .mps or .lp" -- "$bin" export-lp scenarios/northeast-asia.xml --design cn-kr -o "$tmp/x.txt"
 expect 2 "needs --design ID" -- "$bin" export-lp scenarios/northeast-asia.xml -o "$tmp/x.lp"

@@ -8,6 +8,7 @@
 
 #include "build.h"
 #include "la.h"
+#include "load.h"
 #include "qp.h"
 #include "suites.h"
 
@@ -482,6 +483,48 @@ static void test_grid_independent(void)
     }
 }
 
+/* Degenerate designs (tests/data/degenerate.xml) make the KKT system singular or the LP basis
+ * degenerate. Hand solutions: MACs A = a, B = 2a, C = points (0,0) (10,5) (60,200), i.e.
+ * a_C(p) = 10 + (p - 5) / 3.9 for p >= 5; D has a 10 Mt surplus and steps 5 @ 3, 5 @ 30.
+ * R_A = 10, R_B = 20, R_C = 30 (autarky p_C = 5 + 3.9 * 20 = 83).
+ * - A and B linked twice (group + link, or links both ways): p = 30 / 1.5 = 20.
+ * - A, B, C linked by three groups or a cycle: 1.5 p + a_C(p) = 60, p = 51.28205/1.75641.
+ * - all four: D sells its surplus and its first step: 1.5 p + a_C(p) + 5 = 50.
+ * - zero quotas change nothing.
+ * - rate 2 on A -> B and 0.5 on B -> A: p_A = 2 p_B, 2 a_A + a_B = 40, p_B = 40 / 4.5. */
+static void test_degenerate(void)
+{
+    ElScenario *s = NULL;
+    ElRun *run;
+    ElError err;
+    double tri = (60 - 10 + 5 / 3.9) / (1.5 + 1 / 3.9), all = (50 - 15 + 5 / 3.9) / (1.5 + 1 / 3.9);
+    double pb = 40 / 4.5;
+    int k;
+    CU_ASSERT_EQUAL_FATAL(el_scenario_load(&s, "data/degenerate.xml", NULL, &err), EL_OK);
+    run = test_solve(s);
+    CU_ASSERT_FATAL(run != NULL);
+    CHECK_REL(run->autarky.jur[2].price, 83);
+    CHECK_REL(run->autarky.jur[3].price, 0);
+    for (k = 0; k < 2; k++) {
+        CHECK_REL(run->designs[0].jur[k].price, 20);
+        CHECK_REL(run->designs[3].jur[k].price, 20);
+        CHECK_REL(run->designs[1].jur[k].price, tri);
+        CHECK_REL(run->designs[2].jur[k].price, tri);
+    }
+    CHECK_REL(run->designs[1].jur[2].price, tri);
+    CHECK_REL(run->designs[0].gain, 150);
+    CHECK_REL(run->designs[4].jur[3].price, all);
+    CHECK_REL(run->designs[4].jur[3].abatement, 5);
+    CHECK_REL(run->designs[4].jur[3].net_imports, -15);
+    CHECK_REL(run->designs[5].jur[0].price, 10);
+    CHECK_REL(run->designs[5].jur[1].price, 40);
+    CHECK_REL(run->designs[5].gain, 0);
+    CHECK_REL(run->designs[6].jur[1].price, pb);
+    CHECK_REL(run->designs[6].jur[0].price, 2 * pb);
+    el_run_free(run);
+    el_scenario_free(s);
+}
+
 CU_TestInfo solver_tests[] = {
     {"autarky closed form", test_autarky},
     {"full link of 2", test_full_link_2},
@@ -500,5 +543,6 @@ CU_TestInfo solver_tests[] = {
     {"no equilibrium in a link", test_no_equilibrium_linked},
     {"LAPACK wrapper", test_la},
     {"grid independence", test_grid_independent},
+    {"degenerate designs by hand", test_degenerate},
     CU_TEST_INFO_NULL,
 };
