@@ -29,6 +29,8 @@ BENCH = $(BUILD)/etslink-bench
 SCENARIO ?= scenarios/northeast-asia.xml
 OUT ?= out
 
+
+.PHONY: fuzz
 .PHONY: all deps run check bench asan valgrind install clean format format-check golden-update \
         print-% help
 all: deps $(BIN)
@@ -72,8 +74,10 @@ run: all
 	./$(BIN) solve $(SCENARIO) -o $(OUT)
 	@echo "results: $(OUT)/results.xml $(OUT)/results.csv"
 
-check: deps $(BIN) $(TESTS)
+check: deps $(BIN) $(TESTS) $(BUILD)/replay-scenario $(BUILD)/replay-csv
 	@sh tools/deps.sh $(DEPS_TEST)
+	./$(BUILD)/replay-scenario tests/fuzz/regress/scenario scenarios tests/bad
+	./$(BUILD)/replay-csv tests/fuzz/regress/csv tests/data/curves tests/bad/data
 	cd tests && OPENBLAS_NUM_THREADS=1 ../$(TESTS)
 	OPENBLAS_NUM_THREADS=1 sh tests/cli/run.sh $(BIN)
 
@@ -83,6 +87,35 @@ bench: deps $(BENCH) $(BIN)
 golden-update: $(BIN)
 	for d in tests/golden/*/; do ./$(BIN) solve $$d/input.xml -o $$d --quiet; done
 	@echo "review the change with: git diff tests/golden"
+
+# Fuzzing (clang + libFuzzer): make fuzz FUZZ_SECONDS=N runs each harness for N seconds.
+# Corpora grow in build-fuzz/; crashes land in build-fuzz/ and belong in tests/fuzz/regress/.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(INCS) $(PKG_CFLAGS) \
+             -D_POSIX_C_SOURCE=200809L
+FUZZ_LIB_SRC = $(LIB_SRC) build-fuzz/gen/schemas.c
+build-fuzz/gen/schemas.c: $(BUILD)/gen/schemas.c
+	@mkdir -p $(dir $@)
+	cp $< $@
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) build-fuzz/gen/schemas.c | deps
+	@sh tools/deps.sh clang
+	clang $(FUZZ_FLAGS) $< $(FUZZ_LIB_SRC) $(LDLIBS) -o $@
+fuzz: build-fuzz/fuzz_scenario build-fuzz/fuzz_csv
+	mkdir -p build-fuzz/corpus-scenario build-fuzz/corpus-csv build-fuzz/crashes
+	cp scenarios/*.xml tests/bad/*.xml tests/data/*.xml tests/golden/*/input.xml \
+	   tests/fuzz/regress/scenario/* build-fuzz/corpus-scenario/ 2>/dev/null || true
+	cp tests/data/curves/*.csv tests/bad/data/*.csv tests/fuzz/regress/csv/* \
+	   build-fuzz/corpus-csv/ 2>/dev/null || true
+	ASAN_OPTIONS=detect_leaks=1 ./build-fuzz/fuzz_scenario build-fuzz/corpus-scenario \
+	   -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	   -artifact_prefix=build-fuzz/crashes/scenario- -print_final_stats=1
+	ASAN_OPTIONS=detect_leaks=1 ./build-fuzz/fuzz_csv build-fuzz/corpus-csv \
+	   -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 \
+	   -artifact_prefix=build-fuzz/crashes/csv- -print_final_stats=1
+
+# Kept crashing inputs are replayed by make check (no clang needed).
+$(BUILD)/replay-%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $(LIB)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 asan:
 	$(MAKE) SAN=1 check
@@ -102,16 +135,17 @@ install: all
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/etslink/
 
 FORMAT_SRC = $(wildcard core/*.[ch] model/*.[ch] inputs/*.[ch] solver/*.[ch] reports/*.[ch] \
-             cli/*.c tests/unit/*.[ch] tests/bench/*.c tools/*.c)
+             cli/*.c tests/unit/*.[ch] tests/bench/*.c tests/fuzz/*.c tools/*.c)
 format:
 	clang-format -i $(FORMAT_SRC)
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRC)
 
 clean:
-	rm -rf build build-asan build-clang out
+	rm -rf build build-asan build-clang build-fuzz out
 
 print-%:
 	@echo $*=$($*)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+.SECONDARY:

@@ -343,8 +343,12 @@ static el_status read_settings(Loader *L, const ElXmlNode *sn)
     return st;
 }
 
-el_status
-el_scenario_load(ElScenario **out, const char *path, const ElLoadOptions *opt, ElError *err)
+static el_status load(ElScenario **out,
+                      const char *path,
+                      const char *buf,
+                      long len,
+                      const ElLoadOptions *opt,
+                      ElError *err)
 {
     ElXmlDoc *doc = NULL;
     const ElXmlNode *root, *c;
@@ -357,7 +361,8 @@ el_scenario_load(ElScenario **out, const char *path, const ElLoadOptions *opt, E
     L.err = err;
     if (opt)
         L.opt = *opt;
-    st = el_xml_read(&doc, path, el_scenario_schema(), err);
+    st = buf ? el_xml_read_memory(&doc, buf, len, path, el_scenario_schema(), err)
+             : el_xml_read(&doc, path, el_scenario_schema(), err);
     if (st != EL_OK)
         return st;
     root = el_xml_root(doc);
@@ -396,4 +401,20 @@ el_scenario_load(ElScenario **out, const char *path, const ElLoadOptions *opt, E
     }
     *out = L.s;
     return EL_OK;
+}
+
+el_status
+el_scenario_load(ElScenario **out, const char *path, const ElLoadOptions *opt, ElError *err)
+{
+    return load(out, path, NULL, 0, opt, err);
+}
+
+el_status el_scenario_load_memory(ElScenario **out,
+                                  const char *buf,
+                                  long len,
+                                  const char *name,
+                                  const ElLoadOptions *opt,
+                                  ElError *err)
+{
+    return load(out, name, buf, len, opt, err);
 }

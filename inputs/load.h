@@ -17,6 +17,15 @@ typedef struct {
 el_status
 el_scenario_load(ElScenario **out, const char *path, const ElLoadOptions *opt, ElError *err);
 
+/** The same for len bytes of XML in memory. name stands for the file in messages, and CSV
+ * paths are resolved against its folder. */
+el_status el_scenario_load_memory(ElScenario **out,
+                                  const char *buf,
+                                  long len,
+                                  const char *name,
+                                  const ElLoadOptions *opt,
+                                  ElError *err);
+
 /** The scenario schema (XSD text) built into the program. */
 const char *el_scenario_schema(void);
 /** The results schema (XSD text) built into the program. */

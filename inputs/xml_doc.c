@@ -73,43 +73,47 @@ static el_status validate(xmlDocPtr doc, const char *path, const char *xsd, ElEr
     return st;
 }
 
-static el_status parse(xmlDocPtr *out, const char *path, ElError *err)
+/* Parse from a file (buf == NULL) or from memory; name is used in messages. */
+static el_status parse(xmlDocPtr *out, const char *name, const char *buf, long len, ElError *err)
 {
     xmlParserCtxtPtr ctxt;
     xmlDocPtr doc;
-    struct stat sb;
-    FILE *probe;
+    const int options =
+        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
     *out = NULL;
-    probe = fopen(path, "rb");
-    if (!probe)
-        return el_error_set(err, EL_ERR_IO, "%s: cannot open the file", path);
-    if (fstat(fileno(probe), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    if (!buf) {
+        struct stat sb;
+        FILE *probe = fopen(name, "rb");
+        if (!probe)
+            return el_error_set(err, EL_ERR_IO, "%s: cannot open the file", name);
+        if (fstat(fileno(probe), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+            fclose(probe);
+            return el_error_set(err, EL_ERR_IO, "%s: not a regular file", name);
+        }
         fclose(probe);
-        return el_error_set(err, EL_ERR_IO, "%s: not a regular file", path);
+        len = (long)sb.st_size;
     }
-    fclose(probe);
-    if (sb.st_size > EL_XML_MAX_BYTES)
-        return el_error_set(err, EL_ERR_INPUT, "%s: file of %lld bytes exceeds the limit of %ld",
-                            path, (long long)sb.st_size, EL_XML_MAX_BYTES);
+    if (len > EL_XML_MAX_BYTES)
+        return el_error_set(err, EL_ERR_INPUT, "%s: file of %ld bytes exceeds the limit of %ld",
+                            name, len, EL_XML_MAX_BYTES);
     ctxt = xmlNewParserCtxt();
     if (!ctxt)
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (XML parser)");
-    doc = xmlCtxtReadFile(ctxt, path, NULL,
-                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                              XML_PARSE_NOCDATA);
+    doc = buf ? xmlCtxtReadMemory(ctxt, buf, (int)len, name, NULL, options)
+              : xmlCtxtReadFile(ctxt, name, NULL, options);
     if (!doc) {
         xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
         el_status st;
         if (e && e->message) {
             char msg[300];
-            size_t len;
+            size_t mlen;
             snprintf(msg, sizeof(msg), "%s", e->message);
-            len = strlen(msg);
-            while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-                msg[--len] = '\0';
-            st = el_error_set(err, EL_ERR_XML, "%s:%d: %s", path, e->line, msg);
+            mlen = strlen(msg);
+            while (mlen > 0 && (msg[mlen - 1] == '\n' || msg[mlen - 1] == ' '))
+                msg[--mlen] = '\0';
+            st = el_error_set(err, EL_ERR_XML, "%s:%d: %s", name, e->line, msg);
         } else {
-            st = el_error_set(err, EL_ERR_XML, "%s: not well-formed XML", path);
+            st = el_error_set(err, EL_ERR_XML, "%s: not well-formed XML", name);
         }
         xmlFreeParserCtxt(ctxt);
         return st;
@@ -121,22 +125,23 @@ static el_status parse(xmlDocPtr *out, const char *path, ElError *err)
         return el_error_set(err, EL_ERR_XML,
                             "%s:%d: a DOCTYPE (DTD) is not allowed in a scenario (entities are "
                             "never expanded)",
-                            path, line > 0 ? line : 1);
+                            name, line > 0 ? line : 1);
     }
     *out = doc;
     return EL_OK;
 }
 
-el_status el_xml_read(ElXmlDoc **out, const char *path, const char *xsd, ElError *err)
+static el_status
+read_doc(ElXmlDoc **out, const char *name, const char *buf, long len, const char *xsd, ElError *err)
 {
     ElXmlDoc *d;
     xmlDocPtr doc;
     el_status st;
     *out = NULL;
-    st = parse(&doc, path, err);
+    st = parse(&doc, name, buf, len, err);
     if (st != EL_OK)
         return st;
-    st = validate(doc, path, xsd, err);
+    st = validate(doc, name, xsd, err);
     if (st != EL_OK) {
         xmlFreeDoc(doc);
         return st;
@@ -151,10 +156,23 @@ el_status el_xml_read(ElXmlDoc **out, const char *path, const char *xsd, ElError
     return EL_OK;
 }
 
+el_status el_xml_read(ElXmlDoc **out, const char *path, const char *xsd, ElError *err)
+{
+    return read_doc(out, path, NULL, 0, xsd, err);
+}
+
+el_status el_xml_read_memory(
+    ElXmlDoc **out, const char *buf, long len, const char *name, const char *xsd, ElError *err)
+{
+    if (len < 0 || len > 0x7fffffffL)
+        return el_error_set(err, EL_ERR_INPUT, "%s: invalid length %ld", name, len);
+    return read_doc(out, name, buf, len, xsd, err);
+}
+
 el_status el_xml_validate_file(const char *path, const char *xsd, ElError *err)
 {
     xmlDocPtr doc;
-    el_status st = parse(&doc, path, err);
+    el_status st = parse(&doc, path, NULL, 0, err);
     if (st != EL_OK)
         return st;
     st = validate(doc, path, xsd, err);

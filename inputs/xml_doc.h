@@ -16,6 +16,9 @@ typedef struct ElXmlNode ElXmlNode; /* an element; borrowed from its document */
  * and line: EL_ERR_IO (unreadable), EL_ERR_XML (not well-formed, or has a DTD), EL_ERR_SCHEMA
  * (does not follow the schema). *out is freed with el_xml_free. */
 el_status el_xml_read(ElXmlDoc **out, const char *path, const char *xsd, ElError *err);
+/** The same for len bytes of XML in memory; name stands for the file in messages. */
+el_status el_xml_read_memory(
+    ElXmlDoc **out, const char *buf, long len, const char *name, const char *xsd, ElError *err);
 void el_xml_free(ElXmlDoc *doc);
 
 /** Validate a file against a schema without keeping it (used for our own output in tests). */
