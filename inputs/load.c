@@ -78,15 +78,15 @@ static el_status num_text(Loader *L, const ElXmlNode *n, double *v)
     return st;
 }
 
-/* Prefix a curve-construction message with where the curve is. */
-static el_status at(Loader *L, const ElXmlNode *n, const char *jid, el_status st)
+/* Prefix a curve-construction message with where the curve is ("jurisdiction 'KR'"). */
+static el_status at(Loader *L, const ElXmlNode *n, const char *what, el_status st)
 {
     char msg[sizeof(L->err->msg)];
     if (st == EL_OK || !L->err || st == EL_ERR_NOMEM)
         return st;
     snprintf(msg, sizeof(msg), "%s", L->err->msg);
-    return el_error_set(L->err, st, "%s:%d: jurisdiction '%s': <%s>: %s", L->path, el_xml_line(n),
-                        jid, el_xml_name(n), msg);
+    return el_error_set(L->err, st, "%s:%d: %s: <%s>: %s", L->path, el_xml_line(n), what,
+                        el_xml_name(n), msg);
 }
 
 static el_status read_points(Loader *L, const ElXmlNode *n, double **q, double **p, int *cnt)
@@ -166,8 +166,8 @@ static el_status read_mac(Loader *L, const ElXmlNode *macn, const char *jid, ElM
             if (st != EL_OK && st != EL_ERR_NOMEM) {
                 char msg[sizeof(L->err->msg)];
                 snprintf(msg, sizeof(msg), "%s", L->err->msg);
-                st = el_error_set(L->err, st, "%s:%d: jurisdiction '%s': <csv href=\"%s\">: %s",
-                                  L->path, el_xml_line(f), jid, href, msg);
+                st = el_error_set(L->err, st, "%s:%d: %s: <csv href=\"%s\">: %s", L->path,
+                                  el_xml_line(f), jid, href, msg);
             }
         }
         if (st == EL_OK)
@@ -191,16 +191,46 @@ static el_status read_mac(Loader *L, const ElXmlNode *macn, const char *jid, ElM
     return st;
 }
 
+static const char *const instr_tags[EL_INSTR_KINDS] = {"floor", "ceiling", "penalty"};
+
+/* <floor|ceiling|penalty price="" volume=""/> for jurisdiction j, at scenario level (d < 0) or
+ * in design d. */
+static el_status read_instrument(Loader *L, const ElXmlNode *n, int d, int j)
+{
+    double price, volume;
+    int k;
+    el_status st = num_attr(L, n, "price", 0, &price, NULL);
+    for (k = 0; k < EL_INSTR_KINDS; k++)
+        if (strcmp(el_xml_name(n), instr_tags[k]) == 0)
+            break;
+    if (st == EL_OK)
+        st = num_attr(L, n, "volume", HUGE_VAL, &volume, NULL);
+    if (st == EL_OK)
+        st = el_scenario_add_instrument(L->s, d, j, (ElInstrKind)k, price, volume, el_xml_line(n),
+                                        L->err);
+    return st;
+}
+
+static int is_instrument(const char *name)
+{
+    return strcmp(name, "floor") == 0 || strcmp(name, "ceiling") == 0 ||
+           strcmp(name, "penalty") == 0;
+}
+
 static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
 {
-    char *id = el_xml_attr(jn, "id"), *name = el_xml_attr(jn, "name");
+    char *id = el_xml_attr(jn, "id"), *name = el_xml_attr(jn, "name"), what[100];
     const ElXmlNode *c;
-    double bau = nan(""), cap = nan(""), bench = 0, output = 0, bint = 0;
-    int has_bau = 0, has_bint = 0, intensity = 0, line = el_xml_line(jn);
+    double bau = nan(""), cap = nan(""), bench = 0, output = 0, bint = 0, auction = 0;
+    double tax_rate = 0, credit_limit = 0;
+    int has_bau = 0, has_bint = 0, intensity = 0, tax = 0, line = el_xml_line(jn);
     ElMac *mac = NULL;
     el_status st = (id && (name || !el_xml_has_attr(jn, "name")))
                        ? EL_OK
                        : el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+    if (st == EL_OK)
+        st = num_attr(L, jn, "auction-share", 0, &auction, NULL);
+    snprintf(what, sizeof(what), "jurisdiction '%s'", id ? id : "?");
     for (c = el_xml_child(jn); c && st == EL_OK; c = el_xml_next(c)) {
         const char *nm = el_xml_name(c);
         if (strcmp(nm, "bau") == 0) {
@@ -208,6 +238,12 @@ static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
             has_bau = 1;
         } else if (strcmp(nm, "cap") == 0) {
             st = num_text(L, c, &cap);
+        } else if (strcmp(nm, "tax") == 0) {
+            tax = 1;
+            cap = 0;
+            st = num_attr(L, c, "rate", 0, &tax_rate, NULL);
+            if (st == EL_OK)
+                st = num_attr(L, c, "credit-limit", 0, &credit_limit, NULL);
         } else if (strcmp(nm, "intensity") == 0) {
             intensity = 1;
             st = num_attr(L, c, "benchmark", 0, &bench, NULL);
@@ -227,7 +263,7 @@ static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
                 has_bau = 1;
             }
         } else if (strcmp(nm, "mac") == 0) {
-            st = read_mac(L, c, id, &mac);
+            st = read_mac(L, c, what, &mac);
         }
     }
     if (st == EL_OK && !has_bau)
@@ -235,14 +271,24 @@ static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
                           "%s:%d: jurisdiction '%s' needs <bau> or <intensity bau-intensity=...>",
                           L->path, line, id);
     if (st == EL_OK) {
+        ElJurisdiction *j;
+        int ji = L->s->njur;
         st = el_scenario_add_jurisdiction(L->s, id, name, bau, cap, mac, line, L->err);
         mac = NULL;
-        if (st == EL_OK && intensity) {
-            ElJurisdiction *j = &L->s->jur[L->s->njur - 1];
-            j->cap_kind = EL_CAP_INTENSITY;
-            j->benchmark = bench;
-            j->output = output;
+        j = st == EL_OK ? &L->s->jur[ji] : NULL;
+        if (j) {
+            j->auction_share = auction;
+            if (intensity) {
+                j->cap_kind = EL_CAP_INTENSITY;
+                j->benchmark = bench;
+                j->output = output;
+            }
+            if (tax)
+                st = el_scenario_set_tax(L->s, ji, tax_rate, credit_limit, L->err);
         }
+        for (c = el_xml_child(jn); c && st == EL_OK; c = el_xml_next(c))
+            if (is_instrument(el_xml_name(c)))
+                st = read_instrument(L, c, EL_SCENARIO_LEVEL, ji);
     }
     el_mac_free(mac);
     el_free(id);
@@ -285,39 +331,198 @@ static el_status read_group(Loader *L, const ElXmlNode *g, int d, const char *di
     return st;
 }
 
+/* A jurisdiction named by attribute `attr` of n. */
+static el_status
+jur_attr(Loader *L, const ElXmlNode *n, const char *where, const char *attr, int *idx)
+{
+    char *id = el_xml_attr(n, attr);
+    el_status st;
+    if (!id)
+        return el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+    st = find_jur(L, n, where, id, idx);
+    el_free(id);
+    return st;
+}
+
+static el_status read_accept(Loader *L, const ElXmlNode *n, int d, const char *where)
+{
+    char *pool = el_xml_attr(n, "pool");
+    double limit, share, discount;
+    int pk, j, has_share;
+    el_status st = pool ? jur_attr(L, n, where, "jurisdiction", &j)
+                        : el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+    if (st == EL_OK) {
+        pk = el_scenario_find_pool(L->s, pool);
+        if (pk < 0)
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: %s: <accept> names pool '%s', which is not an "
+                              "<offset-pool>",
+                              L->path, el_xml_line(n), where, pool);
+    }
+    if (st == EL_OK)
+        st = num_attr(L, n, "limit", HUGE_VAL, &limit, NULL);
+    if (st == EL_OK)
+        st = num_attr(L, n, "limit-share", nan(""), &share, &has_share);
+    if (st == EL_OK)
+        st = num_attr(L, n, "discount", 1, &discount, NULL);
+    if (st == EL_OK)
+        st = el_scenario_add_accept(L->s, d, pk, j, limit, has_share ? share : nan(""), discount,
+                                    el_xml_line(n), L->err);
+    el_free(pool);
+    return st;
+}
+
+/* shares="CN:0.4 KR:0.3 JP:0.3" */
+static el_status read_project(Loader *L, const ElXmlNode *n, int d, const char *where)
+{
+    char *id = el_xml_attr(n, "id"), *shares = el_xml_attr(n, "shares"), *tok, *save = NULL;
+    double cap, fixed, var, sh[64];
+    int members[64], cnt = 0;
+    el_status st = (id && shares) ? num_attr(L, n, "capacity", 0, &cap, NULL)
+                                  : el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+    if (st == EL_OK)
+        st = num_attr(L, n, "fixed-cost", 0, &fixed, NULL);
+    if (st == EL_OK)
+        st = num_attr(L, n, "variable-cost", 0, &var, NULL);
+    for (tok = st == EL_OK ? strtok_r(shares, " \t\r\n", &save) : NULL; tok && st == EL_OK;
+         tok = strtok_r(NULL, " \t\r\n", &save)) {
+        char *colon = strchr(tok, ':'), *end;
+        if (cnt == 64) {
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: %s: <project id=\"%s\">: more than 64 "
+                              "members",
+                              L->path, el_xml_line(n), where, id);
+            break;
+        }
+        if (!colon) {
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: %s: <project id=\"%s\">: '%s' is not "
+                              "ID:SHARE",
+                              L->path, el_xml_line(n), where, id, tok);
+            break;
+        }
+        *colon = '\0';
+        st = find_jur(L, n, where, tok, &members[cnt]);
+        if (st != EL_OK)
+            break;
+        errno = 0;
+        sh[cnt] = strtod(colon + 1, &end);
+        if (end == colon + 1 || *end != '\0' || errno == ERANGE || !isfinite(sh[cnt]))
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: %s: <project id=\"%s\">: the share of '%s' is not a "
+                              "number",
+                              L->path, el_xml_line(n), where, id, tok);
+        cnt++;
+    }
+    if (st == EL_OK)
+        st = el_scenario_add_project(L->s, d, id, cap, fixed, var, members, sh, cnt, el_xml_line(n),
+                                     L->err);
+    el_free(id);
+    el_free(shares);
+    return st;
+}
+
+static el_status read_link(Loader *L, const ElXmlNode *c, int d, const char *id)
+{
+    char *from = el_xml_attr(c, "from"), *to = el_xml_attr(c, "to"),
+         *rent = el_xml_attr(c, "rent-to");
+    double rate, quota, share;
+    int fi = -1, ti = -1, has_share;
+    el_status st = (!from || !to || (!rent && el_xml_has_attr(c, "rent-to")))
+                       ? el_error_set(L->err, EL_ERR_NOMEM, "out of memory")
+                       : find_jur(L, c, id, from, &fi);
+    if (st == EL_OK)
+        st = find_jur(L, c, id, to, &ti);
+    if (st == EL_OK)
+        st = num_attr(L, c, "rate", 1, &rate, NULL);
+    if (st == EL_OK)
+        st = num_attr(L, c, "quota", HUGE_VAL, &quota, NULL);
+    if (st == EL_OK)
+        st = num_attr(L, c, "quota-share", nan(""), &share, &has_share);
+    if (st == EL_OK)
+        st = el_scenario_add_link(L->s, d, fi, ti, rate, quota, has_share ? share : nan(""),
+                                  el_xml_line(c), L->err);
+    if (st == EL_OK && rent) {
+        ElLink *lk = &L->s->designs[d].links[L->s->designs[d].nlinks - 1];
+        lk->rent_to = strcmp(rent, "seller") == 0             ? EL_RENT_SELLER
+                      : strcmp(rent, "buyer-government") == 0 ? EL_RENT_BUYER_GOV
+                                                              : EL_RENT_BUYER;
+    }
+    el_free(from);
+    el_free(to);
+    el_free(rent);
+    return st;
+}
+
 static el_status read_design(Loader *L, const ElXmlNode *dn)
 {
-    char *id = el_xml_attr(dn, "id");
+    char *id = el_xml_attr(dn, "id"), where[100];
     const ElXmlNode *c;
     int d;
     el_status st = id ? el_scenario_add_design(L->s, id, el_xml_line(dn), L->err)
                       : el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
     d = L->s->ndesigns - 1;
+    snprintf(where, sizeof(where), "design '%s'", id ? id : "?");
     for (c = el_xml_child(dn); c && st == EL_OK; c = el_xml_next(c)) {
-        if (strcmp(el_xml_name(c), "group") == 0) {
+        const char *nm = el_xml_name(c);
+        int j;
+        if (strcmp(nm, "group") == 0) {
             st = read_group(L, c, d, id);
-        } else {
-            char *from = el_xml_attr(c, "from"), *to = el_xml_attr(c, "to");
-            double rate, quota, share;
-            int fi = -1, ti = -1, has_share;
-            st = (!from || !to) ? el_error_set(L->err, EL_ERR_NOMEM, "out of memory")
-                                : find_jur(L, c, id, from, &fi);
+        } else if (strcmp(nm, "link") == 0) {
+            st = read_link(L, c, d, id);
+        } else if (is_instrument(nm)) {
+            st = jur_attr(L, c, id, "jurisdiction", &j);
             if (st == EL_OK)
-                st = find_jur(L, c, id, to, &ti);
+                st = read_instrument(L, c, d, j);
+        } else if (strcmp(nm, "accept") == 0) {
+            st = read_accept(L, c, d, where);
+        } else if (strcmp(nm, "export-cap") == 0) {
+            double mx, share;
+            int has_max, has_share;
+            st = jur_attr(L, c, id, "jurisdiction", &j);
             if (st == EL_OK)
-                st = num_attr(L, c, "rate", 1, &rate, NULL);
+                st = num_attr(L, c, "max", HUGE_VAL, &mx, &has_max);
             if (st == EL_OK)
-                st = num_attr(L, c, "quota", HUGE_VAL, &quota, NULL);
+                st = num_attr(L, c, "share-of-cap", nan(""), &share, &has_share);
+            if (st == EL_OK && has_max == has_share)
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: %s: <export-cap> needs exactly one of max and "
+                                  "share-of-cap",
+                                  L->path, el_xml_line(c), where);
             if (st == EL_OK)
-                st = num_attr(L, c, "quota-share", nan(""), &share, &has_share);
-            if (st == EL_OK)
-                st = el_scenario_add_link(L->s, d, fi, ti, rate, quota, has_share ? share : nan(""),
-                                          el_xml_line(c), L->err);
-            el_free(from);
-            el_free(to);
+                st = el_scenario_add_export_cap(L->s, d, j, mx, has_share ? share : nan(""),
+                                                el_xml_line(c), L->err);
+        } else if (strcmp(nm, "project") == 0) {
+            st = read_project(L, c, d, where);
         }
     }
     el_free(id);
+    return st;
+}
+
+static el_status read_pool(Loader *L, const ElXmlNode *n)
+{
+    char *id = el_xml_attr(n, "id"), *host = el_xml_attr(n, "host"), what[100];
+    ElMac *supply = NULL;
+    int h = EL_HOST_ROW;
+    el_status st = (id && host) ? EL_OK : el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+    if (st == EL_OK && strcmp(host, "ROW") != 0) {
+        h = el_scenario_find(L->s, host);
+        if (h < 0)
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: <offset-pool id=\"%s\">: host '%s' is neither a "
+                              "jurisdiction nor ROW",
+                              L->path, el_xml_line(n), id, host);
+    }
+    snprintf(what, sizeof(what), "offset-pool '%s'", id ? id : "?");
+    if (st == EL_OK)
+        st = read_mac(L, el_xml_child(n), what, &supply);
+    if (st == EL_OK)
+        st = el_scenario_add_pool(L->s, id, h, supply, el_xml_line(n), L->err);
+    else
+        el_mac_free(supply);
+    el_free(id);
+    el_free(host);
     return st;
 }
 
@@ -388,6 +593,10 @@ static el_status load(ElScenario **out,
             st = read_jurisdiction(&L, c);
         else if (strcmp(nm, "design") == 0)
             st = read_design(&L, c);
+        else if (strcmp(nm, "offset-pool") == 0)
+            st = read_pool(&L, c);
+        else if (strcmp(nm, "accept") == 0)
+            st = read_accept(&L, c, EL_SCENARIO_LEVEL, "scenario");
     }
     if (st == EL_OK)
         st = el_scenario_finish(L.s, err);

@@ -73,6 +73,14 @@ static el_status validate(xmlDocPtr doc, const char *path, const char *xsd, ElEr
     return st;
 }
 
+/* libxml2 reports some errors (encoding conversion, for one) through its generic channel,
+ * which would print to stderr; the parse error itself still reaches the caller. */
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 /* Parse from a file (buf == NULL) or from memory; name is used in messages. */
 static el_status parse(xmlDocPtr *out, const char *name, const char *buf, long len, ElError *err)
 {
@@ -96,6 +104,7 @@ static el_status parse(xmlDocPtr *out, const char *name, const char *buf, long l
     if (len > EL_XML_MAX_BYTES)
         return el_error_set(err, EL_ERR_INPUT, "%s: file of %ld bytes exceeds the limit of %ld",
                             name, len, EL_XML_MAX_BYTES);
+    xmlSetGenericErrorFunc(NULL, quiet);
     ctxt = xmlNewParserCtxt();
     if (!ctxt)
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (XML parser)");

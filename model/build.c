@@ -1,6 +1,7 @@
 /* Model -> problem. See build.h for the rows and columns; docs/model.md §2 for the economics.
  * Signs: compliance rows are ">= requirement" rows, so their duals are >= 0 and equal the price
- * of one tonne of compliance in that jurisdiction. */
+ * of one tonne of compliance in that jurisdiction; pool rows are "supply - use >= 0" rows, so
+ * their duals are the credit prices. */
 #include "build.h"
 
 #include <math.h>
@@ -10,100 +11,188 @@
 
 void el_model_map_free(ElModelMap *m)
 {
+    int k;
     if (!m)
         return;
     el_free(m->abate_first);
     el_free(m->abate_count);
     el_free(m->comply_row);
     el_free(m->short_col);
+    for (k = 0; k < EL_INSTR_KINDS; k++)
+        el_free(m->instr_col[k]);
+    el_free(m->tax_col);
+    el_free(m->credit_row);
     el_free(m->link_col);
     el_free(m->link_share_row);
     el_free(m->group_row);
     el_free(m->group_first_col);
+    el_free(m->pool_row);
+    el_free(m->pool_first_col);
+    el_free(m->pool_count);
+    el_free(m->accepts);
+    el_free(m->export_row);
+    el_free(m->project_col);
+    el_free(m->project_first_col);
     el_free(m);
 }
 
-static el_status alloc_map(ElModelMap **out, int nj, int nl, int ng, ElError *err)
+static int *ints(int n)
+{
+    return el_calloc((size_t)(n > 0 ? n : 1), sizeof(int));
+}
+
+/* The acceptances in force: the scenario's unless the design has its own for the same pool and
+ * jurisdiction, then the design's. */
+static int effective_accepts(const ElScenario *s, const ElDesign *des, ElAcceptMap *out)
+{
+    int n = 0, i, k;
+    for (i = 0; i < s->naccepts; i++) {
+        int overridden = 0;
+        for (k = 0; des && k < des->naccepts; k++)
+            if (des->accepts[k].pool == s->accepts[i].pool &&
+                des->accepts[k].jur == s->accepts[i].jur)
+                overridden = 1;
+        if (!overridden && out)
+            out[n].spec = &s->accepts[i];
+        n += !overridden;
+    }
+    for (k = 0; des && k < des->naccepts; k++) {
+        if (out)
+            out[n].spec = &des->accepts[k];
+        n++;
+    }
+    return n;
+}
+
+static el_status alloc_map(ElModelMap **out, const ElScenario *s, const ElDesign *des, ElError *err)
 {
     ElModelMap *m = el_calloc(1, sizeof(*m));
-    size_t sj = (size_t)(nj > 0 ? nj : 1), sl = (size_t)(nl > 0 ? nl : 1),
-           sg = (size_t)(ng > 0 ? ng : 1);
+    int nj = s->njur, k, ok;
     *out = NULL;
     if (!m)
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (model map)");
     m->njur = nj;
-    m->nlinks = nl;
-    m->ngroups = ng;
-    m->abate_first = el_calloc(sj, sizeof(int));
-    m->abate_count = el_calloc(sj, sizeof(int));
-    m->comply_row = el_calloc(sj, sizeof(int));
-    m->short_col = el_calloc(sj, sizeof(int));
-    m->link_col = el_calloc(sl, sizeof(int));
-    m->link_share_row = el_calloc(sl, sizeof(int));
-    m->group_row = el_calloc(sg, sizeof(int));
-    m->group_first_col = el_calloc(sg, sizeof(int));
-    if (!m->abate_first || !m->abate_count || !m->comply_row || !m->short_col || !m->link_col ||
-        !m->link_share_row || !m->group_row || !m->group_first_col) {
+    m->nlinks = des ? des->nlinks : 0;
+    m->ngroups = des ? des->ngroups : 0;
+    m->npools = s->npools;
+    m->naccepts = effective_accepts(s, des, NULL);
+    m->nexport_caps = des ? des->nexport_caps : 0;
+    m->nprojects = des ? des->nprojects : 0;
+    m->abate_first = ints(nj);
+    m->abate_count = ints(nj);
+    m->comply_row = ints(nj);
+    m->short_col = ints(nj);
+    m->tax_col = ints(nj);
+    m->credit_row = ints(nj);
+    ok = m->abate_first && m->abate_count && m->comply_row && m->short_col && m->tax_col &&
+         m->credit_row;
+    for (k = 0; k < EL_INSTR_KINDS; k++)
+        ok = (m->instr_col[k] = ints(nj)) != NULL && ok;
+    m->link_col = ints(m->nlinks);
+    m->link_share_row = ints(m->nlinks);
+    m->group_row = ints(m->ngroups);
+    m->group_first_col = ints(m->ngroups);
+    m->pool_row = ints(m->npools);
+    m->pool_first_col = ints(m->npools);
+    m->pool_count = ints(m->npools);
+    m->accepts = el_calloc((size_t)(m->naccepts > 0 ? m->naccepts : 1), sizeof(*m->accepts));
+    m->export_row = ints(m->nexport_caps);
+    m->project_col = ints(m->nprojects);
+    m->project_first_col = ints(m->nprojects);
+    if (!ok || !m->link_col || !m->link_share_row || !m->group_row || !m->group_first_col ||
+        !m->pool_row || !m->pool_first_col || !m->pool_count || !m->accepts || !m->export_row ||
+        !m->project_col || !m->project_first_col) {
         el_model_map_free(m);
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (model map)");
     }
+    effective_accepts(s, des, m->accepts);
     *out = m;
     return EL_OK;
 }
 
-static el_status build(const ElScenario *s,
-                       const ElDesign *des,
-                       bool elastic,
-                       ElProblem *p,
-                       ElModelMap *m,
-                       ElError *err)
+/* A column with one coefficient in row r. */
+static el_status col1(ElProblem *p,
+                      const char *name,
+                      double c,
+                      double h,
+                      double lo,
+                      double up,
+                      int r,
+                      double v,
+                      int *idx,
+                      ElError *err)
+{
+    int col;
+    el_status st = el_problem_add_col(p, name, c, h, lo, up, &col, err);
+    if (st == EL_OK && r >= 0)
+        st = el_problem_add_coef(p, r, col, v, err);
+    if (idx)
+        *idx = col;
+    return st;
+}
+
+static el_status build_jurisdictions(
+    const ElScenario *s, int d, bool elastic, ElProblem *p, ElModelMap *m, ElError *err)
+{
+    static const double sign[EL_INSTR_KINDS] = {-1.0, 1.0, 1.0}; /* floor withholds supply */
+    static const char *const tag[EL_INSTR_KINDS] = {"floor", "ceiling", "penalty"};
+    char name[96];
+    el_status st = EL_OK;
+    int j, k;
+    for (j = 0; j < s->njur && st == EL_OK; j++) {
+        const ElJurisdiction *ju = &s->jur[j];
+        int r;
+        snprintf(name, sizeof(name), "comply_%d", j);
+        st = el_problem_add_row(p, name, ju->bau - ju->cap, HUGE_VAL, EL_ROW_REQUIREMENT, &r, err);
+        m->comply_row[j] = r;
+        m->abate_first[j] = p->ncols;
+        m->abate_count[j] = el_mac_piece_count(ju->mac);
+        for (k = 0; st == EL_OK && k < m->abate_count[j]; k++) {
+            const ElMacPiece *pc = el_mac_piece(ju->mac, k);
+            snprintf(name, sizeof(name), "abate_%d_%d", j, k);
+            st = col1(p, name, elastic ? 0 : pc->p0, elastic ? 0 : pc->slope, 0, pc->width, r, 1.0,
+                      NULL, err);
+        }
+        for (k = 0; k < EL_INSTR_KINDS; k++) {
+            const ElInstrument *in = el_scenario_instrument(s, d, j, (ElInstrKind)k);
+            m->instr_col[k][j] = -1;
+            if (!in || st != EL_OK)
+                continue;
+            snprintf(name, sizeof(name), "%s_%d", tag[k], j);
+            st = col1(p, name, elastic ? 0 : sign[k] * in->price, 0, 0,
+                      k == EL_INSTR_PENALTY ? HUGE_VAL : in->volume, r, sign[k],
+                      &m->instr_col[k][j], err);
+        }
+        m->tax_col[j] = -1;
+        if (st == EL_OK && ju->cap_kind == EL_CAP_TAX) {
+            snprintf(name, sizeof(name), "tax_%d", j);
+            st = col1(p, name, elastic ? 0 : ju->tax_rate, 0, 0, HUGE_VAL, r, 1.0, &m->tax_col[j],
+                      err);
+        }
+        m->short_col[j] = -1;
+        if (st == EL_OK && elastic) {
+            snprintf(name, sizeof(name), "short_%d", j);
+            st = col1(p, name, 1.0, 0, 0, HUGE_VAL, r, 1.0, &m->short_col[j], err);
+        }
+    }
+    return st;
+}
+
+static el_status
+build_links(const ElScenario *s, const ElDesign *des, ElProblem *p, ElModelMap *m, ElError *err)
 {
     char name[96];
     el_status st = EL_OK;
-    int j, k, l, g;
-
-    for (j = 0; j < s->njur; j++) {
-        const ElJurisdiction *ju = &s->jur[j];
-        snprintf(name, sizeof(name), "comply_%d", j);
-        st = el_problem_add_row(p, name, ju->bau - ju->cap, HUGE_VAL, EL_ROW_REQUIREMENT,
-                                &m->comply_row[j], err);
-        if (st != EL_OK)
-            return st;
-        m->abate_first[j] = p->ncols;
-        m->abate_count[j] = el_mac_piece_count(ju->mac);
-        for (k = 0; k < m->abate_count[j]; k++) {
-            const ElMacPiece *pc = el_mac_piece(ju->mac, k);
-            int col;
-            snprintf(name, sizeof(name), "abate_%d_%d", j, k);
-            st = el_problem_add_col(p, name, elastic ? 0 : pc->p0, elastic ? 0 : pc->slope, 0,
-                                    pc->width, &col, err);
-            if (st == EL_OK)
-                st = el_problem_add_coef(p, m->comply_row[j], col, 1.0, err);
-            if (st != EL_OK)
-                return st;
-        }
-        m->short_col[j] = -1;
-        if (elastic) {
-            snprintf(name, sizeof(name), "short_%d", j);
-            st = el_problem_add_col(p, name, 1.0, 0, 0, HUGE_VAL, &m->short_col[j], err);
-            if (st == EL_OK)
-                st = el_problem_add_coef(p, m->comply_row[j], m->short_col[j], 1.0, err);
-            if (st != EL_OK)
-                return st;
-        }
-    }
-    for (l = 0; des && l < des->nlinks; l++) {
+    int l, k, g;
+    for (l = 0; des && l < des->nlinks && st == EL_OK; l++) {
         const ElLink *lk = &des->links[l];
         snprintf(name, sizeof(name), "link_%d", l);
-        st = el_problem_add_col(p, name, 0, 0, 0, lk->quota / lk->rate, &m->link_col[l], err);
-        if (st == EL_OK)
-            st = el_problem_add_coef(p, m->comply_row[lk->to], m->link_col[l], lk->rate, err);
+        st = col1(p, name, 0, 0, 0, lk->quota / lk->rate, m->comply_row[lk->to], lk->rate,
+                  &m->link_col[l], err);
         if (st == EL_OK)
             st = el_problem_add_coef(p, m->comply_row[lk->from], m->link_col[l], -1.0, err);
-        if (st != EL_OK)
-            return st;
         m->link_share_row[l] = -1;
-        if (!isnan(lk->quota_share)) {
+        if (st == EL_OK && !isnan(lk->quota_share)) {
             /* rate x + s * abatement_to <= s * bau_to, i.e. credited units <= s * emissions */
             int r, to = lk->to;
             snprintf(name, sizeof(name), "share_%d", l);
@@ -114,31 +203,160 @@ static el_status build(const ElScenario *s,
             for (k = 0; st == EL_OK && k < m->abate_count[to]; k++)
                 if (lk->quota_share > 0)
                     st = el_problem_add_coef(p, r, m->abate_first[to] + k, lk->quota_share, err);
-            if (st != EL_OK)
-                return st;
             m->link_share_row[l] = r;
         }
     }
-    for (g = 0; des && g < des->ngroups; g++) {
+    for (g = 0; des && g < des->ngroups && st == EL_OK; g++) {
         const ElGroup *gr = &des->groups[g];
         snprintf(name, sizeof(name), "group_%d", g);
         st = el_problem_add_row(p, name, 0, 0, EL_ROW_PLAIN, &m->group_row[g], err);
-        if (st != EL_OK)
-            return st;
         m->group_first_col[g] = p->ncols;
-        for (k = 0; k < gr->n; k++) {
+        for (k = 0; k < gr->n && st == EL_OK; k++) {
             int col, j2 = gr->members[k];
             snprintf(name, sizeof(name), "trade_%d_%d", g, j2);
-            st = el_problem_add_col(p, name, 0, 0, -HUGE_VAL, HUGE_VAL, &col, err);
-            if (st == EL_OK)
-                st = el_problem_add_coef(p, m->comply_row[j2], col, 1.0, err);
+            st = col1(p, name, 0, 0, -HUGE_VAL, HUGE_VAL, m->comply_row[j2], 1.0, &col, err);
             if (st == EL_OK)
                 st = el_problem_add_coef(p, m->group_row[g], col, 1.0, err);
-            if (st != EL_OK)
-                return st;
         }
     }
-    return EL_OK;
+    return st;
+}
+
+static el_status
+build_offsets(const ElScenario *s, bool elastic, ElProblem *p, ElModelMap *m, ElError *err)
+{
+    char name[96];
+    el_status st = EL_OK;
+    int k, a, i;
+    for (k = 0; k < s->npools; k++)
+        m->pool_row[k] = -1;
+    for (a = 0; a < m->naccepts && st == EL_OK; a++) {
+        const ElAccept *ac = m->accepts[a].spec;
+        int pk = ac->pool, j = ac->jur;
+        if (m->pool_row[pk] < 0) { /* first use of the pool: its supply curve and balance */
+            const ElMac *sup = s->pools[pk].supply;
+            snprintf(name, sizeof(name), "pool_%d", pk);
+            st = el_problem_add_row(p, name, 0, HUGE_VAL, EL_ROW_PLAIN, &m->pool_row[pk], err);
+            m->pool_first_col[pk] = p->ncols;
+            m->pool_count[pk] = el_mac_piece_count(sup);
+            for (i = 0; i < m->pool_count[pk] && st == EL_OK; i++) {
+                const ElMacPiece *pc = el_mac_piece(sup, i);
+                snprintf(name, sizeof(name), "supply_%d_%d", pk, i);
+                st = col1(p, name, elastic ? 0 : pc->p0, elastic ? 0 : pc->slope, 0, pc->width,
+                          m->pool_row[pk], 1.0, NULL, err);
+            }
+        }
+        snprintf(name, sizeof(name), "offset_%d_%d", pk, j);
+        if (st == EL_OK)
+            st = col1(p, name, 0, 0, 0, ac->limit / ac->discount, m->comply_row[j], ac->discount,
+                      &m->accepts[a].col, err);
+        if (st == EL_OK)
+            st = el_problem_add_coef(p, m->pool_row[pk], m->accepts[a].col, -1.0, err);
+        m->accepts[a].share_row = -1;
+        if (st == EL_OK && !isnan(ac->limit_share)) {
+            /* discount o + s * abatement_j <= s * bau_j: credited tonnes <= s * emissions */
+            int r;
+            snprintf(name, sizeof(name), "offset_share_%d", a);
+            st = el_problem_add_row(p, name, -HUGE_VAL, ac->limit_share * s->jur[j].bau,
+                                    EL_ROW_PLAIN, &r, err);
+            if (st == EL_OK)
+                st = el_problem_add_coef(p, r, m->accepts[a].col, ac->discount, err);
+            for (i = 0; st == EL_OK && i < m->abate_count[j]; i++)
+                if (ac->limit_share > 0)
+                    st = el_problem_add_coef(p, r, m->abate_first[j] + i, ac->limit_share, err);
+            m->accepts[a].share_row = r;
+        }
+    }
+    return st;
+}
+
+/* Rows over each jurisdiction's trade: the credit limit of a tax regime (tonnes credited from
+ * links, groups, pools and joint projects <= limit) and export caps (units out - tonnes in <= max).
+ */
+static el_status build_trade_rows(
+    const ElScenario *s, const ElDesign *des, ElProblem *p, ElModelMap *m, ElError *err)
+{
+    char name[96];
+    el_status st = EL_OK;
+    int j, l, g, k, a, e;
+    for (j = 0; j < s->njur && st == EL_OK; j++) {
+        m->credit_row[j] = -1;
+        if (s->jur[j].cap_kind != EL_CAP_TAX)
+            continue;
+        snprintf(name, sizeof(name), "credit_limit_%d", j);
+        st = el_problem_add_row(p, name, -HUGE_VAL, s->jur[j].credit_limit, EL_ROW_PLAIN,
+                                &m->credit_row[j], err);
+        for (l = 0; des && l < des->nlinks && st == EL_OK; l++)
+            if (des->links[l].to == j)
+                st = el_problem_add_coef(p, m->credit_row[j], m->link_col[l], des->links[l].rate,
+                                         err);
+        for (g = 0; des && g < des->ngroups && st == EL_OK; g++)
+            for (k = 0; k < des->groups[g].n && st == EL_OK; k++)
+                if (des->groups[g].members[k] == j)
+                    st = el_problem_add_coef(p, m->credit_row[j], m->group_first_col[g] + k, 1.0,
+                                             err);
+        for (a = 0; a < m->naccepts && st == EL_OK; a++)
+            if (m->accepts[a].spec->jur == j)
+                st = el_problem_add_coef(p, m->credit_row[j], m->accepts[a].col,
+                                         m->accepts[a].spec->discount, err);
+        for (g = 0; des && g < des->nprojects && st == EL_OK; g++)
+            for (k = 0; k < des->projects[g].n && st == EL_OK; k++)
+                if (des->projects[g].members[k] == j)
+                    st = el_problem_add_coef(p, m->credit_row[j], m->project_first_col[g] + k, 1.0,
+                                             err);
+    }
+    for (e = 0; des && e < des->nexport_caps && st == EL_OK; e++) {
+        const ElExportCap *x = &des->export_caps[e];
+        double mx = !isnan(x->share_of_cap) ? x->share_of_cap * s->jur[x->jur].cap : x->max;
+        snprintf(name, sizeof(name), "export_cap_%d", e);
+        st = el_problem_add_row(p, name, -HUGE_VAL, mx, EL_ROW_PLAIN, &m->export_row[e], err);
+        for (l = 0; l < des->nlinks && st == EL_OK; l++) {
+            if (des->links[l].from == x->jur)
+                st = el_problem_add_coef(p, m->export_row[e], m->link_col[l], 1.0, err);
+            else if (des->links[l].to == x->jur)
+                st = el_problem_add_coef(p, m->export_row[e], m->link_col[l], -des->links[l].rate,
+                                         err);
+        }
+        for (g = 0; g < des->ngroups && st == EL_OK; g++)
+            for (k = 0; k < des->groups[g].n && st == EL_OK; k++)
+                if (des->groups[g].members[k] == x->jur)
+                    st = el_problem_add_coef(p, m->export_row[e], m->group_first_col[g] + k, -1.0,
+                                             err);
+    }
+    return st;
+}
+
+/* A project: decision b in {0, 1} at the fixed cost; member k receives up to share_k capacity
+ * credits at the variable cost: credit_k - share_k capacity b <= 0. */
+static el_status
+build_projects(const ElDesign *des, bool elastic, ElProblem *p, ElModelMap *m, ElError *err)
+{
+    char name[96];
+    el_status st = EL_OK;
+    int q, k;
+    for (q = 0; des && q < des->nprojects && st == EL_OK; q++) {
+        const ElProject *pr = &des->projects[q];
+        snprintf(name, sizeof(name), "build_%d", q);
+        st = col1(p, name, elastic ? 0 : pr->fixed_cost, 0, 0, 1, -1, 0, &m->project_col[q], err);
+        if (st == EL_OK && !elastic)
+            el_problem_set_integer(p, m->project_col[q]);
+        m->project_first_col[q] = p->ncols;
+        for (k = 0; k < pr->n && st == EL_OK; k++) {
+            int col, r;
+            snprintf(name, sizeof(name), "project_%d_%d", q, k);
+            st = col1(p, name, elastic ? 0 : pr->variable_cost, 0, 0, HUGE_VAL,
+                      m->comply_row[pr->members[k]], 1.0, &col, err);
+            snprintf(name, sizeof(name), "project_cap_%d_%d", q, k);
+            if (st == EL_OK)
+                st = el_problem_add_row(p, name, -HUGE_VAL, 0, EL_ROW_PLAIN, &r, err);
+            if (st == EL_OK)
+                st = el_problem_add_coef(p, r, col, 1.0, err);
+            if (st == EL_OK)
+                st = el_problem_add_coef(p, r, m->project_col[q], -pr->shares[k] * pr->capacity,
+                                         err);
+        }
+    }
+    return st;
 }
 
 el_status el_model_build(
@@ -152,11 +370,19 @@ el_status el_model_build(
     *map = NULL;
     if (d != EL_AUTARKY && (d < 0 || d >= s->ndesigns))
         return el_error_set(err, EL_ERR_INTERNAL, "design index %d out of range", d);
-    st = alloc_map(&m, s->njur, des ? des->nlinks : 0, des ? des->ngroups : 0, err);
+    st = alloc_map(&m, s, des, err);
     if (st == EL_OK)
         st = el_problem_create(&p, err);
     if (st == EL_OK)
-        st = build(s, des, elastic, p, m, err);
+        st = build_jurisdictions(s, d, elastic, p, m, err);
+    if (st == EL_OK)
+        st = build_links(s, des, p, m, err);
+    if (st == EL_OK)
+        st = build_offsets(s, elastic, p, m, err);
+    if (st == EL_OK)
+        st = build_projects(des, elastic, p, m, err);
+    if (st == EL_OK)
+        st = build_trade_rows(s, des, p, m, err);
     if (st == EL_OK)
         st = el_problem_check(p, err);
     if (st != EL_OK) {

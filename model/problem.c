@@ -32,6 +32,7 @@ void el_problem_free(ElProblem *p)
     el_free(p->lo);
     el_free(p->up);
     el_free(p->colname);
+    el_free(p->is_int);
     el_free(p->rlo);
     el_free(p->rup);
     el_free(p->rkind);
@@ -61,7 +62,8 @@ static el_status ensure_cols(ElProblem *p, ElError *err)
     if (!grow((void **)&p->c, sizeof(double), cap) || !grow((void **)&p->h, sizeof(double), cap) ||
         !grow((void **)&p->lo, sizeof(double), cap) ||
         !grow((void **)&p->up, sizeof(double), cap) ||
-        !grow((void **)&p->colname, sizeof(char *), cap))
+        !grow((void **)&p->colname, sizeof(char *), cap) ||
+        !grow((void **)&p->is_int, sizeof(char), cap))
         return nomem(err);
     p->cap_cols = cap;
     return EL_OK;
@@ -103,6 +105,7 @@ el_status el_problem_add_col(ElProblem *p,
     p->lo[p->ncols] = lo;
     p->up[p->ncols] = up;
     p->colname[p->ncols] = nm;
+    p->is_int[p->ncols] = 0;
     if (idx)
         *idx = p->ncols;
     p->ncols++;
@@ -153,8 +156,11 @@ el_status el_problem_copy(ElProblem **out, const ElProblem *p, ElError *err)
     st = el_problem_create(&q, err);
     if (st != EL_OK)
         return st;
-    for (k = 0; k < p->ncols && st == EL_OK; k++)
+    for (k = 0; k < p->ncols && st == EL_OK; k++) {
         st = el_problem_add_col(q, p->colname[k], p->c[k], p->h[k], p->lo[k], p->up[k], NULL, err);
+        if (st == EL_OK)
+            q->is_int[k] = p->is_int[k];
+    }
     for (k = 0; k < p->nrows && st == EL_OK; k++)
         st = el_problem_add_row(q, p->rowname[k], p->rlo[k], p->rup[k], (ElRowKind)p->rkind[k],
                                 NULL, err);
@@ -220,6 +226,21 @@ bool el_problem_is_quadratic(const ElProblem *p)
     int k;
     for (k = 0; k < p->ncols; k++)
         if (p->h[k] > 0)
+            return true;
+    return false;
+}
+
+void el_problem_set_integer(ElProblem *p, int j)
+{
+    if (j >= 0 && j < p->ncols)
+        p->is_int[j] = 1;
+}
+
+bool el_problem_has_integers(const ElProblem *p)
+{
+    int k;
+    for (k = 0; k < p->ncols; k++)
+        if (p->is_int[k])
             return true;
     return false;
 }

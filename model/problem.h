@@ -19,6 +19,7 @@ typedef struct {
     int ncols, nrows, nnz;
     int cap_cols, cap_rows, cap_nnz;
     double *c, *h, *lo, *up; /* per column */
+    char *is_int;            /* per column: 1 for an integer (binary) decision */
     char **colname;          /* per column, owned */
     double *rlo, *rup;       /* per row */
     int *rkind;              /* ElRowKind per row: requirement rows get the left-derivative price */
@@ -42,6 +43,10 @@ el_status el_problem_add_col(ElProblem *p,
                              double up,
                              int *idx,
                              ElError *err);
+/** Mark column j as integer (used by el_lp_solve_mip; the QP solver needs it fixed). */
+void el_problem_set_integer(ElProblem *p, int j);
+/** True if some column is integer. */
+bool el_problem_has_integers(const ElProblem *p);
 /** Append a row. */
 el_status el_problem_add_row(
     ElProblem *p, const char *name, double rlo, double rup, ElRowKind kind, int *idx, ElError *err);

@@ -13,8 +13,71 @@
 
 typedef enum {
     EL_CAP_ABSOLUTE,
-    EL_CAP_INTENSITY
+    EL_CAP_INTENSITY,
+    EL_CAP_TAX
 } ElCapKind;
+
+/** Price instruments: a floor withholds up to `volume` allowances below `price`, a ceiling sells
+ * up to `volume` extra allowances at `price`, a penalty buys any shortfall at `price`. */
+typedef enum {
+    EL_INSTR_FLOOR = 0,
+    EL_INSTR_CEILING,
+    EL_INSTR_PENALTY,
+    EL_INSTR_KINDS
+} ElInstrKind;
+
+typedef struct {
+    int jur;
+    ElInstrKind kind;
+    double price;  /* currency per tonne */
+    double volume; /* Mt; HUGE_VAL for a penalty */
+    int line;
+} ElInstrument;
+
+/** Who keeps a binding quota's rent: the buyer's firms (default), the buyer's government (it
+ * auctions the import rights), or the seller (units sell at the buyer's price). */
+typedef enum {
+    EL_RENT_BUYER = 0,
+    EL_RENT_BUYER_GOV,
+    EL_RENT_SELLER
+} ElRentTo;
+
+#define EL_HOST_ROW       (-1) /* an offset pool hosted by the rest of the world */
+#define EL_AUTARKY        (-1) /* design index of the baseline: no links, no design elements */
+#define EL_SCENARIO_LEVEL (-1) /* "not inside a design" for the add functions */
+
+typedef struct {
+    char *id;
+    int host;      /* jurisdiction index, or EL_HOST_ROW */
+    ElMac *supply; /* credit supply curve (owned), same forms as a MAC */
+    int line;
+} ElPool;
+
+typedef struct {
+    int pool, jur;
+    double limit;       /* max tonnes credited (discount x credits); HUGE_VAL if none */
+    double limit_share; /* max share of the jurisdiction's emissions credited; nan("") if none */
+    double discount;    /* tonnes credited per credit surrendered (> 0) */
+    int line;
+} ElAccept;
+
+typedef struct {
+    int jur;
+    double max;          /* Mt of net exports; HUGE_VAL if given as a share */
+    double share_of_cap; /* share of the jurisdiction's cap; nan("") if none */
+    int line;
+} ElExportCap;
+
+typedef struct {
+    char *id;
+    double capacity;      /* Mt of credits a year if built */
+    double fixed_cost;    /* million currency a year if built */
+    double variable_cost; /* currency per credit used */
+    int *members;         /* jurisdiction indices, owned */
+    double *shares;       /* share of credits and costs per member, owned; sums to 1 */
+    int n;
+    int line;
+} ElProject;
 
 typedef struct {
     char *id;
@@ -22,10 +85,13 @@ typedef struct {
     double bau; /* e_j, Mt */
     double cap; /* A_j, Mt */
     ElCapKind cap_kind;
-    double benchmark; /* intensity caps: t per unit of output */
-    double output;    /* intensity caps: units of output */
-    ElMac *mac;       /* owned; truncated at bau by el_scenario_finish */
-    int line;         /* line in the scenario file, 0 if built in code */
+    double benchmark;     /* intensity caps: t per unit of output */
+    double output;        /* intensity caps: units of output */
+    ElMac *mac;           /* owned; truncated at bau by el_scenario_finish */
+    double auction_share; /* share of the cap sold by the government (revenue accounting) */
+    double tax_rate;      /* EL_CAP_TAX: the tax per tonne emitted */
+    double credit_limit;  /* EL_CAP_TAX: max tonnes of linked units and credits surrendered */
+    int line;             /* line in the scenario file, 0 if built in code */
 } ElJurisdiction;
 
 typedef struct {
@@ -33,6 +99,7 @@ typedef struct {
     double rate;        /* one unit of `from` counts as `rate` tonnes in `to` */
     double quota;       /* max tonnes credited in `to`; HUGE_VAL if none */
     double quota_share; /* max share of `to`'s emissions credited; nan("") if none */
+    ElRentTo rent_to;
     int line;
 } ElLink;
 
@@ -48,6 +115,14 @@ typedef struct {
     int nlinks;
     ElGroup *groups;
     int ngroups;
+    ElInstrument *instruments; /* override the scenario's for the same jurisdiction and kind */
+    int ninstruments;
+    ElAccept *accepts; /* override the scenario's for the same pool and jurisdiction */
+    int naccepts;
+    ElExportCap *export_caps;
+    int nexport_caps;
+    ElProject *projects;
+    int nprojects;
     int line;
 } ElDesign;
 
@@ -60,6 +135,12 @@ typedef struct {
     int njur;
     ElDesign *designs;
     int ndesigns;
+    ElPool *pools;
+    int npools;
+    ElInstrument *instruments; /* apply in every design, autarky included */
+    int ninstruments;
+    ElAccept *accepts; /* apply in every design, autarky included */
+    int naccepts;
     ElSettings settings;
 } ElScenario;
 
@@ -94,6 +175,53 @@ el_status el_scenario_add_link(ElScenario *s,
 /** Add a full-link group of n members (indices copied) to design d. */
 el_status
 el_scenario_add_group(ElScenario *s, int d, const int *members, int n, int line, ElError *err);
+
+/** Make jurisdiction j a carbon-tax regime: no cap, emissions taxed at rate, up to
+ * credit_limit tonnes of linked units and offset credits surrendered instead. */
+el_status el_scenario_set_tax(ElScenario *s, int j, double rate, double credit_limit, ElError *err);
+/** Add a price instrument at scenario level (d = EL_SCENARIO_LEVEL) or in design d. */
+el_status el_scenario_add_instrument(ElScenario *s,
+                                     int d,
+                                     int jur,
+                                     ElInstrKind kind,
+                                     double price,
+                                     double volume,
+                                     int line,
+                                     ElError *err);
+/** Add an offset pool (supply is taken over, also on failure); host may be EL_HOST_ROW. */
+el_status el_scenario_add_pool(
+    ElScenario *s, const char *id, int host, ElMac *supply, int line, ElError *err);
+/** Index of pool id, or -1. */
+int el_scenario_find_pool(const ElScenario *s, const char *id);
+/** Let jur use credits of pool, at scenario level (d = EL_SCENARIO_LEVEL) or in design d. */
+el_status el_scenario_add_accept(ElScenario *s,
+                                 int d,
+                                 int pool,
+                                 int jur,
+                                 double limit,
+                                 double limit_share,
+                                 double discount,
+                                 int line,
+                                 ElError *err);
+/** Cap jur's net exports in design d (max in Mt, or share_of_cap; the other HUGE_VAL / nan). */
+el_status el_scenario_add_export_cap(
+    ElScenario *s, int d, int jur, double max, double share_of_cap, int line, ElError *err);
+/** Add a joint project to design d; members and shares (n entries) are copied. */
+el_status el_scenario_add_project(ElScenario *s,
+                                  int d,
+                                  const char *id,
+                                  double capacity,
+                                  double fixed_cost,
+                                  double variable_cost,
+                                  const int *members,
+                                  const double *shares,
+                                  int n,
+                                  int line,
+                                  ElError *err);
+
+/** The instrument of kind k that applies to jurisdiction j in design d (or EL_AUTARKY): the
+ * design's own, else the scenario's, else NULL. */
+const ElInstrument *el_scenario_instrument(const ElScenario *s, int d, int j, ElInstrKind k);
 
 /** Check the whole scenario and make it ready to solve: ids unique, numbers in range, links and
  * groups well-formed, each MAC truncated at BAU. Messages name the element and its line. */

@@ -19,6 +19,8 @@ static void sattr(FILE *f, const char *name, const char *v)
     fputc('"', f);
 }
 
+static const char *const rent_names[] = {"buyer", "buyer-government", "seller"};
+
 static void xml_design(const ElScenario *s, const ElDesignResult *r, FILE *f)
 {
     const ElDesign *des = r->design >= 0 ? &s->designs[r->design] : NULL;
@@ -39,6 +41,19 @@ static void xml_design(const ElScenario *s, const ElDesignResult *r, FILE *f)
         attr(f, "payments", q->payments);
         attr(f, "national-cost", q->national_cost);
         attr(f, "gain", q->gain);
+        sattr(f, "binding", el_binding_name(q->binding));
+        attr(f, "offsets", q->offsets);
+        attr(f, "project-credits", q->project_credits);
+        attr(f, "withheld", q->withheld);
+        attr(f, "released", q->released);
+        attr(f, "penalised", q->penalised);
+        attr(f, "taxed", q->taxed);
+        attr(f, "payments-abroad", q->payments_abroad);
+        attr(f, "receipts-abroad", q->receipts_abroad);
+        attr(f, "firms-cost", q->firms_cost);
+        attr(f, "gov-revenue", q->gov_revenue);
+        attr(f, "offset-surplus", q->offset_surplus);
+        attr(f, "ndc-emissions", q->ndc_emissions);
         fputs("/>\n", f);
     }
     for (l = 0; l < r->nlinks; l++) {
@@ -48,12 +63,48 @@ static void xml_design(const ElScenario *s, const ElDesignResult *r, FILE *f)
         sattr(f, "to", s->jur[lk->to].id);
         attr(f, "units", r->link[l].units);
         attr(f, "credited", r->link[l].credited);
+        attr(f, "unit-price", r->link[l].unit_price);
         attr(f, "rent", r->link[l].rent);
+        sattr(f, "rent-to", rent_names[lk->rent_to]);
+        fputs("/>\n", f);
+    }
+    for (l = 0; l < r->npools; l++) {
+        const ElPoolResult *q = &r->pool[l];
+        if (!q->used)
+            continue;
+        fputs("    <pool", f);
+        sattr(f, "id", s->pools[l].id);
+        sattr(f, "host", s->pools[l].host >= 0 ? s->jur[s->pools[l].host].id : "ROW");
+        attr(f, "price", q->price);
+        attr(f, "supplied", q->supplied);
+        attr(f, "supply-cost", q->supply_cost);
+        attr(f, "receipts", q->receipts);
+        fputs("/>\n", f);
+    }
+    for (l = 0; l < r->naccepts; l++) {
+        const ElAcceptResult *q = &r->accept[l];
+        fputs("    <offset", f);
+        sattr(f, "pool", s->pools[q->pool].id);
+        sattr(f, "jurisdiction", s->jur[q->jur].id);
+        attr(f, "credits", q->credits);
+        attr(f, "credited", q->credited);
+        attr(f, "payment", q->payment);
+        fputs("/>\n", f);
+    }
+    for (l = 0; l < r->nprojects; l++) {
+        const ElProjectResult *q = &r->project[l];
+        fputs("    <project", f);
+        sattr(f, "id", des->projects[l].id);
+        sattr(f, "built", q->built ? "true" : "false");
+        attr(f, "credits", q->credits);
+        attr(f, "cost", q->cost);
         fputs("/>\n", f);
     }
     fputs("    <total", f);
     attr(f, "abatement-cost", r->abatement_cost);
+    attr(f, "total-cost", r->total_cost);
     attr(f, "national-cost", r->national_cost);
+    attr(f, "row-surplus", r->row_surplus);
     attr(f, "gain", r->gain);
     fputs("/>\n  </design>\n", f);
 }
@@ -109,15 +160,49 @@ void el_results_write_csv_stream(const ElRun *run, FILE *f)
             row(f, r->id, id, "payments", q->payments, money);
             row(f, r->id, id, "national_cost", q->national_cost, money);
             row(f, r->id, id, "gain", q->gain, money);
+            row(f, r->id, id, "offsets", q->offsets, "Mt");
+            row(f, r->id, id, "project_credits", q->project_credits, "Mt");
+            row(f, r->id, id, "withheld", q->withheld, "Mt");
+            row(f, r->id, id, "released", q->released, "Mt");
+            row(f, r->id, id, "penalised", q->penalised, "Mt");
+            row(f, r->id, id, "taxed", q->taxed, "Mt");
+            row(f, r->id, id, "payments_abroad", q->payments_abroad, money);
+            row(f, r->id, id, "receipts_abroad", q->receipts_abroad, money);
+            row(f, r->id, id, "firms_cost", q->firms_cost, money);
+            row(f, r->id, id, "gov_revenue", q->gov_revenue, money);
+            row(f, r->id, id, "offset_surplus", q->offset_surplus, money);
+            row(f, r->id, id, "ndc_emissions", q->ndc_emissions, "Mt");
         }
         for (l = 0; l < r->nlinks; l++) {
             snprintf(who, sizeof(who), "%s->%s", s->jur[des->links[l].from].id,
                      s->jur[des->links[l].to].id);
             row(f, r->id, who, "link_units", r->link[l].units, "Mt");
             row(f, r->id, who, "link_credited", r->link[l].credited, "Mt");
+            row(f, r->id, who, "link_unit_price", r->link[l].unit_price, price);
             row(f, r->id, who, "link_rent", r->link[l].rent, money);
         }
+        for (l = 0; l < r->npools; l++) {
+            if (!r->pool[l].used)
+                continue;
+            snprintf(who, sizeof(who), "pool:%s", s->pools[l].id);
+            row(f, r->id, who, "credit_price", r->pool[l].price, price);
+            row(f, r->id, who, "supplied", r->pool[l].supplied, "Mt");
+            row(f, r->id, who, "supply_cost", r->pool[l].supply_cost, money);
+        }
+        for (l = 0; l < r->naccepts; l++) {
+            snprintf(who, sizeof(who), "%s<-%s", s->jur[r->accept[l].jur].id,
+                     s->pools[r->accept[l].pool].id);
+            row(f, r->id, who, "offset_credits", r->accept[l].credits, "Mt");
+            row(f, r->id, who, "offset_credited", r->accept[l].credited, "Mt");
+        }
+        for (l = 0; l < r->nprojects; l++) {
+            snprintf(who, sizeof(who), "project:%s", des->projects[l].id);
+            row(f, r->id, who, "built", r->project[l].built ? 1.0 : 0.0, "1 = built");
+            row(f, r->id, who, "project_credits", r->project[l].credits, "Mt");
+        }
         row(f, r->id, "total", "abatement_cost", r->abatement_cost, money);
+        row(f, r->id, "total", "total_cost", r->total_cost, money);
+        row(f, r->id, "total", "row_surplus", r->row_surplus, money);
         row(f, r->id, "total", "national_cost", r->national_cost, money);
         row(f, r->id, "total", "gain", r->gain, money);
     }

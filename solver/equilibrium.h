@@ -3,36 +3,94 @@
 #ifndef EL_EQUILIBRIUM_H
 #define EL_EQUILIBRIUM_H
 
+#include <stdbool.h>
+
 #include "qp.h"
 #include "scenario.h"
 
+/** Which instrument sets a jurisdiction's price at the margin. */
+typedef enum {
+    EL_BIND_NONE = 0, /* price 0: allowances to spare */
+    EL_BIND_CAP,      /* the cap (through trade, the linked market) */
+    EL_BIND_FLOOR,    /* allowances withheld at the floor */
+    EL_BIND_CEILING,  /* extra allowances sold at the ceiling */
+    EL_BIND_PENALTY,  /* emissions without units pay the penalty */
+    EL_BIND_TAX       /* a carbon tax regime */
+} ElBinding;
+
+const char *el_binding_name(ElBinding b);
+
 /** Per jurisdiction. Units: Mt and currency per tonne; costs in millions of currency. */
 typedef struct {
-    double price;          /* p_j: dual of the compliance row */
-    double abatement;      /* a_j */
-    double emissions;      /* e_j - a_j */
-    double net_imports;    /* tonnes credited from abroad minus units sent abroad */
-    double abatement_cost; /* C_j(a_j) */
-    double payments;       /* net payments abroad for units (receipts negative) */
-    double national_cost;  /* abatement_cost + payments */
-    double gain;           /* national cost in autarky - national cost here */
-    double shortfall;      /* Mt missing for compliance when the design has no equilibrium */
+    double price;           /* p_j: dual of the compliance row */
+    double abatement;       /* a_j */
+    double emissions;       /* e_j - a_j */
+    double net_imports;     /* tonnes credited from links and groups minus units sent */
+    double offsets;         /* tonnes credited from offset pools */
+    double project_credits; /* tonnes credited from joint projects */
+    double withheld, released, penalised, taxed; /* Mt: floor, ceiling, penalty, tax volumes */
+    ElBinding binding;
+    double abatement_cost;  /* C_j(a_j) */
+    double payments_abroad; /* for units, credits (and rents ceded) to other jurisdictions/ROW */
+    double receipts_abroad; /* from other jurisdictions for units and credits */
+    double payments;        /* payments_abroad - receipts_abroad */
+    double unit_payments;   /* net payments for units on links and in groups */
+    double credit_payments; /* payments for offset credits, domestic pools included */
+    double project_cost;    /* share of joint projects' fixed and variable costs */
+    double national_cost;   /* abatement + hosted offset supply + projects + payments */
+    double gain;            /* national cost in autarky - national cost here */
+    double firms_cost;      /* covered firms' compliance cost (docs/model.md §3) */
+    double gov_revenue;     /* auction, ceiling sales, penalties, tax, import rights */
+    double offset_surplus;  /* receipts - supply cost of offset pools hosted here */
+    double ndc_emissions;   /* emissions with corresponding adjustments */
+    double shortfall;       /* Mt missing for compliance when the design has no equilibrium */
 } ElJurResult;
 
 typedef struct {
-    double units;    /* units of `from` transferred */
-    double credited; /* tonnes credited in `to` (units x rate) */
-    double rent;     /* quota rent, total: (rate p_to - p_from) units */
+    double units;      /* units of `from` transferred */
+    double credited;   /* tonnes credited in `to` (units x rate) */
+    double unit_price; /* paid per unit: p_from, or rate p_to when the seller keeps the rent */
+    double rent;       /* quota rent, total: (rate p_to - p_from) units */
 } ElLinkResult;
+
+typedef struct {
+    bool used;          /* some acceptance in force in the design */
+    double price;       /* credit price: dual of the pool's balance row */
+    double supplied;    /* Mt of credits */
+    double supply_cost; /* area under the supply curve */
+    double receipts;    /* paid by all acceptors */
+} ElPoolResult;
+
+typedef struct {
+    int pool, jur;   /* indices in the scenario */
+    double credits;  /* credits surrendered */
+    double credited; /* tonnes credited (credits x discount) */
+    double payment;  /* credits x credit price */
+} ElAcceptResult;
+
+typedef struct {
+    bool built;
+    double credits; /* Mt of credits used by the members */
+    double cost;    /* fixed (if built) + variable cost */
+} ElProjectResult;
 
 typedef struct {
     const char *id; /* borrowed from the scenario ("autarky" for the baseline) */
     int design;     /* index in the scenario, or EL_AUTARKY */
     ElOutcome outcome;
-    int njur, nlinks;
-    ElJurResult *jur;                           /* njur entries, owned */
-    ElLinkResult *link;                         /* nlinks entries, owned */
-    double abatement_cost, national_cost, gain; /* totals */
+    int njur, nlinks, npools, naccepts, nprojects;
+    ElJurResult *jur;         /* njur entries, owned */
+    ElLinkResult *link;       /* nlinks entries, owned */
+    ElPoolResult *pool;       /* npools entries, owned */
+    ElAcceptResult *accept;   /* naccepts entries, owned */
+    ElProjectResult *project; /* nprojects entries, owned */
+    double abatement_cost;    /* total */
+    double total_cost;        /* real resource cost: abatement + offset supply + projects */
+    double national_cost;     /* sum over jurisdictions */
+    double row_surplus;       /* receipts - supply cost of pools hosted by the rest of the world */
+    double gain;              /* sum of gains + change in ROW surplus = fall in total_cost */
+    bool mip_checked;         /* project decisions confirmed by exact enumeration */
+    bool mip_corrected;       /* ... which overruled the branch-and-cut choice */
     ElQpInfo info;
 } ElDesignResult;
 

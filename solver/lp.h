@@ -52,6 +52,9 @@ el_status el_lp_set_row_bounds(ElLp *lp, int i, double lo, double up, ElError *e
 /** Solve from the current basis (the first call starts from an advanced basis). The solution
  * must have been created with the problem's sizes. */
 el_status el_lp_solve(ElLp *lp, ElSolution *sol, ElError *err);
+/** Solve with the integer columns integer (GLPK branch and cut, glp_intopt) after the LP
+ * relaxation. sol gets the integer solution's primal values (duals are not meaningful). */
+el_status el_lp_solve_mip(ElLp *lp, ElSolution *sol, ElError *err);
 void el_lp_free(ElLp *lp);
 
 typedef enum {

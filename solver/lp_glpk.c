@@ -130,6 +130,8 @@ static glp_prob *load(const ElProblem *p, int *ia, int *ja, double *ar)
         glp_set_col_name(P, k + 1, p->colname[k]);
         glp_set_col_bnds(P, k + 1, bound_type(p->lo[k], p->up[k]), fin(p->lo[k]), fin(p->up[k]));
         glp_set_obj_coef(P, k + 1, p->c[k]);
+        if (p->is_int[k])
+            glp_set_col_kind(P, k + 1, GLP_IV);
     }
     for (k = 0; k < p->nnz; k++) {
         ia[k + 1] = p->ai[k] + 1;
@@ -307,6 +309,49 @@ el_status el_lp_solve(ElLp *lp, ElSolution *sol, ElError *err)
         sol->y[k] = glp_get_row_dual(lp->P, k + 1);
         sol->rstat[k] = map_stat(glp_get_row_stat(lp->P, k + 1));
     }
+    return EL_OK;
+}
+
+el_status el_lp_solve_mip(ElLp *lp, ElSolution *sol, ElError *err)
+{
+    glp_iocp parm;
+    jmp_buf jb;
+    volatile int ret = 0;
+    int k, status;
+    el_status st = el_lp_solve(lp, sol, err); /* the relaxation gives glp_intopt its basis */
+    if (st != EL_OK || sol->outcome != EL_OPTIMAL)
+        return st;
+    glp_init_iocp(&parm);
+    parm.msg_lev = lp->settings.verbosity >= 3 ? GLP_MSG_ALL : GLP_MSG_OFF;
+    if (lp->settings.time_limit_s > 0)
+        parm.tm_lim = (int)(lp->settings.time_limit_s * 1000.0);
+    if (setjmp(jb)) {
+        lp->P = NULL;
+        return recover(err, "el_lp_solve_mip");
+    }
+    glp_error_hook(on_glpk_error, &jb);
+    if (lp->settings.verbosity < 3)
+        glp_term_hook(term_quiet, NULL);
+    ret = glp_intopt(lp->P, &parm);
+    glp_error_hook(NULL, NULL);
+    if (ret == GLP_ETMLIM) {
+        sol->outcome = EL_TIME_LIMIT;
+        return EL_OK;
+    }
+    if (ret != 0 && ret != GLP_ENOPFS)
+        return el_error_set(err, EL_ERR_LP, "GLPK branch and cut failed (glp_intopt returned %d)",
+                            ret);
+    status = glp_mip_status(lp->P);
+    if (ret == GLP_ENOPFS || status == GLP_NOFEAS) {
+        sol->outcome = EL_INFEASIBLE;
+        return EL_OK;
+    }
+    if (status != GLP_OPT)
+        return el_error_set(err, EL_ERR_LP, "GLPK branch and cut ended with status %d", status);
+    sol->outcome = EL_OPTIMAL;
+    sol->obj = glp_mip_obj_val(lp->P);
+    for (k = 0; k < lp->ncols; k++)
+        sol->x[k] = glp_mip_col_val(lp->P, k + 1);
     return EL_OK;
 }
 

@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "el_alloc.h"
@@ -19,10 +20,43 @@
 #define REQUIREMENT_SHIFT 1e-6
 #define FULL_UPDATE_ITERS 10
 
-el_status el_qp_discretize(const ElProblem *p, int grid, ElProblem **out, ElError *err)
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Breakpoints of quadratic column j on [0, up]: grid equal steps, plus (with a centre) grid
+ * steps of width up / grid^2 on each side of the centre. Returns the count written to bp. */
+static int breakpoints(double up, int grid, const double *center, double *bp)
+{
+    int n = 0, k, m;
+    for (k = 0; k <= grid; k++)
+        bp[n++] = up * k / grid;
+    if (center) {
+        double fine = up / ((double)grid * grid), c = fmin(fmax(*center, 0.0), up);
+        for (k = -grid; k <= grid; k++) {
+            double v = c + k * fine;
+            if (v > 0 && v < up)
+                bp[n++] = v;
+        }
+    }
+    qsort(bp, (size_t)n, sizeof(*bp), cmp_double);
+    for (k = 1, m = 1; k < n; k++) /* drop duplicates and slivers */
+        if (bp[k] - bp[m - 1] > 1e-12 * (1 + up))
+            bp[m++] = bp[k];
+    bp[m - 1] = up;
+    return m;
+}
+
+/* Discretise p; if counts is given it receives the number of LP columns of each column of p
+ * (caller-allocated, p->ncols entries). */
+static el_status discretize(
+    const ElProblem *p, int grid, const double *center, ElProblem **out, int *counts, ElError *err)
 {
     ElProblem *d = NULL;
     int *first = NULL, *count = NULL;
+    double *bp = NULL;
     el_status st;
     int j, k, t;
     char name[160];
@@ -31,21 +65,25 @@ el_status el_qp_discretize(const ElProblem *p, int grid, ElProblem **out, ElErro
         return el_error_set(err, EL_ERR_SETTINGS, "grid %d must be >= 1", grid);
     first = el_calloc((size_t)(p->ncols > 0 ? p->ncols : 1), sizeof(int));
     count = el_calloc((size_t)(p->ncols > 0 ? p->ncols : 1), sizeof(int));
-    st = (!first || !count) ? el_error_set(err, EL_ERR_NOMEM, "out of memory (discretize)")
-                            : el_problem_create(&d, err);
+    bp = el_calloc((size_t)(3 * grid + 3), sizeof(double));
+    st = (!first || !count || !bp) ? el_error_set(err, EL_ERR_NOMEM, "out of memory (discretize)")
+                                   : el_problem_create(&d, err);
     for (j = 0; st == EL_OK && j < p->ncols; j++) {
         first[j] = d->ncols;
         if (p->h[j] > 0) {
-            double w = p->up[j] / grid;
-            count[j] = grid;
-            for (k = 0; st == EL_OK && k < grid; k++) {
+            int nb = breakpoints(p->up[j], grid, center ? &center[j] : NULL, bp);
+            count[j] = nb - 1;
+            for (k = 0; st == EL_OK && k + 1 < nb; k++) {
+                /* the average marginal cost over the step: the cost is interpolated exactly */
                 snprintf(name, sizeof(name), "%.140s_%d", p->colname[j], k);
-                st = el_problem_add_col(d, name, p->c[j] + p->h[j] * (k + 0.5) * w, 0, 0, w, NULL,
-                                        err);
+                st = el_problem_add_col(d, name, p->c[j] + p->h[j] * 0.5 * (bp[k] + bp[k + 1]), 0,
+                                        0, bp[k + 1] - bp[k], NULL, err);
             }
         } else {
             count[j] = 1;
             st = el_problem_add_col(d, p->colname[j], p->c[j], 0, p->lo[j], p->up[j], NULL, err);
+            if (st == EL_OK && p->is_int[j])
+                el_problem_set_integer(d, d->ncols - 1);
         }
     }
     for (j = 0; st == EL_OK && j < p->nrows; j++)
@@ -54,14 +92,28 @@ el_status el_qp_discretize(const ElProblem *p, int grid, ElProblem **out, ElErro
     for (t = 0; st == EL_OK && t < p->nnz; t++)
         for (k = 0; st == EL_OK && k < count[p->aj[t]]; k++)
             st = el_problem_add_coef(d, p->ai[t], first[p->aj[t]] + k, p->av[t], err);
+    if (st == EL_OK && counts)
+        memcpy(counts, count, (size_t)p->ncols * sizeof(int));
     el_free(first);
     el_free(count);
+    el_free(bp);
     if (st != EL_OK) {
         el_problem_free(d);
         return st;
     }
     *out = d;
     return EL_OK;
+}
+
+el_status el_qp_discretize_around(
+    const ElProblem *p, int grid, const double *center, ElProblem **out, ElError *err)
+{
+    return discretize(p, grid, center, out, NULL, err);
+}
+
+el_status el_qp_discretize(const ElProblem *p, int grid, ElProblem **out, ElError *err)
+{
+    return discretize(p, grid, NULL, out, NULL, err);
 }
 
 /* Solve an LP with requirement rows lowered slightly, then restored (left-derivative prices). */
@@ -102,6 +154,7 @@ typedef struct {
     double tol;
     int *cstat, *rstat;
     int *cpos, *rpos;
+    int *counts; /* LP columns per column of p in the current discretisation */
     double *x, *y, *r, *d;
     double *K, *rhs;
     int cap; /* capacity of K in elements of one dimension */
@@ -335,16 +388,16 @@ static el_status polish(Polish *w, const ElSettings *s, int *iters, bool *ok, El
 }
 
 /* Active set of p from the LP solution of its discretisation (first/count map columns). */
-static void map_basis(const ElProblem *p, int grid, const ElSolution *ls, Polish *w)
+static void map_basis(const ElProblem *p, const int *counts, const ElSolution *ls, Polish *w)
 {
     int j, i, col = 0;
     for (j = 0; j < p->ncols; j++) {
         if (p->h[j] > 0) {
             double sum = 0, eps = 1e-9 * p->up[j];
             int k;
-            for (k = 0; k < grid; k++)
+            for (k = 0; k < counts[j]; k++)
                 sum += ls->x[col + k];
-            col += grid;
+            col += counts[j];
             w->cstat[j] = sum <= eps              ? EL_ST_LOWER
                           : sum >= p->up[j] - eps ? EL_ST_UPPER
                                                   : EL_ST_BASIC;
@@ -362,6 +415,7 @@ static void polish_free(Polish *w)
     el_free(w->rstat);
     el_free(w->cpos);
     el_free(w->rpos);
+    el_free(w->counts);
     el_free(w->x);
     el_free(w->y);
     el_free(w->r);
@@ -380,11 +434,13 @@ static el_status polish_alloc(Polish *w, const ElProblem *p, double tol, ElError
     w->rstat = el_calloc(nr, sizeof(int));
     w->cpos = el_calloc(nc, sizeof(int));
     w->rpos = el_calloc(nr, sizeof(int));
+    w->counts = el_calloc(nc, sizeof(int));
     w->x = el_calloc(nc, sizeof(double));
     w->d = el_calloc(nc, sizeof(double));
     w->y = el_calloc(nr, sizeof(double));
     w->r = el_calloc(nr, sizeof(double));
-    if (!w->cstat || !w->rstat || !w->cpos || !w->rpos || !w->x || !w->d || !w->y || !w->r) {
+    if (!w->cstat || !w->rstat || !w->cpos || !w->rpos || !w->counts || !w->x || !w->d || !w->y ||
+        !w->r) {
         polish_free(w);
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (polish)");
     }
@@ -440,7 +496,7 @@ el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *
         ElSolution *ls = NULL;
         bool ok = false;
         info->grid = grid;
-        st = el_qp_discretize(p, grid, &d, err);
+        st = discretize(p, grid, NULL, &d, w.counts, err);
         if (st == EL_OK)
             st = el_solution_create(&ls, d->ncols, d->nrows, err);
         if (st == EL_OK)
@@ -453,7 +509,7 @@ el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *
             return EL_OK;
         }
         if (st == EL_OK) {
-            map_basis(p, grid, ls, &w);
+            map_basis(p, w.counts, ls, &w);
             st = polish(&w, s, &info->polish_iter, &ok, err);
         }
         el_solution_free(ls);

@@ -28,5 +28,9 @@ el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *
 
 /** The LP that step 1 solves for p with the given grid (for export). Owned by the caller. */
 el_status el_qp_discretize(const ElProblem *p, int grid, ElProblem **out, ElError *err);
+/** The same with extra steps of width up/grid^2 around center[j] for each quadratic column
+ * (center has p->ncols entries; NULL gives the uniform grid). */
+el_status el_qp_discretize_around(
+    const ElProblem *p, int grid, const double *center, ElProblem **out, ElError *err);
 
 #endif

@@ -27,7 +27,7 @@ int main(int argc, char **argv)
         }
         fprintf(out, "const char %s[] = {", argv[a]);
         while ((c = fgetc(in)) != EOF)
-            fprintf(out, "%s%d,", (n++ % 20) ? "" : "\n", c);
+            fprintf(out, "%s%d,", (n++ % 20) ? "" : "\n", c > 127 ? c - 256 : c);
         fprintf(out, "0};\n");
         fclose(in);
     }

@@ -15,6 +15,9 @@ extern CU_TestInfo model_tests[];
 extern CU_TestInfo solver_tests[];
 extern CU_TestInfo inputs_tests[];
 extern CU_TestInfo reports_tests[];
+extern CU_TestInfo mechanisms_tests[];
+int mechanisms_init(void);
+int mechanisms_clean(void);
 
 /** |actual - expected| <= TEST_REL (1 + |expected|), with a CUnit failure that shows both. */
 #define CHECK_REL(actual, expected) \
