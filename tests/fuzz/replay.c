@@ -11,14 +11,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int run_file(const char *path)
 {
-    FILE *f = fopen(path, "rb");
+    struct stat sb;
+    FILE *f;
     uint8_t *buf;
     long len;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > (1L << 24))
+        return 0; /* folders are walked by main, not read */
+    f = fopen(path, "rb");
     if (!f)
         return 0;
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
+    len = (long)sb.st_size;
     buf = malloc((size_t)len + 1);
     if (buf && fread(buf, 1, (size_t)len, f) == (size_t)len)
         LLVMFuzzerTestOneInput(buf, (size_t)len);
