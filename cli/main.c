@@ -1,7 +1,9 @@
 /* etslink command line: the only code that prints to stdout/stderr or decides the exit code.
  * Exit codes come from EL_STATUS_LIST (docs/cli.md). */
+#define _XOPEN_SOURCE 700 /* sigaction */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "el_io.h"
 #include "el_settings.h"
 #include "el_status.h"
 #include "equilibrium.h"
@@ -32,7 +35,63 @@ static const char usage_text[] =
     "export-lp  writes the LP GLPK solves first for one design (\"autarky\" for the baseline)\n"
     "\n"
     "exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 no equilibrium,\n"
-    "            5 file error, 6 solver failure, 7 out of memory (docs/cli.md)\n";
+    "            5 file error, 6 solver failure, 7 out of memory,\n"
+    "            130 interrupted (SIGINT), 143 terminated (SIGTERM) (docs/cli.md)\n";
+
+/* The temporary output file being written, removed if a signal ends the run: a final name
+ * never holds a partial file, and no litter is left. */
+static char pending_tmp[4200];
+
+static void on_signal(int sig)
+{
+    if (pending_tmp[0])
+        unlink(pending_tmp);
+    _exit(128 + sig); /* 130 for SIGINT, 143 for SIGTERM (docs/cli.md) */
+}
+
+static void install_signal_handlers(void)
+{
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN) /* respect nohup */
+        sigaction(SIGHUP, &sa, NULL);
+}
+
+static void set_pending(const char *tmp)
+{
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    snprintf(pending_tmp, sizeof(pending_tmp), "%s", tmp ? tmp : "");
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+typedef void (*stream_writer)(const ElRun *, FILE *);
+
+/* Write one results file atomically, registered for removal on a signal. The test-only
+ * variable ETSLINK_TEST_PAUSE_BEFORE_COMMIT=SECONDS waits with the file half-way (docs/cli.md). */
+static el_status write_file(const ElRun *run, const char *path, stream_writer w, ElError *err)
+{
+    ElOutFile *of;
+    const char *pause = getenv("ETSLINK_TEST_PAUSE_BEFORE_COMMIT");
+    el_status st = el_outfile_open(&of, path, err);
+    if (st != EL_OK)
+        return st;
+    set_pending(el_outfile_tmp_path(of));
+    w(run, el_outfile_stream(of));
+    if (pause)
+        sleep((unsigned)atoi(pause));
+    st = el_outfile_commit(of, err);
+    set_pending(NULL);
+    return st;
+}
 
 typedef struct {
     const char *cmd, *scenario, *out, *design;
@@ -163,11 +222,11 @@ static int cmd_solve(const Args *a)
         st = ensure_dir(a->out, &err);
     if (st == EL_OK) {
         snprintf(path, sizeof(path), "%s/results.xml", a->out);
-        st = el_results_write_xml(run, path, &err);
+        st = write_file(run, path, el_results_write_xml_stream, &err);
     }
     if (st == EL_OK) {
         snprintf(path, sizeof(path), "%s/results.csv", a->out);
-        st = el_results_write_csv(run, path, &err);
+        st = write_file(run, path, el_results_write_csv_stream, &err);
     }
     if (st == EL_OK && !a->quiet) {
         summary(run);
@@ -224,11 +283,13 @@ static int cmd_export(const Args *a)
         st = el_qp_discretize(p, s->settings.grid, &lp, &err);
     if (st == EL_OK) {
         snprintf(tmp, sizeof(tmp), "%s.tmp%ld", a->out, (long)getpid());
+        set_pending(tmp);
         st = el_lp_write(lp, tmp, fmt, &err);
         if (st == EL_OK && rename(tmp, a->out) != 0)
             st = el_error_set(&err, EL_ERR_IO, "%s: cannot write: %s", a->out, strerror(errno));
         if (st != EL_OK)
             remove(tmp);
+        set_pending(NULL);
     }
     if (st == EL_OK && !a->quiet)
         printf("wrote %s (%d columns, %d rows, %d nonzeros)\n", a->out, lp->ncols, lp->nrows,
@@ -256,6 +317,7 @@ int main(int argc, char **argv)
     rc = parse_args(argc, argv, &a);
     if (rc != 0)
         return rc;
+    install_signal_handlers();
     if (strcmp(a.cmd, "solve") == 0)
         rc = cmd_solve(&a);
     else if (strcmp(a.cmd, "validate") == 0)

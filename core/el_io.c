@@ -50,6 +50,11 @@ el_status el_outfile_open(ElOutFile **out, const char *path, ElError *err)
     return EL_OK;
 }
 
+const char *el_outfile_tmp_path(const ElOutFile *f)
+{
+    return f->tmp;
+}
+
 FILE *el_outfile_stream(ElOutFile *f)
 {
     return f->fp;

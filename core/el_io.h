@@ -14,6 +14,9 @@ typedef struct ElOutFile ElOutFile;
 el_status el_outfile_open(ElOutFile **out, const char *path, ElError *err);
 /** The stream to write to (borrowed; valid until commit or abort). */
 FILE *el_outfile_stream(ElOutFile *f);
+/** Name of the temporary file (borrowed; valid until commit or abort), so that a signal
+ * handler can remove it. */
+const char *el_outfile_tmp_path(const ElOutFile *f);
 /** Flush, fsync and rename onto the final path; frees f, whatever the outcome. On failure the
  * temporary file is removed and the final path is untouched. */
 el_status el_outfile_commit(ElOutFile *f, ElError *err);

@@ -1,9 +1,11 @@
 /* DOM -> scenario. The schema guarantees structure and number syntax; this file checks what a
  * schema cannot (references between elements, curve shapes, consistency of intensity caps) and
  * resolves CSV paths relative to the scenario's folder. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "load.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,12 +111,16 @@ static el_status read_points(Loader *L, const ElXmlNode *n, double **q, double *
     return st;
 }
 
-/* Resolve href against the scenario's folder; refuse escapes unless allowed. */
+/* Resolve href against the scenario's folder; refuse escapes unless allowed. The check is
+ * made twice: on the text (no absolute path, no "..") and on the resolved file (realpath), so
+ * a symbolic link inside the folder cannot point outside it either. */
 static el_status resolve(Loader *L, const ElXmlNode *n, const char *href, char **out)
 {
     const char *slash = strrchr(L->path, '/');
     size_t dirlen = slash ? (size_t)(slash - L->path) + 1 : 0;
     const char *s;
+    char *dir = NULL, *real = NULL, *realdir = NULL;
+    el_status st = EL_OK;
     *out = NULL;
     if (!L->opt.allow_any_path) {
         int escapes = href[0] == '/';
@@ -131,11 +137,38 @@ static el_status resolve(Loader *L, const ElXmlNode *n, const char *href, char *
     if (href[0] == '/')
         dirlen = 0;
     *out = el_malloc(dirlen + strlen(href) + 1);
-    if (!*out)
+    dir = el_malloc(dirlen + 2);
+    if (!*out || !dir) {
+        el_free(*out);
+        *out = NULL;
+        el_free(dir);
         return el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+    }
     memcpy(*out, L->path, dirlen);
     strcpy(*out + dirlen, href);
-    return EL_OK;
+    memcpy(dir, L->path, dirlen);
+    strcpy(dir + dirlen, ".");
+    if (!L->opt.allow_any_path) {
+        real = realpath(*out, NULL);
+        realdir = realpath(dir, NULL);
+        if (real && realdir) {
+            size_t len = strlen(realdir);
+            if (strncmp(real, realdir, len) != 0 || (real[len] != '/' && strcmp(realdir, "/")))
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: <csv href=\"%s\">: the file it resolves to (%s) is "
+                                  "outside the scenario's folder (use --allow-any-path to "
+                                  "permit it)",
+                                  L->path, el_xml_line(n), href, real);
+        }
+        free(real); /* realpath allocates with malloc */
+        free(realdir);
+    }
+    el_free(dir);
+    if (st != EL_OK) {
+        el_free(*out);
+        *out = NULL;
+    }
+    return st;
 }
 
 static el_status read_mac(Loader *L, const ElXmlNode *macn, const char *jid, ElMac **mac)

@@ -485,6 +485,108 @@ static el_status check_scenario_mechanisms(ElScenario *s, ElError *err)
     return EL_OK;
 }
 
+/* Curve pieces within the magnitude limits. what: "jurisdiction 'KR'" and the like. */
+static el_status
+check_curve(const ElScenario *s, const ElMac *m, int line, const char *what, ElError *err)
+{
+    int k;
+    for (k = 0; k < el_mac_piece_count(m); k++) {
+        const ElMacPiece *pc = el_mac_piece(m, k);
+        if (pc->p0 > EL_MAX_PRICE || pc->slope > EL_MAX_PRICE ||
+            pc->p0 + pc->slope * pc->width > EL_MAX_PRICE)
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: %s: the curve's cost exceeds the limit of %g per tonne",
+                                s->path, line, what, EL_MAX_PRICE);
+        if (pc->q0 + pc->width > EL_MAX_QUANTITY && isfinite(pc->width))
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: %s: the curve's quantity exceeds the limit of %g Mt",
+                                s->path, line, what, EL_MAX_QUANTITY);
+    }
+    return EL_OK;
+}
+
+static int out_of_range(double v, double lo, double hi)
+{
+    return isfinite(v) && (v < lo || v > hi);
+}
+
+static el_status check_limits(const ElScenario *s, ElError *err)
+{
+    char what[100];
+    int i, d, k;
+    el_status st;
+    for (i = 0; i < s->njur; i++) {
+        const ElJurisdiction *j = &s->jur[i];
+        snprintf(what, sizeof(what), "jurisdiction '%s'", j->id);
+        if (out_of_range(j->bau, 0, EL_MAX_QUANTITY) || out_of_range(j->cap, 0, EL_MAX_QUANTITY) ||
+            out_of_range(j->credit_limit, 0, EL_MAX_QUANTITY))
+            return el_error_set(err, EL_ERR_INPUT, "%s:%d: %s: a quantity exceeds %g Mt", s->path,
+                                j->line, what, EL_MAX_QUANTITY);
+        if (out_of_range(j->tax_rate, 0, EL_MAX_PRICE))
+            return el_error_set(err, EL_ERR_INPUT, "%s:%d: %s: the tax exceeds %g per tonne",
+                                s->path, j->line, what, EL_MAX_PRICE);
+        st = check_curve(s, j->mac, j->line, what, err);
+        if (st != EL_OK)
+            return st;
+    }
+    for (i = 0; i < s->npools; i++) {
+        snprintf(what, sizeof(what), "offset-pool '%s'", s->pools[i].id);
+        st = check_curve(s, s->pools[i].supply, s->pools[i].line, what, err);
+        if (st != EL_OK)
+            return st;
+    }
+    for (i = 0; i < s->ninstruments; i++)
+        if (out_of_range(s->instruments[i].price, 0, EL_MAX_PRICE) ||
+            out_of_range(s->instruments[i].volume, 0, EL_MAX_QUANTITY))
+            return el_error_set(err, EL_ERR_INPUT, "%s:%d: a price instrument is out of range",
+                                s->path, s->instruments[i].line);
+    for (k = 0; k < s->naccepts; k++)
+        if (out_of_range(s->accepts[k].discount, EL_MIN_RATE, EL_MAX_RATE) ||
+            out_of_range(s->accepts[k].limit, 0, EL_MAX_QUANTITY))
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: <accept>: discount must be in [%g, %g], limit at most %g",
+                                s->path, s->accepts[k].line, EL_MIN_RATE, EL_MAX_RATE,
+                                EL_MAX_QUANTITY);
+    for (d = 0; d < s->ndesigns; d++) {
+        const ElDesign *des = &s->designs[d];
+        for (k = 0; k < des->nlinks; k++)
+            if (out_of_range(des->links[k].rate, EL_MIN_RATE, EL_MAX_RATE) ||
+                out_of_range(des->links[k].quota, 0, EL_MAX_QUANTITY))
+                return el_error_set(err, EL_ERR_INPUT,
+                                    "%s:%d: design '%s': a link's rate must be in [%g, %g] and "
+                                    "its quota at most %g Mt",
+                                    s->path, des->links[k].line, des->id, EL_MIN_RATE, EL_MAX_RATE,
+                                    EL_MAX_QUANTITY);
+        for (k = 0; k < des->ninstruments; k++)
+            if (out_of_range(des->instruments[k].price, 0, EL_MAX_PRICE) ||
+                out_of_range(des->instruments[k].volume, 0, EL_MAX_QUANTITY))
+                return el_error_set(err, EL_ERR_INPUT,
+                                    "%s:%d: design '%s': a price instrument is out of range",
+                                    s->path, des->instruments[k].line, des->id);
+        for (k = 0; k < des->nprojects; k++)
+            if (out_of_range(des->projects[k].capacity, 0, EL_MAX_QUANTITY) ||
+                out_of_range(des->projects[k].fixed_cost, 0, EL_MAX_PRICE) ||
+                out_of_range(des->projects[k].variable_cost, 0, EL_MAX_PRICE))
+                return el_error_set(err, EL_ERR_INPUT,
+                                    "%s:%d: design '%s': project '%s' is out of range", s->path,
+                                    des->projects[k].line, des->id, des->projects[k].id);
+        for (k = 0; k < des->naccepts; k++)
+            if (out_of_range(des->accepts[k].discount, EL_MIN_RATE, EL_MAX_RATE) ||
+                out_of_range(des->accepts[k].limit, 0, EL_MAX_QUANTITY))
+                return el_error_set(err, EL_ERR_INPUT,
+                                    "%s:%d: design '%s': <accept>: discount must be in [%g, %g], "
+                                    "limit at most %g",
+                                    s->path, des->accepts[k].line, des->id, EL_MIN_RATE,
+                                    EL_MAX_RATE, EL_MAX_QUANTITY);
+        for (k = 0; k < des->nexport_caps; k++)
+            if (out_of_range(des->export_caps[k].max, 0, EL_MAX_QUANTITY))
+                return el_error_set(err, EL_ERR_INPUT,
+                                    "%s:%d: design '%s': <export-cap> max exceeds %g Mt", s->path,
+                                    des->export_caps[k].line, des->id, EL_MAX_QUANTITY);
+    }
+    return EL_OK;
+}
+
 static el_status check_jurisdiction(const ElScenario *s, ElJurisdiction *j, ElError *err)
 {
     double amax;
@@ -584,6 +686,8 @@ el_status el_scenario_finish(ElScenario *s, ElError *err)
             return st;
     }
     st = check_scenario_mechanisms(s, err);
+    if (st == EL_OK)
+        st = check_limits(s, err);
     if (st != EL_OK)
         return st;
     return el_settings_validate(&s->settings, err);

@@ -42,6 +42,13 @@ typedef enum {
     EL_RENT_SELLER
 } ElRentTo;
 
+/* Largest magnitudes accepted (docs/security.md): they keep every LP coefficient, bound and cost
+ * far from overflow while covering any real market (world emissions are ~5e4 Mt). */
+#define EL_MAX_QUANTITY (1e9)  /* Mt: BAU, caps, curve widths, volumes, capacities */
+#define EL_MAX_PRICE    (1e12) /* currency per tonne, and MAC slopes per Mt */
+#define EL_MIN_RATE     (1e-6) /* exchange rates and discounts */
+#define EL_MAX_RATE     (1e6)
+
 #define EL_HOST_ROW       (-1) /* an offset pool hosted by the rest of the world */
 #define EL_AUTARKY        (-1) /* design index of the baseline: no links, no design elements */
 #define EL_SCENARIO_LEVEL (-1) /* "not inside a design" for the add functions */

@@ -66,6 +66,10 @@ typedef enum {
  * a temporary name and rename. */
 el_status el_lp_write(const ElProblem *p, const char *path, ElLpFormat fmt, ElError *err);
 
+/** Test of the last-resort guard: makes an invalid GLPK call on purpose. GLPK reports it
+ * through its error hook, and the adapter recovers. Returns EL_ERR_LP when the guard worked. */
+el_status el_lp_selftest_guard(ElError *err);
+
 /** Release the backend's global state; the CLI calls it once at exit. */
 void el_lp_shutdown(void);
 

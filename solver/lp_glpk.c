@@ -403,6 +403,21 @@ el_status el_lp_write(const ElProblem *p, const char *path, ElLpFormat fmt, ElEr
     return EL_OK;
 }
 
+el_status el_lp_selftest_guard(ElError *err)
+{
+    jmp_buf jb;
+    glp_prob *volatile P = NULL;
+    if (setjmp(jb))
+        return recover(err, "el_lp_selftest_guard");
+    glp_error_hook(on_glpk_error, &jb);
+    glp_term_hook(term_quiet, NULL);
+    P = glp_create_prob();
+    glp_set_row_bnds(P, 1, GLP_FX, 0, 0); /* row 1 does not exist: GLPK calls its error hook */
+    glp_error_hook(NULL, NULL);
+    glp_delete_prob(P);
+    return el_error_set(err, EL_ERR_INTERNAL, "GLPK did not report the invalid call");
+}
+
 void el_lp_shutdown(void)
 {
     glp_free_env();

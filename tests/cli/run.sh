@@ -84,5 +84,47 @@ expect 3 "no design with id 'nope'" -- "$bin" export-lp scenarios/northeast-asia
 expect 2 "must end in .mps or .lp" -- "$bin" export-lp scenarios/northeast-asia.xml --design cn-kr -o "$tmp/x.txt"
 expect 2 "needs --design ID" -- "$bin" export-lp scenarios/northeast-asia.xml -o "$tmp/x.lp"
 
+# --- faults while writing (docs/security.md) ---
+# A signal during the write: exit 128 + signal, no temporary file, earlier results intact.
+for sig in TERM INT; do
+    d="$tmp/sig-$sig"
+    mkdir -p "$d"
+    "$bin" solve scenarios/northeast-asia.xml -o "$d" --quiet
+    cp "$d/results.xml" "$tmp/sig-before.xml"
+    ETSLINK_TEST_PAUSE_BEFORE_COMMIT=20 "$bin" solve scenarios/northeast-asia.xml -o "$d" --quiet &
+    pid=$!
+    i=0
+    while [ $i -lt 200 ] && ! ls "$d" | grep -q '\.tmp\.'; do sleep 0.05; i=$((i + 1)); done
+    kill -s "$sig" "$pid"
+    wait "$pid"
+    rc=$?
+    want=143; [ "$sig" = INT ] && want=130
+    [ "$rc" = "$want" ] && ok || bad "SIG$sig during the write: exit $rc, expected $want"
+    ls "$d" | grep -q '\.tmp\.' && bad "SIG$sig left a temporary file: $(ls "$d")" || ok
+    cmp -s "$d/results.xml" "$tmp/sig-before.xml" && ok || bad "SIG$sig damaged the earlier results"
+done
+
+# Disk full (a 16 KiB tmpfs) and a read-only folder; skipped where mounting is not allowed.
+mkdir -p "$tmp/full" "$tmp/ro"
+if mount -t tmpfs -o size=16k tmpfs "$tmp/full" 2>/dev/null; then
+    expect 5 "No space left on device" -- "$bin" solve scenarios/northeast-asia.xml -o "$tmp/full"
+    ls "$tmp/full" | grep -q '\.tmp\.' && bad "disk full left a temporary file" || ok
+    [ ! -e "$tmp/full/results.xml" ] || xmllint --noout "$tmp/full/results.xml" 2>/dev/null \
+        && ok || bad "a partial results.xml under its final name"
+    [ ! -e "$tmp/full/results.csv" ] && ok || bad "results.csv written to a full disk"
+    umount "$tmp/full"
+else
+    echo "cli: skipped the disk-full test (cannot mount a tmpfs here)"
+fi
+if mount -t tmpfs -o ro,size=16k tmpfs "$tmp/ro" 2>/dev/null; then
+    expect 5 "Read-only file system" -- "$bin" solve scenarios/northeast-asia.xml -o "$tmp/ro"
+    umount "$tmp/ro"
+else
+    echo "cli: skipped the read-only test (cannot mount a tmpfs here)"
+fi
+
+# GLPK failures surface as solver errors (exit 6), never as prices.
+expect 6 "iteration-limit" -- "$bin" solve scenarios/northeast-asia.xml -o "$tmp/it" --set lp_iter=1
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

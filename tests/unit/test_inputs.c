@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "el_alloc.h"
 #include "load.h"
+#include "results.h"
 #include "suites.h"
 
 static void test_bundled(void)
@@ -116,21 +118,30 @@ static void test_catalogue(void)
     CU_ASSERT(cases >= 40);
 }
 
-/* Make allocation n fail, for n = 1, 2, ... until loading and solving succeed: every earlier
- * run must report out-of-memory (and, under ASan/valgrind, leak nothing). */
+/* Make allocation n fail, for n = 1, 2, ... until loading, solving and writing succeed: every
+ * earlier run must report out-of-memory (and, under ASan/valgrind, leak nothing). The
+ * scenario has a pool, an instrument and a project, so every constructor is reached. */
 static void test_out_of_memory(void)
 {
+    char dir[] = "/tmp/etslink-oom-XXXXXX", xml[128], csv[128];
     long n;
     int done = 0;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(xml, sizeof(xml), "%s/results.xml", dir);
+    snprintf(csv, sizeof(csv), "%s/results.csv", dir);
     for (n = 1; n < 100000 && !done; n++) {
         ElScenario *s = NULL;
         ElRun *run = NULL;
         ElError err = {EL_OK, ""};
         el_status st;
         el_alloc_fail_at(n);
-        st = el_scenario_load(&s, "golden/small/input.xml", NULL, &err);
+        st = el_scenario_load(&s, "data/oom.xml", NULL, &err);
         if (st == EL_OK)
             st = el_run_solve(&run, s, &err);
+        if (st == EL_OK)
+            st = el_results_write_xml(run, xml, &err);
+        if (st == EL_OK)
+            st = el_results_write_csv(run, csv, &err);
         el_alloc_fail_at(0);
         if (st == EL_OK) {
             done = 1;
@@ -145,6 +156,45 @@ static void test_out_of_memory(void)
     }
     CU_ASSERT(done);
     CU_ASSERT(n > 50); /* the loop really went through many allocation points */
+    remove(xml);
+    remove(csv);
+    rmdir(dir);
+}
+
+/* A symbolic link inside the scenario's folder that points outside it is refused. */
+static void test_symlink_escape(void)
+{
+    char dir[] = "/tmp/etslink-link-XXXXXX", path[160], outside[160];
+    ElScenario *s = NULL;
+    ElError err;
+    FILE *f;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(outside, sizeof(outside), "%s-outside.csv", dir);
+    f = fopen(outside, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("0,0\n10,10\n", f);
+    fclose(f);
+    snprintf(path, sizeof(path), "%s/curve.csv", dir);
+    CU_ASSERT_EQUAL_FATAL(symlink(outside, path), 0);
+    snprintf(path, sizeof(path), "%s/s.xml", dir);
+    f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("<scenario name=\"x\"><jurisdiction id=\"A\"><bau>100</bau><cap>95</cap><mac>"
+          "<csv href=\"curve.csv\" form=\"points\"/></mac></jurisdiction></scenario>\n",
+          f);
+    fclose(f);
+    CU_ASSERT_EQUAL(el_scenario_load(&s, path, NULL, &err), EL_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "outside the scenario's folder"));
+    {
+        ElLoadOptions any = {true};
+        CU_ASSERT_EQUAL(el_scenario_load(&s, path, &any, &err), EL_OK);
+        el_scenario_free(s);
+    }
+    remove(path);
+    snprintf(path, sizeof(path), "%s/curve.csv", dir);
+    remove(path);
+    remove(outside);
+    rmdir(dir);
 }
 
 CU_TestInfo inputs_tests[] = {
@@ -153,5 +203,6 @@ CU_TestInfo inputs_tests[] = {
     {"CSV parser", test_csv_parser},
     {"bad-input catalogue", test_catalogue},
     {"allocation failures", test_out_of_memory},
+    {"symbolic link escaping the folder", test_symlink_escape},
     CU_TEST_INFO_NULL,
 };

@@ -9,6 +9,7 @@
 #include "build.h"
 #include "la.h"
 #include "load.h"
+#include "lp.h"
 #include "qp.h"
 #include "suites.h"
 
@@ -525,6 +526,47 @@ static void test_degenerate(void)
     el_scenario_free(s);
 }
 
+/* A GLPK error (an invalid call inside GLPK) is caught by the guard: EL_ERR_LP, then the next
+ * solve works with a fresh GLPK environment. */
+static void test_glpk_guard(void)
+{
+    double bau[2] = {100, 100}, cap[2] = {90, 80}, c[2] = {1, 2};
+    ElScenario *s;
+    ElRun *run;
+    ElError err;
+    CU_ASSERT_EQUAL(el_lp_selftest_guard(&err), EL_ERR_LP);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "GLPK failed"));
+    s = test_linear_scenario(2, bau, cap, c, NULL);
+    add_full_group(s, 2);
+    CU_ASSERT_FATAL(el_scenario_finish(s, &err) == EL_OK);
+    run = test_solve(s);
+    CU_ASSERT_FATAL(run != NULL);
+    CHECK_REL(run->designs[0].jur[0].price, 20);
+    el_run_free(run);
+    el_scenario_free(s);
+}
+
+/* Caps of 0.001 Mt and 10,000 Mt in one market still meet the closed forms at 1e-6. */
+static void test_extreme_scales(void)
+{
+    double bau[3] = {0.0012, 12000, 1.5}, cap[3] = {0.001, 10000, 1.2}, c[3] = {5000, 0.002, 30};
+    check_full_link(3, bau, cap, c);
+    {
+        ElScenario *s = test_linear_scenario(3, bau, cap, c, NULL);
+        ElDesignResult r;
+        ElError err;
+        int j;
+        CU_ASSERT_FATAL(el_scenario_finish(s, &err) == EL_OK);
+        CU_ASSERT_FATAL(el_design_solve(s, EL_AUTARKY, NULL, &r, &err) == EL_OK);
+        for (j = 0; j < 3; j++) {
+            CHECK_REL(r.jur[j].price, c[j] * (bau[j] - cap[j]));
+            CHECK_REL(r.jur[j].abatement, bau[j] - cap[j]);
+        }
+        el_design_result_clear(&r);
+        el_scenario_free(s);
+    }
+}
+
 CU_TestInfo solver_tests[] = {
     {"autarky closed form", test_autarky},
     {"full link of 2", test_full_link_2},
@@ -544,5 +586,7 @@ CU_TestInfo solver_tests[] = {
     {"LAPACK wrapper", test_la},
     {"grid independence", test_grid_independent},
     {"degenerate designs by hand", test_degenerate},
+    {"GLPK error guard", test_glpk_guard},
+    {"caps from 0.001 to 10,000 Mt", test_extreme_scales},
     CU_TEST_INFO_NULL,
 };
