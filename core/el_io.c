@@ -27,6 +27,8 @@ el_status el_outfile_open(ElOutFile **out, const char *path, ElError *err)
         return el_error_set(err, EL_ERR_NOMEM, "out of memory opening %s", path);
     f->path = el_strdup(path);
     f->tmp = el_malloc(len + 16);
+    if (f->tmp)
+        f->tmp[0] = '\0'; /* abort unlinks only a name mkstemp created */
     if (!f->path || !f->tmp) {
         el_outfile_abort(f);
         return el_error_set(err, EL_ERR_NOMEM, "out of memory opening %s", path);
