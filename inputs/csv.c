@@ -33,6 +33,16 @@ static int parse_cell(const char *s, const char *e, double *v)
     return *end == '\0' && errno != ERANGE && isfinite(*v);
 }
 
+/* True if the n bytes at s are all blanks (the text need not be NUL-terminated). */
+static int blank(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t')
+            return 0;
+    return 1;
+}
+
 static int is_header(const char *s, const char *e)
 {
     char buf[32];
@@ -73,7 +83,7 @@ el_status el_csv_parse_qp(
         }
         for (c = s; c < le; c++)
             commas += *c == ',';
-        if (linelen == 0 || (commas == 0 && strspn(s, " \t") >= linelen)) {
+        if (linelen == 0 || (commas == 0 && blank(s, linelen))) {
             s = eol ? eol + 1 : end; /* blank line */
             continue;
         }
