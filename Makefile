@@ -8,7 +8,9 @@ ifeq ($(SAN),1)
 endif
 
 DEPS_DEB  = libglpk-dev libxml2-dev libcunit1-dev liblapacke-dev libopenblas-dev pkg-config
-DEPS_TEST = glpk-utils libxml2-utils
+DEPS_TEX  = texlive-latex-base texlive-latex-recommended texlive-pictures texlive-science \
+            lmodern poppler-utils
+DEPS_TEST = glpk-utils libxml2-utils $(DEPS_TEX)
 INCS      = -Icore -Imodel -Iinputs -Isolver -Ireports
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -71,8 +73,9 @@ $(BENCH): $(BUILD)/tests/bench/bench.o $(LIB)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 run: all
+	@sh tools/deps.sh $(DEPS_TEX)
 	./$(BIN) solve $(SCENARIO) -o $(OUT)
-	@echo "results: $(OUT)/results.xml $(OUT)/results.csv"
+	@echo "results: $(OUT)/results.xml $(OUT)/results.csv $(OUT)/report.tex $(OUT)/report.pdf"
 
 check: deps $(BIN) $(TESTS) $(BUILD)/replay-scenario $(BUILD)/replay-csv
 	@sh tools/deps.sh $(DEPS_TEST)
@@ -85,7 +88,7 @@ bench: deps $(BENCH) $(BIN)
 	OPENBLAS_NUM_THREADS=1 ./$(BENCH) $(SCENARIO)
 
 golden-update: $(BIN)
-	for d in tests/golden/*/; do ./$(BIN) solve $$d/input.xml -o $$d --quiet; done
+	for d in tests/golden/*/; do ./$(BIN) solve $$d/input.xml -o $$d --quiet --no-pdf; done
 	@echo "review the change with: git diff tests/golden"
 
 # Fuzzing (clang + libFuzzer): make fuzz FUZZ_SECONDS=N runs each harness for N seconds.

@@ -18,19 +18,25 @@
 #include "load.h"
 #include "lp.h"
 #include "qp.h"
+#include "report.h"
 #include "results.h"
 #include "xml_doc.h"
 
-#define EL_VERSION "0.1.0"
+#define EL_VERSION    "0.1.0"
+#define PDF_TIMEOUT_S 300
+#define TEX_PACKAGES \
+    "texlive-latex-base texlive-latex-recommended texlive-pictures texlive-science lmodern"
 
 static const char usage_text[] =
-    "usage: etslink solve SCENARIO.xml -o DIR [--set NAME=VALUE]... [--allow-any-path] [--quiet]\n"
+    "usage: etslink solve SCENARIO.xml -o DIR [--set NAME=VALUE]... [--allow-any-path] [--no-pdf]\n"
+    "                     [--quiet]\n"
     "       etslink validate SCENARIO.xml [--allow-any-path]\n"
     "       etslink export-lp SCENARIO.xml --design ID -o FILE.mps|FILE.lp [--set NAME=VALUE]...\n"
     "       etslink --help | --version\n"
     "\n"
     "solve      computes the equilibrium of every linkage design (and the autarky baseline)\n"
-    "           and writes DIR/results.xml and DIR/results.csv\n"
+    "           and writes DIR/results.xml, results.csv, report.tex and (with pdflatex)\n"
+    "           report.pdf\n"
     "validate   checks a scenario against the schema and the model rules without solving\n"
     "export-lp  writes the LP GLPK solves first for one design (\"autarky\" for the baseline)\n"
     "\n"
@@ -97,7 +103,7 @@ typedef struct {
     const char *cmd, *scenario, *out, *design;
     const char *sets[64];
     int nsets;
-    int allow_any_path, quiet;
+    int allow_any_path, quiet, no_pdf;
 } Args;
 
 static int fail(el_status st, const ElError *err)
@@ -133,6 +139,8 @@ static int parse_args(int argc, char **argv, Args *a)
             a->allow_any_path = 1;
         else if (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0)
             a->quiet = 1;
+        else if (strcmp(s, "--no-pdf") == 0)
+            a->no_pdf = 1;
         else if (s[0] == '-') {
             char msg[300];
             snprintf(msg, sizeof(msg), "unknown or incomplete option '%.200s'", s);
@@ -228,10 +236,26 @@ static int cmd_solve(const Args *a)
         snprintf(path, sizeof(path), "%s/results.csv", a->out);
         st = write_file(run, path, el_results_write_csv_stream, &err);
     }
-    if (st == EL_OK && !a->quiet) {
-        summary(run);
-        printf("wrote %s/results.xml and %s/results.csv\n", a->out, a->out);
+    if (st == EL_OK) {
+        snprintf(path, sizeof(path), "%s/report.tex", a->out);
+        st = write_file(run, path, el_report_write_tex_stream, &err);
     }
+    if (st == EL_OK && !a->quiet)
+        summary(run);
+    if (st == EL_OK && !a->no_pdf) {
+        if (el_report_pdf_available()) {
+            char pdf[4096];
+            snprintf(pdf, sizeof(pdf), "%s/report.pdf", a->out);
+            st = el_report_compile_pdf(path, pdf, PDF_TIMEOUT_S, &err);
+            if (st == EL_OK && !a->quiet)
+                printf("wrote %s\n", pdf);
+        } else if (!a->quiet) {
+            printf("report.pdf not made: pdflatex is not installed (apt-get install %s)\n",
+                   TEX_PACKAGES);
+        }
+    }
+    if (st == EL_OK && !a->quiet)
+        printf("wrote %s/results.xml, %s/results.csv and %s/report.tex\n", a->out, a->out, a->out);
     el_run_free(run);
     el_scenario_free(s);
     return st == EL_OK ? 0 : fail(st, &err);

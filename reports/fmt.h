@@ -12,5 +12,11 @@ void el_fmt_num(FILE *f, double v);
 void el_fmt_xml(FILE *f, const char *s);
 /** Write s as one CSV field, quoted when it holds a comma, quote, CR or LF. */
 void el_fmt_csv(FILE *f, const char *s);
+/** Write s as literal LaTeX text: & % $ # _ { } ~ ^ \ < > | " ' ` escaped, - and , kept from
+ * forming ligatures, control characters as spaces, Latin-1 letters as they are (UTF-8 input),
+ * any other character as a visible U+XXXX. */
+void el_fmt_tex(FILE *f, const char *s);
+/** Write v with `decimals` digits after the point (-0 as 0), in the C locale. */
+void el_fmt_fixed(FILE *f, double v, int decimals);
 
 #endif

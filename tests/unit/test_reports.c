@@ -11,6 +11,7 @@
 #include "el_alloc.h"
 #include "fmt.h"
 #include "load.h"
+#include "report.h"
 #include "results.h"
 #include "suites.h"
 #include "xml_doc.h"
@@ -61,8 +62,8 @@ static void test_golden(void)
     ElScenario *s = NULL;
     ElRun *run;
     ElError err;
-    char dir[] = "/tmp/etslink-golden-XXXXXX", xml[128], csv[128];
-    const char *names[2] = {"results.xml", "results.csv"};
+    char dir[] = "/tmp/etslink-golden-XXXXXX", xml[128], csv[128], tex[128];
+    const char *names[3] = {"results.xml", "results.csv", "report.tex"};
     int k;
     CU_ASSERT_EQUAL_FATAL(el_scenario_load(&s, "golden/small/input.xml", NULL, &err), EL_OK);
     run = test_solve(s);
@@ -77,8 +78,10 @@ static void test_golden(void)
     snprintf(csv, sizeof(csv), "%s/results.csv", dir);
     CU_ASSERT_EQUAL(el_results_write_xml(run, xml, &err), EL_OK);
     CU_ASSERT_EQUAL(el_results_write_csv(run, csv, &err), EL_OK);
+    snprintf(tex, sizeof(tex), "%s/report.tex", dir);
+    CU_ASSERT_EQUAL(el_report_write_tex(run, tex, &err), EL_OK);
     CU_ASSERT_EQUAL(el_xml_validate_file(xml, el_results_schema(), &err), EL_OK);
-    for (k = 0; k < 2; k++) {
+    for (k = 0; k < 3; k++) {
         char got_path[160], want_path[160];
         char *got, *want;
         snprintf(got_path, sizeof(got_path), "%s/%s", dir, names[k]);
@@ -98,6 +101,38 @@ static void test_golden(void)
     rmdir(dir);
     el_run_free(run);
     el_scenario_free(s);
+}
+
+/* The report escapes the name; with pdflatex installed it compiles (no shell escape) and
+ * pdftotext finds the name printed literally. */
+static void check_tex(const ElRun *run, const char *dir, const char *evil)
+{
+    char tex[160], pdf[160], txt[160], cmd[600], *text;
+    ElError err;
+    snprintf(tex, sizeof(tex), "%s/report.tex", dir);
+    snprintf(pdf, sizeof(pdf), "%s/report.pdf", dir);
+    snprintf(txt, sizeof(txt), "%s/report.txt", dir);
+    CU_ASSERT_EQUAL_FATAL(el_report_write_tex(run, tex, &err), EL_OK);
+    text = slurp(tex);
+    CU_ASSERT_PTR_NOT_NULL(strstr(
+        text, "R\\&D\\_\\%\\$\\#\\{\\}\\textasciitilde{}\\textasciicircum{}\\textbackslash{} "
+              "\\textquotedbl{}q\\textquotedbl{},{}\\textless{}x\\textgreater{}"
+              "\\textquotesingle{}"));
+    CU_ASSERT_PTR_NULL(strstr(text, evil)); /* never raw */
+    free(text);
+    if (!el_report_pdf_available() || system("command -v pdftotext >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "\n  skipped: pdflatex or pdftotext is not installed\n");
+    } else {
+        CU_ASSERT_EQUAL_FATAL(el_report_compile_pdf(tex, pdf, 120, &err), EL_OK);
+        snprintf(cmd, sizeof(cmd), "pdftotext -raw %s %s", pdf, txt);
+        CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+        text = slurp(txt);
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "R&D_%$#{}~^\\ \"q\",<x>'"));
+        free(text);
+        remove(pdf);
+        remove(txt);
+    }
+    remove(tex);
 }
 
 static void test_hostile_names(void)
@@ -125,6 +160,7 @@ static void test_hostile_names(void)
     CU_ASSERT_EQUAL(el_results_write_xml(run, xml, &err), EL_OK);
     CU_ASSERT_EQUAL(el_results_write_csv(run, csv, &err), EL_OK);
     CU_ASSERT_EQUAL(el_xml_validate_file(xml, el_results_schema(), &err), EL_OK);
+    check_tex(run, dir, evil);
     text = slurp(xml);
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "R&amp;D_%$#{}~^\\ &quot;q&quot;,&lt;x&gt;&apos;"));
     free(text);
@@ -155,10 +191,12 @@ static void test_deterministic(void)
     f = open_memstream(&b1, &n1);
     el_results_write_xml_stream(r1, f);
     el_results_write_csv_stream(r1, f);
+    el_report_write_tex_stream(r1, f);
     fclose(f);
     f = open_memstream(&b2, &n2);
     el_results_write_xml_stream(r2, f);
     el_results_write_csv_stream(r2, f);
+    el_report_write_tex_stream(r2, f);
     fclose(f);
     CU_ASSERT_EQUAL(n1, n2);
     CU_ASSERT(n1 == n2 && memcmp(b1, b2, n1) == 0);
@@ -188,9 +226,29 @@ static void test_fmt(void)
     free(buf);
 }
 
+static void test_tex_escape(void)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    el_fmt_tex(f, "a&b%c$d#e_f{g}h~i^j\\k\tl|m--n`o'");
+    fputc(' ', f);
+    el_fmt_tex(f, "S\xc3\xa3o \xe4\xb8\xad\xe5\x9b\xbd \xff");
+    fputc(' ', f);
+    el_fmt_fixed(f, -0.0001, 2);
+    fclose(f);
+    CU_ASSERT_STRING_EQUAL(
+        buf, "a\\&b\\%c\\$d\\#e\\_f\\{g\\}h\\textasciitilde{}i\\textasciicircum{}j"
+             "\\textbackslash{}k l\\textbar{}m-{}-{}n\\textasciigrave{}o\\textquotesingle{} "
+             "S\xc3\xa3o \\texttt{U+4E2D}\\texttt{U+56FD} ? "
+             "0.00");
+    free(buf);
+}
+
 CU_TestInfo reports_tests[] = {
     {"golden results, schema-valid", test_golden},
-    {"hostile names escaped", test_hostile_names},
+    {"hostile names escaped in XML, CSV, TeX and PDF", test_hostile_names},
+    {"TeX escaping of every special and non-Latin text", test_tex_escape},
     {"byte-identical runs", test_deterministic},
     {"number and field formatting", test_fmt},
     CU_TEST_INFO_NULL,
