@@ -171,7 +171,8 @@ static el_status resolve(Loader *L, const ElXmlNode *n, const char *href, char *
     return st;
 }
 
-static el_status read_mac(Loader *L, const ElXmlNode *macn, const char *jid, ElMac **mac)
+static el_status
+read_mac(Loader *L, const ElXmlNode *macn, const char *jid, double bau, ElMac **mac, ElMacFit **fit)
 {
     const ElXmlNode *f = el_xml_child(macn);
     const char *form = el_xml_name(f);
@@ -179,6 +180,42 @@ static el_status read_mac(Loader *L, const ElXmlNode *macn, const char *jid, ElM
     int n = 0;
     el_status st;
     *mac = NULL;
+    if (fit)
+        *fit = NULL;
+    if (strcmp(form, "fit") == 0) {
+        char *href = el_xml_attr(f, "href"), *fform = el_xml_attr(f, "form"), *full = NULL;
+        ElFitForm ff;
+        if (!fit) {
+            el_free(href);
+            el_free(fform);
+            return el_error_set(L->err, EL_ERR_INPUT,
+                                "%s:%d: %s: <fit> is for a jurisdiction's MAC curve; give a "
+                                "supply curve as linear, points, steps or csv",
+                                L->path, el_xml_line(f), jid);
+        }
+        st = (!href || !fform) ? el_error_set(L->err, EL_ERR_NOMEM, "out of memory")
+                               : resolve(L, f, href, &full);
+        if (st == EL_OK) {
+            ff = strcmp(fform, "cubic") == 0   ? EL_FIT_CUBIC
+                 : strcmp(fform, "power") == 0 ? EL_FIT_POWER
+                                               : EL_FIT_QUADRATIC;
+            st = el_csv_read_qp(full, &q, &p, &n, L->err);
+            if (st == EL_OK)
+                st = el_mac_fit(mac, fit, ff, q, p, n, bau, L->err);
+            if (st != EL_OK && st != EL_ERR_NOMEM) {
+                char msg[sizeof(L->err->msg)];
+                snprintf(msg, sizeof(msg), "%s", L->err->msg);
+                st = el_error_set(L->err, st, "%s:%d: %s: <fit href=\"%s\">: %s", L->path,
+                                  el_xml_line(f), jid, href, msg);
+            }
+        }
+        el_free(href);
+        el_free(fform);
+        el_free(full);
+        el_free(q);
+        el_free(p);
+        return st;
+    }
     if (strcmp(form, "linear") == 0) {
         double a, c, mx;
         st = num_attr(L, f, "intercept", 0, &a, NULL);
@@ -258,6 +295,7 @@ static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
     double tax_rate = 0, credit_limit = 0;
     int has_bau = 0, has_bint = 0, intensity = 0, tax = 0, line = el_xml_line(jn);
     ElMac *mac = NULL;
+    ElMacFit *fit = NULL;
     el_status st = (id && (name || !el_xml_has_attr(jn, "name")))
                        ? EL_OK
                        : el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
@@ -296,7 +334,7 @@ static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
                 has_bau = 1;
             }
         } else if (strcmp(nm, "mac") == 0) {
-            st = read_mac(L, c, what, &mac);
+            st = read_mac(L, c, what, has_bau ? bau : nan(""), &mac, &fit);
         }
     }
     if (st == EL_OK && !has_bau)
@@ -310,6 +348,8 @@ static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
         mac = NULL;
         j = st == EL_OK ? &L->s->jur[ji] : NULL;
         if (j) {
+            j->fit = fit;
+            fit = NULL;
             j->auction_share = auction;
             if (intensity) {
                 j->cap_kind = EL_CAP_INTENSITY;
@@ -324,6 +364,7 @@ static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
                 st = read_instrument(L, c, EL_SCENARIO_LEVEL, ji);
     }
     el_mac_free(mac);
+    el_mac_fit_free(fit);
     el_free(id);
     el_free(name);
     return st;
@@ -549,7 +590,7 @@ static el_status read_pool(Loader *L, const ElXmlNode *n)
     }
     snprintf(what, sizeof(what), "offset-pool '%s'", id ? id : "?");
     if (st == EL_OK)
-        st = read_mac(L, el_xml_child(n), what, &supply);
+        st = read_mac(L, el_xml_child(n), what, 0, &supply, NULL);
     if (st == EL_OK)
         st = el_scenario_add_pool(L->s, id, h, supply, el_xml_line(n), L->err);
     else

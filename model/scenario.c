@@ -62,6 +62,7 @@ void el_scenario_free(ElScenario *s)
         el_free(s->jur[i].id);
         el_free(s->jur[i].name);
         el_mac_free(s->jur[i].mac);
+        el_mac_fit_free(s->jur[i].fit);
     }
     el_free(s->jur);
     for (i = 0; i < s->ndesigns; i++)

@@ -10,6 +10,7 @@
 #include "el_settings.h"
 #include "el_status.h"
 #include "mac.h"
+#include "mac_fit.h"
 
 typedef enum {
     EL_CAP_ABSOLUTE,
@@ -95,6 +96,7 @@ typedef struct {
     double benchmark;     /* intensity caps: t per unit of output */
     double output;        /* intensity caps: units of output */
     ElMac *mac;           /* owned; truncated at bau by el_scenario_finish */
+    ElMacFit *fit;        /* owned; the fit the curve came from, or NULL */
     double auction_share; /* share of the cap sold by the government (revenue accounting) */
     double tax_rate;      /* EL_CAP_TAX: the tax per tonne emitted */
     double credit_limit;  /* EL_CAP_TAX: max tonnes of linked units and credits surrendered */

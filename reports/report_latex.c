@@ -182,10 +182,43 @@ static void title(const ElRun *run, FILE *f)
     fputs("\\end{itemize}\n\\end{titlepage}\n", f);
 }
 
+static void fit_text(const ElMacFit *fit, FILE *f)
+{
+    fprintf(f, "fitted %s: ", el_fit_form_name(fit->form));
+    if (fit->form == EL_FIT_POWER) {
+        num(f, fit->coef[0], 4);
+        fputs("\\,$a^{", f);
+        el_fmt_fixed(f, fit->coef[1], 3);
+        fputs("}$", f);
+    } else {
+        int k, nk = fit->form == EL_FIT_CUBIC ? 4 : 3;
+        for (k = 0; k < nk; k++) {
+            fputs(k ? " + " : "", f);
+            fputs("\\num{", f);
+            el_fmt_num(f, fit->coef[k]);
+            fputs("}", f);
+            if (k == 1)
+                fputs("\\,$a$", f);
+            else if (k > 1)
+                fprintf(f, "\\,$a^%d$", k);
+        }
+    }
+    fprintf(f, " (%d obs., RMS residual ", fit->n);
+    num(f, fit->rms, 3);
+    fputs(", gap to curve used $\\le$ ", f);
+    fputs("\\num{", f);
+    el_fmt_num(f, fit->max_gap);
+    fputs("})", f);
+}
+
 static void curve_text(const ElJurisdiction *j, FILE *f)
 {
     const ElMac *m = j->mac;
     int n = el_mac_piece_count(m);
+    if (j->fit) {
+        fit_text(j->fit, f);
+        return;
+    }
     switch (el_mac_form(m)) {
     case EL_MAC_LINEAR:
         if (n > 0) {
@@ -471,6 +504,7 @@ static void fig_curves(const ElRun *run, FILE *f)
           f);
     if (n < s->njur)
         fprintf(f, " The first %d of %d jurisdictions are shown.", n, s->njur);
+    fputs(" Crosses are the observations a fitted curve was estimated from.", f);
     fputs("\n\n\\begin{center}\n\\begin{tikzpicture}\n\\begin{groupplot}[group style={group "
           "size=3 by 2, horizontal sep=18mm, vertical sep=20mm}, width=7.5cm, height=5.2cm, "
           "xlabel={abatement (Mt)}, ylabel={",
@@ -502,6 +536,20 @@ static void fig_curves(const ElRun *run, FILE *f)
             fputs(", ymax=1", f);
         fputs("]\n\\addplot[thick, blue] ", f);
         curve_coords(s->jur[j].mac, xmax, f);
+        if (s->jur[j].fit) { /* the observations the curve was fitted to */
+            const ElMacFit *fit = s->jur[j].fit;
+            int k;
+            fputs("\\addplot[only marks, mark=x, black] coordinates {", f);
+            for (k = 0; k < fit->n; k++)
+                if (fit->q[k] <= xmax) {
+                    fputs("(", f);
+                    el_fmt_num(f, fit->q[k]);
+                    fputs(",", f);
+                    el_fmt_num(f, fit->p[k]);
+                    fputs(")", f);
+                }
+            fputs("};\n", f);
+        }
         fputs("\\addplot[only marks, mark=*, mark size=1.5pt, red, nodes near coords, "
               "point meta=explicit symbolic, every node near coord/.style={font=\\tiny, "
               "black}] coordinates {",

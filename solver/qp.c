@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "el_alloc.h"
-#include "la.h"
+#include "el_la.h"
 
 #define REQUIREMENT_SHIFT 1e-6
 #define FULL_UPDATE_ITERS 10

@@ -2,7 +2,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "equilibrium.h"
 #include "mac.h"
+#include "mac_fit.h"
+#include "scenario.h"
 #include "suites.h"
 
 static void test_linear(void)
@@ -65,9 +68,137 @@ static void test_steps(void)
     CU_ASSERT_EQUAL(el_mac_create_steps(&m, q, p, 3, &err), EL_ERR_INPUT);
 }
 
+/* Exact data are recovered: p = 2 + 0.5 q + 0.01 q^2, p = 1 + q + 0.1 q^2 + 0.002 q^3,
+ * p = 3 q^1.5. */
+static void test_fit_exact(void)
+{
+    double q[8], p[8], pc[8], pp[6], qq[6];
+    ElMac *m = NULL;
+    ElMacFit *fit = NULL;
+    ElError err;
+    int i;
+    for (i = 0; i < 8; i++) {
+        q[i] = 5.0 * i;
+        p[i] = 2 + 0.5 * q[i] + 0.01 * q[i] * q[i];
+        pc[i] = 1 + q[i] + 0.1 * q[i] * q[i] + 0.002 * q[i] * q[i] * q[i];
+    }
+    CU_ASSERT_EQUAL_FATAL(el_mac_fit(&m, &fit, EL_FIT_QUADRATIC, q, p, 8, 100, &err), EL_OK);
+    CHECK_REL(fit->coef[0], 2);
+    CHECK_REL(fit->coef[1], 0.5);
+    CHECK_REL(fit->coef[2], 0.01);
+    CU_ASSERT(fit->rms < 1e-9);
+    CHECK_REL(el_mac_max_abatement(m), 100);
+    CU_ASSERT(fit->max_gap < 0.01 * (100.0 / EL_FIT_POINTS) * (100.0 / EL_FIT_POINTS));
+    el_mac_free(m);
+    el_mac_fit_free(fit);
+    CU_ASSERT_EQUAL_FATAL(el_mac_fit(&m, &fit, EL_FIT_CUBIC, q, pc, 8, 50, &err), EL_OK);
+    CHECK_REL(fit->coef[3], 0.002);
+    CHECK_REL(fit->coef[1], 1);
+    el_mac_free(m);
+    el_mac_fit_free(fit);
+    for (i = 0; i < 6; i++) {
+        qq[i] = i + 1;
+        pp[i] = 3 * pow(qq[i], 1.5);
+    }
+    CU_ASSERT_EQUAL_FATAL(el_mac_fit(&m, &fit, EL_FIT_POWER, qq, pp, 6, 20, &err), EL_OK);
+    CHECK_REL(fit->coef[0], 3);
+    CHECK_REL(fit->coef[1], 1.5);
+    el_mac_free(m);
+    el_mac_fit_free(fit);
+}
+
+/* Noisy data against the normal equations (X'X) b = X'p solved by Cramer's rule. */
+static void test_fit_least_squares(void)
+{
+    double q[6] = {0, 2, 4, 6, 8, 10}, p[6] = {1.0, 2.9, 5.2, 6.8, 9.5, 11.6};
+    double S[5] = {0}, T[3] = {0}, M[3][3], D, b[3];
+    ElMac *m = NULL;
+    ElMacFit *fit = NULL;
+    ElError err;
+    int i, k, c;
+    for (i = 0; i < 6; i++) {
+        double v = 1;
+        for (k = 0; k < 5; k++) {
+            S[k] += v;
+            if (k < 3)
+                T[k] += v * p[i];
+            v *= q[i];
+        }
+    }
+    for (k = 0; k < 3; k++)
+        for (c = 0; c < 3; c++)
+            M[k][c] = S[k + c];
+#define DET3(A)                                                    \
+    ((A)[0][0] * ((A)[1][1] * (A)[2][2] - (A)[1][2] * (A)[2][1]) - \
+     (A)[0][1] * ((A)[1][0] * (A)[2][2] - (A)[1][2] * (A)[2][0]) + \
+     (A)[0][2] * ((A)[1][0] * (A)[2][1] - (A)[1][1] * (A)[2][0]))
+    D = DET3(M);
+    for (c = 0; c < 3; c++) {
+        double Mc[3][3];
+        memcpy(Mc, M, sizeof(M));
+        for (k = 0; k < 3; k++)
+            Mc[k][c] = T[k];
+        b[c] = DET3(Mc) / D;
+    }
+#undef DET3
+    CU_ASSERT_EQUAL_FATAL(el_mac_fit(&m, &fit, EL_FIT_QUADRATIC, q, p, 6, 10, &err), EL_OK);
+    for (c = 0; c < 3; c++)
+        CHECK_REL(fit->coef[c], b[c]);
+    CU_ASSERT(fit->rms > 0);
+    el_mac_free(m);
+    el_mac_fit_free(fit);
+}
+
+static void test_fit_rejected(void)
+{
+    double q[4] = {0, 10, 20, 30}, down[4] = {30, 20, 12, 5}, neg[4] = {-5, 5, 15, 25};
+    ElMac *m = NULL;
+    ElMacFit *fit = NULL;
+    ElError err;
+    CU_ASSERT_EQUAL(el_mac_fit(&m, &fit, EL_FIT_QUADRATIC, q, down, 4, 30, &err), EL_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "not non-decreasing"));
+    CU_ASSERT_EQUAL(el_mac_fit(&m, &fit, EL_FIT_QUADRATIC, q, neg, 4, 30, &err), EL_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "negative MAC"));
+    CU_ASSERT_EQUAL(el_mac_fit(&m, &fit, EL_FIT_CUBIC, q, neg, 3, 30, &err), EL_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "cannot determine"));
+    CU_ASSERT_EQUAL(el_mac_fit(&m, &fit, EL_FIT_POWER, q, down, 4, 30, &err), EL_ERR_INPUT);
+    CU_ASSERT_PTR_NULL(m);
+    CU_ASSERT_PTR_NULL(fit);
+}
+
+/* An equilibrium on a fitted curve: the autarky price is the fitted MAC at R, within the
+ * reported gap between the fit and the curve used. */
+static void test_fit_equilibrium(void)
+{
+    double q[8], p[8];
+    ElMac *m = NULL;
+    ElMacFit *fit = NULL;
+    ElScenario *s = NULL;
+    ElDesignResult r;
+    ElError err;
+    int i;
+    for (i = 0; i < 8; i++) {
+        q[i] = 5.0 * i;
+        p[i] = 2 + 0.5 * q[i] + 0.01 * q[i] * q[i];
+    }
+    CU_ASSERT_EQUAL_FATAL(el_mac_fit(&m, &fit, EL_FIT_QUADRATIC, q, p, 8, 100, &err), EL_OK);
+    el_scenario_create(&s, "t", "USD", "Mt", &err);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_jurisdiction(s, "A", "A", 100, 80, m, 0, &err), EL_OK);
+    s->jur[0].fit = fit;
+    CU_ASSERT_EQUAL_FATAL(el_scenario_finish(s, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_design_solve(s, EL_AUTARKY, NULL, &r, &err), EL_OK);
+    CU_ASSERT_DOUBLE_EQUAL(r.jur[0].price, 2 + 0.5 * 20 + 0.01 * 400, fit->max_gap + 1e-9);
+    el_design_result_clear(&r);
+    el_scenario_free(s);
+}
+
 CU_TestInfo mac_tests[] = {
     {"linear", test_linear},
     {"points", test_points},
     {"steps", test_steps},
+    {"fit: exact data recovered", test_fit_exact},
+    {"fit: least squares by hand", test_fit_least_squares},
+    {"fit: invalid fits rejected", test_fit_rejected},
+    {"fit: equilibrium on a fitted curve", test_fit_equilibrium},
     CU_TEST_INFO_NULL,
 };

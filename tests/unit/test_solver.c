@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "build.h"
-#include "la.h"
+#include "el_la.h"
 #include "load.h"
 #include "lp.h"
 #include "qp.h"

@@ -1,6 +1,6 @@
 /* LAPACK wrapper. Scaling: rows, then columns, are divided by their largest entry so that the
  * condition estimate measures the problem and not its units (prices vs megatonnes). */
-#include "la.h"
+#include "el_la.h"
 
 #include <math.h>
 #include <string.h>
@@ -128,4 +128,56 @@ el_status el_la_solve(int n, double *K, double *b, bool *least_squares, ElError 
 el_status el_la_solve_lu(int n, double *K, double *b, ElError *err)
 {
     return solve(n, K, b, false, NULL, err);
+}
+
+el_status el_la_least_squares(
+    int m, int n, const double *A, const double *b, double *x, double *rms, ElError *err)
+{
+    double *a = NULL, *bb = NULL, *scale = NULL, ss = 0;
+    lapack_int info;
+    el_status st = EL_OK;
+    int i, j;
+    if (m < n || n < 1)
+        return el_error_set(err, EL_ERR_NUMERIC,
+                            "least squares needs at least %d observations, "
+                            "got %d",
+                            n, m);
+    a = el_calloc((size_t)m * (size_t)n, sizeof(double));
+    bb = el_calloc((size_t)m, sizeof(double));
+    scale = el_calloc((size_t)n, sizeof(double));
+    if (!a || !bb || !scale) {
+        st = el_error_set(err, EL_ERR_NOMEM, "out of memory (least squares)");
+        goto out;
+    }
+    memcpy(bb, b, (size_t)m * sizeof(double));
+    for (j = 0; j < n; j++) {
+        double mx = 0;
+        for (i = 0; i < m; i++)
+            mx = fmax(mx, fabs(A[i + (size_t)j * m]));
+        scale[j] = mx > 0 ? 1.0 / mx : 1.0;
+        for (i = 0; i < m; i++)
+            a[i + (size_t)j * m] = A[i + (size_t)j * m] * scale[j];
+    }
+    info = LAPACKE_dgels(LAPACK_COL_MAJOR, 'N', m, n, 1, a, m, bb, m);
+    if (info != 0) {
+        st = info < 0 ? lapack_info(info, "dgels", err)
+                      : el_error_set(err, EL_ERR_NUMERIC,
+                                     "the observations do not determine the fit (rank deficient)");
+        goto out;
+    }
+    for (j = 0; j < n; j++)
+        x[j] = bb[j] * scale[j];
+    for (i = 0; i < m; i++) {
+        double r = -b[i];
+        for (j = 0; j < n; j++)
+            r += A[i + (size_t)j * m] * x[j];
+        ss += r * r;
+    }
+    if (rms)
+        *rms = sqrt(ss / m);
+out:
+    el_free(a);
+    el_free(bb);
+    el_free(scale);
+    return st;
 }

@@ -1,4 +1,4 @@
-/* la: dense linear algebra for the solver, the only caller of LAPACK (through LAPACKE). */
+/* el_la: dense linear algebra, the only caller of LAPACK (through LAPACKE). */
 #ifndef EL_LA_H
 #define EL_LA_H
 
@@ -16,5 +16,12 @@ el_status el_la_solve(int n, double *K, double *b, bool *least_squares, ElError 
 
 /** Same as el_la_solve but without the least-squares fallback: singular K is EL_ERR_NUMERIC. */
 el_status el_la_solve_lu(int n, double *K, double *b, ElError *err);
+
+/** Least squares: the x (n entries) minimising |A x - b| for the m x n column-major A (m >= n),
+ * through LAPACK's dgels after scaling each column to unit largest entry. A and b are left
+ * unchanged; *rms (if given) receives sqrt(sum of squared residuals / m). EL_ERR_NUMERIC if A
+ * does not have full column rank. */
+el_status el_la_least_squares(
+    int m, int n, const double *A, const double *b, double *x, double *rms, ElError *err);
 
 #endif
