@@ -194,9 +194,7 @@ static void fit_text(const ElMacFit *fit, FILE *f)
         int k, nk = fit->form == EL_FIT_CUBIC ? 4 : 3;
         for (k = 0; k < nk; k++) {
             fputs(k ? " + " : "", f);
-            fputs("\\num{", f);
-            el_fmt_num(f, fit->coef[k]);
-            fputs("}", f);
+            fprintf(f, "\\num{%.4g}", fit->coef[k]);
             if (k == 1)
                 fputs("\\,$a$", f);
             else if (k > 1)
@@ -205,10 +203,7 @@ static void fit_text(const ElMacFit *fit, FILE *f)
     }
     fprintf(f, " (%d obs., RMS residual ", fit->n);
     num(f, fit->rms, 3);
-    fputs(", gap to curve used $\\le$ ", f);
-    fputs("\\num{", f);
-    el_fmt_num(f, fit->max_gap);
-    fputs("})", f);
+    fprintf(f, ", gap to curve used $\\le$ \\num{%.2g})", fit->max_gap);
 }
 
 static void curve_text(const ElJurisdiction *j, FILE *f)
@@ -617,7 +612,7 @@ static void fig_bars(const ElRun *run,
           "style={at={(1.01,1)}, anchor=north west, font=\\scriptsize}, scaled y ticks=false, "
           "y tick label style={/pgf/number format/fixed}, enlarge x limits=",
           f);
-    fputs(run->ndesigns > 1 ? "0.05" : "0.5", f);
+    fputs("{abs=0.7}", f);
     fputs(from_zero ? ", ymin=0]\n" : "]\n", f);
     for (j = 0; j < nser; j++) {
         fputs("\\addplot coordinates {", f);

@@ -44,7 +44,7 @@ expect 2 "unknown or incomplete option '--bogus'" -- "$bin" solve --no-pdf scena
 expect 2 "solve needs -o DIR" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml
 expect 2 "no scenario file given" -- "$bin" validate
 expect 5 "cannot open the file" -- "$bin" validate "$tmp/missing.xml"
-expect 0 "valid (5 jurisdictions, 11 designs)" -- "$bin" validate scenarios/northeast-asia.xml
+expect 0 "valid (6 jurisdictions, 12 designs)" -- "$bin" validate scenarios/northeast-asia.xml
 expect 3 "unknown setting 'nope'" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/o" --set nope=1
 expect 2 "--set expects NAME=VALUE" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/o" --set grid
 

@@ -20,8 +20,8 @@ static void test_bundled(void)
     int cn, kr;
     CU_ASSERT_EQUAL_FATAL(el_scenario_load(&s, "../scenarios/northeast-asia.xml", NULL, &err),
                           EL_OK);
-    CU_ASSERT_EQUAL(s->njur, 5);
-    CU_ASSERT_EQUAL(s->ndesigns, 11);
+    CU_ASSERT_EQUAL(s->njur, 6);
+    CU_ASSERT_EQUAL(s->ndesigns, 12);
     cn = el_scenario_find(s, "CN");
     kr = el_scenario_find(s, "KR");
     CU_ASSERT_FATAL(cn >= 0 && kr >= 0);
