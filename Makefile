@@ -134,8 +134,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/etslink
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/etslink
 	install -m 644 $(SCHEMAS) $(SCENARIO) $(DESTDIR)$(PREFIX)/share/etslink/
-	install -d $(DESTDIR)$(PREFIX)/share/doc/etslink
+	install -d $(DESTDIR)$(PREFIX)/share/doc/etslink $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/etslink/
+	install -m 644 docs/etslink.1 $(DESTDIR)$(PREFIX)/share/man/man1/etslink.1
 
 FORMAT_SRC = $(wildcard core/*.[ch] model/*.[ch] inputs/*.[ch] solver/*.[ch] reports/*.[ch] \
              cli/*.c tests/unit/*.[ch] tests/bench/*.c tests/fuzz/*.c tools/*.c)
