@@ -240,8 +240,10 @@ static int cmd_solve(const Args *a)
         snprintf(path, sizeof(path), "%s/report.tex", a->out);
         st = write_file(run, path, el_report_write_tex_stream, &err);
     }
-    if (st == EL_OK && !a->quiet)
+    if (st == EL_OK && !a->quiet) {
         summary(run);
+        printf("wrote %s/results.xml, %s/results.csv and %s/report.tex\n", a->out, a->out, a->out);
+    }
     if (st == EL_OK && !a->no_pdf) {
         if (el_report_pdf_available()) {
             char pdf[4096];
@@ -254,8 +256,6 @@ static int cmd_solve(const Args *a)
                    TEX_PACKAGES);
         }
     }
-    if (st == EL_OK && !a->quiet)
-        printf("wrote %s/results.xml, %s/results.csv and %s/report.tex\n", a->out, a->out, a->out);
     el_run_free(run);
     el_scenario_free(s);
     return st == EL_OK ? 0 : fail(st, &err);
