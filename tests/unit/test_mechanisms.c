@@ -85,6 +85,10 @@ static void test_offsets(void)
     CHECK_REL(jur(r, "J")->gain, 400);
     CHECK_REL(r->gain, 600);
     CHECK_REL(jur(r, "J")->ndc_emissions, 100 - 10 - 20); /* international credits subtracted */
+    r = design("offset-slack"); /* limits of 100 Mt and 90% do not bind: as if free */
+    CHECK_REL(jur(r, "J")->price, 20);
+    CHECK_REL(jur(r, "J")->offsets, 20);
+    CHECK_REL(r->pool[0].price, 20);
     r = design("offset-limit");
     CHECK_REL(jur(r, "J")->price, 50);
     CHECK_REL(r->pool[0].price, 5);
