@@ -10,6 +10,7 @@
 #include "csv.h"
 #include "el_alloc.h"
 #include "load.h"
+#include "report.h"
 #include "results.h"
 #include "suites.h"
 
@@ -123,10 +124,11 @@ static void test_catalogue(void)
  * scenario has a pool, an instrument and a project, so every constructor is reached. */
 static void test_out_of_memory(void)
 {
-    char dir[] = "/tmp/etslink-oom-XXXXXX", xml[128], csv[128];
+    char dir[] = "/tmp/etslink-oom-XXXXXX", xml[128], csv[128], tex[128];
     long n;
     int done = 0;
     CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(tex, sizeof(tex), "%s/report.tex", dir);
     snprintf(xml, sizeof(xml), "%s/results.xml", dir);
     snprintf(csv, sizeof(csv), "%s/results.csv", dir);
     for (n = 1; n < 100000 && !done; n++) {
@@ -142,6 +144,8 @@ static void test_out_of_memory(void)
             st = el_results_write_xml(run, xml, &err);
         if (st == EL_OK)
             st = el_results_write_csv(run, csv, &err);
+        if (st == EL_OK)
+            st = el_report_write_tex(run, tex, &err);
         el_alloc_fail_at(0);
         if (st == EL_OK) {
             done = 1;
@@ -158,6 +162,7 @@ static void test_out_of_memory(void)
     CU_ASSERT(n > 50); /* the loop really went through many allocation points */
     remove(xml);
     remove(csv);
+    remove(tex);
     rmdir(dir);
 }
 
