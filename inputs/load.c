@@ -80,15 +80,23 @@ static el_status num_text(Loader *L, const ElXmlNode *n, double *v)
     return st;
 }
 
-/* Prefix a curve-construction message with where the curve is ("jurisdiction 'KR'"). */
-static el_status at(Loader *L, const ElXmlNode *n, const char *what, el_status st)
+/* Prefix the message already in L->err with FILE:LINE: and a context, keeping its code
+ * (out-of-memory messages are left as they are). */
+static el_status prefix(Loader *L, el_status st, const ElXmlNode *n, const char *context)
 {
     char msg[sizeof(L->err->msg)];
     if (st == EL_OK || !L->err || st == EL_ERR_NOMEM)
         return st;
     snprintf(msg, sizeof(msg), "%s", L->err->msg);
-    return el_error_set(L->err, st, "%s:%d: %s: <%s>: %s", L->path, el_xml_line(n), what,
-                        el_xml_name(n), msg);
+    return el_error_set(L->err, st, "%s:%d: %s: %s", L->path, el_xml_line(n), context, msg);
+}
+
+/* Prefix a curve-construction message with where the curve is ("jurisdiction 'KR'"). */
+static el_status at(Loader *L, const ElXmlNode *n, const char *what, el_status st)
+{
+    char context[200];
+    snprintf(context, sizeof(context), "%s: <%s>", what, el_xml_name(n));
+    return prefix(L, st, n, context);
 }
 
 static el_status read_points(Loader *L, const ElXmlNode *n, double **q, double **p, int *cnt)
@@ -202,11 +210,10 @@ read_mac(Loader *L, const ElXmlNode *macn, const char *jid, double bau, ElMac **
             st = el_csv_read_qp(full, &q, &p, &n, L->err);
             if (st == EL_OK)
                 st = el_mac_fit(mac, fit, ff, q, p, n, bau, L->err);
-            if (st != EL_OK && st != EL_ERR_NOMEM) {
-                char msg[sizeof(L->err->msg)];
-                snprintf(msg, sizeof(msg), "%s", L->err->msg);
-                st = el_error_set(L->err, st, "%s:%d: %s: <fit href=\"%s\">: %s", L->path,
-                                  el_xml_line(f), jid, href, msg);
+            if (st != EL_OK) {
+                char context[200];
+                snprintf(context, sizeof(context), "%s: <fit href=\"%s\">", jid, href);
+                st = prefix(L, st, f, context);
             }
         }
         el_free(href);
@@ -233,11 +240,10 @@ read_mac(Loader *L, const ElXmlNode *macn, const char *jid, double bau, ElMac **
                                : resolve(L, f, href, &full);
         if (st == EL_OK) {
             st = el_csv_read_qp(full, &q, &p, &n, L->err);
-            if (st != EL_OK && st != EL_ERR_NOMEM) {
-                char msg[sizeof(L->err->msg)];
-                snprintf(msg, sizeof(msg), "%s", L->err->msg);
-                st = el_error_set(L->err, st, "%s:%d: %s: <csv href=\"%s\">: %s", L->path,
-                                  el_xml_line(f), jid, href, msg);
+            if (st != EL_OK) {
+                char context[200];
+                snprintf(context, sizeof(context), "%s: <csv href=\"%s\">", jid, href);
+                st = prefix(L, st, f, context);
             }
         }
         if (st == EL_OK)
@@ -610,11 +616,7 @@ static el_status read_settings(Loader *L, const ElXmlNode *sn)
             st = el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
         } else {
             st = el_settings_set(&L->s->settings, name, value, L->err);
-            if (st != EL_OK) {
-                char msg[sizeof(L->err->msg)];
-                snprintf(msg, sizeof(msg), "%s", L->err->msg);
-                st = el_error_set(L->err, st, "%s:%d: <set>: %s", L->path, el_xml_line(c), msg);
-            }
+            st = prefix(L, st, c, "<set>");
         }
         el_free(name);
         el_free(value);

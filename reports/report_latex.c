@@ -25,6 +25,13 @@ static void num(FILE *f, double v, int decimals)
     fputc('}', f);
 }
 
+/* " & " and a number: one table cell. */
+static void cell(FILE *f, double v, int decimals)
+{
+    fputs(" & ", f);
+    num(f, v, decimals);
+}
+
 static const char *cur(const ElRun *run)
 {
     return run->scenario->currency;
@@ -282,8 +289,7 @@ static void scenario_section(const ElRun *run, FILE *f)
         tex(f, ju->id);
         fputs(" & ", f);
         tex(f, ju->name);
-        fputs(" & ", f);
-        num(f, ju->bau, 3);
+        cell(f, ju->bau, 3);
         fputs(" & ", f);
         if (ju->cap_kind == EL_CAP_TAX)
             fputs("(tax)", f);
@@ -291,12 +297,10 @@ static void scenario_section(const ElRun *run, FILE *f)
             num(f, ju->cap, 3);
         if (ju->cap_kind == EL_CAP_INTENSITY)
             fputs("\\textsuperscript{i}", f);
-        fputs(" & ", f);
-        num(f, ju->bau - ju->cap, 3);
+        cell(f, ju->bau - ju->cap, 3);
         fputs(" & ", f);
         curve_text(ju, f);
-        fputs(" & ", f);
-        num(f, run->autarky.jur[j].price, 2);
+        cell(f, run->autarky.jur[j].price, 2);
         fputs(" & ", f);
         instruments_text(s, j, f);
         fputs(" \\\\\n", f);
@@ -343,32 +347,22 @@ static void design_table(const ElRun *run, int d, FILE *f)
     for (j = 0; j < r->njur; j++) {
         const ElJurResult *q = &r->jur[j];
         tex(f, s->jur[j].id);
-        fputs(" & ", f);
-        num(f, q->price, 2);
-        fputs(" & ", f);
-        num(f, q->abatement, 3);
-        fputs(" & ", f);
-        num(f, q->emissions, 3);
-        fputs(" & ", f);
-        num(f, q->net_imports, 3);
-        fputs(" & ", f);
-        num(f, q->offsets + q->project_credits, 3);
-        fputs(" & ", f);
-        num(f, q->abatement_cost, 2);
-        fputs(" & ", f);
-        num(f, q->payments, 2);
-        fputs(" & ", f);
-        num(f, q->national_cost, 2);
-        fputs(" & ", f);
-        num(f, q->gain, 2);
+        cell(f, q->price, 2);
+        cell(f, q->abatement, 3);
+        cell(f, q->emissions, 3);
+        cell(f, q->net_imports, 3);
+        cell(f, q->offsets + q->project_credits, 3);
+        cell(f, q->abatement_cost, 2);
+        cell(f, q->payments, 2);
+        cell(f, q->national_cost, 2);
+        cell(f, q->gain, 2);
         fprintf(f, " & %s \\\\\n", el_binding_name(q->binding));
     }
     fputs("\\midrule\nTotal & & & & & & ", f);
     num(f, r->abatement_cost, 2);
     fputs(" & & ", f);
     num(f, r->national_cost, 2);
-    fputs(" & ", f);
-    num(f, r->gain, 2);
+    cell(f, r->gain, 2);
     fputs(" & \\\\\n\\bottomrule\n\\end{longtable}\n}\n", f);
     if (r->nlinks > 0) {
         fputs("{\\footnotesize\\begin{tabular}{llrrrrl}\n\\toprule\nFrom & To & Units (Mt) & "
@@ -381,14 +375,10 @@ static void design_table(const ElRun *run, int d, FILE *f)
             tex(f, s->jur[des->links[l].from].id);
             fputs(" & ", f);
             tex(f, s->jur[des->links[l].to].id);
-            fputs(" & ", f);
-            num(f, r->link[l].units, 3);
-            fputs(" & ", f);
-            num(f, r->link[l].credited, 3);
-            fputs(" & ", f);
-            num(f, r->link[l].unit_price, 2);
-            fputs(" & ", f);
-            num(f, r->link[l].rent, 2);
+            cell(f, r->link[l].units, 3);
+            cell(f, r->link[l].credited, 3);
+            cell(f, r->link[l].unit_price, 2);
+            cell(f, r->link[l].rent, 2);
             fprintf(f, " & %s \\\\\n", rent[des->links[l].rent_to]);
         }
         fputs("\\bottomrule\n\\end{tabular}}\n\n", f);
@@ -448,16 +438,11 @@ static void comparison(const ElRun *run, FILE *f)
             traded += r->accept[k].credited;
         fprintf(f, "%d. & ", d + 1);
         tex(f, r->id);
-        fputs(" & ", f);
-        num(f, r->gain, 2);
-        fputs(" & ", f);
-        num(f, r->njur > 0 ? hi - lo : 0, 2);
-        fputs(" & ", f);
-        num(f, traded, 3);
-        fputs(" & ", f);
-        num(f, rents, 2);
-        fputs(" & ", f);
-        num(f, r->total_cost, 2);
+        cell(f, r->gain, 2);
+        cell(f, r->njur > 0 ? hi - lo : 0, 2);
+        cell(f, traded, 3);
+        cell(f, rents, 2);
+        cell(f, r->total_cost, 2);
         fputs(" \\\\\n", f);
     }
     fputs("\\bottomrule\n\\end{longtable}\n}\nThe price spread is the highest minus the lowest "
