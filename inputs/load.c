@@ -179,6 +179,32 @@ static el_status resolve(Loader *L, const ElXmlNode *n, const char *href, char *
     return st;
 }
 
+/* <csv> or <fit>: read the table its href names (resolved and confined to the scenario's
+ * folder) into q and p, and its form attribute into *form (the caller frees it). context gets
+ * "jurisdiction 'X': <csv href="...">" for messages; read errors are prefixed with it. */
+static el_status read_table(Loader *L,
+                            const ElXmlNode *f,
+                            const char *jid,
+                            double **q,
+                            double **p,
+                            int *n,
+                            char **form,
+                            char *context,
+                            size_t context_size)
+{
+    char *href = el_xml_attr(f, "href"), *full = NULL;
+    el_status st;
+    *form = el_xml_attr(f, "form");
+    snprintf(context, context_size, "%s: <%s href=\"%s\">", jid, el_xml_name(f), href ? href : "");
+    st = (!href || !*form) ? el_error_set(L->err, EL_ERR_NOMEM, "out of memory")
+                           : resolve(L, f, href, &full);
+    if (st == EL_OK)
+        st = prefix(L, el_csv_read_qp(full, q, p, n, L->err), f, context);
+    el_free(href);
+    el_free(full);
+    return st;
+}
+
 static el_status
 read_mac(Loader *L, const ElXmlNode *macn, const char *jid, double bau, ElMac **mac, ElMacFit **fit)
 {
@@ -190,39 +216,6 @@ read_mac(Loader *L, const ElXmlNode *macn, const char *jid, double bau, ElMac **
     *mac = NULL;
     if (fit)
         *fit = NULL;
-    if (strcmp(form, "fit") == 0) {
-        char *href = el_xml_attr(f, "href"), *fform = el_xml_attr(f, "form"), *full = NULL;
-        ElFitForm ff;
-        if (!fit) {
-            el_free(href);
-            el_free(fform);
-            return el_error_set(L->err, EL_ERR_INPUT,
-                                "%s:%d: %s: <fit> is for a jurisdiction's MAC curve; give a "
-                                "supply curve as linear, points, steps or csv",
-                                L->path, el_xml_line(f), jid);
-        }
-        st = (!href || !fform) ? el_error_set(L->err, EL_ERR_NOMEM, "out of memory")
-                               : resolve(L, f, href, &full);
-        if (st == EL_OK) {
-            ff = strcmp(fform, "cubic") == 0   ? EL_FIT_CUBIC
-                 : strcmp(fform, "power") == 0 ? EL_FIT_POWER
-                                               : EL_FIT_QUADRATIC;
-            st = el_csv_read_qp(full, &q, &p, &n, L->err);
-            if (st == EL_OK)
-                st = el_mac_fit(mac, fit, ff, q, p, n, bau, L->err);
-            if (st != EL_OK) {
-                char context[200];
-                snprintf(context, sizeof(context), "%s: <fit href=\"%s\">", jid, href);
-                st = prefix(L, st, f, context);
-            }
-        }
-        el_free(href);
-        el_free(fform);
-        el_free(full);
-        el_free(q);
-        el_free(p);
-        return st;
-    }
     if (strcmp(form, "linear") == 0) {
         double a, c, mx;
         st = num_attr(L, f, "intercept", 0, &a, NULL);
@@ -234,25 +227,26 @@ read_mac(Loader *L, const ElXmlNode *macn, const char *jid, double bau, ElMac **
             st = at(L, f, jid, el_mac_create_linear(mac, a, c, mx, L->err));
         return st;
     }
-    if (strcmp(form, "csv") == 0) {
-        char *href = el_xml_attr(f, "href"), *fform = el_xml_attr(f, "form"), *full = NULL;
-        st = (!href || !fform) ? el_error_set(L->err, EL_ERR_NOMEM, "out of memory")
-                               : resolve(L, f, href, &full);
-        if (st == EL_OK) {
-            st = el_csv_read_qp(full, &q, &p, &n, L->err);
-            if (st != EL_OK) {
-                char context[200];
-                snprintf(context, sizeof(context), "%s: <csv href=\"%s\">", jid, href);
-                st = prefix(L, st, f, context);
-            }
-        }
-        if (st == EL_OK)
+    if (strcmp(form, "fit") == 0 || strcmp(form, "csv") == 0) {
+        char *fform = NULL, context[200];
+        int is_fit = form[0] == 'f';
+        if (is_fit && !fit)
+            return el_error_set(L->err, EL_ERR_INPUT,
+                                "%s:%d: %s: <fit> is for a jurisdiction's MAC curve; give a "
+                                "supply curve as linear, points, steps or csv",
+                                L->path, el_xml_line(f), jid);
+        st = read_table(L, f, jid, &q, &p, &n, &fform, context, sizeof(context));
+        if (st == EL_OK && is_fit) {
+            ElFitForm ff = strcmp(fform, "cubic") == 0   ? EL_FIT_CUBIC
+                           : strcmp(fform, "power") == 0 ? EL_FIT_POWER
+                                                         : EL_FIT_QUADRATIC;
+            st = prefix(L, el_mac_fit(mac, fit, ff, q, p, n, bau, L->err), f, context);
+        } else if (st == EL_OK) {
             st = at(L, f, jid,
                     strcmp(fform, "steps") == 0 ? el_mac_create_steps(mac, q, p, n, L->err)
                                                 : el_mac_create_points(mac, q, p, n, L->err));
-        el_free(href);
+        }
         el_free(fform);
-        el_free(full);
         el_free(q);
         el_free(p);
         return st;

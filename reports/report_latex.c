@@ -25,6 +25,18 @@ static void num(FILE *f, double v, int decimals)
     fputc('}', f);
 }
 
+/* Write text with every "@C" replaced by the escaped currency. */
+static void with_currency(FILE *f, const ElRun *run, const char *text)
+{
+    const char *at;
+    while ((at = strstr(text, "@C")) != NULL) {
+        fwrite(text, 1, (size_t)(at - text), f);
+        tex(f, run->scenario->currency);
+        text = at + 2;
+    }
+    fputs(text, f);
+}
+
 /* " & " and a number: one table cell. */
 static void cell(FILE *f, double v, int decimals)
 {
@@ -277,13 +289,10 @@ static void scenario_section(const ElRun *run, FILE *f)
 {
     const ElScenario *s = run->scenario;
     int j, k;
-    fputs("\\section*{The scenario}\n{\\small\n\\begin{longtable}{llrrrlrl}\n\\toprule\n"
-          "Id & Name & BAU (Mt) & Cap (Mt) & Required (Mt) & MAC curve (",
-          f);
-    tex(f, cur(run));
-    fputs("/t) & Autarky price (", f);
-    tex(f, cur(run));
-    fputs("/t) & Instruments \\\\\n\\midrule\n\\endhead\n", f);
+    with_currency(f, run,
+                  "\\section*{The scenario}\n{\\small\n\\begin{longtable}{llrrrlrl}\n\\toprule\n"
+                  "Id & Name & BAU (Mt) & Cap (Mt) & Required (Mt) & MAC curve (@C/t) & Autarky "
+                  "price (@C/t) & Instruments \\\\\n\\midrule\n\\endhead\n");
     for (j = 0; j < s->njur; j++) {
         const ElJurisdiction *ju = &s->jur[j];
         tex(f, ju->id);
@@ -330,20 +339,11 @@ static void design_table(const ElRun *run, int d, FILE *f)
     int j, l;
     fprintf(f, "\\subsection*{Design %d: ", d + 1);
     tex(f, r->id);
-    fputs("}\n{\\footnotesize\n\\begin{longtable}{lrrrrrrrrrl}\n\\toprule\nJurisdiction & "
-          "Price & Abatement & Emissions & Net imports & Offsets & Abatement cost & Payments "
-          "& National cost & Gain & Binding \\\\\n & (",
-          f);
-    tex(f, cur(run));
-    fputs("/t) & (Mt) & (Mt) & (Mt) & (Mt) & (M", f);
-    tex(f, cur(run));
-    fputs(") & (M", f);
-    tex(f, cur(run));
-    fputs(") & (M", f);
-    tex(f, cur(run));
-    fputs(") & (M", f);
-    tex(f, cur(run));
-    fputs(") & \\\\\n\\midrule\n\\endhead\n", f);
+    with_currency(f, run,
+                  "}\n{\\footnotesize\n\\begin{longtable}{lrrrrrrrrrl}\n\\toprule\nJurisdiction & "
+                  "Price & Abatement & Emissions & Net imports & Offsets & Abatement cost & "
+                  "Payments & National cost & Gain & Binding \\\\\n & (@C/t) & (Mt) & (Mt) & (Mt) "
+                  "& (Mt) & (M@C) & (M@C) & (M@C) & (M@C) & \\\\\n\\midrule\n\\endhead\n");
     for (j = 0; j < r->njur; j++) {
         const ElJurResult *q = &r->jur[j];
         tex(f, s->jur[j].id);
@@ -365,11 +365,10 @@ static void design_table(const ElRun *run, int d, FILE *f)
     cell(f, r->gain, 2);
     fputs(" & \\\\\n\\bottomrule\n\\end{longtable}\n}\n", f);
     if (r->nlinks > 0) {
-        fputs("{\\footnotesize\\begin{tabular}{llrrrrl}\n\\toprule\nFrom & To & Units (Mt) & "
-              "Credited (Mt) & Unit price & Quota rent (M",
-              f);
-        tex(f, cur(run));
-        fputs(") & Rent to \\\\\n\\midrule\n", f);
+        with_currency(f, run,
+                      "{\\footnotesize\\begin{tabular}{llrrrrl}\n\\toprule\nFrom & To & Units "
+                      "(Mt) & Credited (Mt) & Unit price & Quota rent (M@C) & Rent to "
+                      "\\\\\n\\midrule\n");
         for (l = 0; l < r->nlinks; l++) {
             static const char *const rent[] = {"buyer", "buyer's government", "seller"};
             tex(f, s->jur[des->links[l].from].id);
@@ -412,17 +411,10 @@ static void design_table(const ElRun *run, int d, FILE *f)
 static void comparison(const ElRun *run, FILE *f)
 {
     int d, j, l, k;
-    fputs("\\section*{Comparison of designs}\n{\\small\n\\begin{longtable}{rlrrrrr}\n\\toprule\n"
-          "& Design & Total gain (M",
-          f);
-    tex(f, cur(run));
-    fputs(") & Price spread (", f);
-    tex(f, cur(run));
-    fputs("/t) & Traded (Mt) & Quota rents (M", f);
-    tex(f, cur(run));
-    fputs(") & Total cost (M", f);
-    tex(f, cur(run));
-    fputs(") \\\\\n\\midrule\n\\endhead\n", f);
+    with_currency(f, run,
+                  "\\section*{Comparison of designs}\n{\\small\n\\begin{longtable}{rlrrrrr}\n"
+                  "\\toprule\n& Design & Total gain (M@C) & Price spread (@C/t) & Traded (Mt) & "
+                  "Quota rents (M@C) & Total cost (M@C) \\\\\n\\midrule\n\\endhead\n");
     for (d = 0; d < run->ndesigns; d++) {
         const ElDesignResult *r = &run->designs[d];
         double lo = HUGE_VAL, hi = -HUGE_VAL, traded = 0, rents = 0;
@@ -585,7 +577,7 @@ static void fig_bars(const ElRun *run,
     el_fmt_num(f, fmax(0.6, fmin(6.0, 140.0 / ((run->ndesigns > 0 ? run->ndesigns : 1) *
                                                (nser > 0 ? nser : 1)))));
     fputs("pt, ylabel={", f);
-    fputs(ylabel, f);
+    with_currency(f, run, ylabel);
     fputs("}, xtick=data, xticklabels={", f);
     for (d = 0; d < run->ndesigns; d++) {
         fputs(d ? "," : "", f);
@@ -615,7 +607,6 @@ static void fig_bars(const ElRun *run,
 
 void el_report_write_tex_stream(const ElRun *run, FILE *f)
 {
-    char ylabel[3][160];
     int d;
     preamble(run, f);
     title(run, f);
@@ -626,36 +617,15 @@ void el_report_write_tex_stream(const ElRun *run, FILE *f)
     comparison(run, f);
     fig_curves(run, f);
     if (run->ndesigns > 0) {
-        /* labels hold the escaped currency: build them through a memory stream */
-        const char *fmt[3] = {"price (%s/t)", "gain (million %s)", "net imports (Mt)"};
-        int k;
-        for (k = 0; k < 3; k++) {
-            FILE *m = fmemopen(ylabel[k], sizeof(ylabel[k]), "w");
-            const char *pct = strstr(fmt[k], "%s");
-            if (!m) {
-                snprintf(ylabel[k], sizeof(ylabel[k]), "%s", k == 2 ? fmt[2] : "value");
-                continue;
-            }
-            if (pct) {
-                fwrite(fmt[k], 1, (size_t)(pct - fmt[k]), m);
-                tex(m, cur(run));
-                fputs(pct + 2, m);
-            } else {
-                fputs(fmt[k], m);
-            }
-            fputc('\0', m);
-            fclose(m);
-            ylabel[k][sizeof(ylabel[k]) - 1] = '\0';
-        }
         fig_bars(run, f, "Prices by design",
-                 "Each group of bars is one design; each bar a jurisdiction's price.", ylabel[0],
-                 v_price, 1);
+                 "Each group of bars is one design; each bar a jurisdiction's price.",
+                 "price (@C/t)", v_price, 1);
         fig_bars(run, f, "Gains by jurisdiction and design",
-                 "Gains against autarky: the fall in each jurisdiction's national cost.", ylabel[1],
-                 v_gain, 0);
+                 "Gains against autarky: the fall in each jurisdiction's national cost.",
+                 "gain (million @C)", v_gain, 0);
         fig_bars(run, f, "Flows between jurisdictions",
                  "Net imports of units and credits: positive for buyers, negative for sellers.",
-                 ylabel[2], v_trade, 0);
+                 "net imports (Mt)", v_trade, 0);
     }
     fputs("\\end{document}\n", f);
 }
