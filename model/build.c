@@ -131,8 +131,13 @@ static el_status col1(ElProblem *p,
     return st;
 }
 
-static el_status build_jurisdictions(
-    const ElScenario *s, int d, bool elastic, ElProblem *p, ElModelMap *m, ElError *err)
+static el_status build_jurisdictions(const ElScenario *s,
+                                     int d,
+                                     bool elastic,
+                                     const ElMac *const *macs,
+                                     ElProblem *p,
+                                     ElModelMap *m,
+                                     ElError *err)
 {
     static const double sign[EL_INSTR_KINDS] = {-1.0, 1.0, 1.0}; /* floor withholds supply */
     static const char *const tag[EL_INSTR_KINDS] = {"floor", "ceiling", "penalty"};
@@ -146,9 +151,10 @@ static el_status build_jurisdictions(
         st = el_problem_add_row(p, name, ju->bau - ju->cap, HUGE_VAL, EL_ROW_REQUIREMENT, &r, err);
         m->comply_row[j] = r;
         m->abate_first[j] = p->ncols;
-        m->abate_count[j] = el_mac_piece_count(ju->mac);
+        const ElMac *mac = (macs && macs[j]) ? macs[j] : ju->mac;
+        m->abate_count[j] = el_mac_piece_count(mac);
         for (k = 0; st == EL_OK && k < m->abate_count[j]; k++) {
-            const ElMacPiece *pc = el_mac_piece(ju->mac, k);
+            const ElMacPiece *pc = el_mac_piece(mac, k);
             snprintf(name, sizeof(name), "abate_%d_%d", j, k);
             st = col1(p, name, elastic ? 0 : pc->p0, elastic ? 0 : pc->slope, 0, pc->width, r, 1.0,
                       NULL, err);
@@ -362,6 +368,17 @@ build_projects(const ElDesign *des, bool elastic, ElProblem *p, ElModelMap *m, E
 el_status el_model_build(
     const ElScenario *s, int d, bool elastic, ElProblem **prob, ElModelMap **map, ElError *err)
 {
+    return el_model_build_with(s, d, elastic, NULL, prob, map, err);
+}
+
+el_status el_model_build_with(const ElScenario *s,
+                              int d,
+                              bool elastic,
+                              const ElMac *const *macs,
+                              ElProblem **prob,
+                              ElModelMap **map,
+                              ElError *err)
+{
     const ElDesign *des = (d == EL_AUTARKY) ? NULL : &s->designs[d];
     ElProblem *p = NULL;
     ElModelMap *m = NULL;
@@ -374,7 +391,7 @@ el_status el_model_build(
     if (st == EL_OK)
         st = el_problem_create(&p, err);
     if (st == EL_OK)
-        st = build_jurisdictions(s, d, elastic, p, m, err);
+        st = build_jurisdictions(s, d, elastic, macs, p, m, err);
     if (st == EL_OK)
         st = build_links(s, des, p, m, err);
     if (st == EL_OK)

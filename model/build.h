@@ -52,6 +52,15 @@ typedef struct {
  * are NULL. */
 el_status el_model_build(
     const ElScenario *s, int d, bool elastic, ElProblem **prob, ElModelMap **map, ElError *err);
+/** The same with the MAC curve of jurisdiction j replaced by macs[j] where macs[j] is not NULL
+ * (macs may be NULL). The curves are borrowed for the call. */
+el_status el_model_build_with(const ElScenario *s,
+                              int d,
+                              bool elastic,
+                              const ElMac *const *macs,
+                              ElProblem **prob,
+                              ElModelMap **map,
+                              ElError *err);
 void el_model_map_free(ElModelMap *m);
 
 #endif

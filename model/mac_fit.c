@@ -5,6 +5,7 @@
 #include "mac_fit.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "el_alloc.h"
@@ -165,4 +166,47 @@ el_status el_mac_fit(ElMac **mac,
     }
     *fit = f;
     return EL_OK;
+}
+
+static int cmp_q(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+#define REFINE_LEVELS 40
+#define MIN_REFINE    1e-7 /* smallest breakpoint distance, relative to q_max */
+
+el_status
+el_mac_fit_curve(const ElMacFit *fit, double q_max, double center, ElMac **out, ElError *err)
+{
+    enum {
+        CAP = EL_FIT_POINTS + 1 + 2 * REFINE_LEVELS + 1
+    };
+    double q[CAP], p[CAP], h = q_max / EL_FIT_POINTS;
+    int n = 0, i, m;
+    el_status st;
+    *out = NULL;
+    for (i = 0; i <= EL_FIT_POINTS; i++)
+        q[n++] = q_max * i / EL_FIT_POINTS;
+    if (center > 0 && center < q_max) {
+        q[n++] = center;
+        for (i = 0; i < REFINE_LEVELS; i++) {
+            double d = h * ldexp(1.0, -i);
+            if (d < MIN_REFINE * q_max) /* finer helps nothing and upsets the LP stage */
+                break;
+            if (center - d > 0)
+                q[n++] = center - d;
+            if (center + d < q_max)
+                q[n++] = center + d;
+        }
+    }
+    qsort(q, (size_t)n, sizeof(*q), cmp_q);
+    for (i = 1, m = 1; i < n; i++) /* strictly increasing abatement */
+        if (q[i] > q[m - 1])
+            q[m++] = q[i];
+    for (i = 0; i < m; i++) /* the fitted values, never falling (the fit was checked) */
+        p[i] = fmax(el_mac_fit_value(fit, q[i]), i > 0 ? p[i - 1] : 0.0);
+    st = el_mac_create_points(out, q, p, m, err);
+    return st;
 }

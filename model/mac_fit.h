@@ -36,6 +36,12 @@ el_status el_mac_fit(ElMac **mac,
                      double q_max,
                      ElError *err);
 void el_mac_fit_free(ElMacFit *fit);
+/** The fitted function as a piecewise-linear curve on [0, q_max] with EL_FIT_POINTS equal
+ * steps plus breakpoints closing in geometrically on `center` (distances halving down to
+ * 1e-7 q_max): an equilibrium near center then sees the fitted function itself. *out is owned by
+ * the caller. */
+el_status
+el_mac_fit_curve(const ElMacFit *fit, double q_max, double center, ElMac **out, ElError *err);
 /** The fitted function at q. */
 double el_mac_fit_value(const ElMacFit *fit, double q);
 /** "quadratic", "cubic" or "power". */

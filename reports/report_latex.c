@@ -222,7 +222,7 @@ static void fit_text(const ElMacFit *fit, FILE *f)
     }
     fprintf(f, " (%d obs., RMS residual ", fit->n);
     num(f, fit->rms, 3);
-    fprintf(f, ", gap to curve used $\\le$ \\num{%.2g})", fit->max_gap);
+    fputs("; prices use the fitted function)", f);
 }
 
 static void curve_text(const ElJurisdiction *j, FILE *f)

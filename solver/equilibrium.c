@@ -390,6 +390,84 @@ static el_status alloc_result(const ElScenario *s, int d, ElDesignResult *r, ElE
     return EL_OK;
 }
 
+/* Build design d with the given curve overrides and solve it (projects included). */
+static el_status solve_once(const ElScenario *s,
+                            int d,
+                            const ElMac *const *macs,
+                            ElProblem **p,
+                            ElModelMap **m,
+                            ElSolution **sol,
+                            ElDesignResult *r,
+                            ElError *err)
+{
+    el_status st = el_model_build_with(s, d, false, macs, p, m, err);
+    if (st == EL_OK)
+        st = el_solution_create(sol, (*p)->ncols, (*p)->nrows, err);
+    if (st == EL_OK && (*m)->nprojects > 0)
+        st = decide_projects(*p, *m, &s->settings, *sol, r, err);
+    else if (st == EL_OK)
+        st = el_qp_solve(*p, &s->settings, *sol, &r->info, err);
+    return st;
+}
+
+static bool has_fits(const ElScenario *s)
+{
+    int j;
+    for (j = 0; j < s->njur; j++)
+        if (s->jur[j].fit)
+            return true;
+    return false;
+}
+
+/* Fitted curves enter as piecewise-linear curves. After a solve, each fitted curve is resampled
+ * with breakpoints closing in on the abatement found and the design solved again, until the
+ * abatement stops moving: the price is then the fitted function's own (docs/model.md §1). */
+#define FIT_ROUNDS 4
+
+static el_status refine_fits(const ElScenario *s,
+                             int d,
+                             ElProblem **p,
+                             ElModelMap **m,
+                             ElSolution **sol,
+                             ElDesignResult *r,
+                             ElError *err)
+{
+    ElMac **macs = el_calloc((size_t)s->njur, sizeof(*macs));
+    el_status st = macs ? EL_OK : el_error_set(err, EL_ERR_NOMEM, "out of memory (fits)");
+    int round, j, k;
+    for (round = 0; st == EL_OK && round < FIT_ROUNDS && (*sol)->outcome == EL_OPTIMAL; round++) {
+        double moved = 0;
+        for (j = 0; st == EL_OK && j < s->njur; j++) {
+            double a = 0, before = 0;
+            if (!s->jur[j].fit)
+                continue;
+            for (k = 0; k < (*m)->abate_count[j]; k++)
+                a += (*sol)->x[(*m)->abate_first[j] + k];
+            if (macs[j]) /* where the previous round centred the curve */
+                before = el_mac_piece(macs[j], 0) ? a : 0;
+            el_mac_free(macs[j]);
+            macs[j] = NULL;
+            st = el_mac_fit_curve(s->jur[j].fit, s->jur[j].bau, a, &macs[j], err);
+            moved = fmax(moved, fabs(a - before) / (1 + s->jur[j].bau));
+        }
+        if (st != EL_OK)
+            break;
+        el_solution_free(*sol);
+        el_problem_free(*p);
+        el_model_map_free(*m);
+        *sol = NULL;
+        *p = NULL;
+        *m = NULL;
+        st = solve_once(s, d, (const ElMac *const *)macs, p, m, sol, r, err);
+        if (st == EL_OK && round > 0 && moved < 1e-15)
+            break;
+    }
+    for (j = 0; macs && j < s->njur; j++)
+        el_mac_free(macs[j]);
+    el_free(macs);
+    return st;
+}
+
 el_status el_design_solve(
     const ElScenario *s, int d, const ElDesignResult *baseline, ElDesignResult *r, ElError *err)
 {
@@ -399,19 +477,15 @@ el_status el_design_solve(
     el_status st = alloc_result(s, d, r, err);
     if (st != EL_OK)
         return st;
-    st = el_model_build(s, d, false, &p, &m, err);
+    st = solve_once(s, d, NULL, &p, &m, &sol, r, err);
+    if (st == EL_OK && sol->outcome == EL_OPTIMAL && has_fits(s))
+        st = refine_fits(s, d, &p, &m, &sol, r, err);
     if (st == EL_OK) {
         r->naccepts = m->naccepts;
         r->accept = el_calloc((size_t)(m->naccepts > 0 ? m->naccepts : 1), sizeof(*r->accept));
         if (!r->accept)
             st = el_error_set(err, EL_ERR_NOMEM, "out of memory (results)");
     }
-    if (st == EL_OK)
-        st = el_solution_create(&sol, p->ncols, p->nrows, err);
-    if (st == EL_OK && m->nprojects > 0)
-        st = decide_projects(p, m, &s->settings, sol, r, err);
-    else if (st == EL_OK)
-        st = el_qp_solve(p, &s->settings, sol, &r->info, err);
     if (st == EL_OK) {
         r->outcome = sol->outcome;
         if (sol->outcome == EL_OPTIMAL)

@@ -19,6 +19,7 @@
 
 #define REQUIREMENT_SHIFT 1e-6
 #define FULL_UPDATE_ITERS 10
+#define NARROW_PIECE      1e-6 /* pieces narrower than this share of the widest: one step */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -58,6 +59,7 @@ static el_status discretize(
     int *first = NULL, *count = NULL;
     double *bp = NULL;
     el_status st;
+    double wmax = 0;
     int j, k, t;
     char name[160];
     *out = NULL;
@@ -68,10 +70,15 @@ static el_status discretize(
     bp = el_calloc((size_t)(3 * grid + 3), sizeof(double));
     st = (!first || !count || !bp) ? el_error_set(err, EL_ERR_NOMEM, "out of memory (discretize)")
                                    : el_problem_create(&d, err);
+    for (j = 0; j < p->ncols; j++)
+        if (p->h[j] > 0)
+            wmax = fmax(wmax, p->up[j]);
     for (j = 0; st == EL_OK && j < p->ncols; j++) {
         first[j] = d->ncols;
         if (p->h[j] > 0) {
-            int nb = breakpoints(p->up[j], grid, center ? &center[j] : NULL, bp);
+            /* a sliver of a piece gains nothing from steps and upsets the simplex */
+            int steps = p->up[j] < NARROW_PIECE * wmax ? 1 : grid;
+            int nb = breakpoints(p->up[j], steps, center ? &center[j] : NULL, bp);
             count[j] = nb - 1;
             for (k = 0; st == EL_OK && k + 1 < nb; k++) {
                 /* the average marginal cost over the step: the cost is interpolated exactly */
@@ -394,11 +401,16 @@ static void map_basis(const ElProblem *p, const int *counts, const ElSolution *l
     for (j = 0; j < p->ncols; j++) {
         if (p->h[j] > 0) {
             double sum = 0, eps = 1e-9 * p->up[j];
-            int k;
-            for (k = 0; k < counts[j]; k++)
+            int k, basic = 0;
+            for (k = 0; k < counts[j]; k++) {
                 sum += ls->x[col + k];
+                basic |= ls->cstat[col + k] == EL_ST_BASIC;
+            }
             col += counts[j];
-            w->cstat[j] = sum <= eps              ? EL_ST_LOWER
+            /* a step basic in the LP, even at its bound, keeps the piece in the KKT system:
+             * its marginal cost then pins the row's dual (an equilibrium on a breakpoint) */
+            w->cstat[j] = basic                   ? EL_ST_BASIC
+                          : sum <= eps            ? EL_ST_LOWER
                           : sum >= p->up[j] - eps ? EL_ST_UPPER
                                                   : EL_ST_BASIC;
         } else {

@@ -166,29 +166,51 @@ static void test_fit_rejected(void)
     CU_ASSERT_PTR_NULL(fit);
 }
 
-/* An equilibrium on a fitted curve: the autarky price is the fitted MAC at R, within the
- * reported gap between the fit and the curve used. */
+/* Equilibria on a fitted curve see the fitted function itself (docs/model.md §1): in autarky
+ * the price is the fit at R; linked with B (MAC = b, R 10), the price p solves
+ * a_A(p) + p = 30 with a_A the inverse of the fit, found here by bisection. */
+static double inverse_fit(double p)
+{
+    /* 0.01 a^2 + 0.5 a + 2 = p */
+    return (-0.5 + sqrt(0.25 - 0.04 * (2 - p))) / 0.02;
+}
+
 static void test_fit_equilibrium(void)
 {
-    double q[8], p[8];
-    ElMac *m = NULL;
+    double q[8], p[8], lo = 2, hi = 60, pl;
+    ElMac *m = NULL, *mb = NULL;
     ElMacFit *fit = NULL;
     ElScenario *s = NULL;
-    ElDesignResult r;
+    ElRun *run;
     ElError err;
-    int i;
+    int i, members[2] = {0, 1};
     for (i = 0; i < 8; i++) {
         q[i] = 5.0 * i;
         p[i] = 2 + 0.5 * q[i] + 0.01 * q[i] * q[i];
     }
     CU_ASSERT_EQUAL_FATAL(el_mac_fit(&m, &fit, EL_FIT_QUADRATIC, q, p, 8, 100, &err), EL_OK);
+    el_mac_create_linear(&mb, 0, 1, HUGE_VAL, &err);
     el_scenario_create(&s, "t", "USD", "Mt", &err);
     CU_ASSERT_EQUAL_FATAL(el_scenario_add_jurisdiction(s, "A", "A", 100, 80, m, 0, &err), EL_OK);
     s->jur[0].fit = fit;
+    el_scenario_add_jurisdiction(s, "B", "B", 100, 90, mb, 0, &err);
+    el_scenario_add_design(s, "ab", 0, &err);
+    el_scenario_add_group(s, 0, members, 2, 0, &err);
     CU_ASSERT_EQUAL_FATAL(el_scenario_finish(s, &err), EL_OK);
-    CU_ASSERT_EQUAL_FATAL(el_design_solve(s, EL_AUTARKY, NULL, &r, &err), EL_OK);
-    CU_ASSERT_DOUBLE_EQUAL(r.jur[0].price, 2 + 0.5 * 20 + 0.01 * 400, fit->max_gap + 1e-9);
-    el_design_result_clear(&r);
+    run = test_solve(s);
+    CU_ASSERT_FATAL(run != NULL);
+    CHECK_REL(run->autarky.jur[0].price, 2 + 0.5 * 20 + 0.01 * 400);
+    for (i = 0; i < 200; i++) {
+        pl = 0.5 * (lo + hi);
+        if (inverse_fit(pl) + pl > 30)
+            hi = pl;
+        else
+            lo = pl;
+    }
+    CHECK_REL(run->designs[0].jur[0].price, pl);
+    CHECK_REL(run->designs[0].jur[1].abatement, pl);
+    CHECK_REL(run->designs[0].jur[0].abatement, inverse_fit(pl));
+    el_run_free(run);
     el_scenario_free(s);
 }
 
