@@ -17,6 +17,21 @@ static el_status lapack_info(lapack_int info, const char *who, ElError *err)
                         (int)info);
 }
 
+/* dst = src with each of its n columns (m rows, column-major) divided by its largest entry;
+ * scale[j] gets the factor applied. src and dst may be the same array. */
+static void scale_columns(int m, int n, const double *src, double *dst, double *scale)
+{
+    int i, j;
+    for (j = 0; j < n; j++) {
+        double mx = 0;
+        for (i = 0; i < m; i++)
+            mx = fmax(mx, fabs(src[i + (size_t)j * m]));
+        scale[j] = mx > 0 ? 1.0 / mx : 1.0;
+        for (i = 0; i < m; i++)
+            dst[i + (size_t)j * m] = src[i + (size_t)j * m] * scale[j];
+    }
+}
+
 static void equilibrate(int n, double *K, double *b, double *colscale)
 {
     int i, j;
@@ -30,14 +45,7 @@ static void equilibrate(int n, double *K, double *b, double *colscale)
             b[i] /= m;
         }
     }
-    for (j = 0; j < n; j++) {
-        double m = 0;
-        for (i = 0; i < n; i++)
-            m = fmax(m, fabs(K[i + (size_t)j * n]));
-        colscale[j] = m > 0 ? 1.0 / m : 1.0;
-        for (i = 0; i < n; i++)
-            K[i + (size_t)j * n] *= colscale[j];
-    }
+    scale_columns(n, n, K, K, colscale);
 }
 
 static el_status
@@ -150,14 +158,7 @@ el_status el_la_least_squares(
         goto out;
     }
     memcpy(bb, b, (size_t)m * sizeof(double));
-    for (j = 0; j < n; j++) {
-        double mx = 0;
-        for (i = 0; i < m; i++)
-            mx = fmax(mx, fabs(A[i + (size_t)j * m]));
-        scale[j] = mx > 0 ? 1.0 / mx : 1.0;
-        for (i = 0; i < m; i++)
-            a[i + (size_t)j * m] = A[i + (size_t)j * m] * scale[j];
-    }
+    scale_columns(m, n, A, a, scale);
     info = LAPACKE_dgels(LAPACK_COL_MAJOR, 'N', m, n, 1, a, m, bb, m);
     if (info != 0) {
         st = info < 0 ? lapack_info(info, "dgels", err)
