@@ -2,11 +2,13 @@
  * Exit codes come from EL_STATUS_LIST (docs/cli.md). */
 #define _XOPEN_SOURCE 700 /* sigaction */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h> /* flock: interoperates with flock(1) */
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,15 +46,15 @@ static const char usage_text[] =
     "            5 file error, 6 solver failure, 7 out of memory,\n"
     "            130 interrupted (SIGINT), 143 terminated (SIGTERM) (docs/cli.md)\n";
 
-/* The temporary output file being written, removed if a signal ends the run: a final name
- * never holds a partial file, and no litter is left. */
-static char pending_tmp[4200];
-
+/* A signal ends the run: pdflatex's process group is killed and its work folder removed, every
+ * temporary file (el_io tracks them) is removed, and the exit code is 128 + the signal. The
+ * output set is never mixed at that moment: results are renamed into place together with
+ * signals blocked (write_outputs). */
 static void on_signal(int sig)
 {
-    if (pending_tmp[0])
-        unlink(pending_tmp);
-    _exit(128 + sig); /* 130 for SIGINT, 143 for SIGTERM (docs/cli.md) */
+    el_report_pdf_signal_cleanup();
+    el_io_signal_cleanup();
+    _exit(128 + sig); /* 129 SIGHUP, 130 SIGINT, 143 SIGTERM (docs/cli.md) */
 }
 
 static void install_signal_handlers(void)
@@ -61,42 +63,13 @@ static void install_signal_handlers(void)
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT); /* one handler at a time */
+    sigaddset(&sa.sa_mask, SIGTERM);
+    sigaddset(&sa.sa_mask, SIGHUP);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN) /* respect nohup */
         sigaction(SIGHUP, &sa, NULL);
-}
-
-static void set_pending(const char *tmp)
-{
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigprocmask(SIG_BLOCK, &block, &old);
-    snprintf(pending_tmp, sizeof(pending_tmp), "%s", tmp ? tmp : "");
-    sigprocmask(SIG_SETMASK, &old, NULL);
-}
-
-typedef void (*stream_writer)(const ElRun *, FILE *);
-
-/* Write one results file atomically, registered for removal on a signal. The test-only
- * variable ETSLINK_TEST_PAUSE_BEFORE_COMMIT=SECONDS waits with the file half-way (docs/cli.md). */
-static el_status write_file(const ElRun *run, const char *path, stream_writer w, ElError *err)
-{
-    ElOutFile *of;
-    const char *pause = getenv("ETSLINK_TEST_PAUSE_BEFORE_COMMIT");
-    el_status st = el_outfile_open(&of, path, err);
-    if (st != EL_OK)
-        return st;
-    set_pending(el_outfile_tmp_path(of));
-    w(run, el_outfile_stream(of));
-    if (pause)
-        sleep((unsigned)atoi(pause));
-    st = el_outfile_commit(of, err);
-    set_pending(NULL);
-    return st;
 }
 
 typedef struct {
@@ -183,17 +156,200 @@ static el_status load(const Args *a, ElScenario **s, ElError *err)
     return st;
 }
 
-static el_status ensure_dir(const char *dir, ElError *err)
+/* The output folder, checked before anything is loaded or solved: an existing folder we can
+ * write to, or a name whose parent folder exists (then it is created after loading). */
+static el_status check_out_dir(const char *dir, ElError *err)
 {
     struct stat sb;
-    if (stat(dir, &sb) == 0)
-        return S_ISDIR(sb.st_mode)
-                   ? EL_OK
-                   : el_error_set(err, EL_ERR_IO, "%s: exists and is not a folder", dir);
-    if (mkdir(dir, 0755) != 0)
+    char parent[4096];
+    size_t len = strlen(dir);
+    if (len == 0)
+        return el_error_set(err, EL_ERR_USAGE, "-o needs a folder name");
+    if (len >= sizeof(parent) - 300)
+        return el_error_set(err, EL_ERR_IO, "%.200s...: the output folder name is too long", dir);
+    if (stat(dir, &sb) == 0) {
+        if (!S_ISDIR(sb.st_mode))
+            return el_error_set(err, EL_ERR_IO, "%s: exists and is not a folder", dir);
+        if (access(dir, W_OK | X_OK) != 0)
+            return el_error_set(err, EL_ERR_IO, "%s: cannot write to the output folder: %s", dir,
+                                strerror(errno));
+        return EL_OK;
+    }
+    if (errno != ENOENT)
+        return el_error_set(err, EL_ERR_IO, "%s: cannot use the output folder: %s", dir,
+                            strerror(errno));
+    if (lstat(dir, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+        char target[1024];
+        ssize_t n = readlink(dir, target, sizeof(target) - 1);
+        target[n > 0 ? n : 0] = '\0';
+        return el_error_set(err, EL_ERR_IO,
+                            "%s: is a dangling symbolic link (to '%s', which does not exist); "
+                            "create its target or choose another output folder",
+                            dir, target);
+    }
+    memcpy(parent, dir, len + 1);
+    while (len > 1 && parent[len - 1] == '/') /* "out/" names "out" */
+        parent[--len] = '\0';
+    while (len > 0 && parent[len - 1] != '/')
+        len--;
+    while (len > 1 && parent[len - 1] == '/')
+        len--;
+    if (len == 0)
+        snprintf(parent, sizeof(parent), ".");
+    else
+        parent[len] = '\0';
+    if (stat(parent, &sb) != 0)
+        return el_error_set(err, EL_ERR_IO,
+                            "%s: cannot create the output folder: its parent %s: %s", dir, parent,
+                            strerror(errno));
+    if (!S_ISDIR(sb.st_mode))
+        return el_error_set(err, EL_ERR_IO,
+                            "%s: cannot create the output folder: its parent %s is not a folder",
+                            dir, parent);
+    if (access(parent, W_OK | X_OK) != 0)
         return el_error_set(err, EL_ERR_IO, "%s: cannot create the output folder: %s", dir,
                             strerror(errno));
     return EL_OK;
+}
+
+/* Create the output folder if needed (mode 0777 less the umask, like mkdir(1)) and take its
+ * lock, DIR/.etslink.lock, with flock(2): a second run into the same folder fails at once
+ * rather than mixing its files with ours. The lock is held until the process ends. */
+static el_status prepare_out_dir(const char *dir, ElError *err)
+{
+    char lock[4200];
+    struct stat sb;
+    int fd;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return el_error_set(err, EL_ERR_IO, "%s: cannot create the output folder: %s", dir,
+                            strerror(errno));
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return el_error_set(err, EL_ERR_IO, "%s: exists and is not a folder", dir);
+    snprintf(lock, sizeof(lock), "%s/.etslink.lock", dir);
+    fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return el_error_set(err, EL_ERR_IO, "%s: cannot create the lock file: %s", lock,
+                            strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        if (e == EWOULDBLOCK || e == EAGAIN) {
+            close(fd);
+            return el_error_set(err, EL_ERR_IO,
+                                "%s: another etslink run is writing to this folder (it holds "
+                                "%s); wait for it to finish or choose another folder",
+                                dir, lock);
+        }
+        fprintf(stderr,
+                "etslink: warning: %s: cannot lock (%s); concurrent runs into %s are not "
+                "detected\n",
+                lock, strerror(e), dir);
+    }
+    return EL_OK; /* fd stays open: the lock lasts as long as the process */
+}
+
+/* The files a run owns in DIR, in the order they are written. */
+enum {
+    OUT_XML,
+    OUT_CSV,
+    OUT_TEX,
+    OUT_PDF,
+    OUT_LOG,
+    OUT_COUNT
+};
+static const char *const out_names[OUT_COUNT] = {"results.xml", "results.csv", "report.tex",
+                                                 "report.pdf", "report.log"};
+
+typedef void (*stream_writer)(const ElRun *, FILE *);
+
+typedef struct {
+    char path[OUT_COUNT][4200];
+    int written[OUT_COUNT]; /* by this run */
+    int removed[OUT_COUNT]; /* an earlier run's file of that name was removed */
+} OutSet;
+
+/* Remove an earlier run's file of this name (a folder of that name is left alone). */
+static void remove_stale(OutSet *o, int k)
+{
+    struct stat sb;
+    if (lstat(o->path[k], &sb) == 0 && !S_ISDIR(sb.st_mode) && unlink(o->path[k]) == 0)
+        o->removed[k] = 1;
+}
+
+/* results.xml, results.csv and report.tex: all three are written to temporary files and
+ * fsync'ed first; only then are they renamed, one after the other with signals blocked. So a
+ * failure while writing leaves the earlier run's files untouched, and from the first rename on
+ * the folder holds this run's files only: every name this run could not write, and report.pdf
+ * and report.log of an earlier run, are removed. The test-only variable
+ * ETSLINK_TEST_PAUSE_BEFORE_COMMIT=SECONDS waits after each temporary file (docs/cli.md). */
+static el_status write_results(const ElRun *run, OutSet *o, ElError *err)
+{
+    static const stream_writer writers[3] = {
+        el_results_write_xml_stream, el_results_write_csv_stream, el_report_write_tex_stream};
+    const char *pause = getenv("ETSLINK_TEST_PAUSE_BEFORE_COMMIT");
+    ElOutFile *of[3] = {NULL, NULL, NULL};
+    el_status st = EL_OK;
+    sigset_t old;
+    int k;
+    for (k = 0; k < 3 && st == EL_OK; k++) {
+        st = el_outfile_open(&of[k], o->path[k], err);
+        if (st != EL_OK)
+            break;
+        writers[k](run, el_outfile_stream(of[k]));
+        st = el_outfile_finish(of[k], err);
+        if (st == EL_OK && pause)
+            sleep((unsigned)atoi(pause));
+    }
+    if (st != EL_OK) {
+        for (k = 0; k < 3; k++)
+            el_outfile_abort(of[k]);
+        return st;
+    }
+    el_io_signals_block(&old);
+    for (k = 0; k < 3; k++) {
+        if (st == EL_OK) {
+            st = el_outfile_commit(of[k], err);
+            o->written[k] = st == EL_OK;
+        } else {
+            el_outfile_abort(of[k]);
+        }
+        if (!o->written[k])
+            remove_stale(o, k);
+    }
+    remove_stale(o, OUT_PDF);
+    remove_stale(o, OUT_LOG);
+    el_io_signals_restore(&old);
+    return st;
+}
+
+/* "A, B and C" of the files written (or not written). */
+static void list_files(const OutSet *o, int written, char *buf, size_t size)
+{
+    int k, n = 0, total = 0;
+    size_t len = 0;
+    buf[0] = '\0';
+    for (k = 0; k < OUT_COUNT; k++)
+        total += o->written[k] == written && (written || k != OUT_LOG);
+    for (k = 0; k < OUT_COUNT && len < size; k++) {
+        if (o->written[k] != written || (!written && k == OUT_LOG))
+            continue;
+        n++;
+        len += (size_t)snprintf(buf + len, size - len, "%s%s",
+                                n == 1       ? ""
+                                : n == total ? " and "
+                                             : ", ",
+                                o->path[k]);
+    }
+}
+
+/* printf("%*.*f") without a negative zero: a value that rounds to 0 prints as 0. */
+static void print_num(int width, int decimals, double v)
+{
+    char buf[64];
+    const char *c;
+    snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+    for (c = buf[0] == '-' ? buf + 1 : buf; *c == '0' || *c == '.'; c++)
+        ;
+    printf(" %*s", width, (buf[0] == '-' && *c == '\0') ? buf + 1 : buf);
 }
 
 static void summary(const ElRun *run)
@@ -207,58 +363,82 @@ static void summary(const ElRun *run)
     for (d = 0; d < run->ndesigns; d++) {
         const ElDesignResult *r = &run->designs[d];
         printf("%-24.24s", r->id);
+        if (r->outcome != EL_OPTIMAL) {
+            printf(" no equilibrium\n");
+            continue;
+        }
         for (j = 0; j < s->njur; j++)
-            printf(" %12.4f", r->jur[j].price);
-        printf(" %14.4f\n", r->gain);
+            print_num(12, 4, r->jur[j].price);
+        print_num(14, 4, r->gain);
+        printf("\n");
     }
     printf("(prices in %s/t, gains in million %s)\n", s->currency, s->currency);
 }
 
 static int cmd_solve(const Args *a)
 {
-    ElError err = {EL_OK, ""};
+    ElError err = {EL_OK, ""}, check = {EL_OK, ""};
     ElScenario *s = NULL;
     ElRun *run = NULL;
-    char path[4096];
-    el_status st;
+    OutSet o;
+    char list[OUT_COUNT * 4300];
+    el_status st, eq = EL_OK;
+    int k;
     if (!a->out)
         return usage_error("solve needs -o DIR");
-    st = load(a, &s, &err);
+    memset(&o, 0, sizeof(o));
+    for (k = 0; k < OUT_COUNT; k++)
+        snprintf(o.path[k], sizeof(o.path[k]), "%s/%s", a->out, out_names[k]);
+    st = check_out_dir(a->out, &err);
+    if (st == EL_OK)
+        st = load(a, &s, &err);
+    if (st == EL_OK)
+        st = prepare_out_dir(a->out, &err);
     if (st == EL_OK)
         st = el_run_solve(&run, s, &err);
-    if (st == EL_OK)
-        st = ensure_dir(a->out, &err);
     if (st == EL_OK) {
-        snprintf(path, sizeof(path), "%s/results.xml", a->out);
-        st = write_file(run, path, el_results_write_xml_stream, &err);
-    }
-    if (st == EL_OK) {
-        snprintf(path, sizeof(path), "%s/results.csv", a->out);
-        st = write_file(run, path, el_results_write_csv_stream, &err);
-    }
-    if (st == EL_OK) {
-        snprintf(path, sizeof(path), "%s/report.tex", a->out);
-        st = write_file(run, path, el_report_write_tex_stream, &err);
+        eq = el_run_check(run, &check); /* a design without an equilibrium: exit 4 below */
+        st = write_results(run, &o, &err);
     }
     if (st == EL_OK && !a->quiet) {
         summary(run);
-        printf("wrote %s/results.xml, %s/results.csv and %s/report.tex\n", a->out, a->out, a->out);
+        printf("wrote %s, %s and %s\n", o.path[OUT_XML], o.path[OUT_CSV], o.path[OUT_TEX]);
     }
-    if (st == EL_OK && !a->no_pdf) {
-        if (el_report_pdf_available()) {
-            char pdf[4096];
-            snprintf(pdf, sizeof(pdf), "%s/report.pdf", a->out);
-            st = el_report_compile_pdf(path, pdf, PDF_TIMEOUT_S, &err);
-            if (st == EL_OK && !a->quiet)
-                printf("wrote %s\n", pdf);
-        } else if (!a->quiet) {
-            printf("report.pdf not made: pdflatex is not installed (apt-get install %s)\n",
-                   TEX_PACKAGES);
+    if (st == EL_OK && a->no_pdf) {
+        if (o.removed[OUT_PDF])
+            fprintf(stderr, "etslink: --no-pdf: removed %s of an earlier run\n", o.path[OUT_PDF]);
+    } else if (st == EL_OK && !el_report_pdf_available()) {
+        fprintf(stderr,
+                "etslink: warning: report.pdf not made: pdflatex is not installed (apt-get "
+                "install %s)%s%s\n",
+                TEX_PACKAGES, o.removed[OUT_PDF] ? "; removed " : "",
+                o.removed[OUT_PDF] ? o.path[OUT_PDF] : "");
+    } else if (st == EL_OK) {
+        st = el_report_compile_pdf(o.path[OUT_TEX], o.path[OUT_PDF], PDF_TIMEOUT_S, &err);
+        if (st == EL_OK) {
+            o.written[OUT_PDF] = 1;
+            if (!a->quiet)
+                printf("wrote %s\n", o.path[OUT_PDF]);
+        } else if (access(o.path[OUT_LOG], F_OK) == 0) {
+            o.written[OUT_LOG] = 1;
         }
     }
+    if (st != EL_OK && (o.written[OUT_XML] || o.written[OUT_CSV] || o.written[OUT_TEX])) {
+        list_files(&o, 1, list, sizeof(list));
+        fprintf(stderr, "etslink: wrote %s\n", list);
+        list_files(&o, 0, list, sizeof(list));
+        fprintf(stderr,
+                "etslink: not written (no file of an earlier run is left under these "
+                "names): %s\n",
+                list);
+    }
+    if (st != EL_OK && eq != EL_OK)
+        fprintf(stderr, "etslink: %s\n", check.msg);
     el_run_free(run);
     el_scenario_free(s);
-    return st == EL_OK ? 0 : fail(st, &err);
+    if (st != EL_OK)
+        return fail(st, &err);
+    return eq == EL_OK ? 0 : fail(eq, &check);
 }
 
 static int cmd_validate(const Args *a)
@@ -278,7 +458,6 @@ static int cmd_export(const Args *a)
     ElScenario *s = NULL;
     ElProblem *p = NULL, *lp = NULL;
     ElModelMap *m = NULL;
-    char tmp[4200];
     size_t len;
     int d = EL_AUTARKY, i;
     ElLpFormat fmt;
@@ -305,16 +484,8 @@ static int cmd_export(const Args *a)
         st = el_model_build(s, d, false, &p, &m, &err);
     if (st == EL_OK)
         st = el_qp_discretize(p, s->settings.grid, &lp, &err);
-    if (st == EL_OK) {
-        snprintf(tmp, sizeof(tmp), "%s.tmp%ld", a->out, (long)getpid());
-        set_pending(tmp);
-        st = el_lp_write(lp, tmp, fmt, &err);
-        if (st == EL_OK && rename(tmp, a->out) != 0)
-            st = el_error_set(&err, EL_ERR_IO, "%s: cannot write: %s", a->out, strerror(errno));
-        if (st != EL_OK)
-            remove(tmp);
-        set_pending(NULL);
-    }
+    if (st == EL_OK)
+        st = el_lp_write(lp, a->out, fmt, &err); /* atomic and symlink-safe (el_io) */
     if (st == EL_OK && !a->quiet)
         printf("wrote %s (%d columns, %d rows, %d nonzeros)\n", a->out, lp->ncols, lp->nrows,
                lp->nnz);

@@ -18,16 +18,21 @@ typedef struct {
     field_type type;
     size_t offset;
     double min, max, def;
+    double scenario_max; /* the most a scenario file may ask for */
 } field;
 
 static const field fields[] = {
-    {"kkt_tol", T_DOUBLE, offsetof(ElSettings, kkt_tol), 1e-15, 1e-3, EL_DEFAULT_KKT_TOL},
-    {"grid", T_INT, offsetof(ElSettings, grid), 1, 100000, EL_DEFAULT_GRID},
-    {"refine", T_INT, offsetof(ElSettings, refine), 0, 10, EL_DEFAULT_REFINE},
-    {"polish_iter", T_INT, offsetof(ElSettings, polish_iter), 1, 100000, EL_DEFAULT_POLISH_ITER},
-    {"lp_iter", T_INT, offsetof(ElSettings, lp_iter), 1, 1e9, EL_DEFAULT_LP_ITER},
-    {"time_limit_s", T_DOUBLE, offsetof(ElSettings, time_limit_s), 0, 1e6, EL_DEFAULT_TIME_LIMIT_S},
-    {"verbosity", T_INT, offsetof(ElSettings, verbosity), 0, 3, EL_DEFAULT_VERBOSITY},
+    {"kkt_tol", T_DOUBLE, offsetof(ElSettings, kkt_tol), 1e-15, 1e-3, EL_DEFAULT_KKT_TOL, 1e-3},
+    {"grid", T_INT, offsetof(ElSettings, grid), 1, 4096, EL_DEFAULT_GRID, 4096},
+    {"refine", T_INT, offsetof(ElSettings, refine), 0, 4, EL_DEFAULT_REFINE, 4},
+    {"polish_iter", T_INT, offsetof(ElSettings, polish_iter), 1, 10000, EL_DEFAULT_POLISH_ITER,
+     10000},
+    {"lp_iter", T_INT, offsetof(ElSettings, lp_iter), 1, 1e7, EL_DEFAULT_LP_ITER, 1e7},
+    {"time_limit_s", T_DOUBLE, offsetof(ElSettings, time_limit_s), 0, 1e6, EL_DEFAULT_TIME_LIMIT_S,
+     1e6},
+    {"verbosity", T_INT, offsetof(ElSettings, verbosity), 0, 3, EL_DEFAULT_VERBOSITY, 3},
+    {"design_time_limit_s", T_DOUBLE, offsetof(ElSettings, design_time_limit_s), 0.001, 1e6,
+     EL_DEFAULT_DESIGN_TIME_LIMIT_S, EL_DEFAULT_DESIGN_TIME_LIMIT_S},
 };
 #define NFIELDS ((int)(sizeof(fields) / sizeof(fields[0])))
 
@@ -66,6 +71,7 @@ static el_status check(const field *f, double v, ElError *err)
 
 el_status el_settings_validate(const ElSettings *s, ElError *err)
 {
+    double steps;
     int i;
     if (!s)
         return el_error_set(err, EL_ERR_INTERNAL, "settings pointer is NULL");
@@ -74,10 +80,22 @@ el_status el_settings_validate(const ElSettings *s, ElError *err)
         if (st != EL_OK)
             return st;
     }
+    /* in double: grid and refine are in range here, so this is exact and cannot overflow */
+    steps = (double)s->grid * pow(8.0, (double)s->refine);
+    if (steps > EL_MAX_STEPS_PER_PIECE)
+        return el_error_set(err, EL_ERR_SETTINGS,
+                            "settings grid = %d and refine = %d ask for grid * 8^refine = %.0f "
+                            "LP steps per MAC piece, above the budget of %d (lower grid or "
+                            "refine; docs/settings.md)",
+                            s->grid, s->refine, steps, EL_MAX_STEPS_PER_PIECE);
+    if (isnan(s->deadline) || s->deadline < 0)
+        return el_error_set(err, EL_ERR_INTERNAL, "settings deadline %g is not a time",
+                            s->deadline);
     return EL_OK;
 }
 
-el_status el_settings_set(ElSettings *s, const char *name, const char *value, ElError *err)
+static el_status
+set_by_name(ElSettings *s, const char *name, const char *value, int scenario, ElError *err)
 {
     int i;
     for (i = 0; i < NFIELDS; i++) {
@@ -98,10 +116,26 @@ el_status el_settings_set(ElSettings *s, const char *name, const char *value, El
         st = check(f, v, err);
         if (st != EL_OK)
             return st;
+        if (scenario && v > f->scenario_max)
+            return el_error_set(err, EL_ERR_SETTINGS,
+                                "setting %s = %g is above %g, the most a scenario file may ask "
+                                "for (use --set %s=%g on the command line)",
+                                f->name, v, f->scenario_max, f->name, v);
         put(s, f, v);
         return EL_OK;
     }
     return el_error_set(err, EL_ERR_SETTINGS, "unknown setting '%s' (see docs/settings.md)", name);
+}
+
+el_status el_settings_set(ElSettings *s, const char *name, const char *value, ElError *err)
+{
+    return set_by_name(s, name, value, 0, err);
+}
+
+el_status
+el_settings_set_scenario(ElSettings *s, const char *name, const char *value, ElError *err)
+{
+    return set_by_name(s, name, value, 1, err);
 }
 
 int el_settings_count(void)

@@ -3,6 +3,7 @@
 #ifndef EL_SETTINGS_H
 #define EL_SETTINGS_H
 
+#include "el_clock.h"
 #include "el_status.h"
 
 #define EL_DEFAULT_KKT_TOL      (1e-9)   /* relative tolerance of the exact (KKT) verification */
@@ -12,6 +13,12 @@
 #define EL_DEFAULT_LP_ITER      (100000) /* simplex iteration limit per LP */
 #define EL_DEFAULT_TIME_LIMIT_S (0.0)    /* per LP, 0 = no limit */
 #define EL_DEFAULT_VERBOSITY    (0)      /* 0 silent .. 3 GLPK chatter */
+#define EL_DEFAULT_DESIGN_TIME_LIMIT_S (600.0) /* wall-clock seconds per design */
+
+/* The budget (docs/settings.md): no settings, whatever their source, may ask for more. */
+#define EL_MAX_STEPS_PER_PIECE (2097152)  /* 2^21: grid * 8^refine, the last refinement's steps */
+#define EL_MAX_LP_COLS         (4000000)  /* columns of one discretised LP */
+#define EL_MAX_LP_NNZ          (16000000) /* nonzeros of one discretised LP */
 
 typedef struct {
     double kkt_tol;      /* relative primal/dual tolerance when verifying the exact solution */
@@ -21,16 +28,29 @@ typedef struct {
     int lp_iter;         /* simplex iteration limit */
     double time_limit_s; /* simplex time limit per LP in seconds, 0 = none */
     int verbosity;       /* 0 silent ... 3 debug */
+    double design_time_limit_s; /* wall-clock limit of one design's solve, seconds */
+    /* Not a setting by name: an absolute time on el_clock_now()'s clock after which solvers
+     * stop with outcome EL_TIME_LIMIT; 0 = none. Callers set it on a copy of the settings
+     * (deadline = el_clock_now() + design_time_limit_s) at the start of a design. */
+    double deadline;
 } ElSettings;
 
 /** Fill s with the documented defaults. */
 void el_settings_default(ElSettings *s);
 
-/** Check every field; the message names the first bad one. */
+/** Check every field and the joint budget (grid * 8^refine <= EL_MAX_STEPS_PER_PIECE); the
+ * message names the first bad setting (both for the budget). */
 el_status el_settings_validate(const ElSettings *s, ElError *err);
 
-/** Set the field called name (as in docs/settings.md) from its text value, range-checked. */
+/** Set the field called name (as in docs/settings.md) from its text value, range-checked (the
+ * joint budget is checked by el_settings_validate, once every setting is in). For the command
+ * line, which is trusted. */
 el_status el_settings_set(ElSettings *s, const char *name, const char *value, ElError *err);
+
+/** The same for a scenario file, which is not trusted: a scenario may lower the wall-clock limit
+ * design_time_limit_s but not raise it above its default (only the command line can). */
+el_status
+el_settings_set_scenario(ElSettings *s, const char *name, const char *value, ElError *err);
 
 /** Number of settings and the name of the i-th (0-based), for docs and tests. */
 int el_settings_count(void);

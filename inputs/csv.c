@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "el_alloc.h"
+#include "el_io.h"
 
 static int parse_cell(const char *s, const char *e, double *v)
 {
@@ -143,38 +144,15 @@ el_status el_csv_parse_qp(
 
 el_status el_csv_read_qp(const char *path, double **q, double **p, int *n, ElError *err)
 {
-    FILE *f;
     char *buf;
     long len;
-    size_t got;
     el_status st;
     *q = *p = NULL;
     *n = 0;
-    f = fopen(path, "rb");
-    if (!f)
-        return el_error_set(err, EL_ERR_IO, "%s: cannot open the CSV file: %s", path,
-                            strerror(errno));
-    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return el_error_set(err, EL_ERR_IO, "%s: cannot read the CSV file", path);
-    }
-    if (len > EL_CSV_MAX_BYTES) {
-        fclose(f);
-        return el_error_set(err, EL_ERR_INPUT, "%s: CSV file of %ld bytes exceeds the limit of %ld",
-                            path, len, EL_CSV_MAX_BYTES);
-    }
-    buf = el_malloc((size_t)len + 1);
-    if (!buf) {
-        fclose(f);
-        return el_error_set(err, EL_ERR_NOMEM, "out of memory reading %s", path);
-    }
-    got = fread(buf, 1, (size_t)len, f);
-    fclose(f);
-    if (got != (size_t)len) {
-        el_free(buf);
-        return el_error_set(err, EL_ERR_IO, "%s: short read", path);
-    }
-    buf[len] = '\0';
+    /* regular files only (a FIFO or a device is refused at once), at most EL_CSV_MAX_BYTES */
+    st = el_read_file(path, EL_CSV_MAX_BYTES, "the CSV file", &buf, &len, err);
+    if (st != EL_OK)
+        return st;
     st = el_csv_parse_qp(path, buf, len, q, p, n, err);
     el_free(buf);
     return st;

@@ -28,12 +28,89 @@ const char *el_results_schema(void)
     return el_schema_results;
 }
 
+/* A sorted index of ids (jurisdictions or pools), so that every reference in the file is resolved
+ * in O(log n) rather than by a scan of the list: 10,000 designs naming 200 jurisdictions load in
+ * linear time. It is rebuilt when the list has grown since (ids are read before they are named,
+ * so once per list in practice). */
+typedef struct {
+    const char *id;
+    int idx;
+} IdRef;
+
+typedef struct {
+    IdRef *refs;
+    int n; /* entries, = the length of the list it was built from */
+} IdIndex;
+
 typedef struct {
     const char *path;
     ElLoadOptions opt;
     ElScenario *s;
     ElError *err;
+    IdIndex jur_index, pool_index;
 } Loader;
+
+static int idref_order(const void *a, const void *b)
+{
+    const IdRef *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c != 0 ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Index of id among the n ids (the i-th is ids(s, i)), or -1; the first of equal ids, as a scan
+ * would find. */
+static el_status index_find(Loader *L,
+                            IdIndex *ix,
+                            int n,
+                            const char *(*ids)(const ElScenario *, int),
+                            const char *id,
+                            int *out)
+{
+    int lo = 0, hi, i;
+    *out = -1;
+    if (ix->n != n || !ix->refs) {
+        IdRef *r = el_reallocarray(ix->refs, (size_t)(n > 0 ? n : 1), sizeof(*r));
+        if (!r)
+            return el_error_set(L->err, EL_ERR_NOMEM, "out of memory (id index)");
+        ix->refs = r;
+        for (i = 0; i < n; i++)
+            r[i] = (IdRef){ids(L->s, i), i};
+        qsort(r, (size_t)n, sizeof(*r), idref_order);
+        ix->n = n;
+    }
+    hi = n;
+    while (lo < hi) { /* first entry >= id */
+        int mid = lo + (hi - lo) / 2;
+        if (strcmp(ix->refs[mid].id, id) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < n && strcmp(ix->refs[lo].id, id) == 0)
+        *out = ix->refs[lo].idx;
+    return EL_OK;
+}
+
+static const char *jur_id(const ElScenario *s, int i)
+{
+    return s->jur[i].id;
+}
+
+static const char *pool_id(const ElScenario *s, int i)
+{
+    return s->pools[i].id;
+}
+
+/* el_scenario_find and el_scenario_find_pool through the loader's indexes. */
+static el_status find_jur_index(Loader *L, const char *id, int *idx)
+{
+    return index_find(L, &L->jur_index, L->s->njur, jur_id, id, idx);
+}
+
+static el_status find_pool_index(Loader *L, const char *id, int *idx)
+{
+    return index_find(L, &L->pool_index, L->s->npools, pool_id, id, idx);
+}
 
 /* Read attribute `name` of n as a number. Absent: *v = dflt and *present = 0. */
 static el_status
@@ -372,7 +449,9 @@ static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
 
 static el_status find_jur(Loader *L, const ElXmlNode *n, const char *did, const char *jid, int *idx)
 {
-    *idx = el_scenario_find(L->s, jid);
+    el_status st = find_jur_index(L, jid, idx);
+    if (st != EL_OK)
+        return st;
     if (*idx < 0)
         return el_error_set(L->err, EL_ERR_INPUT,
                             "%s:%d: design '%s': <%s> names '%s', which is not a jurisdiction",
@@ -425,8 +504,9 @@ static el_status read_accept(Loader *L, const ElXmlNode *n, int d, const char *w
     int pk, j, has_share;
     el_status st = pool ? jur_attr(L, n, where, "jurisdiction", &j)
                         : el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+    if (st == EL_OK)
+        st = find_pool_index(L, pool, &pk);
     if (st == EL_OK) {
-        pk = el_scenario_find_pool(L->s, pool);
         if (pk < 0)
             st = el_error_set(L->err, EL_ERR_INPUT,
                               "%s:%d: %s: <accept> names pool '%s', which is not an "
@@ -580,8 +660,9 @@ static el_status read_pool(Loader *L, const ElXmlNode *n)
     ElMac *supply = NULL;
     int h = EL_HOST_ROW;
     el_status st = (id && host) ? EL_OK : el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+    if (st == EL_OK && strcmp(host, "ROW") != 0)
+        st = find_jur_index(L, host, &h);
     if (st == EL_OK && strcmp(host, "ROW") != 0) {
-        h = el_scenario_find(L->s, host);
         if (h < 0)
             st = el_error_set(L->err, EL_ERR_INPUT,
                               "%s:%d: <offset-pool id=\"%s\">: host '%s' is neither a "
@@ -673,6 +754,8 @@ static el_status load(ElScenario **out,
     el_free(name);
     el_free(currency);
     el_free(unit);
+    el_free(L.jur_index.refs);
+    el_free(L.pool_index.refs);
     el_xml_free(doc);
     if (st != EL_OK) {
         el_scenario_free(L.s);

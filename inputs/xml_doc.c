@@ -4,13 +4,13 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 
 #include "el_alloc.h"
+#include "el_io.h"
 
 struct ElXmlDoc {
     xmlDocPtr doc;
@@ -81,35 +81,48 @@ static void quiet(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
-/* Parse from a file (buf == NULL) or from memory; name is used in messages. */
+/* Compressed data is refused by name: libxml2 would inflate it when reading a file, past the
+ * size limit; from memory it would only say the document is empty. */
+static const char *compression(const char *buf, long len)
+{
+    const unsigned char *b = (const unsigned char *)buf;
+    if (len >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+        return "gzip";
+    if (len >= 6 && memcmp(b,
+                           "\xfd"
+                           "7zXZ\0",
+                           6) == 0)
+        return "xz";
+    if (len >= 3 && memcmp(b, "BZh", 3) == 0)
+        return "bzip2";
+    if (len >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd)
+        return "zstd";
+    return NULL;
+}
+
+/* Parse len bytes from memory; name is used in messages. The file was read by el_read_file
+ * (regular files only, size-limited), so libxml2 never opens a file and never decompresses. */
 static el_status parse(xmlDocPtr *out, const char *name, const char *buf, long len, ElError *err)
 {
     xmlParserCtxtPtr ctxt;
     xmlDocPtr doc;
-    const int options =
-        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
+    const char *z = compression(buf, len);
+    const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                        XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
     *out = NULL;
-    if (!buf) {
-        struct stat sb;
-        FILE *probe = fopen(name, "rb");
-        if (!probe)
-            return el_error_set(err, EL_ERR_IO, "%s: cannot open the file", name);
-        if (fstat(fileno(probe), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-            fclose(probe);
-            return el_error_set(err, EL_ERR_IO, "%s: not a regular file", name);
-        }
-        fclose(probe);
-        len = (long)sb.st_size;
-    }
     if (len > EL_XML_MAX_BYTES)
         return el_error_set(err, EL_ERR_INPUT, "%s: file of %ld bytes exceeds the limit of %ld",
                             name, len, EL_XML_MAX_BYTES);
+    if (z)
+        return el_error_set(err, EL_ERR_XML,
+                            "%s: is %s-compressed, not XML (etslink reads plain XML only: "
+                            "decompress it first)",
+                            name, z);
     xmlSetGenericErrorFunc(NULL, quiet);
     ctxt = xmlNewParserCtxt();
     if (!ctxt)
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (XML parser)");
-    doc = buf ? xmlCtxtReadMemory(ctxt, buf, (int)len, name, NULL, options)
-              : xmlCtxtReadFile(ctxt, name, NULL, options);
+    doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, NULL, options);
     if (!doc) {
         xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
         el_status st;
@@ -140,6 +153,24 @@ static el_status parse(xmlDocPtr *out, const char *name, const char *buf, long l
     return EL_OK;
 }
 
+/* Parse path (buf == NULL: read it with el_read_file, then release the bytes at once, so that
+ * only the tree stays in memory) or len bytes at buf. */
+static el_status
+parse_any(xmlDocPtr *doc, const char *name, const char *buf, long len, ElError *err)
+{
+    char *text;
+    el_status st;
+    if (buf)
+        return parse(doc, name, buf, len, err);
+    *doc = NULL;
+    st = el_read_file(name, EL_XML_MAX_BYTES, "the file", &text, &len, err);
+    if (st != EL_OK)
+        return st;
+    st = parse(doc, name, text, len, err);
+    el_free(text);
+    return st;
+}
+
 static el_status
 read_doc(ElXmlDoc **out, const char *name, const char *buf, long len, const char *xsd, ElError *err)
 {
@@ -147,7 +178,7 @@ read_doc(ElXmlDoc **out, const char *name, const char *buf, long len, const char
     xmlDocPtr doc;
     el_status st;
     *out = NULL;
-    st = parse(&doc, name, buf, len, err);
+    st = parse_any(&doc, name, buf, len, err);
     if (st != EL_OK)
         return st;
     st = validate(doc, name, xsd, err);
@@ -181,7 +212,7 @@ el_status el_xml_read_memory(
 el_status el_xml_validate_file(const char *path, const char *xsd, ElError *err)
 {
     xmlDocPtr doc;
-    el_status st = parse(&doc, path, NULL, 0, err);
+    el_status st = parse_any(&doc, path, NULL, 0, err);
     if (st != EL_OK)
         return st;
     st = validate(doc, path, xsd, err);

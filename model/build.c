@@ -228,11 +228,83 @@ build_links(const ElScenario *s, const ElDesign *des, ElProblem *p, ElModelMap *
     return st;
 }
 
-static el_status
-build_offsets(const ElScenario *s, bool elastic, ElProblem *p, ElModelMap *m, ElError *err)
+static int jur_root(int *parent, int j)
+{
+    while (parent[j] != j)
+        j = parent[j] = parent[parent[j]];
+    return j;
+}
+
+static void jur_union(int *parent, int a, int b)
+{
+    a = jur_root(parent, a);
+    b = jur_root(parent, b);
+    if (a != b)
+        parent[a > b ? a : b] = a > b ? b : a;
+}
+
+/* Credits pool k can usefully supply in this design: each acceptance credits at most its limit
+ * and never more than the emissions (BAU) of the jurisdictions its user trades with through the
+ * design's links, groups, projects and shared pools. The supply curve is cut there, so that a
+ * curve without an end gets a width that depends only on what the design uses (never on other
+ * jurisdictions or designs of the file). cut[k] receives the bound in credits. */
+static el_status pool_bounds(
+    const ElScenario *s, const ElDesign *des, const ElModelMap *m, double *cut, ElError *err)
+{
+    int *parent = el_calloc((size_t)s->njur + 1, sizeof(int));
+    double *bau = el_calloc((size_t)s->njur + 1, sizeof(double));
+    int *first = el_calloc((size_t)s->npools + 1, sizeof(int));
+    int j, k, a;
+    if (!parent || !bau || !first) {
+        el_free(parent);
+        el_free(bau);
+        el_free(first);
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (pool bounds)");
+    }
+    for (j = 0; j < s->njur; j++)
+        parent[j] = j;
+    for (k = 0; k < s->npools; k++)
+        first[k] = -1;
+    for (k = 0; des && k < des->nlinks; k++)
+        jur_union(parent, des->links[k].from, des->links[k].to);
+    for (k = 0; des && k < des->ngroups; k++)
+        for (j = 1; j < des->groups[k].n; j++)
+            jur_union(parent, des->groups[k].members[0], des->groups[k].members[j]);
+    for (k = 0; des && k < des->nprojects; k++)
+        for (j = 1; j < des->projects[k].n; j++)
+            jur_union(parent, des->projects[k].members[0], des->projects[k].members[j]);
+    for (a = 0; a < m->naccepts; a++) {
+        const ElAccept *ac = m->accepts[a].spec;
+        if (first[ac->pool] < 0)
+            first[ac->pool] = ac->jur;
+        else
+            jur_union(parent, first[ac->pool], ac->jur);
+    }
+    for (j = 0; j < s->njur; j++)
+        bau[jur_root(parent, j)] += s->jur[j].bau;
+    for (k = 0; k < s->npools; k++)
+        cut[k] = 0;
+    for (a = 0; a < m->naccepts; a++) {
+        const ElAccept *ac = m->accepts[a].spec;
+        cut[ac->pool] += fmin(ac->limit, bau[jur_root(parent, ac->jur)]) / ac->discount;
+    }
+    el_free(parent);
+    el_free(bau);
+    el_free(first);
+    return EL_OK;
+}
+
+static el_status build_offsets(const ElScenario *s,
+                               const ElDesign *des,
+                               bool elastic,
+                               ElProblem *p,
+                               ElModelMap *m,
+                               ElError *err)
 {
     char name[96];
-    el_status st = EL_OK;
+    double *cut = el_calloc((size_t)s->npools + 1, sizeof(double));
+    el_status st = cut ? pool_bounds(s, des, m, cut, err)
+                       : el_error_set(err, EL_ERR_NOMEM, "out of memory (pool bounds)");
     int k, a, i;
     for (k = 0; k < s->npools; k++)
         m->pool_row[k] = -1;
@@ -242,14 +314,22 @@ build_offsets(const ElScenario *s, bool elastic, ElProblem *p, ElModelMap *m, El
         if (m->pool_row[pk] < 0) { /* first use of the pool: its supply curve and balance */
             const ElMac *sup = s->pools[pk].supply;
             snprintf(name, sizeof(name), "pool_%d", pk);
-            st = el_problem_add_row(p, name, 0, HUGE_VAL, EL_ROW_PLAIN, &m->pool_row[pk], err);
+            /* a requirement row: where its dual is an interval (a binding limit equal to a
+             * step's width) the price is the left derivative, the cost of the last credit
+             * supplied, as for compliance rows (docs/model.md §4) */
+            st =
+                el_problem_add_row(p, name, 0, HUGE_VAL, EL_ROW_REQUIREMENT, &m->pool_row[pk], err);
             m->pool_first_col[pk] = p->ncols;
-            m->pool_count[pk] = el_mac_piece_count(sup);
-            for (i = 0; i < m->pool_count[pk] && st == EL_OK; i++) {
+            m->pool_count[pk] = 0;
+            for (i = 0; i < el_mac_piece_count(sup) && st == EL_OK; i++) {
                 const ElMacPiece *pc = el_mac_piece(sup, i);
+                double width = fmin(pc->width, cut[pk] - pc->q0);
+                if (!(width > 0))
+                    break; /* beyond what the design can use */
                 snprintf(name, sizeof(name), "supply_%d_%d", pk, i);
-                st = col1(p, name, elastic ? 0 : pc->p0, elastic ? 0 : pc->slope, 0, pc->width,
+                st = col1(p, name, elastic ? 0 : pc->p0, elastic ? 0 : pc->slope, 0, width,
                           m->pool_row[pk], 1.0, NULL, err);
+                m->pool_count[pk]++;
             }
         }
         snprintf(name, sizeof(name), "offset_%d_%d", pk, j);
@@ -273,6 +353,7 @@ build_offsets(const ElScenario *s, bool elastic, ElProblem *p, ElModelMap *m, El
             m->accepts[a].share_row = r;
         }
     }
+    el_free(cut);
     return st;
 }
 
@@ -395,7 +476,7 @@ el_status el_model_build_with(const ElScenario *s,
     if (st == EL_OK)
         st = build_links(s, des, p, m, err);
     if (st == EL_OK)
-        st = build_offsets(s, elastic, p, m, err);
+        st = build_offsets(s, des, elastic, p, m, err);
     if (st == EL_OK)
         st = build_projects(des, elastic, p, m, err);
     if (st == EL_OK)

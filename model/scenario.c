@@ -3,7 +3,9 @@
 #include "scenario.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "el_alloc.h"
@@ -317,12 +319,113 @@ const ElInstrument *el_scenario_instrument(const ElScenario *s, int d, int j, El
     return NULL;
 }
 
+/* Uniqueness checks sort their keys (O(n log n)) instead of comparing every pair. A key is a
+ * string, a pair of integers, or both, with the element's position in its list. */
+typedef struct {
+    const char *str;
+    long a, b;
+    int pos;
+} DupKey;
+
+static int dupkey_compare(const DupKey *x, const DupKey *y)
+{
+    int c = x->str && y->str ? strcmp(x->str, y->str) : 0;
+    if (c != 0)
+        return c;
+    if (x->a != y->a)
+        return x->a < y->a ? -1 : 1;
+    return (x->b > y->b) - (x->b < y->b);
+}
+
+static int dupkey_order(const void *p, const void *q)
+{
+    const DupKey *x = p, *y = q;
+    int c = dupkey_compare(x, y);
+    return c != 0 ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* The duplicate a scan in list order meets first: *later is the smallest position whose key
+ * appears at an earlier position, *first the first position of that key; *later = -1 if every
+ * key is unique. keys (n of them) are sorted in place. */
+static void first_duplicate(DupKey *keys, int n, int *later, int *first)
+{
+    int i;
+    *later = *first = -1;
+    if (n < 2)
+        return;
+    qsort(keys, (size_t)n, sizeof(*keys), dupkey_order);
+    for (i = 1; i < n; i++)
+        if (dupkey_compare(&keys[i - 1], &keys[i]) == 0 &&
+            (i == 1 || dupkey_compare(&keys[i - 2], &keys[i - 1]) != 0) &&
+            (*later < 0 || keys[i].pos < *later)) {
+            *later = keys[i].pos; /* the second of a run of equal keys */
+            *first = keys[i - 1].pos;
+        }
+}
+
+static DupKey *dupkeys_alloc(int n)
+{
+    return el_calloc((size_t)(n > 0 ? n : 1), sizeof(DupKey));
+}
+
+#define NO_FIELD ((size_t)-1)
+
+/* first_duplicate over n elements of size `size` at base, keyed by the int fields at offsets
+ * off_a and off_b (NO_FIELD: none) or by the char * field at off_str. */
+static el_status field_duplicate(const void *base,
+                                 int n,
+                                 size_t size,
+                                 size_t off_str,
+                                 size_t off_a,
+                                 size_t off_b,
+                                 int *later,
+                                 int *first,
+                                 ElError *err)
+{
+    DupKey *k;
+    int i;
+    *later = *first = -1;
+    if (n < 2)
+        return EL_OK;
+    k = dupkeys_alloc(n);
+    if (!k)
+        return nomem(err);
+    for (i = 0; i < n; i++) {
+        const char *e = (const char *)base + (size_t)i * size;
+        int a = 0, b = 0;
+        k[i] = (DupKey){NULL, 0, 0, i};
+        if (off_str != NO_FIELD)
+            memcpy(&k[i].str, e + off_str, sizeof(k[i].str));
+        if (off_a != NO_FIELD)
+            memcpy(&a, e + off_a, sizeof(a));
+        if (off_b != NO_FIELD)
+            memcpy(&b, e + off_b, sizeof(b));
+        k[i].a = a;
+        k[i].b = b;
+    }
+    first_duplicate(k, n, later, first);
+    el_free(k);
+    return EL_OK;
+}
+
+#define ID_DUPLICATE(arr, n, type, later, first, err) \
+    field_duplicate(arr, n, sizeof(type), offsetof(type, id), NO_FIELD, NO_FIELD, later, first, err)
+
 static const char *const instr_names[EL_INSTR_KINDS] = {"floor", "ceiling", "penalty"};
 
 static el_status check_instruments(
     const ElScenario *s, const ElInstrument *in, int n, const char *where, ElError *err)
 {
-    int i, k;
+    int i, later = -1, first = -1;
+    if (n > 1) {
+        DupKey *k = dupkeys_alloc(n);
+        if (!k)
+            return nomem(err);
+        for (i = 0; i < n; i++)
+            k[i] = (DupKey){NULL, in[i].jur, (long)in[i].kind, i};
+        first_duplicate(k, n, &later, &first);
+        el_free(k);
+    }
     for (i = 0; i < n; i++) {
         const ElInstrument *x = &in[i];
         if (x->jur < 0 || x->jur >= s->njur)
@@ -340,11 +443,10 @@ static el_status check_instruments(
                                 "what is auctioned",
                                 s->path, x->line, where, s->jur[x->jur].id, x->volume,
                                 s->jur[x->jur].auction_share * s->jur[x->jur].cap);
-        for (k = 0; k < i; k++)
-            if (in[k].jur == x->jur && in[k].kind == x->kind)
-                return el_error_set(
-                    err, EL_ERR_INPUT, "%s:%d: %s: a second <%s> for '%s' (first on line %d)",
-                    s->path, x->line, where, instr_names[x->kind], s->jur[x->jur].id, in[k].line);
+        if (i == later)
+            return el_error_set(
+                err, EL_ERR_INPUT, "%s:%d: %s: a second <%s> for '%s' (first on line %d)", s->path,
+                x->line, where, instr_names[x->kind], s->jur[x->jur].id, in[first].line);
     }
     return EL_OK;
 }
@@ -352,7 +454,11 @@ static el_status check_instruments(
 static el_status
 check_accepts(const ElScenario *s, const ElAccept *ac, int n, const char *where, ElError *err)
 {
-    int i, k;
+    int i, later, first;
+    el_status st = field_duplicate(ac, n, sizeof(*ac), NO_FIELD, offsetof(ElAccept, pool),
+                                   offsetof(ElAccept, jur), &later, &first, err);
+    if (st != EL_OK)
+        return st;
     for (i = 0; i < n; i++) {
         const ElAccept *a = &ac[i];
         const char *pid = s->pools[a->pool].id, *jid = s->jur[a->jur].id;
@@ -371,11 +477,10 @@ check_accepts(const ElScenario *s, const ElAccept *ac, int n, const char *where,
                                 "%s:%d: %s: <accept pool=\"%s\" jurisdiction=\"%s\">: limit "
                                 "must be >= 0",
                                 s->path, a->line, where, pid, jid);
-        for (k = 0; k < i; k++)
-            if (ac[k].pool == a->pool && ac[k].jur == a->jur)
-                return el_error_set(err, EL_ERR_INPUT,
-                                    "%s:%d: %s: '%s' accepts pool '%s' twice (first on line %d)",
-                                    s->path, a->line, where, jid, pid, ac[k].line);
+        if (i == later)
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: %s: '%s' accepts pool '%s' twice (first on line %d)",
+                                s->path, a->line, where, jid, pid, ac[first].line);
     }
     return EL_OK;
 }
@@ -384,11 +489,13 @@ static el_status check_mechanisms(const ElScenario *s, const ElDesign *d, ElErro
 {
     char where[96];
     el_status st;
-    int i, k;
+    int i, k, later, first;
     snprintf(where, sizeof(where), "design '%s'", d->id);
     st = check_instruments(s, d->instruments, d->ninstruments, where, err);
     if (st == EL_OK)
         st = check_accepts(s, d->accepts, d->naccepts, where, err);
+    if (st == EL_OK)
+        st = ID_DUPLICATE(d->projects, d->nprojects, ElProject, &later, &first, err);
     if (st != EL_OK)
         return st;
     for (i = 0; i < d->nexport_caps; i++) {
@@ -403,6 +510,7 @@ static el_status check_mechanisms(const ElScenario *s, const ElDesign *d, ElErro
     for (i = 0; i < d->nprojects; i++) {
         const ElProject *p = &d->projects[i];
         double sum = 0;
+        int mlater, mfirst;
         if (!isfinite(p->capacity) || p->capacity < 0 || !isfinite(p->fixed_cost) ||
             p->fixed_cost < 0 || !isfinite(p->variable_cost) || p->variable_cost < 0)
             return el_error_set(err, EL_ERR_INPUT,
@@ -412,41 +520,42 @@ static el_status check_mechanisms(const ElScenario *s, const ElDesign *d, ElErro
         if (p->n < 1)
             return el_error_set(err, EL_ERR_INPUT, "%s:%d: %s: <project id=\"%s\"> has no members",
                                 s->path, p->line, where, p->id);
+        st = field_duplicate(p->members, p->n, sizeof(int), NO_FIELD, 0, NO_FIELD, &mlater, &mfirst,
+                             err);
+        if (st != EL_OK)
+            return st;
         for (k = 0; k < p->n; k++) {
-            int m;
             if (!isfinite(p->shares[k]) || p->shares[k] <= 0)
                 return el_error_set(err, EL_ERR_INPUT,
                                     "%s:%d: %s: <project id=\"%s\">: the share of '%s' must be "
                                     "> 0",
                                     s->path, p->line, where, p->id, s->jur[p->members[k]].id);
-            for (m = 0; m < k; m++)
-                if (p->members[m] == p->members[k])
-                    return el_error_set(err, EL_ERR_INPUT,
-                                        "%s:%d: %s: <project id=\"%s\">: '%s' is listed twice",
-                                        s->path, p->line, where, p->id, s->jur[p->members[k]].id);
+            if (k == mlater)
+                return el_error_set(err, EL_ERR_INPUT,
+                                    "%s:%d: %s: <project id=\"%s\">: '%s' is listed twice", s->path,
+                                    p->line, where, p->id, s->jur[p->members[k]].id);
             sum += p->shares[k];
         }
         if (fabs(sum - 1) > 1e-9)
             return el_error_set(err, EL_ERR_INPUT,
                                 "%s:%d: %s: <project id=\"%s\">: shares sum to %.12g, not 1",
                                 s->path, p->line, where, p->id, sum);
-        for (k = 0; k < i; k++)
-            if (strcmp(d->projects[k].id, p->id) == 0)
-                return el_error_set(err, EL_ERR_INPUT, "%s:%d: %s: project id '%s' is used twice",
-                                    s->path, p->line, where, p->id);
+        if (i == later)
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: %s: project id '%s' is used twice (first on line %d)",
+                                s->path, p->line, where, p->id, d->projects[first].line);
     }
     return EL_OK;
 }
 
-/* Pools and tax regimes; pool supply curves are cut where no demand could reach them. */
+/* Pools and tax regimes. A pool's supply curve is cut by each design's model (build.c), at what
+ * that design can use, never here: a cut here would depend on the whole file. */
 static el_status check_scenario_mechanisms(ElScenario *s, ElError *err)
 {
-    double total_bau = 0, min_discount = 1;
     el_status st;
-    int i, k, d;
+    int i, k, later, first;
     for (i = 0; i < s->njur; i++) {
         const ElJurisdiction *j = &s->jur[i];
-        total_bau += j->bau;
         if (!isfinite(j->auction_share) || j->auction_share < 0 || j->auction_share > 1)
             return el_error_set(err, EL_ERR_INPUT,
                                 "%s:%d: jurisdiction '%s': auction-share %g must be in [0, 1]",
@@ -463,25 +572,18 @@ static el_status check_scenario_mechanisms(ElScenario *s, ElError *err)
         st = check_accepts(s, s->accepts, s->naccepts, "scenario", err);
     if (st != EL_OK)
         return st;
-    for (i = 0; i < s->naccepts; i++)
-        min_discount = fmin(min_discount, s->accepts[i].discount);
-    for (d = 0; d < s->ndesigns; d++)
-        for (i = 0; i < s->designs[d].naccepts; i++)
-            min_discount = fmin(min_discount, s->designs[d].accepts[i].discount);
+    st = ID_DUPLICATE(s->pools, s->npools, ElPool, &later, &first, err);
+    if (st != EL_OK)
+        return st;
     for (k = 0; k < s->npools; k++) {
         ElPool *p = &s->pools[k];
-        for (i = 0; i < k; i++)
-            if (strcmp(s->pools[i].id, p->id) == 0)
-                return el_error_set(err, EL_ERR_INPUT,
-                                    "%s:%d: offset pool id '%s' is already used on line %d",
-                                    s->path, p->line, p->id, s->pools[i].line);
+        if (k == later)
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: offset pool id '%s' is already used on line %d", s->path,
+                                p->line, p->id, s->pools[first].line);
         if (!p->supply)
             return el_error_set(err, EL_ERR_INPUT, "%s:%d: offset pool '%s' has no supply curve",
                                 s->path, p->line, p->id);
-        /* no design can use more credits than total emissions / smallest discount */
-        st = el_mac_truncate(p->supply, total_bau / min_discount, err);
-        if (st != EL_OK)
-            return st;
     }
     return EL_OK;
 }
@@ -494,7 +596,7 @@ check_curve(const ElScenario *s, const ElMac *m, int line, const char *what, ElE
     for (k = 0; k < el_mac_piece_count(m); k++) {
         const ElMacPiece *pc = el_mac_piece(m, k);
         if (pc->p0 > EL_MAX_PRICE || pc->slope > EL_MAX_PRICE ||
-            pc->p0 + pc->slope * pc->width > EL_MAX_PRICE)
+            (isfinite(pc->width) && pc->p0 + pc->slope * pc->width > EL_MAX_PRICE))
             return el_error_set(err, EL_ERR_INPUT,
                                 "%s:%d: %s: the curve's cost exceeds the limit of %g per tonne",
                                 s->path, line, what, EL_MAX_PRICE);
@@ -611,9 +713,46 @@ static el_status check_jurisdiction(const ElScenario *s, ElJurisdiction *j, ElEr
     return el_mac_truncate(j->mac, j->bau, err);
 }
 
+/* Reserved names: 'total' labels each design's totals in results.csv, 'ROW' is the rest of the
+ * world (host="ROW"), 'autarky' is the baseline (export-lp --design autarky). A design called
+ * autarky is accepted only when it is empty, that is, when it is the baseline itself. */
+static el_status
+check_reserved_jurisdiction(const ElScenario *s, const ElJurisdiction *j, ElError *err)
+{
+    if (strcmp(j->id, "total") == 0)
+        return el_error_set(err, EL_ERR_INPUT,
+                            "%s:%d: jurisdiction id 'total' is reserved: results.csv uses it for "
+                            "each design's totals",
+                            s->path, j->line);
+    if (strcmp(j->id, "ROW") == 0)
+        return el_error_set(err, EL_ERR_INPUT,
+                            "%s:%d: jurisdiction id 'ROW' is reserved: it names the rest of the "
+                            "world (an offset pool's host=\"ROW\")",
+                            s->path, j->line);
+    return EL_OK;
+}
+
+static el_status check_reserved_design(const ElScenario *s, const ElDesign *d, ElError *err)
+{
+    if (strcmp(d->id, "autarky") == 0 &&
+        (d->nlinks > 0 || d->ngroups > 0 || d->ninstruments > 0 || d->naccepts > 0 ||
+         d->nexport_caps > 0 || d->nprojects > 0))
+        return el_error_set(err, EL_ERR_INPUT,
+                            "%s:%d: design id 'autarky' is reserved for the baseline (no links, "
+                            "only the scenario's own rules): an empty <design id=\"autarky\"/> "
+                            "lists the baseline; give this design another id",
+                            s->path, d->line);
+    return EL_OK;
+}
+
 static el_status check_design(const ElScenario *s, const ElDesign *d, ElError *err)
 {
-    int l, g, k, m;
+    int l, g, k, later, first;
+    el_status st =
+        field_duplicate(d->links, d->nlinks, sizeof(ElLink), NO_FIELD, offsetof(ElLink, from),
+                        offsetof(ElLink, to), &later, &first, err);
+    if (st != EL_OK)
+        return st;
     for (l = 0; l < d->nlinks; l++) {
         const ElLink *lk = &d->links[l];
         if (lk->from < 0 || lk->from >= s->njur || lk->to < 0 || lk->to >= s->njur)
@@ -636,11 +775,18 @@ static el_status check_design(const ElScenario *s, const ElDesign *d, ElError *e
                                 "%s:%d: design '%s': link %s->%s: quota-share %g must be in [0, 1]",
                                 s->path, lk->line, d->id, s->jur[lk->from].id, s->jur[lk->to].id,
                                 lk->quota_share);
-        for (m = 0; m < l; m++)
-            if (d->links[m].from == lk->from && d->links[m].to == lk->to)
-                return el_error_set(err, EL_ERR_INPUT,
-                                    "%s:%d: design '%s': link %s->%s is given twice", s->path,
-                                    lk->line, d->id, s->jur[lk->from].id, s->jur[lk->to].id);
+        if (l == later)
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: design '%s': link %s->%s is given twice (first on line %d)",
+                                s->path, lk->line, d->id, s->jur[lk->from].id, s->jur[lk->to].id,
+                                d->links[first].line);
+        if (s->jur[lk->from].cap_kind == EL_CAP_TAX)
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: design '%s': link %s->%s: '%s' is a tax regime, which "
+                                "issues no units and so cannot sell any; it may buy through a "
+                                "link to it, or use offset credits",
+                                s->path, lk->line, d->id, s->jur[lk->from].id, s->jur[lk->to].id,
+                                s->jur[lk->from].id);
     }
     for (g = 0; g < d->ngroups; g++) {
         const ElGroup *gr = &d->groups[g];
@@ -648,47 +794,493 @@ static el_status check_design(const ElScenario *s, const ElDesign *d, ElError *e
             return el_error_set(err, EL_ERR_INPUT,
                                 "%s:%d: design '%s': a group needs at least two members", s->path,
                                 gr->line, d->id);
-        for (k = 0; k < gr->n; k++)
-            for (m = 0; m < k; m++)
-                if (gr->members[k] == gr->members[m])
-                    return el_error_set(err, EL_ERR_INPUT,
-                                        "%s:%d: design '%s': '%s' is listed twice in a group",
-                                        s->path, gr->line, d->id, s->jur[gr->members[k]].id);
+        st = field_duplicate(gr->members, gr->n, sizeof(int), NO_FIELD, 0, NO_FIELD, &later, &first,
+                             err);
+        if (st != EL_OK)
+            return st;
+        for (k = 0; k < gr->n; k++) {
+            int j = gr->members[k];
+            if (j < 0 || j >= s->njur)
+                return el_error_set(err, EL_ERR_INTERNAL,
+                                    "%s:%d: design '%s': group member index out of range", s->path,
+                                    gr->line, d->id);
+            if (k == later)
+                return el_error_set(err, EL_ERR_INPUT,
+                                    "%s:%d: design '%s': '%s' is listed twice in a group", s->path,
+                                    gr->line, d->id, s->jur[j].id);
+            if (s->jur[j].cap_kind == EL_CAP_TAX)
+                return el_error_set(err, EL_ERR_INPUT,
+                                    "%s:%d: design '%s': '%s' is a tax regime and cannot be in a "
+                                    "group, where every member sells to the others: a tax regime "
+                                    "issues no units; it may buy through a link to it, or use "
+                                    "offset credits",
+                                    s->path, gr->line, d->id, s->jur[j].id);
+        }
     }
     return EL_OK;
 }
 
+/* Exchange-rate loops. A directed cycle of links whose rates multiply to more than 1 turns a
+ * unit into more than one unit: trading round it creates tonnes from nothing, and the
+ * equilibrium is nonsense (every price 0). Graph: the design's jurisdictions, plus one hub per
+ * group with rate-1 edges member -> hub -> member (the same cycle products as rate-1 links
+ * both ways between every pair of members, with 2n edges instead of n(n - 1)). With weights
+ * -log(rate), a loop is a cycle of negative weight, found by a queue-based Bellman-Ford (SPFA)
+ * from a virtual source joined to every node. The cycle found is re-measured with a long
+ * double sum of logarithms; a product of at most 1 + EL_LOOP_TOL is not a loop (rates 2 and
+ * 0.5 multiply to exactly 1). */
+#define EL_LOOP_TOL 1e-12
+
+typedef struct {
+    int n, m;       /* nodes and edges */
+    int *jur;       /* node -> jurisdiction index, or -1 for a group's hub */
+    int *head;      /* the edges leaving node u are head[u] .. head[u + 1] - 1 */
+    int *src, *dst; /* per edge */
+    int *link;      /* per edge: the link's index, or -1 for a group edge */
+    double *w;      /* per edge: -log(rate) */
+    int *comp;      /* strongly connected component of each node */
+    /* search state */
+    double *dist;
+    int *pred, *queue, *mark, *cyc, *low, *call, *next;
+    char *inq;
+} RateGraph;
+
+static void rate_graph_free(RateGraph *G)
+{
+    el_free(G->jur);
+    el_free(G->head);
+    el_free(G->src);
+    el_free(G->dst);
+    el_free(G->link);
+    el_free(G->w);
+    el_free(G->dist);
+    el_free(G->pred);
+    el_free(G->queue);
+    el_free(G->mark);
+    el_free(G->cyc);
+    el_free(G->comp);
+    el_free(G->low);
+    el_free(G->call);
+    el_free(G->next);
+    el_free(G->inq);
+}
+
+static int rate_node(RateGraph *G, int *node_of, int j)
+{
+    if (node_of[j] < 0) {
+        node_of[j] = G->n;
+        G->jur[G->n++] = j;
+    }
+    return node_of[j];
+}
+
+/* node_of: one entry per jurisdiction, all -1; left so. */
+static el_status rate_graph_build(const ElDesign *d, int *node_of, RateGraph *G, ElError *err)
+{
+    size_t nmax = 2 * (size_t)d->nlinks + (size_t)d->ngroups + 1, m = (size_t)d->nlinks, k;
+    int *esrc, *edst, *elink, *fill;
+    double *ew;
+    int l, g, e = 0;
+    el_status st = EL_OK;
+    for (g = 0; g < d->ngroups; g++) {
+        nmax += (size_t)d->groups[g].n;
+        m += 2 * (size_t)d->groups[g].n;
+    }
+    memset(G, 0, sizeof(*G));
+    G->jur = el_calloc(nmax, sizeof(int));
+    G->head = el_calloc(nmax + 1, sizeof(int));
+    G->src = el_calloc(m + 1, sizeof(int));
+    G->dst = el_calloc(m + 1, sizeof(int));
+    G->link = el_calloc(m + 1, sizeof(int));
+    G->w = el_calloc(m + 1, sizeof(double));
+    G->dist = el_calloc(nmax, sizeof(double));
+    G->pred = el_calloc(nmax, sizeof(int));
+    G->queue = el_calloc(nmax, sizeof(int));
+    G->mark = el_calloc(nmax, sizeof(int));
+    G->cyc = el_calloc(nmax, sizeof(int));
+    G->comp = el_calloc(nmax, sizeof(int));
+    G->low = el_calloc(nmax, sizeof(int));
+    G->call = el_calloc(nmax, sizeof(int));
+    G->next = el_calloc(nmax, sizeof(int));
+    G->inq = el_calloc(nmax, 1);
+    esrc = el_calloc(m + 1, sizeof(int));
+    edst = el_calloc(m + 1, sizeof(int));
+    elink = el_calloc(m + 1, sizeof(int));
+    ew = el_calloc(m + 1, sizeof(double));
+    fill = el_calloc(nmax + 1, sizeof(int));
+    if (!G->jur || !G->head || !G->src || !G->dst || !G->link || !G->w || !G->dist || !G->pred ||
+        !G->queue || !G->mark || !G->cyc || !G->comp || !G->low || !G->call || !G->next ||
+        !G->inq || !esrc || !edst || !elink || !ew || !fill) {
+        st = nomem(err);
+        goto done;
+    }
+    for (l = 0; l < d->nlinks; l++) {
+        esrc[e] = rate_node(G, node_of, d->links[l].from);
+        edst[e] = rate_node(G, node_of, d->links[l].to);
+        elink[e] = l;
+        ew[e++] = -log(d->links[l].rate);
+    }
+    for (g = 0; g < d->ngroups; g++) {
+        int hub = G->n, i;
+        G->jur[G->n++] = -1;
+        for (i = 0; i < d->groups[g].n; i++) {
+            int v = rate_node(G, node_of, d->groups[g].members[i]);
+            esrc[e] = v;
+            edst[e] = hub;
+            elink[e] = -1;
+            ew[e++] = 0;
+            esrc[e] = hub;
+            edst[e] = v;
+            elink[e] = -1;
+            ew[e++] = 0;
+        }
+    }
+    G->m = e;
+    /* edges grouped by source (a counting sort keeps their order) */
+    for (l = 0; l < e; l++)
+        G->head[esrc[l] + 1]++;
+    for (l = 0; l < G->n; l++)
+        G->head[l + 1] += G->head[l];
+    for (l = 0; l < G->n; l++)
+        fill[l] = G->head[l];
+    for (l = 0; l < e; l++) {
+        int at = fill[esrc[l]]++;
+        G->src[at] = esrc[l];
+        G->dst[at] = edst[l];
+        G->link[at] = elink[l];
+        G->w[at] = ew[l];
+    }
+done:
+    for (k = 0; G->jur && k < (size_t)G->n; k++)
+        if (G->jur[k] >= 0)
+            node_of[G->jur[k]] = -1;
+    el_free(esrc);
+    el_free(edst);
+    el_free(elink);
+    el_free(ew);
+    el_free(fill);
+    return st;
+}
+
+/* Strongly connected components (Tarjan's algorithm, without recursion): G->comp. A cycle
+ * lies within one component, so edges between components are never searched, and a long
+ * chain of links costs one pass. G->mark holds the visit order, G->pred the stack, G->inq
+ * says who is on it. */
+static void rate_graph_components(RateGraph *G)
+{
+    int n = G->n, order = 0, ncomp = 0, sp = 0, cp, v;
+    int *idx = G->mark, *stack = G->pred;
+    for (v = 0; v < n; v++) {
+        idx[v] = -1;
+        G->inq[v] = 0;
+    }
+    for (v = 0; v < n; v++) {
+        if (idx[v] >= 0)
+            continue;
+        cp = 0;
+        G->call[cp++] = v;
+        idx[v] = G->low[v] = order++;
+        stack[sp++] = v;
+        G->inq[v] = 1;
+        G->next[v] = G->head[v];
+        while (cp > 0) {
+            int u = G->call[cp - 1];
+            if (G->next[u] < G->head[u + 1]) {
+                int w = G->dst[G->next[u]++];
+                if (idx[w] < 0) {
+                    idx[w] = G->low[w] = order++;
+                    stack[sp++] = w;
+                    G->inq[w] = 1;
+                    G->next[w] = G->head[w];
+                    G->call[cp++] = w;
+                } else if (G->inq[w] && idx[w] < G->low[u]) {
+                    G->low[u] = idx[w];
+                }
+                continue;
+            }
+            cp--;
+            if (cp > 0 && G->low[u] < G->low[G->call[cp - 1]])
+                G->low[G->call[cp - 1]] = G->low[u];
+            if (G->low[u] == idx[u]) {
+                int w;
+                do {
+                    w = stack[--sp];
+                    G->inq[w] = 0;
+                    G->comp[w] = ncomp;
+                } while (w != u);
+                ncomp++;
+            }
+        }
+    }
+}
+
+/* A cycle of the predecessor graph, as its edges in order in G->cyc; returns their number, or
+ * 0 if the predecessor graph has no cycle. O(n). */
+static int pred_cycle(RateGraph *G)
+{
+    int v, u, len = 0;
+    for (v = 0; v < G->n; v++)
+        G->mark[v] = 0;
+    for (v = 0; v < G->n; v++) {
+        if (G->mark[v] != 0)
+            continue;
+        for (u = v; u >= 0 && G->mark[u] == 0; u = G->pred[u] >= 0 ? G->src[G->pred[u]] : -1)
+            G->mark[u] = v + 1;
+        if (u >= 0 && G->mark[u] == v + 1) { /* the walk from v came back to u: a cycle */
+            int c = u, i;
+            do {
+                G->cyc[len++] = G->pred[c];
+                c = G->src[G->pred[c]];
+            } while (c != u);
+            for (i = 0; i < len / 2; i++) { /* it was collected backwards */
+                int t = G->cyc[i];
+                G->cyc[i] = G->cyc[len - 1 - i];
+                G->cyc[len - 1 - i] = t;
+            }
+            return len;
+        }
+    }
+    return 0;
+}
+
+/* SPFA relaxing only by more than tol, along edges within a strongly connected component; the
+ * predecessor graph is searched for a cycle after every n relaxations. Returns the length of
+ * the cycle found (in G->cyc), 0 if none. */
+static int negative_cycle(RateGraph *G, double tol)
+{
+    int n = G->n, qh = 0, qn = 0, u, e, len;
+    long since = 0;
+    double relax = 0, limit = (double)n * (double)G->m + n + 16;
+    for (u = 0; u < n; u++) {
+        G->dist[u] = 0;
+        G->pred[u] = -1;
+        G->inq[u] = 0;
+        for (e = G->head[u]; e < G->head[u + 1] && !G->inq[u]; e++)
+            if (G->comp[G->dst[e]] == G->comp[u]) {
+                G->queue[qn++] = u;
+                G->inq[u] = 1;
+            }
+    }
+    while (qn > 0) {
+        u = G->queue[qh];
+        qh = (qh + 1) % n;
+        qn--;
+        G->inq[u] = 0;
+        for (e = G->head[u]; e < G->head[u + 1]; e++) {
+            int v = G->dst[e];
+            double cand = G->dist[u] + G->w[e];
+            if (G->comp[v] != G->comp[u] || !(cand < G->dist[v] - tol))
+                continue;
+            G->dist[v] = cand;
+            G->pred[v] = e;
+            if (!G->inq[v]) {
+                G->queue[(qh + qn) % n] = v;
+                qn++;
+                G->inq[v] = 1;
+            }
+            relax++;
+            if (++since >= n || relax > limit) {
+                since = 0;
+                len = pred_cycle(G);
+                if (len > 0 || relax > limit)
+                    return len;
+            }
+        }
+    }
+    return 0;
+}
+
+static el_status report_loop(const ElScenario *s,
+                             const ElDesign *d,
+                             const RateGraph *G,
+                             int len,
+                             long double logp,
+                             ElError *err)
+{
+    char text[320], prod[48];
+    size_t used;
+    int start = 0, i, hops = 0, shown = 1;
+    /* start at the jurisdiction that comes first in the file, never at a hub */
+    for (i = 0; i < len; i++) {
+        int j = G->jur[G->src[G->cyc[i]]];
+        if (j >= 0 && (G->jur[G->src[G->cyc[start]]] < 0 || j < G->jur[G->src[G->cyc[start]]]))
+            start = i;
+    }
+    snprintf(text, sizeof(text), "%s", s->jur[G->jur[G->src[G->cyc[start]]]].id);
+    used = strlen(text);
+    for (i = 0; i < len; i++) {
+        int e = G->cyc[(start + i) % len], to = G->dst[e];
+        char hop[140];
+        if (G->jur[to] < 0) { /* into a hub: the next edge leaves it to a member */
+            i++;
+            to = G->dst[G->cyc[(start + i) % len]];
+            snprintf(hop, sizeof(hop), " -> %s (group)", s->jur[G->jur[to]].id);
+        } else {
+            snprintf(hop, sizeof(hop), " -> %s (rate %.15g)", s->jur[G->jur[to]].id,
+                     d->links[G->link[e]].rate);
+        }
+        hops++;
+        if (shown && used + strlen(hop) < 240) {
+            memcpy(text + used, hop, strlen(hop) + 1);
+            used += strlen(hop);
+        } else {
+            shown = 0;
+        }
+    }
+    if (!shown)
+        snprintf(text + used, sizeof(text) - used, " -> ... (%d links in all)", hops);
+    if (logp < 700)
+        snprintf(prod, sizeof(prod), "%.15g", (double)expl(logp));
+    else
+        snprintf(prod, sizeof(prod), "e^%.6g", (double)logp);
+    return el_error_set(err, EL_ERR_INPUT,
+                        "%s:%d: design '%s': the links %s multiply to %s > 1: an exchange-rate "
+                        "loop creates units from nothing",
+                        s->path, d->line, d->id, text, prod);
+}
+
+static el_status
+check_rate_loops(const ElScenario *s, const ElDesign *d, int *node_of, ElError *err)
+{
+    static const double tols[] = {0, 1e-14, 1e-12, 1e-10};
+    RateGraph G;
+    el_status st = EL_OK;
+    int l, t, any = 0;
+    for (l = 0; l < d->nlinks && !any; l++)
+        any = d->links[l].rate > 1;
+    if (!any) /* a cycle of rates <= 1 cannot multiply to more than 1 */
+        return EL_OK;
+    st = rate_graph_build(d, node_of, &G, err);
+    if (st == EL_OK)
+        rate_graph_components(&G);
+    for (t = 0; st == EL_OK && t < (int)(sizeof(tols) / sizeof(tols[0])); t++) {
+        int len = negative_cycle(&G, tols[t]), i;
+        long double logp = 0;
+        if (len == 0)
+            break;
+        for (i = 0; i < len; i++)
+            if (G.link[G.cyc[i]] >= 0)
+                logp += logl((long double)d->links[G.link[G.cyc[i]]].rate);
+        if (logp > log1pl((long double)EL_LOOP_TOL)) {
+            st = report_loop(s, d, &G, len, logp, err);
+            break;
+        }
+        /* a product within the tolerance of 1 (or rounding): search again, less finely */
+    }
+    rate_graph_free(&G);
+    return st;
+}
+
+/* A floor above the ceiling or the penalty in force for the same jurisdiction. in: the three
+ * instruments of one jurisdiction (NULL where none), by kind. */
+static el_status check_price_order(const ElScenario *s,
+                                   const char *where,
+                                   const ElInstrument *const *in,
+                                   ElError *err)
+{
+    const ElInstrument *f = in[EL_INSTR_FLOOR];
+    int k;
+    if (!f)
+        return EL_OK;
+    for (k = EL_INSTR_CEILING; k <= EL_INSTR_PENALTY; k++) {
+        const ElInstrument *x = in[k];
+        if (x && f->price > x->price)
+            return el_error_set(
+                err, EL_ERR_INPUT,
+                "%s:%d: %s: the <floor> of '%s' at %.15g (line %d) is above its <%s> at %.15g "
+                "(line %d): %s",
+                s->path, f->line > x->line ? f->line : x->line, where, s->jur[f->jur].id, f->price,
+                f->line, instr_names[k], x->price, x->line,
+                k == EL_INSTR_CEILING
+                    ? "the floor would withhold and the ceiling release allowances at once"
+                    : "a penalty caps the price, so no floor can hold above it");
+    }
+    return EL_OK;
+}
+
+/* Price order in the baseline (the scenario's instruments) and in every design (its own
+ * instruments override the scenario's for the same jurisdiction and kind). O(instruments). */
+static el_status check_price_orders(const ElScenario *s, ElError *err)
+{
+    const ElInstrument **base = el_calloc((size_t)s->njur * EL_INSTR_KINDS + 1, sizeof(*base));
+    const ElInstrument **eff = el_calloc((size_t)s->njur * EL_INSTR_KINDS + 1, sizeof(*eff));
+    char where[96];
+    el_status st = base && eff ? EL_OK : nomem(err);
+    int i, d, k;
+    for (i = 0; st == EL_OK && i < s->ninstruments; i++)
+        base[s->instruments[i].jur * EL_INSTR_KINDS + (int)s->instruments[i].kind] =
+            &s->instruments[i];
+    for (i = 0; st == EL_OK && i < s->njur; i++)
+        st = check_price_order(s, "scenario", base + (size_t)i * EL_INSTR_KINDS, err);
+    for (d = 0; st == EL_OK && d < s->ndesigns; d++) {
+        const ElDesign *des = &s->designs[d];
+        if (des->ninstruments == 0)
+            continue;
+        snprintf(where, sizeof(where), "design '%s'", des->id);
+        for (i = 0; i < des->ninstruments; i++) /* the scenario's, then the design's on top */
+            for (k = 0; k < EL_INSTR_KINDS; k++) {
+                size_t at = (size_t)des->instruments[i].jur * EL_INSTR_KINDS + (size_t)k;
+                eff[at] = base[at];
+            }
+        for (i = 0; i < des->ninstruments; i++)
+            eff[des->instruments[i].jur * EL_INSTR_KINDS + (int)des->instruments[i].kind] =
+                &des->instruments[i];
+        for (i = 0; st == EL_OK && i < des->ninstruments; i++)
+            st = check_price_order(s, where, eff + (size_t)des->instruments[i].jur * EL_INSTR_KINDS,
+                                   err);
+    }
+    el_free(base);
+    el_free(eff);
+    return st;
+}
+
 el_status el_scenario_finish(ElScenario *s, ElError *err)
 {
-    int i, k;
+    int i, later, first, *node_of = NULL;
     el_status st;
     if (s->njur == 0)
         return el_error_set(err, EL_ERR_INPUT, "%s: the scenario has no jurisdiction", s->path);
-    for (i = 0; i < s->njur; i++) {
-        for (k = 0; k < i; k++)
-            if (strcmp(s->jur[i].id, s->jur[k].id) == 0)
-                return el_error_set(err, EL_ERR_INPUT,
-                                    "%s:%d: jurisdiction id '%s' is already used on line %d",
-                                    s->path, s->jur[i].line, s->jur[i].id, s->jur[k].line);
-        st = check_jurisdiction(s, &s->jur[i], err);
-        if (st != EL_OK)
-            return st;
+    st = ID_DUPLICATE(s->jur, s->njur, ElJurisdiction, &later, &first, err);
+    for (i = 0; st == EL_OK && i < s->njur; i++) {
+        if (i == later)
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: jurisdiction id '%s' is already used on line %d", s->path,
+                                s->jur[i].line, s->jur[i].id, s->jur[first].line);
+        st = check_reserved_jurisdiction(s, &s->jur[i], err);
+        if (st == EL_OK)
+            st = check_jurisdiction(s, &s->jur[i], err);
     }
-    for (i = 0; i < s->ndesigns; i++) {
-        for (k = 0; k < i; k++)
-            if (strcmp(s->designs[i].id, s->designs[k].id) == 0)
-                return el_error_set(err, EL_ERR_INPUT,
-                                    "%s:%d: design id '%s' is already used on line %d", s->path,
-                                    s->designs[i].line, s->designs[i].id, s->designs[k].line);
-        st = check_design(s, &s->designs[i], err);
+    if (st == EL_OK)
+        st = ID_DUPLICATE(s->designs, s->ndesigns, ElDesign, &later, &first, err);
+    if (st == EL_OK) {
+        node_of = el_malloc((size_t)s->njur * sizeof(int));
+        if (!node_of)
+            st = nomem(err);
+        for (i = 0; node_of && i < s->njur; i++)
+            node_of[i] = -1;
+    }
+    for (i = 0; st == EL_OK && i < s->ndesigns; i++) {
+        if (i == later) {
+            st =
+                el_error_set(err, EL_ERR_INPUT, "%s:%d: design id '%s' is already used on line %d",
+                             s->path, s->designs[i].line, s->designs[i].id, s->designs[first].line);
+            break;
+        }
+        st = check_reserved_design(s, &s->designs[i], err);
+        if (st == EL_OK)
+            st = check_design(s, &s->designs[i], err);
         if (st == EL_OK)
             st = check_mechanisms(s, &s->designs[i], err);
-        if (st != EL_OK)
-            return st;
+        if (st == EL_OK)
+            st = check_rate_loops(s, &s->designs[i], node_of, err);
     }
-    st = check_scenario_mechanisms(s, err);
+    el_free(node_of);
+    if (st == EL_OK)
+        st = check_scenario_mechanisms(s, err);
     if (st == EL_OK)
         st = check_limits(s, err);
+    if (st == EL_OK)
+        st = check_price_orders(s, err);
     if (st != EL_OK)
         return st;
     return el_settings_validate(&s->settings, err);

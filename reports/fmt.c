@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-void el_fmt_num(FILE *f, double v)
+void el_fmt_sig(FILE *f, double v, int digits)
 {
     if (isnan(v)) {
         fputs("NaN", f);
@@ -15,8 +15,13 @@ void el_fmt_num(FILE *f, double v)
         return;
     }
     if (v == 0)
-        v = 0; /* turns -0 into 0 */
-    fprintf(f, "%.12g", v);
+        v = 0; /* turns -0 into 0; "%g" prints no other value as zero */
+    fprintf(f, "%.*g", digits, v);
+}
+
+void el_fmt_num(FILE *f, double v)
+{
+    el_fmt_sig(f, v, 12);
 }
 
 void el_fmt_xml(FILE *f, const char *s)
@@ -59,24 +64,32 @@ void el_fmt_csv(FILE *f, const char *s)
     fputc('"', f);
 }
 
+char *el_fmt_fixed_str(char *buf, size_t size, double v, int decimals)
+{
+    const char *p;
+    if (size == 0)
+        return buf;
+    if (isnan(v)) {
+        snprintf(buf, size, "NaN");
+        return buf;
+    }
+    if (isinf(v)) {
+        snprintf(buf, size, "%s", v > 0 ? "INF" : "-INF");
+        return buf;
+    }
+    snprintf(buf, size, "%.*f", decimals, v);
+    /* "-0.00" (negative zero, or a negative value rounding to zero) prints as "0.00" */
+    for (p = buf + (buf[0] == '-'); *p == '0' || *p == '.'; p++)
+        ;
+    if (buf[0] == '-' && *p == '\0')
+        memmove(buf, buf + 1, strlen(buf));
+    return buf;
+}
+
 void el_fmt_fixed(FILE *f, double v, int decimals)
 {
-    char buf[64];
-    if (!isfinite(v)) {
-        el_fmt_num(f, v);
-        return;
-    }
-    snprintf(buf, sizeof(buf), "%.*f", decimals, v);
-    if (buf[0] == '-') { /* -0.00 prints as 0.00 */
-        const char *p = buf + 1;
-        while (*p == '0' || *p == '.')
-            p++;
-        if (*p == '\0') {
-            fputs(buf + 1, f);
-            return;
-        }
-    }
-    fputs(buf, f);
+    char buf[400]; /* DBL_MAX has 309 digits before the point */
+    fputs(el_fmt_fixed_str(buf, sizeof(buf), v, decimals), f);
 }
 
 /* Decode one UTF-8 sequence at s; returns its length (1 for an invalid byte, code -1). */

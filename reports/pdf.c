@@ -1,10 +1,20 @@
-/* PDF from report.tex with pdflatex. No shell is involved (fork + execvp), shell escape is
- * off, TeX reads nothing from the terminal (stdin is /dev/null, nonstop mode, halt on the
- * first error), and a run longer than the timeout is killed. Work files live in a hidden
- * folder beside the target; only a complete PDF is renamed to the final name. */
+/* PDF from report.tex with pdflatex, run so that a hostile file cannot take part:
+ * - report.tex is copied into a private work folder (mkdtemp, mode 0700); TeX runs with that
+ *   folder as its current directory and is given only the name "report.tex", so the output
+ *   folder's name never reaches TeX;
+ * - the environment is rebuilt: TEXINPUTS=".:" (the private folder, then the system tree),
+ *   TEXMFHOME, TEXMFVAR and TEXMFCONFIG point into the private folder (no ~/texmf),
+ *   openin_any=p, openout_any=p, shell_escape=f, and no other TeX variable is passed on;
+ * - no shell (fork + execve of the pdflatex found on PATH), stdin is /dev/null, non-stop mode,
+ *   halt on the first error;
+ * - TeX runs in its own process group, killed on timeout, and by el_report_pdf_signal_cleanup
+ *   from a signal handler; the work folder is always removed;
+ * - the PDF is copied to its final name atomically (el_outfile); on failure the TeX log is
+ *   kept beside it and the message quotes TeX's first error. */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,19 +25,52 @@
 #include <unistd.h>
 
 #include "el_alloc.h"
+#include "el_io.h"
 #include "report.h"
 
-bool el_report_pdf_available(void)
+#define PATH_SIZE 4352
+
+/* The names TeX (or etslink) makes in the work folder; a signal handler removes them. */
+static const char *const work_files[] = {
+    "report.tex", "report.aux", "report.log",   "report.pdf",   "report.out",
+    "report.toc", "report.fls", "pdflatex.out", "missfont.log", "texput.log",
+};
+
+/* State for el_report_pdf_signal_cleanup, changed only with signals blocked. */
+static volatile pid_t tex_pgid;     /* > 0 while a TeX process group runs */
+static volatile int tex_dirfd = -1; /* the work folder, open */
+static char tex_dir[PATH_SIZE];     /* its path (for rmdir) */
+static volatile sig_atomic_t tex_dir_set;
+
+void el_report_pdf_signal_cleanup(void)
+{
+    pid_t g = tex_pgid;
+    size_t k;
+    if (g > 0) {
+        kill(-g, SIGKILL);
+        waitpid(g, NULL, 0);
+        tex_pgid = 0;
+    }
+    if (tex_dir_set) {
+        for (k = 0; k < sizeof(work_files) / sizeof(work_files[0]); k++)
+            unlinkat(tex_dirfd, work_files[k], 0);
+        rmdir(tex_dir);
+        tex_dir_set = 0;
+    }
+}
+
+/* The pdflatex on PATH, as a full name, or false. */
+static bool find_pdflatex(char *buf, size_t size)
 {
     const char *path = getenv("PATH");
-    char buf[4096];
-    const char *p = path ? path : "/usr/bin:/bin";
+    const char *p = path && *path ? path : "/usr/bin:/bin";
     while (*p) {
         const char *colon = strchr(p, ':');
         size_t len = colon ? (size_t)(colon - p) : strlen(p);
-        if (len > 0 && len < sizeof(buf) - 10) {
-            snprintf(buf, sizeof(buf), "%.*s/pdflatex", (int)len, p);
-            if (access(buf, X_OK) == 0)
+        if (len > 0 && len + 10 < size) {
+            struct stat sb;
+            snprintf(buf, size, "%.*s/pdflatex", (int)len, p);
+            if (access(buf, X_OK) == 0 && stat(buf, &sb) == 0 && S_ISREG(sb.st_mode))
                 return true;
         }
         p += len + (colon ? 1 : 0);
@@ -35,113 +78,383 @@ bool el_report_pdf_available(void)
     return false;
 }
 
-/* First "! ..." line of the TeX log, or the log's last line. */
-static void tex_error(const char *log, char *out, size_t size)
+bool el_report_pdf_available(void)
 {
-    FILE *f = fopen(log, "r");
-    char line[300];
-    snprintf(out, size, "see the TeX log");
-    if (!f)
+    char buf[PATH_SIZE];
+    return find_pdflatex(buf, sizeof(buf));
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    if (flag == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
+/* Remove the work folder and everything in it (not following symbolic links). */
+static void remove_work(void)
+{
+    sigset_t old;
+    if (!tex_dir_set)
         return;
-    while (fgets(line, sizeof(line), f)) {
-        line[strcspn(line, "\n")] = '\0';
-        if (line[0] == '!') {
-            snprintf(out, size, "%s", line);
+    nftw(tex_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    el_io_signals_block(&old);
+    rmdir(tex_dir);
+    if (tex_dirfd >= 0)
+        close(tex_dirfd);
+    tex_dirfd = -1;
+    tex_dir_set = 0;
+    el_io_signals_restore(&old);
+}
+
+/* Copy the file `name` of the work folder to dest atomically (el_outfile: mode 0666 less the
+ * umask, fsync, rename). */
+static el_status copy_out(const char *name, const char *dest, ElError *err)
+{
+    ElOutFile *of;
+    char chunk[65536];
+    ssize_t n;
+    el_status st;
+    int fd = openat(tex_dirfd, name, O_RDONLY | O_NOFOLLOW);
+    if (fd < 0)
+        return el_error_set(err, EL_ERR_IO, "%s: cannot read TeX's %s: %s", dest, name,
+                            strerror(errno));
+    st = el_outfile_open(&of, dest, err);
+    if (st != EL_OK) {
+        close(fd);
+        return st;
+    }
+    while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+        if (fwrite(chunk, 1, (size_t)n, el_outfile_stream(of)) != (size_t)n)
+            break;
+    close(fd);
+    if (n < 0) {
+        el_outfile_abort(of);
+        return el_error_set(err, EL_ERR_IO, "%s: cannot read TeX's %s", dest, name);
+    }
+    return el_outfile_commit(of, err);
+}
+
+/* Copy tex_path into the work folder as report.tex. */
+static el_status copy_in(const char *tex_path, ElError *err)
+{
+    char chunk[65536];
+    ssize_t n;
+    int in = open(tex_path, O_RDONLY), out;
+    if (in < 0)
+        return el_error_set(err, EL_ERR_IO, "%s: cannot read: %s", tex_path, strerror(errno));
+    out = openat(tex_dirfd, "report.tex", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+    if (out < 0) {
+        close(in);
+        return el_error_set(err, EL_ERR_IO, "%s: cannot copy into the work folder: %s", tex_path,
+                            strerror(errno));
+    }
+    while ((n = read(in, chunk, sizeof(chunk))) > 0)
+        if (write(out, chunk, (size_t)n) != n) {
+            n = -1;
             break;
         }
-    }
-    fclose(f);
+    close(in);
+    if (close(out) != 0 || n < 0)
+        return el_error_set(err, EL_ERR_IO, "%s: cannot copy into the work folder", tex_path);
+    return EL_OK;
 }
 
-static void remove_dir(const char *dir)
+/* The environment TeX gets: a few harmless variables from ours, and the kpathsea settings. */
+typedef struct {
+    char *vars[16];
+    int n;
+} Env;
+
+static el_status env_add(Env *e, const char *name, const char *value, ElError *err)
 {
-    static const char *const ext[] = {"report.aux", "report.log",   "report.pdf",
-                                      "report.out", "pdflatex.out", "texput.log"};
-    char path[4300];
+    size_t len = strlen(name) + strlen(value) + 2;
+    char *v = el_malloc(len);
+    if (!v)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (pdflatex environment)");
+    snprintf(v, len, "%s=%s", name, value);
+    e->vars[e->n++] = v;
+    e->vars[e->n] = NULL;
+    return EL_OK;
+}
+
+static void env_free(Env *e)
+{
+    int k;
+    for (k = 0; k < e->n; k++)
+        el_free(e->vars[k]);
+    e->n = 0;
+}
+
+static el_status env_build(Env *e, ElError *err)
+{
+    static const char *const keep[] = {"PATH", "HOME", "TMPDIR", "SOURCE_DATE_EPOCH",
+                                       "FORCE_SOURCE_DATE"};
+    static const char *const set[][2] = {
+        {"TEXINPUTS", ".:"}, /* "." is the private folder; the empty entry is the system tree */
+        {"TEXMFHOME", "."},  /* no ~/texmf, no user configuration or format cache */
+        {"TEXMFVAR", "."},          {"TEXMFCONFIG", "."},
+        {"openin_any", "p"}, /* no dot files, no "..", no absolute names outside the trees */
+        {"openout_any", "p"},       {"shell_escape", "f"},
+        {"max_print_line", "1000"}, /* error messages on one line in the log */
+    };
+    el_status st = EL_OK;
     size_t k;
-    for (k = 0; k < sizeof(ext) / sizeof(ext[0]); k++) {
-        snprintf(path, sizeof(path), "%s/%s", dir, ext[k]);
-        unlink(path);
+    e->n = 0;
+    e->vars[0] = NULL;
+    for (k = 0; k < sizeof(keep) / sizeof(keep[0]) && st == EL_OK; k++) {
+        const char *v = getenv(keep[k]);
+        if (v)
+            st = env_add(e, keep[k], v, err);
+        else if (k == 0)
+            st = env_add(e, "PATH", "/usr/bin:/bin", err);
     }
-    rmdir(dir);
+    for (k = 0; k < sizeof(set) / sizeof(set[0]) && st == EL_OK; k++)
+        st = env_add(e, set[k][0], set[k][1], err);
+    if (st != EL_OK)
+        env_free(e);
+    return st;
 }
 
-/* One pdflatex run; *status gets its exit status. */
-static el_status run_pdflatex(const char *tex_path,
-                              const char *outdir_arg,
-                              const char *log,
-                              int timeout_s,
-                              int *status,
-                              ElError *err)
+/* One pdflatex run in the work folder; *status gets its wait status (-1 if unknown). */
+static el_status
+run_pdflatex(const char *exe, char **envp, int logfd, int timeout_s, int *status, ElError *err)
 {
-    int elapsed_ms = 0;
-    pid_t pid = fork();
-    if (pid < 0)
-        return el_error_set(err, EL_ERR_IO, "cannot start pdflatex: %s", strerror(errno));
+    static char a0[] = "pdflatex", a1[] = "-no-shell-escape", a2[] = "-interaction=nonstopmode",
+                a3[] = "-halt-on-error", a4[] = "-file-line-error", a5[] = "report.tex";
+    static char *argv[] = {a0, a1, a2, a3, a4, a5, NULL};
+    struct timespec start, now;
+    sigset_t old;
+    int nullfd = open("/dev/null", O_RDONLY), e;
+    pid_t pid;
+    *status = -1;
+    if (nullfd < 0)
+        return el_error_set(err, EL_ERR_IO, "cannot open /dev/null: %s", strerror(errno));
+    el_io_signals_block(&old);
+    pid = fork();
     if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY), out = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (in >= 0)
-            dup2(in, 0);
-        if (out >= 0) {
-            dup2(out, 1);
-            dup2(out, 2);
-        }
-        execlp("pdflatex", "pdflatex", "-no-shell-escape", "-interaction=nonstopmode",
-               "-halt-on-error", "-file-line-error", outdir_arg, tex_path, (char *)NULL);
+        /* child: async-signal-safe calls only */
+        static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+        struct sigaction sa, cur;
+        size_t k;
+        setpgid(0, 0);
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = SIG_DFL;
+        sigemptyset(&sa.sa_mask);
+        for (k = 0; k < 3; k++)
+            if (sigaction(sigs[k], NULL, &cur) == 0 && cur.sa_handler != SIG_IGN)
+                sigaction(sigs[k], &sa, NULL);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (fchdir(tex_dirfd) != 0 || dup2(nullfd, 0) < 0 || dup2(logfd, 1) < 0 ||
+            dup2(logfd, 2) < 0)
+            _exit(126);
+        execve(exe, argv, envp);
         _exit(127);
     }
+    e = errno;
+    if (pid > 0) {
+        setpgid(pid, pid); /* also here: whichever runs first, the group exists */
+        tex_pgid = pid;
+    }
+    el_io_signals_restore(&old);
+    close(nullfd);
+    if (pid < 0)
+        return el_error_set(err, EL_ERR_IO, "cannot start pdflatex: %s", strerror(e));
+    clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
-        struct timespec ts = {0, 50 * 1000 * 1000};
-        pid_t w = waitpid(pid, status, WNOHANG);
-        if (w == pid)
-            return EL_OK;
-        if (w < 0 && errno != EINTR) {
-            *status = -1;
-            return EL_OK;
-        }
-        if (elapsed_ms >= timeout_s * 1000) {
-            kill(pid, SIGKILL);
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        siginfo_t si;
+        double elapsed;
+        memset(&si, 0, sizeof(si));
+        /* WNOWAIT: the leader stays a zombie, so its group id cannot be reused before the
+         * stragglers of the group are killed */
+        if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid)
+            break;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        elapsed =
+            (double)(now.tv_sec - start.tv_sec) + 1e-9 * (double)(now.tv_nsec - start.tv_nsec);
+        if (elapsed >= timeout_s) {
+            el_io_signals_block(&old);
+            kill(-pid, SIGKILL);
             waitpid(pid, status, 0);
+            tex_pgid = 0;
+            el_io_signals_restore(&old);
+            *status = -1;
             return el_error_set(err, EL_ERR_IO, "pdflatex took more than %d s and was stopped",
                                 timeout_s);
         }
         nanosleep(&ts, NULL);
-        elapsed_ms += 50;
     }
+    el_io_signals_block(&old);
+    kill(-pid, SIGKILL); /* anything TeX left running in its group */
+    if (waitpid(pid, status, 0) != pid)
+        *status = -1;
+    tex_pgid = 0;
+    el_io_signals_restore(&old);
+    return EL_OK;
+}
+
+/* Trim a log line for a message: no line end, at most 160 characters. */
+static void clip(char *line)
+{
+    size_t len = strcspn(line, "\r\n");
+    line[len] = '\0';
+    if (len > 160)
+        strcpy(line + 157, "...");
+}
+
+/* "file:line: message" as -file-line-error prints errors, e.g. "./report.tex:12: ...". */
+static bool file_line_error(const char *line)
+{
+    const char *c = line;
+    while (*c && *c != ' ' && *c != ':')
+        c++;
+    if (c == line || *c != ':' || c[1] < '0' || c[1] > '9')
+        return false;
+    for (c++; *c >= '0' && *c <= '9'; c++)
+        ;
+    return c[0] == ':' && c[1] == ' ';
+}
+
+/* TeX's first error ("! ..." or "file:line: ...") and its "l.N ..." context line, from the
+ * work folder's report.log (or, without one, pdflatex's own output). */
+static void tex_error(char *out, size_t size)
+{
+    char line[1200], first[200] = "", where[200] = "", last[200] = "";
+    int fd = openat(tex_dirfd, "report.log", O_RDONLY | O_NOFOLLOW), after = -1;
+    FILE *f;
+    if (fd < 0)
+        fd = openat(tex_dirfd, "pdflatex.out", O_RDONLY | O_NOFOLLOW);
+    f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    snprintf(out, size, "no TeX log");
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        int whole = strchr(line, '\n') != NULL;
+        clip(line);
+        if (!first[0] && (line[0] == '!' || file_line_error(line))) {
+            snprintf(first, sizeof(first), "%.160s", line);
+            after = 0;
+        } else if (first[0] && after >= 0 && after < 8 && strncmp(line, "l.", 2) == 0 &&
+                   line[2] >= '0' && line[2] <= '9') {
+            snprintf(where, sizeof(where), "%.160s", line);
+            after = -1;
+        } else if (after >= 0) {
+            after++;
+        }
+        if (line[0])
+            snprintf(last, sizeof(last), "%.160s", line);
+        while (!whole && fgets(line, sizeof(line), f)) /* skip the rest of a long line */
+            whole = strchr(line, '\n') != NULL;
+    }
+    fclose(f);
+    if (first[0] && where[0])
+        snprintf(out, size, "%s [%s]", first, where);
+    else if (first[0])
+        snprintf(out, size, "%s", first);
+    else if (last[0])
+        snprintf(out, size, "the log ends: %s", last);
+}
+
+/* pdf_path with ".pdf" replaced by ".log" (or ".log" appended). */
+static void log_name(const char *pdf_path, char *out, size_t size)
+{
+    size_t len = strlen(pdf_path);
+    if (len >= 4 && strcmp(pdf_path + len - 4, ".pdf") == 0)
+        len -= 4;
+    snprintf(out, size, "%.*s.log", (int)len, pdf_path);
+}
+
+static void describe_status(int status, char *out, size_t size)
+{
+    if (status == -1)
+        snprintf(out, size, "status unknown");
+    else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        snprintf(out, size, "could not be run");
+    else if (WIFEXITED(status))
+        snprintf(out, size, "exit status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        snprintf(out, size, "killed by signal %d", WTERMSIG(status));
+    else
+        snprintf(out, size, "status %d", status);
 }
 
 el_status
 el_report_compile_pdf(const char *tex_path, const char *pdf_path, int timeout_s, ElError *err)
 {
-    char dir[4200], outdir_arg[4300], log[4300], made[4300], msg[300], *slash;
-    const char *base;
-    int status = 0, pass;
-    el_status st = EL_OK;
-    snprintf(dir, sizeof(dir), "%s", pdf_path);
-    slash = strrchr(dir, '/');
-    if (slash)
-        snprintf(slash + 1, sizeof(dir) - (size_t)(slash + 1 - dir), ".etslink-pdf-XXXXXX");
-    else
-        snprintf(dir, sizeof(dir), ".etslink-pdf-XXXXXX");
-    base = strrchr(tex_path, '/') ? strrchr(tex_path, '/') + 1 : tex_path;
-    if (strcmp(base, "report.tex") != 0)
-        return el_error_set(err, EL_ERR_INTERNAL, "the report must be named report.tex");
-    if (!mkdtemp(dir))
-        return el_error_set(err, EL_ERR_IO, "%s: cannot create a work folder: %s", pdf_path,
-                            strerror(errno));
-    snprintf(outdir_arg, sizeof(outdir_arg), "-output-directory=%s", dir);
-    snprintf(log, sizeof(log), "%s/pdflatex.out", dir);
+    char exe[PATH_SIZE], log[PATH_SIZE], how[64], msg[400];
+    const char *slash = strrchr(pdf_path, '/');
+    size_t dlen = slash ? (size_t)(slash - pdf_path) + 1 : 0;
+    Env env;
+    sigset_t old;
+    int status = 0, pass, logfd = -1;
+    el_status st;
+    if (!find_pdflatex(exe, sizeof(exe)))
+        return el_error_set(err, EL_ERR_IO, "%s: pdflatex is not installed", pdf_path);
+    if (dlen + 32 > sizeof(tex_dir))
+        return el_error_set(err, EL_ERR_IO, "%s: the name is too long", pdf_path);
+    st = env_build(&env, err);
+    if (st != EL_OK)
+        return st;
+    el_io_signals_block(&old);
+    memcpy(tex_dir, pdf_path, dlen);
+    memcpy(tex_dir + dlen, ".etslink-pdf-XXXXXX", sizeof(".etslink-pdf-XXXXXX"));
+    if (!mkdtemp(tex_dir)) {
+        st = el_error_set(err, EL_ERR_IO, "%s: cannot create a work folder: %s", pdf_path,
+                          strerror(errno));
+    } else {
+        tex_dirfd = open(tex_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+        tex_dir_set = 1;
+        if (tex_dirfd < 0)
+            st = el_error_set(err, EL_ERR_IO, "%s: cannot open the work folder: %s", pdf_path,
+                              strerror(errno));
+    }
+    el_io_signals_restore(&old);
+    if (st == EL_OK)
+        st = copy_in(tex_path, err);
+    if (st == EL_OK) {
+        logfd = openat(tex_dirfd, "pdflatex.out", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+        if (logfd < 0)
+            st = el_error_set(err, EL_ERR_IO, "%s: cannot create pdflatex.out: %s", pdf_path,
+                              strerror(errno));
+    }
     /* two passes: longtable settles its column widths on the second */
     for (pass = 0; pass < 2 && st == EL_OK && status == 0; pass++)
-        st = run_pdflatex(tex_path, outdir_arg, log, timeout_s, &status, err);
-    snprintf(made, sizeof(made), "%s/report.pdf", dir);
-    if (st == EL_OK && (status != 0 || access(made, R_OK) != 0)) {
-        snprintf(log, sizeof(log), "%s/report.log", dir);
-        tex_error(log, msg, sizeof(msg));
-        st = el_error_set(err, EL_ERR_IO, "%s: pdflatex failed (%s)", tex_path, msg);
-    } else if (st == EL_OK && rename(made, pdf_path) != 0) {
-        st = el_error_set(err, EL_ERR_IO, "%s: cannot write: %s", pdf_path, strerror(errno));
+        st = run_pdflatex(exe, env.vars, logfd, timeout_s, &status, err);
+    if (logfd >= 0)
+        close(logfd);
+    env_free(&env);
+    if (st == EL_OK) {
+        int made = faccessat(tex_dirfd, "report.pdf", R_OK, 0) == 0;
+        if (status == 0 && made) {
+            st = copy_out("report.pdf", pdf_path, err);
+        } else {
+            el_status kept;
+            ElError kerr;
+            tex_error(msg, sizeof(msg));
+            describe_status(status, how, sizeof(how));
+            log_name(pdf_path, log, sizeof(log));
+            kept = faccessat(tex_dirfd, "report.log", R_OK, 0) == 0
+                       ? copy_out("report.log", log, &kerr)
+                       : copy_out("pdflatex.out", log, &kerr);
+            if (kept == EL_OK)
+                st = el_error_set(err, EL_ERR_IO,
+                                  "%s: pdflatex failed (%s%s): %s; the TeX log is kept in %s",
+                                  tex_path, how, status == 0 ? ", no PDF made" : "", msg, log);
+            else
+                st = el_error_set(
+                    err, EL_ERR_IO,
+                    "%s: pdflatex failed (%s%s): %s; the TeX log could not be kept (%s)", tex_path,
+                    how, status == 0 ? ", no PDF made" : "", msg, kerr.msg);
+        }
     }
-    remove_dir(dir);
+    remove_work();
     return st;
 }

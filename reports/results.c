@@ -21,14 +21,37 @@ static void sattr(FILE *f, const char *name, const char *v)
 
 static const char *const rent_names[] = {"buyer", "buyer-government", "seller"};
 
+const char *el_results_outcome_name(ElOutcome o)
+{
+    return o == EL_INFEASIBLE ? "no-equilibrium" : el_outcome_name(o);
+}
+
+/* A design without an equilibrium: its outcome and each jurisdiction's shortfall, nothing
+ * else (it has no prices, quantities or gains). */
+static void xml_failed(const ElScenario *s, const ElDesignResult *r, FILE *f)
+{
+    int j;
+    for (j = 0; j < r->njur; j++) {
+        fputs("    <shortfall", f);
+        sattr(f, "jurisdiction", s->jur[j].id);
+        attr(f, "quantity", r->jur[j].shortfall);
+        fputs("/>\n", f);
+    }
+    fputs("  </design>\n", f);
+}
+
 static void xml_design(const ElScenario *s, const ElDesignResult *r, FILE *f)
 {
     const ElDesign *des = r->design >= 0 ? &s->designs[r->design] : NULL;
     int j, l;
     fputs("  <design", f);
     sattr(f, "id", r->id);
-    sattr(f, "outcome", el_outcome_name(r->outcome));
+    sattr(f, "outcome", el_results_outcome_name(r->outcome));
     fputs(">\n", f);
+    if (r->outcome != EL_OPTIMAL) {
+        xml_failed(s, r, f);
+        return;
+    }
     for (j = 0; j < r->njur; j++) {
         const ElJurResult *q = &r->jur[j];
         fputs("    <jurisdiction", f);
@@ -149,6 +172,14 @@ void el_results_write_csv_stream(const ElRun *run, FILE *f)
     for (d = 0; d < run->ndesigns; d++) {
         const ElDesignResult *r = &run->designs[d];
         const ElDesign *des = &s->designs[r->design];
+        /* 1 with an equilibrium, 0 without; the unit column names the outcome */
+        row(f, r->id, "total", "outcome", r->outcome == EL_OPTIMAL ? 1.0 : 0.0,
+            el_results_outcome_name(r->outcome));
+        if (r->outcome != EL_OPTIMAL) {
+            for (j = 0; j < r->njur; j++)
+                row(f, r->id, s->jur[j].id, "shortfall", r->jur[j].shortfall, "Mt");
+            continue;
+        }
         for (j = 0; j < r->njur; j++) {
             const ElJurResult *q = &r->jur[j];
             const char *id = s->jur[j].id;
@@ -160,6 +191,8 @@ void el_results_write_csv_stream(const ElRun *run, FILE *f)
             row(f, r->id, id, "payments", q->payments, money);
             row(f, r->id, id, "national_cost", q->national_cost, money);
             row(f, r->id, id, "gain", q->gain, money);
+            /* the instrument setting the price: its code, named in the unit column */
+            row(f, r->id, id, "binding", (double)q->binding, el_binding_name(q->binding));
             row(f, r->id, id, "offsets", q->offsets, "Mt");
             row(f, r->id, id, "project_credits", q->project_credits, "Mt");
             row(f, r->id, id, "withheld", q->withheld, "Mt");

@@ -13,6 +13,8 @@
 
 #include "build.h"
 #include "el_alloc.h"
+#include "el_clock.h"
+#include "ties.h"
 
 #define SHORTFALL_TOL     1e-9
 #define VOLUME_TOL        1e-9
@@ -127,6 +129,9 @@ static void fill_offsets(const ElScenario *s,
         if (host >= 0) {
             r->jur[host].national_cost += q->supply_cost; /* added to national cost below */
             r->jur[host].offset_surplus -= q->supply_cost;
+            /* credits produced at home are reductions on the host's territory; those sold
+             * abroad move to the buyer below (a corresponding adjustment) */
+            r->jur[host].ndc_emissions -= q->supplied;
         } else {
             r->row_surplus -= q->supply_cost;
         }
@@ -178,15 +183,25 @@ fill_projects(const ElDesign *des, const ElModelMap *m, const ElSolution *sol, E
     }
 }
 
-static ElBinding binding(const ElJurisdiction *ju, const ElJurResult *q)
+/* The instrument that sets the price: one whose volume is in use at exactly its own price. A
+ * floor whose whole volume is withheld (or a ceiling whose volume is sold out) no longer sets
+ * the price; the market does, so the label is then the cap. */
+static bool at_price(const ElInstrument *in, double price, double used)
 {
-    if (q->penalised > VOLUME_TOL)
+    return in && used > VOLUME_TOL && fabs(price - in->price) <= 1e-9 * (1 + fabs(in->price));
+}
+
+static ElBinding
+binding(const ElScenario *s, int d, int j, const ElJurisdiction *ju, const ElJurResult *q)
+{
+    if (at_price(el_scenario_instrument(s, d, j, EL_INSTR_PENALTY), q->price, q->penalised))
         return EL_BIND_PENALTY;
-    if (q->released > VOLUME_TOL)
+    if (at_price(el_scenario_instrument(s, d, j, EL_INSTR_CEILING), q->price, q->released))
         return EL_BIND_CEILING;
-    if (q->withheld > VOLUME_TOL)
+    if (at_price(el_scenario_instrument(s, d, j, EL_INSTR_FLOOR), q->price, q->withheld))
         return EL_BIND_FLOOR;
-    if (ju->cap_kind == EL_CAP_TAX)
+    if (ju->cap_kind == EL_CAP_TAX && q->taxed > VOLUME_TOL &&
+        fabs(q->price - ju->tax_rate) <= 1e-9 * (1 + ju->tax_rate))
         return EL_BIND_TAX;
     return q->price > 0 ? EL_BIND_CAP : EL_BIND_NONE;
 }
@@ -214,7 +229,7 @@ static void fill(const ElScenario *s,
         q->released = col_value(sol, m->instr_col[EL_INSTR_CEILING][j]);
         q->penalised = col_value(sol, m->instr_col[EL_INSTR_PENALTY][j]);
         q->taxed = col_value(sol, m->tax_col[j]);
-        q->binding = binding(ju, q);
+        q->binding = binding(s, d, j, ju, q);
         q->gov_revenue = q->price * (ju->auction_share * ju->cap - q->withheld);
         for (k = 0; k < EL_INSTR_KINDS; k++) {
             const ElInstrument *in = el_scenario_instrument(s, d, j, (ElInstrKind)k);
@@ -275,19 +290,47 @@ diagnose(const ElScenario *s, int d, const ElSettings *set, ElDesignResult *r, E
     return st;
 }
 
-static void fix_decisions(ElProblem *p, const ElModelMap *m, unsigned mask)
+static void fix_decisions(ElProblem *p, const ElModelMap *m, const char *built)
 {
     int q;
     for (q = 0; q < m->nprojects; q++) {
-        double v = (mask >> q) & 1u ? 1.0 : 0.0;
+        double v = built[q] ? 1.0 : 0.0;
         p->lo[m->project_col[q]] = p->up[m->project_col[q]] = v;
     }
 }
 
-/* Project decisions: GLPK branch and cut on the step LP chooses; with up to MAX_ENUM_PROJECTS
- * projects every combination is then solved exactly and the cheapest kept, because the step
- * LP only approximates quadratic costs. The decisions are left fixed in p and the exact
- * solution of the chosen combination in sol. */
+/* Exact cost of the decisions in `built` (fixed in p); *feasible is false without an
+ * equilibrium. sol receives the exact solution. */
+static el_status decisions_cost(ElProblem *p,
+                                const ElModelMap *m,
+                                const char *built,
+                                const ElSettings *set,
+                                ElSolution *sol,
+                                ElDesignResult *r,
+                                bool *feasible,
+                                double *obj,
+                                ElError *err)
+{
+    el_status st;
+    fix_decisions(p, m, built);
+    st = el_qp_solve(p, set, sol, &r->info, err);
+    *feasible = st == EL_OK && sol->outcome == EL_OPTIMAL;
+    *obj = *feasible ? sol->obj : HUGE_VAL;
+    return st;
+}
+
+static bool cheaper(double a, double b)
+{
+    return a < b - 1e-9 * (1 + fabs(b));
+}
+
+/* Project decisions: GLPK branch and cut on the step LP chooses. Then the choice is confirmed
+ * on the exact problem: with up to MAX_ENUM_PROJECTS projects every combination is solved and
+ * the cheapest kept (ties go to the branch-and-cut choice); with more, single flips of a
+ * decision are tried until none lowers the exact cost (at most 2 n passes), because the step
+ * LP only approximates quadratic costs. Decisions are kept in a byte per project, so any
+ * number of projects works. The decisions are left fixed in p and the exact solution of the
+ * chosen combination in sol. */
 static el_status decide_projects(ElProblem *p,
                                  const ElModelMap *m,
                                  const ElSettings *set,
@@ -299,74 +342,104 @@ static el_status decide_projects(ElProblem *p,
     ElLp *glp = NULL;
     ElSolution *ls = NULL;
     ElSolution *relaxed = NULL;
-    unsigned chosen = 0, best = 0, mask, nmask;
-    double best_obj = 0;
-    bool have_best = false;
-    el_status st;
-    int q;
+    int n = m->nprojects, q, *first = NULL;
+    char *chosen = el_calloc((size_t)n + 1, 1), *best = el_calloc((size_t)n + 1, 1);
+    char *trial = el_calloc((size_t)n + 1, 1);
+    double best_obj = HUGE_VAL, obj;
+    bool feasible, have_best = false;
+    el_status st = (chosen && best && trial)
+                       ? EL_OK
+                       : el_error_set(err, EL_ERR_NOMEM, "out of memory (projects)");
     /* The MIP sees quadratic costs as steps: make them fine around the exact solution of the
      * relaxation (decisions anywhere in [0, 1]), where the integer solution will lie. */
-    for (q = 0; q < m->nprojects; q++) {
+    for (q = 0; q < n; q++) {
         p->lo[m->project_col[q]] = 0;
         p->up[m->project_col[q]] = 1;
     }
-    st = el_solution_create(&relaxed, p->ncols, p->nrows, err);
+    if (st == EL_OK)
+        st = el_solution_create(&relaxed, p->ncols, p->nrows, err);
     if (st == EL_OK)
         st = el_qp_solve(p, set, relaxed, &r->info, err);
     if (st == EL_OK && relaxed->outcome != EL_OPTIMAL) {
         sol->outcome = relaxed->outcome; /* no decision can make it feasible */
-        el_solution_free(relaxed);
-        return EL_OK;
+        goto done;
+    }
+    if (st == EL_OK) {
+        first = el_calloc((size_t)p->ncols + 1, sizeof(int));
+        if (!first)
+            st = el_error_set(err, EL_ERR_NOMEM, "out of memory (projects)");
     }
     if (st == EL_OK)
-        st = el_qp_discretize_around(p, set->grid, relaxed->x, &lp, err);
-    el_solution_free(relaxed);
+        st = el_qp_discretize_around(p, set->grid, relaxed->x, &lp, first, err);
     if (st == EL_OK)
         st = el_solution_create(&ls, lp->ncols, lp->nrows, err);
     if (st == EL_OK)
         st = el_lp_create(&glp, lp, set, err);
     if (st == EL_OK)
         st = el_lp_solve_mip(glp, ls, err);
-    if (st == EL_OK && ls->outcome == EL_OPTIMAL) {
-        int col = 0, j;
-        for (j = 0; j < p->ncols; j++) /* integer columns are copied one to one */
-            for (q = 0; q < m->nprojects; q++)
-                if (m->project_col[q] == j) {
-                    for (col = 0; col < lp->ncols; col++)
-                        if (strcmp(lp->colname[col], p->colname[j]) == 0 && ls->x[col] > 0.5)
-                            chosen |= 1u << q;
+    if (st == EL_OK && ls->outcome == EL_OPTIMAL)
+        for (q = 0; q < n; q++) /* integer columns are copied one to one */
+            chosen[q] = ls->x[first[m->project_col[q]]] > 0.5;
+    if (st != EL_OK)
+        goto done;
+    memcpy(best, chosen, (size_t)n);
+    if (n <= MAX_ENUM_PROJECTS) {
+        unsigned mask, nmask = 1u << n;
+        for (mask = 0; st == EL_OK && mask < nmask; mask++) {
+            bool is_chosen = true;
+            for (q = 0; q < n; q++) {
+                trial[q] = (char)((mask >> q) & 1u);
+                is_chosen = is_chosen && trial[q] == chosen[q];
+            }
+            st = decisions_cost(p, m, trial, set, sol, r, &feasible, &obj, err);
+            if (st != EL_OK || !feasible)
+                continue;
+            /* strictly better, or as good and the branch-and-cut choice */
+            if (!have_best || cheaper(obj, best_obj) ||
+                (is_chosen && obj <= best_obj + 1e-9 * (1 + fabs(best_obj)))) {
+                best_obj = obj;
+                memcpy(best, trial, (size_t)n);
+                have_best = true;
+            }
+        }
+    } else {
+        int pass, improved = 1;
+        st = decisions_cost(p, m, best, set, sol, r, &have_best, &best_obj, err);
+        for (pass = 0; st == EL_OK && improved && pass < 2 * n; pass++) {
+            improved = 0;
+            for (q = 0; st == EL_OK && q < n; q++) {
+                memcpy(trial, best, (size_t)n);
+                trial[q] = (char)!trial[q];
+                st = decisions_cost(p, m, trial, set, sol, r, &feasible, &obj, err);
+                if (st == EL_OK && feasible && (!have_best || cheaper(obj, best_obj))) {
+                    memcpy(best, trial, (size_t)n);
+                    best_obj = obj;
+                    have_best = true;
+                    improved = 1;
                 }
+            }
+        }
     }
+    if (st != EL_OK)
+        goto done;
+    if (!have_best) {
+        sol->outcome = EL_INFEASIBLE;
+        goto done;
+    }
+    r->mip_checked = true;
+    r->mip_corrected = memcmp(best, chosen, (size_t)n) != 0;
+    fix_decisions(p, m, best);
+    st = el_qp_solve(p, set, sol, &r->info, err);
+done:
     el_lp_free(glp);
     el_solution_free(ls);
     el_problem_free(lp);
-    if (st != EL_OK)
-        return st;
-    nmask = m->nprojects <= MAX_ENUM_PROJECTS ? 1u << m->nprojects : 0;
-    best = chosen;
-    for (mask = 0; mask < nmask; mask++) {
-        fix_decisions(p, m, mask);
-        st = el_qp_solve(p, set, sol, &r->info, err);
-        if (st != EL_OK)
-            return st;
-        if (sol->outcome != EL_OPTIMAL)
-            continue;
-        /* strictly better, or as good and the branch-and-cut choice */
-        if (!have_best || sol->obj < best_obj - 1e-9 * (1 + fabs(best_obj)) ||
-            (mask == chosen && sol->obj <= best_obj + 1e-9 * (1 + fabs(best_obj)))) {
-            best_obj = sol->obj;
-            best = mask;
-            have_best = true;
-        }
-    }
-    if (nmask > 0 && !have_best) {
-        sol->outcome = EL_INFEASIBLE;
-        return EL_OK;
-    }
-    r->mip_checked = nmask > 0;
-    r->mip_corrected = nmask > 0 && best != chosen;
-    fix_decisions(p, m, best);
-    return el_qp_solve(p, set, sol, &r->info, err);
+    el_solution_free(relaxed);
+    el_free(first);
+    el_free(chosen);
+    el_free(best);
+    el_free(trial);
+    return st;
 }
 
 static el_status alloc_result(const ElScenario *s, int d, ElDesignResult *r, ElError *err)
@@ -393,6 +466,7 @@ static el_status alloc_result(const ElScenario *s, int d, ElDesignResult *r, ElE
 /* Build design d with the given curve overrides and solve it (projects included). */
 static el_status solve_once(const ElScenario *s,
                             int d,
+                            const ElSettings *set,
                             const ElMac *const *macs,
                             ElProblem **p,
                             ElModelMap **m,
@@ -404,9 +478,9 @@ static el_status solve_once(const ElScenario *s,
     if (st == EL_OK)
         st = el_solution_create(sol, (*p)->ncols, (*p)->nrows, err);
     if (st == EL_OK && (*m)->nprojects > 0)
-        st = decide_projects(*p, *m, &s->settings, *sol, r, err);
+        st = decide_projects(*p, *m, set, *sol, r, err);
     else if (st == EL_OK)
-        st = el_qp_solve(*p, &s->settings, *sol, &r->info, err);
+        st = el_qp_solve(*p, set, *sol, &r->info, err);
     return st;
 }
 
@@ -421,11 +495,15 @@ static bool has_fits(const ElScenario *s)
 
 /* Fitted curves enter as piecewise-linear curves. After a solve, each fitted curve is resampled
  * with breakpoints closing in on the abatement found and the design solved again, until the
- * abatement stops moving: the price is then the fitted function's own (docs/model.md §1). */
-#define FIT_ROUNDS 4
+ * abatement stops moving: the price is then the fitted function's own (docs/model.md §1).
+ * Convergence is tested against where each curve was centred in the previous round:
+ * |a - centre| <= FIT_TOL (1 + BAU) for every fitted jurisdiction. */
+#define FIT_ROUNDS 8
+#define FIT_TOL    1e-12
 
 static el_status refine_fits(const ElScenario *s,
                              int d,
+                             const ElSettings *set,
                              ElProblem **p,
                              ElModelMap **m,
                              ElSolution **sol,
@@ -433,22 +511,28 @@ static el_status refine_fits(const ElScenario *s,
                              ElError *err)
 {
     ElMac **macs = el_calloc((size_t)s->njur, sizeof(*macs));
-    el_status st = macs ? EL_OK : el_error_set(err, EL_ERR_NOMEM, "out of memory (fits)");
+    double *centre = el_calloc((size_t)s->njur, sizeof(*centre));
+    el_status st = macs && centre ? EL_OK : el_error_set(err, EL_ERR_NOMEM, "out of memory (fits)");
     int round, j, k;
     for (round = 0; st == EL_OK && round < FIT_ROUNDS && (*sol)->outcome == EL_OPTIMAL; round++) {
         double moved = 0;
-        for (j = 0; st == EL_OK && j < s->njur; j++) {
-            double a = 0, before = 0;
+        for (j = 0; j < s->njur; j++) {
+            double a = 0;
             if (!s->jur[j].fit)
                 continue;
             for (k = 0; k < (*m)->abate_count[j]; k++)
                 a += (*sol)->x[(*m)->abate_first[j] + k];
-            if (macs[j]) /* where the previous round centred the curve */
-                before = el_mac_piece(macs[j], 0) ? a : 0;
+            moved = fmax(moved, round == 0 ? HUGE_VAL : fabs(a - centre[j]) / (1 + s->jur[j].bau));
+            centre[j] = a;
+        }
+        if (moved <= FIT_TOL)
+            break; /* the curves are centred where the solution is */
+        for (j = 0; st == EL_OK && j < s->njur; j++) {
+            if (!s->jur[j].fit)
+                continue;
             el_mac_free(macs[j]);
             macs[j] = NULL;
-            st = el_mac_fit_curve(s->jur[j].fit, s->jur[j].bau, a, &macs[j], err);
-            moved = fmax(moved, fabs(a - before) / (1 + s->jur[j].bau));
+            st = el_mac_fit_curve(s->jur[j].fit, s->jur[j].bau, centre[j], &macs[j], err);
         }
         if (st != EL_OK)
             break;
@@ -458,14 +542,39 @@ static el_status refine_fits(const ElScenario *s,
         *sol = NULL;
         *p = NULL;
         *m = NULL;
-        st = solve_once(s, d, (const ElMac *const *)macs, p, m, sol, r, err);
-        if (st == EL_OK && round > 0 && moved < 1e-15)
-            break;
+        st = solve_once(s, d, set, (const ElMac *const *)macs, p, m, sol, r, err);
+        r->fit_rounds = round + 1;
     }
     for (j = 0; macs && j < s->njur; j++)
         el_mac_free(macs[j]);
     el_free(macs);
+    el_free(centre);
     return st;
+}
+
+/* A solver failure's message names the design and the jurisdictions of the part of the problem
+ * that could not be verified (ElQpInfo.failed_rows). */
+static el_status name_failure(
+    const ElScenario *s, const ElDesignResult *r, const ElModelMap *m, el_status st, ElError *err)
+{
+    char names[300] = "";
+    size_t used = 0;
+    int k, j;
+    if (!err)
+        return st;
+    for (k = 0; m && k < r->info.nfailed_rows; k++)
+        for (j = 0; j < s->njur; j++)
+            if (m->comply_row[j] == r->info.failed_rows[k] && used + 40 < sizeof(names)) {
+                int w = snprintf(names + used, sizeof(names) - used, "%s'%.30s'", used ? ", " : "",
+                                 s->jur[j].id);
+                used += w > 0 ? (size_t)w : 0;
+            }
+    {
+        char msg[sizeof(err->msg)];
+        snprintf(msg, sizeof(msg), "%s", err->msg);
+        return el_error_set(err, st, "%s: design '%s'%s%s: %s", s->path, r->id,
+                            used ? ", jurisdictions " : "", names, msg);
+    }
 }
 
 el_status el_design_solve(
@@ -474,12 +583,16 @@ el_status el_design_solve(
     ElProblem *p = NULL;
     ElModelMap *m = NULL;
     ElSolution *sol = NULL;
+    ElSettings set = s->settings; /* with this design's deadline */
     el_status st = alloc_result(s, d, r, err);
     if (st != EL_OK)
         return st;
-    st = solve_once(s, d, NULL, &p, &m, &sol, r, err);
+    set.deadline = el_clock_now() + set.design_time_limit_s;
+    st = solve_once(s, d, &set, NULL, &p, &m, &sol, r, err);
     if (st == EL_OK && sol->outcome == EL_OPTIMAL && has_fits(s))
-        st = refine_fits(s, d, &p, &m, &sol, r, err);
+        st = refine_fits(s, d, &set, &p, &m, &sol, r, err);
+    if (st == EL_OK && sol->outcome == EL_OPTIMAL) /* one answer where quantities tie */
+        st = el_ties_resolve(s, d, p, m, &set, sol, err);
     if (st == EL_OK) {
         r->naccepts = m->naccepts;
         r->accept = el_calloc((size_t)(m->naccepts > 0 ? m->naccepts : 1), sizeof(*r->accept));
@@ -491,10 +604,17 @@ el_status el_design_solve(
         if (sol->outcome == EL_OPTIMAL)
             fill(s, d, m, p, sol, baseline, r);
         else if (sol->outcome == EL_INFEASIBLE)
-            st = diagnose(s, d, &s->settings, r, err);
+            st = diagnose(s, d, &set, r, err);
+        else if (sol->outcome == EL_TIME_LIMIT)
+            st = el_error_set(err, EL_ERR_NUMERIC,
+                              "%s: design '%s' was not solved within design_time_limit_s = %g s "
+                              "(raise it with --set design_time_limit_s=SECONDS)",
+                              s->path, r->id, set.design_time_limit_s);
         else
-            st = el_error_set(err, EL_ERR_LP, "design '%s': the LP ended with '%s'", r->id,
-                              el_outcome_name(sol->outcome));
+            st = el_error_set(err, EL_ERR_LP, "%s: design '%s': the LP ended with '%s'", s->path,
+                              r->id, el_outcome_name(sol->outcome));
+    } else if (st == EL_ERR_NUMERIC || st == EL_ERR_LP) {
+        st = name_failure(s, r, m, st, err);
     }
     el_solution_free(sol);
     el_problem_free(p);
@@ -504,29 +624,105 @@ el_status el_design_solve(
     return st;
 }
 
-/* Message for a design without an equilibrium: every short jurisdiction with its shortfall. */
-static el_status no_equilibrium(const ElScenario *s, const ElDesignResult *r, ElError *err)
+/* Messages for designs without an equilibrium. Text is appended to msg (size bytes, of which
+ * `*used` are taken) only when it fits whole and leaves `reserve` bytes free; otherwise msg is
+ * left as it was and false is returned. */
+#define NOEQ_MORE 64 /* room for "; and N more short jurisdictions" */
+
+static bool noeq_fits(char *msg, size_t size, size_t *used, int n, size_t reserve)
 {
-    char list[400];
-    size_t used = 0;
-    int j;
-    list[0] = '\0';
+    if (n < 0 || *used + (size_t)n + reserve >= size) {
+        msg[*used] = '\0';
+        return false;
+    }
+    *used += (size_t)n;
+    return true;
+}
+
+/* "SEPdesign 'x' has no equilibrium: 'KR' is short of 5 Mt (cap requires 20 Mt of abatement,
+ * MAC curve ends at 15 Mt); ..." for every short jurisdiction in scenario order, as many as
+ * fit, then "and N more short jurisdictions". False if not even the opening fits. */
+static bool no_equilibrium_text(const ElScenario *s,
+                                const ElDesignResult *r,
+                                const char *sep,
+                                char *msg,
+                                size_t size,
+                                size_t *used,
+                                size_t reserve)
+{
+    int j, listed = 0, more = 0;
+    if (!noeq_fits(
+            msg, size, used,
+            snprintf(msg + *used, size - *used, "%sdesign '%s' has no equilibrium: ", sep, r->id),
+            reserve + NOEQ_MORE))
+        return false;
     for (j = 0; j < s->njur; j++) {
         const ElJurisdiction *ju = &s->jur[j];
-        int n;
         if (r->jur[j].shortfall <= 0)
             continue;
-        n = snprintf(list + used, sizeof(list) - used,
-                     "%s'%s' is short of %.6g Mt (cap requires %.6g Mt of abatement, MAC curve "
-                     "ends at %.6g Mt)",
-                     used ? "; " : "", ju->id, r->jur[j].shortfall, ju->bau - ju->cap,
-                     el_mac_max_abatement(ju->mac));
-        if (n < 0 || (size_t)n >= sizeof(list) - used)
-            break;
-        used += (size_t)n;
+        if (!more && noeq_fits(msg, size, used,
+                               snprintf(msg + *used, size - *used,
+                                        "%s'%s' is short of %.6g Mt (cap requires %.6g Mt of "
+                                        "abatement, MAC curve ends at %.6g Mt)",
+                                        listed ? "; " : "", ju->id, r->jur[j].shortfall,
+                                        ju->bau - ju->cap, el_mac_max_abatement(ju->mac)),
+                               reserve + NOEQ_MORE))
+            listed++;
+        else
+            more++;
     }
-    return el_error_set(err, EL_ERR_NO_EQUILIBRIUM, "%s: design '%s' has no equilibrium: %s",
-                        s->path, r->id, used ? list : "(no single jurisdiction is short)");
+    if (more)
+        noeq_fits(msg, size, used,
+                  snprintf(msg + *used, size - *used, "%s%d %sshort jurisdiction%s",
+                           listed ? "; and " : "", more, listed ? "more " : "",
+                           more == 1 ? "" : "s"),
+                  reserve);
+    else if (!listed)
+        noeq_fits(msg, size, used,
+                  snprintf(msg + *used, size - *used, "(no single jurisdiction is short)"),
+                  reserve);
+    return true;
+}
+
+/* The error for the autarky baseline without an equilibrium: no gain can be measured. */
+static el_status no_equilibrium(const ElScenario *s, const ElDesignResult *r, ElError *err)
+{
+    char msg[sizeof(((ElError *)NULL)->msg)];
+    size_t used = 0;
+    noeq_fits(msg, sizeof(msg), &used, snprintf(msg, sizeof(msg), "%.200s: ", s->path), 0);
+    no_equilibrium_text(s, r, "", msg, sizeof(msg), &used, 0);
+    return el_error_set(err, EL_ERR_NO_EQUILIBRIUM, "%s", msg);
+}
+
+el_status el_run_check(const ElRun *run, ElError *err)
+{
+    char msg[sizeof(((ElError *)NULL)->msg)];
+    size_t used = 0;
+    int d, failed = 0, shown = 0;
+    if (!run)
+        return el_error_set(err, EL_ERR_INTERNAL, "el_run_check: no run");
+    for (d = 0; d < run->ndesigns; d++)
+        failed += run->designs[d].outcome != EL_OPTIMAL;
+    if (failed == 0)
+        return EL_OK;
+    noeq_fits(msg, sizeof(msg), &used, snprintf(msg, sizeof(msg), "%.200s: ", run->scenario->path),
+              0);
+    for (d = 0; d < run->ndesigns; d++) {
+        /* the last design needs no room for "and N more designs ..." */
+        if (run->designs[d].outcome == EL_OPTIMAL)
+            continue;
+        if (!no_equilibrium_text(run->scenario, &run->designs[d], shown ? "; " : "", msg,
+                                 sizeof(msg), &used, shown + 1 < failed ? NOEQ_MORE : 0))
+            break;
+        shown++;
+    }
+    if (shown < failed)
+        noeq_fits(msg, sizeof(msg), &used,
+                  snprintf(msg + used, sizeof(msg) - used, "%s%d %sdesign%s without an equilibrium",
+                           shown ? "; and " : "", failed - shown, shown ? "more " : "",
+                           failed - shown == 1 ? "" : "s"),
+                  0);
+    return el_error_set(err, EL_ERR_NO_EQUILIBRIUM, "%s", msg);
 }
 
 el_status el_run_solve(ElRun **out, const ElScenario *s, ElError *err)
@@ -547,11 +743,10 @@ el_status el_run_solve(ElRun **out, const ElScenario *s, ElError *err)
     st = el_design_solve(s, EL_AUTARKY, NULL, &run->autarky, err);
     if (st == EL_OK && run->autarky.outcome != EL_OPTIMAL)
         st = no_equilibrium(s, &run->autarky, err);
+    /* a design without an equilibrium stays in the run, marked (el_run_check) */
     for (d = 0; st == EL_OK && d < s->ndesigns; d++) {
         st = el_design_solve(s, d, &run->autarky, &run->designs[d], err);
         run->ndesigns = d + 1;
-        if (st == EL_OK && run->designs[d].outcome != EL_OPTIMAL)
-            st = no_equilibrium(s, &run->designs[d], err);
     }
     if (st != EL_OK) {
         el_run_free(run);

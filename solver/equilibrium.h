@@ -89,8 +89,9 @@ typedef struct {
     double national_cost;     /* sum over jurisdictions */
     double row_surplus;       /* receipts - supply cost of pools hosted by the rest of the world */
     double gain;              /* sum of gains + change in ROW surplus = fall in total_cost */
-    bool mip_checked;         /* project decisions confirmed by exact enumeration */
+    bool mip_checked;         /* decisions confirmed on the exact problem (§2.1) */
     bool mip_corrected;       /* ... which overruled the branch-and-cut choice */
+    int fit_rounds;           /* re-solves with fitted curves resampled around the solution */
     ElQpInfo info;
 } ElDesignResult;
 
@@ -110,10 +111,18 @@ typedef struct {
     int ndesigns;
 } ElRun;
 
-/** Solve all designs. A design (or the autarky baseline) without an equilibrium is
- * EL_ERR_NO_EQUILIBRIUM; the message names the design, each short jurisdiction and its
- * shortfall in Mt. *out is owned by the caller (el_run_free). */
+/** Solve the autarky baseline and every design. Without an equilibrium in autarky no gain can
+ * be measured: EL_ERR_NO_EQUILIBRIUM, with a message naming each short jurisdiction and its
+ * shortfall in Mt, and no run. A design without an equilibrium does not stop the run: it is
+ * kept with outcome != EL_OPTIMAL, each jurisdiction's shortfall filled in and every other
+ * figure 0, and the other designs are solved (el_run_check reports it). *out is owned by the
+ * caller (el_run_free). */
 el_status el_run_solve(ElRun **out, const ElScenario *s, ElError *err);
+/** EL_OK if every design of the run has an equilibrium; otherwise EL_ERR_NO_EQUILIBRIUM with
+ * the message "FILE: design 'x' has no equilibrium: 'KR' is short of 5 Mt (...); design 'y'
+ * ...", naming each such design and each short jurisdiction with its shortfall (as many as
+ * fit, then "and N more ..."). The CLI calls it after writing the results. */
+el_status el_run_check(const ElRun *run, ElError *err);
 void el_run_free(ElRun *run);
 
 #endif

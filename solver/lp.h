@@ -62,8 +62,8 @@ typedef enum {
     EL_LP_FORMAT_CPLEX
 } ElLpFormat;
 
-/** Write a linear problem to path in free MPS or CPLEX LP format. Not atomic: callers write to
- * a temporary name and rename. */
+/** Write a linear problem to path in free MPS or CPLEX LP format, atomically (a temporary file
+ * beside path, fsync, rename; a symbolic link at path is replaced, never followed). */
 el_status el_lp_write(const ElProblem *p, const char *path, ElLpFormat fmt, ElError *err);
 
 /** Test of the last-resort guard: makes an invalid GLPK call on purpose. GLPK reports it

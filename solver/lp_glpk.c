@@ -5,6 +5,7 @@
  * - As a last resort glp_error_hook longjmps back here. GLPK's environment is then freed, which
  *   kills every live GLPK problem; a generation counter marks the handles that died with it.
  * GLPK's calls return to one place only; callers use one ElLp at a time. */
+#include <limits.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <glpk.h>
 
 #include "el_alloc.h"
+#include "el_io.h"
 #include "lp.h"
 
 struct ElLp {
@@ -229,6 +231,21 @@ el_status el_lp_set_row_bounds(ElLp *lp, int i, double lo, double up, ElError *e
     return EL_OK;
 }
 
+/* GLPK's tm_lim in ms for the next call: the per-LP time_limit_s and what is left until the
+ * design's deadline, whichever is smaller (INT_MAX, GLPK's "none", if neither is set).
+ * Returns 0 when the deadline has already passed. */
+static int time_limit_ms(const ElSettings *s)
+{
+    double ms = s->time_limit_s > 0 ? s->time_limit_s * 1000.0 : HUGE_VAL;
+    if (s->deadline > 0) {
+        double left = el_clock_remaining(s->deadline);
+        if (!(left > 0))
+            return 0;
+        ms = fmin(ms, ceil(left * 1000.0));
+    }
+    return ms >= (double)INT_MAX ? INT_MAX : ms < 1 ? 1 : (int)ms;
+}
+
 static int map_stat(int glp_stat)
 {
     switch (glp_stat) {
@@ -258,9 +275,12 @@ el_status el_lp_solve(ElLp *lp, ElSolution *sol, ElError *err)
     glp_init_smcp(&parm);
     parm.msg_lev = lp->settings.verbosity >= 3 ? GLP_MSG_ALL : GLP_MSG_OFF;
     parm.it_lim = lp->settings.lp_iter;
-    if (lp->settings.time_limit_s > 0)
-        parm.tm_lim = (int)(lp->settings.time_limit_s * 1000.0);
+    parm.tm_lim = time_limit_ms(&lp->settings);
     parm.presolve = GLP_OFF;
+    if (parm.tm_lim == 0) { /* the design's deadline has passed: do not start */
+        sol->outcome = EL_TIME_LIMIT;
+        return EL_OK;
+    }
     if (setjmp(jb)) {
         lp->P = NULL;
         return recover(err, "el_lp_solve");
@@ -275,15 +295,18 @@ el_status el_lp_solve(ElLp *lp, ElSolution *sol, ElError *err)
     ret = glp_simplex(lp->P, &parm);
     if (ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND) {
         glp_std_basis(lp->P);
-        ret = glp_simplex(lp->P, &parm);
+        parm.tm_lim = time_limit_ms(&lp->settings);
+        ret = parm.tm_lim == 0 ? GLP_ETMLIM : glp_simplex(lp->P, &parm);
     }
     glp_error_hook(NULL, NULL);
-    if (ret == GLP_EITLIM) {
-        sol->outcome = EL_ITER_LIMIT;
+    /* GLPK checks tm_lim only now and then: a failure past the deadline is the deadline's */
+    if (ret == GLP_ETMLIM || (el_clock_expired(lp->settings.deadline) &&
+                              (ret != 0 || glp_get_status(lp->P) != GLP_OPT))) {
+        sol->outcome = EL_TIME_LIMIT;
         return EL_OK;
     }
-    if (ret == GLP_ETMLIM) {
-        sol->outcome = EL_TIME_LIMIT;
+    if (ret == GLP_EITLIM) {
+        sol->outcome = EL_ITER_LIMIT;
         return EL_OK;
     }
     if (ret != 0)
@@ -323,8 +346,11 @@ el_status el_lp_solve_mip(ElLp *lp, ElSolution *sol, ElError *err)
         return st;
     glp_init_iocp(&parm);
     parm.msg_lev = lp->settings.verbosity >= 3 ? GLP_MSG_ALL : GLP_MSG_OFF;
-    if (lp->settings.time_limit_s > 0)
-        parm.tm_lim = (int)(lp->settings.time_limit_s * 1000.0);
+    parm.tm_lim = time_limit_ms(&lp->settings); /* bounds the whole branch and cut */
+    if (parm.tm_lim == 0) {
+        sol->outcome = EL_TIME_LIMIT;
+        return EL_OK;
+    }
     if (setjmp(jb)) {
         lp->P = NULL;
         return recover(err, "el_lp_solve_mip");
@@ -334,7 +360,8 @@ el_status el_lp_solve_mip(ElLp *lp, ElSolution *sol, ElError *err)
         glp_term_hook(term_quiet, NULL);
     ret = glp_intopt(lp->P, &parm);
     glp_error_hook(NULL, NULL);
-    if (ret == GLP_ETMLIM) {
+    if (ret == GLP_ETMLIM || (el_clock_expired(lp->settings.deadline) &&
+                              (ret != 0 || glp_mip_status(lp->P) != GLP_OPT))) {
         sol->outcome = EL_TIME_LIMIT;
         return EL_OK;
     }
@@ -364,8 +391,19 @@ void el_lp_free(ElLp *lp)
     el_free(lp);
 }
 
-el_status el_lp_write(const ElProblem *p, const char *path, ElLpFormat fmt, ElError *err)
+typedef struct {
+    const ElProblem *p;
+    ElLpFormat fmt;
+    const char *path; /* the final name, for messages */
+} LpWriteJob;
+
+/* GLPK writes only to a file name (fopen "w"): give it one in el_io's private folder. */
+static el_status lp_write_named(const char *name, void *ctx, ElError *err)
 {
+    const LpWriteJob *job = ctx;
+    const ElProblem *p = job->p;
+    const char *path = job->path;
+    ElLpFormat fmt = job->fmt;
     int *ia = NULL, *ja = NULL;
     double *ar = NULL;
     glp_prob *volatile P = NULL;
@@ -392,7 +430,7 @@ el_status el_lp_write(const ElProblem *p, const char *path, ElLpFormat fmt, ElEr
     glp_error_hook(on_glpk_error, &jb);
     glp_term_hook(term_quiet, NULL);
     P = load(p, ia, ja, ar);
-    ret = is_mps ? glp_write_mps(P, GLP_MPS_FILE, NULL, path) : glp_write_lp(P, NULL, path);
+    ret = is_mps ? glp_write_mps(P, GLP_MPS_FILE, NULL, name) : glp_write_lp(P, NULL, name);
     glp_delete_prob(P);
     glp_error_hook(NULL, NULL);
     el_free(ia);
@@ -401,6 +439,17 @@ el_status el_lp_write(const ElProblem *p, const char *path, ElLpFormat fmt, ElEr
     if (ret != 0)
         return el_error_set(err, EL_ERR_IO, "%s: GLPK could not write the file", path);
     return EL_OK;
+}
+
+/* Atomic and symlink-safe like every output (el_outfile_from_named: a private folder, then a
+ * temporary file beside path, fsync, rename); nothing is written under a predictable name. */
+el_status el_lp_write(const ElProblem *p, const char *path, ElLpFormat fmt, ElError *err)
+{
+    LpWriteJob job;
+    job.p = p;
+    job.fmt = fmt;
+    job.path = path;
+    return el_outfile_from_named(path, lp_write_named, &job, err);
 }
 
 el_status el_lp_selftest_guard(ElError *err)

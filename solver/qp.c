@@ -50,6 +50,21 @@ static int breakpoints(double up, int grid, const double *center, double *bp)
     return m;
 }
 
+/* Whether discretising p with grid (and center) stays within EL_MAX_LP_COLS columns and
+ * EL_MAX_LP_NNZ nonzeros, so that memory is bounded whatever the problem's size. Counts in
+ * double, an upper bound of what discretize builds; *cols gets the column count. */
+static bool lp_within_budget(const ElProblem *p, int grid, const double *center, double *cols)
+{
+    double steps = center ? 3.0 * grid + 1 : (double)grid, nnz = 0;
+    int j, t;
+    *cols = 0;
+    for (j = 0; j < p->ncols; j++)
+        *cols += p->h[j] > 0 ? steps : 1;
+    for (t = 0; t < p->nnz; t++)
+        nnz += p->h[p->aj[t]] > 0 ? steps : 1;
+    return *cols <= EL_MAX_LP_COLS && nnz <= EL_MAX_LP_NNZ;
+}
+
 /* Discretise p; if counts is given it receives the number of LP columns of each column of p
  * (caller-allocated, p->ncols entries). */
 static el_status discretize(
@@ -59,12 +74,18 @@ static el_status discretize(
     int *first = NULL, *count = NULL;
     double *bp = NULL;
     el_status st;
-    double wmax = 0;
+    double wmax = 0, cols;
     int j, k, t;
     char name[160];
     *out = NULL;
     if (grid < 1)
         return el_error_set(err, EL_ERR_SETTINGS, "grid %d must be >= 1", grid);
+    if (!lp_within_budget(p, grid, center, &cols))
+        return el_error_set(err, EL_ERR_NUMERIC,
+                            "the LP with %d steps per MAC piece would have %.0f columns, above "
+                            "the budget of %d columns and %d nonzeros (lower grid; "
+                            "docs/settings.md)",
+                            grid, cols, EL_MAX_LP_COLS, EL_MAX_LP_NNZ);
     first = el_calloc((size_t)(p->ncols > 0 ? p->ncols : 1), sizeof(int));
     count = el_calloc((size_t)(p->ncols > 0 ? p->ncols : 1), sizeof(int));
     bp = el_calloc((size_t)(3 * grid + 3), sizeof(double));
@@ -113,9 +134,16 @@ static el_status discretize(
 }
 
 el_status el_qp_discretize_around(
-    const ElProblem *p, int grid, const double *center, ElProblem **out, ElError *err)
+    const ElProblem *p, int grid, const double *center, ElProblem **out, int *first, ElError *err)
 {
-    return discretize(p, grid, center, out, NULL, err);
+    el_status st = discretize(p, grid, center, out, first, err);
+    int j, col = 0;
+    for (j = 0; st == EL_OK && first && j < p->ncols; j++) { /* counts -> first columns */
+        int n = first[j];
+        first[j] = col;
+        col += n;
+    }
+    return st;
 }
 
 el_status el_qp_discretize(const ElProblem *p, int grid, ElProblem **out, ElError *err)
@@ -123,9 +151,12 @@ el_status el_qp_discretize(const ElProblem *p, int grid, ElProblem **out, ElErro
     return discretize(p, grid, NULL, out, NULL, err);
 }
 
-/* Solve an LP with requirement rows lowered slightly, then restored (left-derivative prices). */
-static el_status
-solve_lp(const ElProblem *p, const ElSettings *s, ElSolution *sol, int *solves, ElError *err)
+/* Solve an LP with requirement rows shifted by dir * 1e-6 (1 + |requirement|). dir < 0: lowered,
+ * then restored (left-derivative prices). dir > 0: raised and kept, so that requirements smaller
+ * than the simplex's feasibility tolerance (a cap 1e-8 below BAU) still bind in the basis the
+ * polish starts from; the polish then solves with the true requirements. */
+static el_status solve_lp_dir(
+    const ElProblem *p, const ElSettings *s, int dir, ElSolution *sol, int *solves, ElError *err)
 {
     ElLp *lp = NULL;
     el_status st;
@@ -133,7 +164,7 @@ solve_lp(const ElProblem *p, const ElSettings *s, ElSolution *sol, int *solves, 
     st = el_lp_create(&lp, p, s, err);
     for (i = 0; st == EL_OK && i < p->nrows; i++)
         if (p->rkind[i] == EL_ROW_REQUIREMENT && isfinite(p->rlo[i])) {
-            double lo = p->rlo[i] - REQUIREMENT_SHIFT * (1 + fabs(p->rlo[i]));
+            double lo = p->rlo[i] + dir * REQUIREMENT_SHIFT * (1 + fabs(p->rlo[i]));
             st = el_lp_set_row_bounds(lp, i, lo, p->rup[i], err);
             shifted = 1;
         }
@@ -141,7 +172,16 @@ solve_lp(const ElProblem *p, const ElSettings *s, ElSolution *sol, int *solves, 
         st = el_lp_solve(lp, sol, err);
         (*solves)++;
     }
-    if (st == EL_OK && shifted && sol->outcome == EL_OPTIMAL) {
+    if (st == EL_OK && shifted && dir > 0 && sol->outcome != EL_OPTIMAL) {
+        /* raised requirements may have no solution: keep the basis of the true problem */
+        for (i = 0; st == EL_OK && i < p->nrows; i++)
+            if (p->rkind[i] == EL_ROW_REQUIREMENT && isfinite(p->rlo[i]))
+                st = el_lp_set_row_bounds(lp, i, p->rlo[i], p->rup[i], err);
+        if (st == EL_OK) {
+            st = el_lp_solve(lp, sol, err);
+            (*solves)++;
+        }
+    } else if (st == EL_OK && shifted && dir < 0 && sol->outcome == EL_OPTIMAL) {
         for (i = 0; st == EL_OK && i < p->nrows; i++)
             if (p->rkind[i] == EL_ROW_REQUIREMENT && isfinite(p->rlo[i]))
                 st = el_lp_set_row_bounds(lp, i, p->rlo[i], p->rup[i], err);
@@ -154,6 +194,13 @@ solve_lp(const ElProblem *p, const ElSettings *s, ElSolution *sol, int *solves, 
     }
     el_lp_free(lp);
     return st;
+}
+
+/* Solve an LP with requirement rows lowered slightly, then restored (left-derivative prices). */
+static el_status
+solve_lp(const ElProblem *p, const ElSettings *s, ElSolution *sol, int *solves, ElError *err)
+{
+    return solve_lp_dir(p, s, -1, sol, solves, err);
 }
 
 typedef struct {
@@ -359,7 +406,7 @@ static el_status polish(Polish *w, const ElSettings *s, int *iters, bool *ok, El
     *ok = false;
     if (!ch)
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (polish)");
-    for (it = 0; it < s->polish_iter; it++) {
+    for (it = 0; it < s->polish_iter && !el_clock_expired(s->deadline); it++) {
         int broken, n, k, best = 0;
         ElError sub;
         (*iters)++;
@@ -474,8 +521,8 @@ static void store(const Polish *w, ElSolution *sol)
     memcpy(sol->rstat, w->rstat, (size_t)p->nrows * sizeof(int));
 }
 
-el_status
-el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *info, ElError *err)
+static el_status qp_solve_whole(
+    const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *info, ElError *err)
 {
     ElSettings defaults;
     ElQpInfo local;
@@ -502,11 +549,23 @@ el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *
     st = polish_alloc(&w, p, s->kkt_tol, err);
     if (st != EL_OK)
         return st;
-    grid = s->grid;
-    for (round = 0; round <= s->refine; round++, grid *= 8) {
+    /* the deadline is checked before each round and in each polish iteration */
+    for (round = 0; round <= s->refine && !el_clock_expired(s->deadline); round++) {
         ElProblem *d = NULL;
         ElSolution *ls = NULL;
         bool ok = false;
+        double cols;
+        /* grid * 8^round <= EL_MAX_STEPS_PER_PIECE (el_settings_validate): no overflow */
+        grid = s->grid << (3 * round);
+        if (round > 0 && !lp_within_budget(p, grid, NULL, &cols)) {
+            st = el_error_set(err, EL_ERR_NUMERIC,
+                              "the exact equilibrium could not be verified after %d grid "
+                              "refinements (%d active-set iterations); the next, with %d steps "
+                              "per piece, would need an LP of %.0f columns, above the budget of "
+                              "%d (docs/settings.md)",
+                              round - 1, info->polish_iter, grid, cols, EL_MAX_LP_COLS);
+            break;
+        }
         info->grid = grid;
         st = discretize(p, grid, NULL, &d, w.counts, err);
         if (st == EL_OK)
@@ -524,6 +583,14 @@ el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *
             map_basis(p, w.counts, ls, &w);
             st = polish(&w, s, &info->polish_iter, &ok, err);
         }
+        if (st == EL_OK && !ok && !el_clock_expired(s->deadline)) {
+            /* a second start: the basis with every requirement raised (tiny requirements) */
+            st = solve_lp_dir(d, s, +1, ls, &info->lp_solves, err);
+            if (st == EL_OK && ls->outcome == EL_OPTIMAL) {
+                map_basis(p, w.counts, ls, &w);
+                st = polish(&w, s, &info->polish_iter, &ok, err);
+            }
+        }
         el_solution_free(ls);
         el_problem_free(d);
         if (st != EL_OK)
@@ -538,8 +605,212 @@ el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *
     polish_free(&w);
     if (st != EL_OK)
         return st;
+    if (el_clock_expired(s->deadline)) { /* out of time before a round or within a polish */
+        sol->outcome = EL_TIME_LIMIT;
+        return EL_OK;
+    }
     return el_error_set(err, EL_ERR_NUMERIC,
                         "the exact equilibrium could not be verified after %d grid refinements "
                         "(%d active-set iterations)",
                         s->refine, info->polish_iter);
+}
+
+/* ---- Connected components ----
+ * Columns linked through rows form independent subproblems (a jurisdiction in autarky, a group
+ * with its members, ...). Each is solved on its own, so tolerances, grid widths and the LP
+ * basis of one never depend on another, and a design's numbers depend only on what it uses. */
+
+static int uf_find(int *parent, int i)
+{
+    while (parent[i] != i) {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    return i;
+}
+
+static void uf_union(int *parent, int a, int b)
+{
+    a = uf_find(parent, a);
+    b = uf_find(parent, b);
+    if (a != b)
+        parent[a < b ? b : a] = a < b ? a : b; /* the smaller index is the root */
+}
+
+/* Component of each column and row (a row without columns is a component of its own);
+ * returns the count. parent has 2 (ncols + nrows) entries of scratch. Components are numbered
+ * in order of their first column (or row), so the numbering follows the problem's order. */
+static int components(const ElProblem *p, int *parent, int *ccomp, int *rcomp)
+{
+    int n = p->ncols + p->nrows, i, t, nc = 0;
+    int *label = parent + n;
+    for (i = 0; i < n; i++) {
+        parent[i] = i;
+        label[i] = -1;
+    }
+    for (t = 0; t < p->nnz; t++) /* column node j, row node ncols + i */
+        uf_union(parent, p->aj[t], p->ncols + p->ai[t]);
+    for (i = 0; i < n; i++) {
+        int r = uf_find(parent, i);
+        if (label[r] < 0)
+            label[r] = nc++;
+    }
+    for (i = 0; i < p->ncols; i++)
+        ccomp[i] = label[uf_find(parent, i)];
+    for (i = 0; i < p->nrows; i++)
+        rcomp[i] = label[uf_find(parent, p->ncols + i)];
+    return nc;
+}
+
+typedef struct {
+    int *ccomp, *rcomp;  /* component per column / row */
+    int *cmap, *rmap;    /* index in the component's subproblem */
+    int *tstart, *order; /* triplets grouped by component */
+} Split;
+
+/* Subproblem of component k. */
+static el_status
+sub_problem(const ElProblem *p, const Split *sp, int k, ElProblem **out, ElError *err)
+{
+    ElProblem *q = NULL;
+    el_status st = el_problem_create(&q, err);
+    int j, i, t;
+    for (j = 0; st == EL_OK && j < p->ncols; j++)
+        if (sp->ccomp[j] == k) {
+            st = el_problem_add_col(q, p->colname[j], p->c[j], p->h[j], p->lo[j], p->up[j],
+                                    &sp->cmap[j], err);
+            if (st == EL_OK && p->is_int[j])
+                el_problem_set_integer(q, sp->cmap[j]);
+        }
+    for (i = 0; st == EL_OK && i < p->nrows; i++)
+        if (sp->rcomp[i] == k)
+            st = el_problem_add_row(q, p->rowname[i], p->rlo[i], p->rup[i], (ElRowKind)p->rkind[i],
+                                    &sp->rmap[i], err);
+    for (t = sp->tstart[k]; st == EL_OK && t < sp->tstart[k + 1]; t++) {
+        int e = sp->order[t];
+        st = el_problem_add_coef(q, sp->rmap[p->ai[e]], sp->cmap[p->aj[e]], p->av[e], err);
+    }
+    if (st != EL_OK) {
+        el_problem_free(q);
+        return st;
+    }
+    *out = q;
+    return EL_OK;
+}
+
+static void split_free(Split *sp)
+{
+    el_free(sp->ccomp);
+    el_free(sp->rcomp);
+    el_free(sp->cmap);
+    el_free(sp->rmap);
+    el_free(sp->tstart);
+    el_free(sp->order);
+}
+
+/* Names of the requirement rows of a failed component, appended to the error message. */
+static void name_rows(const ElProblem *p, const Split *sp, int k, ElQpInfo *info)
+{
+    int i;
+    info->nfailed_rows = 0;
+    for (i = 0; i < p->nrows && info->nfailed_rows < EL_QP_MAX_FAILED_ROWS; i++)
+        if ((!sp || sp->rcomp[i] == k) && p->rkind[i] == EL_ROW_REQUIREMENT)
+            info->failed_rows[info->nfailed_rows++] = i;
+}
+
+el_status
+el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *info, ElError *err)
+{
+    ElSettings defaults;
+    ElQpInfo local, part;
+    Split sp;
+    int *parent = NULL, nc, k, i, t, n = p->ncols + p->nrows;
+    el_status st;
+    bool any_bad = false;
+    if (!info)
+        info = &local;
+    memset(info, 0, sizeof(*info));
+    if (!s) {
+        el_settings_default(&defaults);
+        s = &defaults;
+    }
+    st = el_settings_validate(s, err);
+    if (st == EL_OK)
+        st = el_problem_check(p, err);
+    if (st != EL_OK)
+        return st;
+    if (sol->ncols != p->ncols || sol->nrows != p->nrows)
+        return el_error_set(err, EL_ERR_INTERNAL, "el_qp_solve: solution has the wrong size");
+    memset(&sp, 0, sizeof(sp));
+    parent = el_calloc((size_t)(2 * n + 1), sizeof(int));
+    sp.ccomp = el_calloc((size_t)p->ncols + 1, sizeof(int));
+    sp.rcomp = el_calloc((size_t)p->nrows + 1, sizeof(int));
+    sp.cmap = el_calloc((size_t)p->ncols + 1, sizeof(int));
+    sp.rmap = el_calloc((size_t)p->nrows + 1, sizeof(int));
+    sp.order = el_calloc((size_t)p->nnz + 1, sizeof(int));
+    if (!parent || !sp.ccomp || !sp.rcomp || !sp.cmap || !sp.rmap || !sp.order) {
+        el_free(parent);
+        split_free(&sp);
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (components)");
+    }
+    nc = components(p, parent, sp.ccomp, sp.rcomp);
+    el_free(parent);
+    if (nc <= 1) {
+        split_free(&sp);
+        st = qp_solve_whole(p, s, sol, info, err);
+        if (st == EL_ERR_NUMERIC)
+            name_rows(p, NULL, 0, info);
+        return st;
+    }
+    sp.tstart = el_calloc((size_t)nc + 2, sizeof(int));
+    if (!sp.tstart) {
+        split_free(&sp);
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (components)");
+    }
+    for (t = 0; t < p->nnz; t++) /* counting sort of the triplets by component */
+        sp.tstart[sp.ccomp[p->aj[t]] + 2]++;
+    for (k = 0; k < nc; k++)
+        sp.tstart[k + 2] += sp.tstart[k + 1];
+    for (t = 0; t < p->nnz; t++)
+        sp.order[sp.tstart[sp.ccomp[p->aj[t]] + 1]++] = t;
+    sol->outcome = EL_OPTIMAL;
+    sol->obj = 0;
+    info->polished = true;
+    for (k = 0; st == EL_OK && k < nc; k++) {
+        ElProblem *q = NULL;
+        ElSolution *qs = NULL;
+        st = sub_problem(p, &sp, k, &q, err);
+        if (st == EL_OK)
+            st = el_solution_create(&qs, q->ncols, q->nrows, err);
+        if (st == EL_OK)
+            st = qp_solve_whole(q, s, qs, &part, err);
+        info->lp_solves += part.lp_solves;
+        info->polish_iter += part.polish_iter;
+        info->grid = part.grid > info->grid ? part.grid : info->grid;
+        if (st == EL_OK && qs->outcome != EL_OPTIMAL) {
+            /* infeasible wins over the rest: it is a result, the others are failures */
+            if (!any_bad || qs->outcome == EL_INFEASIBLE)
+                sol->outcome = qs->outcome;
+            any_bad = true;
+        } else if (st == EL_OK) {
+            info->polished = info->polished && (part.polished || !el_problem_is_quadratic(q));
+            sol->obj += qs->obj;
+            for (i = 0; i < p->ncols; i++)
+                if (sp.ccomp[i] == k) {
+                    sol->x[i] = qs->x[sp.cmap[i]];
+                    sol->cstat[i] = qs->cstat[sp.cmap[i]];
+                }
+            for (i = 0; i < p->nrows; i++)
+                if (sp.rcomp[i] == k) {
+                    sol->y[i] = qs->y[sp.rmap[i]];
+                    sol->rstat[i] = qs->rstat[sp.rmap[i]];
+                }
+        } else if (st == EL_ERR_NUMERIC) {
+            name_rows(p, &sp, k, info);
+        }
+        el_solution_free(qs);
+        el_problem_free(q);
+    }
+    split_free(&sp);
+    return st;
 }

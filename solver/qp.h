@@ -14,14 +14,21 @@
 
 #include "lp.h"
 
+#define EL_QP_MAX_FAILED_ROWS 8
+
 typedef struct {
     int lp_solves;   /* LPs solved by GLPK */
     int polish_iter; /* active-set iterations */
     int grid;        /* steps per quadratic column in the last LP */
     bool polished;   /* the exact KKT polish ran and converged */
+    /* on EL_ERR_NUMERIC: requirement rows (indices in the problem) of the independent part
+     * that could not be verified, so that callers can name what failed */
+    int failed_rows[EL_QP_MAX_FAILED_ROWS];
+    int nfailed_rows;
 } ElQpInfo;
 
-/** Solve p. sol must have p's sizes. An infeasible or unbounded problem is EL_OK with
+/** Solve p. Independent parts (connected components of the rows and columns) are solved one
+ * by one, so that one part's scale never affects another's answer. sol must have p's sizes. An infeasible or unbounded problem is EL_OK with
  * sol->outcome set; EL_ERR_NUMERIC means the exact solution could not be verified. */
 el_status
 el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *info, ElError *err);
@@ -29,8 +36,14 @@ el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *
 /** The LP that step 1 solves for p with the given grid (for export). Owned by the caller. */
 el_status el_qp_discretize(const ElProblem *p, int grid, ElProblem **out, ElError *err);
 /** The same with extra steps of width up/grid^2 around center[j] for each quadratic column
- * (center has p->ncols entries; NULL gives the uniform grid). */
-el_status el_qp_discretize_around(
-    const ElProblem *p, int grid, const double *center, ElProblem **out, ElError *err);
+ * (center has p->ncols entries; NULL gives the uniform grid). If first is not NULL it receives
+ * (p->ncols entries, caller-allocated) the LP column where column j of p starts; a linear
+ * column of p is exactly one LP column. */
+el_status el_qp_discretize_around(const ElProblem *p,
+                                  int grid,
+                                  const double *center,
+                                  ElProblem **out,
+                                  int *first,
+                                  ElError *err);
 
 #endif

@@ -16,6 +16,8 @@ extern CU_TestInfo solver_tests[];
 extern CU_TestInfo inputs_tests[];
 extern CU_TestInfo reports_tests[];
 extern CU_TestInfo mechanisms_tests[];
+extern CU_TestInfo permute_tests[];
+extern CU_TestInfo equilibrium_tests[];
 int mechanisms_init(void);
 int mechanisms_clean(void);
 

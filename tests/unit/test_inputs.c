@@ -202,6 +202,60 @@ static void test_symlink_escape(void)
     rmdir(dir);
 }
 
+/* The loader resolves ids through a sorted index: every reference must land on the right
+ * jurisdiction or pool whatever the ids' order, and a repeated id is reported with both lines
+ * (the second as the location) instead of being resolved silently. */
+static void test_id_index(void)
+{
+    static const char xml[] =
+        "<scenario name=\"x\">\n"
+        "<jurisdiction id=\"zz\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac>"
+        "</jurisdiction>\n"
+        "<jurisdiction id=\"B\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac>"
+        "</jurisdiction>\n"
+        "<jurisdiction id=\"a\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac>"
+        "</jurisdiction>\n"
+        "<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac>"
+        "</jurisdiction>\n"
+        "<offset-pool id=\"q\" host=\"a\"><supply><linear slope=\"1\" max=\"9\"/></supply>"
+        "</offset-pool>\n"
+        "<offset-pool id=\"P\" host=\"zz\"><supply><linear slope=\"1\" max=\"9\"/></supply>"
+        "</offset-pool>\n"
+        "<design id=\"d\"><link from=\"A\" to=\"zz\"/><link from=\"a\" to=\"B\"/>"
+        "<group members=\"B A zz\"/><accept pool=\"P\" jurisdiction=\"a\"/>"
+        "<accept pool=\"q\" jurisdiction=\"A\"/></design>\n"
+        "</scenario>\n";
+    ElScenario *s = NULL;
+    ElError err;
+    char dup[sizeof(xml) + 200];
+    const ElDesign *d;
+    CU_ASSERT_EQUAL_FATAL(el_scenario_load_memory(&s, xml, (long)strlen(xml), "m.xml", NULL, &err),
+                          EL_OK);
+    d = &s->designs[0];
+    CU_ASSERT_EQUAL(d->links[0].from, 3);
+    CU_ASSERT_EQUAL(d->links[0].to, 0);
+    CU_ASSERT_EQUAL(d->links[1].from, 2);
+    CU_ASSERT_EQUAL(d->links[1].to, 1);
+    CU_ASSERT_EQUAL(d->groups[0].members[0], 1);
+    CU_ASSERT_EQUAL(d->groups[0].members[1], 3);
+    CU_ASSERT_EQUAL(d->groups[0].members[2], 0);
+    CU_ASSERT_EQUAL(d->accepts[0].pool, 1);
+    CU_ASSERT_EQUAL(d->accepts[0].jur, 2);
+    CU_ASSERT_EQUAL(d->accepts[1].pool, 0);
+    CU_ASSERT_EQUAL(d->accepts[1].jur, 3);
+    CU_ASSERT_EQUAL(s->pools[0].host, 2);
+    CU_ASSERT_EQUAL(s->pools[1].host, 0);
+    el_scenario_free(s);
+    /* jurisdiction 'a' on line 4 given again on line 5 (in place of 'A') */
+    snprintf(dup, sizeof(dup), "%s", xml);
+    memcpy(strstr(dup, "id=\"A\""), "id=\"a\"", 6);
+    strcpy(strstr(dup, "<design"), "</scenario>\n"); /* the design names 'A' */
+    CU_ASSERT_EQUAL(el_scenario_load_memory(&s, dup, (long)strlen(dup), "m.xml", NULL, &err),
+                    EL_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(err.msg, "m.xml:5: jurisdiction id 'a' is already used on line 4"));
+}
+
 CU_TestInfo inputs_tests[] = {
     {"bundled scenario", test_bundled},
     {"CSV curves", test_csv_curves},
@@ -209,5 +263,6 @@ CU_TestInfo inputs_tests[] = {
     {"bad-input catalogue", test_catalogue},
     {"allocation failures", test_out_of_memory},
     {"symbolic link escaping the folder", test_symlink_escape},
+    {"id index: references and duplicates", test_id_index},
     CU_TEST_INFO_NULL,
 };

@@ -15,8 +15,10 @@ int main(void)
          .pInitFunc = mechanisms_init,
          .pCleanupFunc = mechanisms_clean,
          .pTests = mechanisms_tests},
+        {.pName = "equilibrium", .pTests = equilibrium_tests},
         {.pName = "inputs", .pTests = inputs_tests},
         {.pName = "reports", .pTests = reports_tests},
+        {.pName = "permute", .pTests = permute_tests},
         CU_SUITE_INFO_NULL,
     };
     unsigned fails;

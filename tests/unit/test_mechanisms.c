@@ -46,25 +46,30 @@ static const ElJurResult *jur(const ElDesignResult *r, const char *id)
 
 /* A = a (R 10), B = 2a (R 20): sum 1/c = 1.5, sum R = 30, free price 20.
  * Floor F on A: w = clamp(F 1.5 - 30, 0, V), p = (30 + w) / 1.5.
- * Ceiling P on B: s = clamp(30 - P 1.5, 0, V), p = (30 - s) / 1.5. */
+ * Ceiling P on B: s = clamp(30 - P 1.5, 0, V), p = (30 - s) / 1.5.
+ * An instrument whose whole volume is used no longer sets the price (22 < 25 with 3 Mt
+ * withheld; 16.67 > 15 with the 5 Mt sold out): the label is then the cap. */
 static void test_floor_ceiling(void)
 {
     const ElDesignResult *r = design("floor3");
     CHECK_REL(jur(r, "A")->withheld, 3);
     CHECK_REL(jur(r, "A")->price, 33 / 1.5);
-    CU_ASSERT_EQUAL(jur(r, "A")->binding, EL_BIND_FLOOR);
+    CU_ASSERT_EQUAL(jur(r, "A")->binding, EL_BIND_CAP);
     CHECK_REL(jur(r, "A")->gov_revenue, 22 * (0.5 * 90 - 3)); /* auction minus withheld */
     r = design("floor10");
     CHECK_REL(jur(r, "A")->withheld, 7.5);
     CHECK_REL(jur(r, "B")->price, 25);
+    CU_ASSERT_EQUAL(jur(r, "A")->binding, EL_BIND_FLOOR);
+    CU_ASSERT_EQUAL(jur(r, "B")->binding, EL_BIND_CAP);
     r = design("ceiling5");
     CHECK_REL(jur(r, "B")->released, 5);
     CHECK_REL(jur(r, "A")->price, 25 / 1.5);
-    CU_ASSERT_EQUAL(jur(r, "B")->binding, EL_BIND_CEILING);
+    CU_ASSERT_EQUAL(jur(r, "B")->binding, EL_BIND_CAP);
     CHECK_REL(jur(r, "B")->gov_revenue, 15 * 5);
     r = design("ceiling100");
     CHECK_REL(jur(r, "B")->released, 7.5);
     CHECK_REL(jur(r, "B")->price, 15);
+    CU_ASSERT_EQUAL(jur(r, "B")->binding, EL_BIND_CEILING);
 }
 
 /* J = 2a, R 30, BAU 100; pool supply price = quantity (slope b = 1), from the rest of the world.
@@ -121,7 +126,8 @@ static void test_indirect_and_hosted(void)
     CHECK_REL(jur(r, "A")->offset_surplus, p * p / 2);
     CHECK_REL(jur(r, "A")->gain, p * p / 2);
     CHECK_REL(jur(r, "A")->receipts_abroad, p * p);
-    CHECK_REL(jur(r, "A")->ndc_emissions, 90 + p); /* the host adds credits sold abroad */
+    /* the host subtracts the credits its pool supplies and adds back those sold abroad */
+    CHECK_REL(jur(r, "A")->ndc_emissions, 90 - p + p);
     CHECK_REL(jur(r, "B")->ndc_emissions, 100 - (20 - p) - p);
     CHECK_REL(r->row_surplus, 0);
 }
