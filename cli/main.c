@@ -149,6 +149,8 @@ static el_status load(const Args *a, ElScenario **s, ElError *err)
         name[len] = '\0';
         st = el_settings_set(&(*s)->settings, name, eq + 1, err);
     }
+    if (st == EL_OK && a->nsets > 0) /* the joint budget, once every --set is in */
+        st = el_settings_validate(&(*s)->settings, err);
     if (st != EL_OK) {
         el_scenario_free(*s);
         *s = NULL;

@@ -132,8 +132,7 @@ el_status el_settings_set(ElSettings *s, const char *name, const char *value, El
     return set_by_name(s, name, value, 0, err);
 }
 
-el_status
-el_settings_set_scenario(ElSettings *s, const char *name, const char *value, ElError *err)
+el_status el_settings_set_scenario(ElSettings *s, const char *name, const char *value, ElError *err)
 {
     return set_by_name(s, name, value, 1, err);
 }

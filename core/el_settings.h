@@ -13,12 +13,16 @@
 #define EL_DEFAULT_LP_ITER      (100000) /* simplex iteration limit per LP */
 #define EL_DEFAULT_TIME_LIMIT_S (0.0)    /* per LP, 0 = no limit */
 #define EL_DEFAULT_VERBOSITY    (0)      /* 0 silent .. 3 GLPK chatter */
-#define EL_DEFAULT_DESIGN_TIME_LIMIT_S (600.0) /* wall-clock seconds per design */
 
-/* The budget (docs/settings.md): no settings, whatever their source, may ask for more. */
-#define EL_MAX_STEPS_PER_PIECE (2097152)  /* 2^21: grid * 8^refine, the last refinement's steps */
-#define EL_MAX_LP_COLS         (4000000)  /* columns of one discretised LP */
-#define EL_MAX_LP_NNZ          (16000000) /* nonzeros of one discretised LP */
+/* wall-clock seconds per design; a scenario file may lower it, only the command line raise it */
+#define EL_DEFAULT_DESIGN_TIME_LIMIT_S (600.0)
+
+/* The budget (docs/settings.md §Budget): no settings, whatever their source, may ask for more.
+ * Measured with GLPK 5: an LP costs about 430 bytes per column and 100 per further nonzero, so
+ * the largest allowed LP needs about 1 GB. */
+#define EL_MAX_STEPS_PER_PIECE (1048576) /* 2^20: grid * 8^refine, steps of the last refinement */
+#define EL_MAX_LP_COLS         (2000000) /* columns of one discretised LP */
+#define EL_MAX_LP_NNZ          (3000000) /* nonzeros of one discretised LP */
 
 typedef struct {
     double kkt_tol;      /* relative primal/dual tolerance when verifying the exact solution */

@@ -690,7 +690,7 @@ static el_status read_settings(Loader *L, const ElXmlNode *sn)
         if (!name || !value) {
             st = el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
         } else {
-            st = el_settings_set(&L->s->settings, name, value, L->err);
+            st = el_settings_set_scenario(&L->s->settings, name, value, L->err);
             st = prefix(L, st, c, "<set>");
         }
         el_free(name);

@@ -277,7 +277,12 @@ diagnose(const ElScenario *s, int d, const ElSettings *set, ElDesignResult *r, E
         st = el_solution_create(&sol, p->ncols, p->nrows, err);
     if (st == EL_OK)
         st = el_qp_solve(p, set, sol, NULL, err);
-    if (st == EL_OK && sol->outcome != EL_OPTIMAL)
+    if (st == EL_OK && sol->outcome == EL_TIME_LIMIT)
+        st = el_error_set(err, EL_ERR_NUMERIC,
+                          "%s: design '%s' has no equilibrium, and the shortfall diagnosis was not "
+                          "solved within design_time_limit_s = %g s",
+                          s->path, r->id, set->design_time_limit_s);
+    else if (st == EL_OK && sol->outcome != EL_OPTIMAL)
         st = el_error_set(err, EL_ERR_INTERNAL, "the shortfall diagnosis did not solve (%s)",
                           el_outcome_name(sol->outcome));
     for (j = 0; st == EL_OK && j < s->njur; j++) {
@@ -324,15 +329,52 @@ static bool cheaper(double a, double b)
     return a < b - 1e-9 * (1 + fabs(b));
 }
 
+/* Tie rule for project decisions (docs/model.md §2.1): among equally cheap choices (1e-9
+ * relative), fewer projects built; then, going through the projects in order of their ids, the
+ * choice that builds the first project on which the two differ. by_id lists the
+ * project indices sorted by id, so the rule never depends on the order of the file. */
+static bool
+preferred(double obj_a, const char *a, double obj_b, const char *b, const int *by_id, int n)
+{
+    int q, na = 0, nb = 0;
+    if (cheaper(obj_a, obj_b))
+        return true;
+    if (cheaper(obj_b, obj_a))
+        return false;
+    for (q = 0; q < n; q++) {
+        na += a[q] != 0;
+        nb += b[q] != 0;
+    }
+    if (na != nb)
+        return na < nb;
+    for (q = 0; q < n; q++)
+        if (a[by_id[q]] != b[by_id[q]])
+            return a[by_id[q]] != 0;
+    return false;
+}
+
+/* Project indices in order of their ids (insertion sort: no global qsort context). */
+static void sort_by_id(const ElProject *pr, int n, int *by_id)
+{
+    int i, k;
+    for (i = 0; i < n; i++) {
+        int v = i;
+        for (k = i; k > 0 && strcmp(pr[by_id[k - 1]].id, pr[v].id) > 0; k--)
+            by_id[k] = by_id[k - 1];
+        by_id[k] = v;
+    }
+}
+
 /* Project decisions: GLPK branch and cut on the step LP chooses. Then the choice is confirmed
  * on the exact problem: with up to MAX_ENUM_PROJECTS projects every combination is solved and
- * the cheapest kept (ties go to the branch-and-cut choice); with more, single flips of a
+ * the cheapest kept (ties by `preferred`); with more, single flips of a
  * decision are tried until none lowers the exact cost (at most 2 n passes), because the step
  * LP only approximates quadratic costs. Decisions are kept in a byte per project, so any
  * number of projects works. The decisions are left fixed in p and the exact solution of the
  * chosen combination in sol. */
 static el_status decide_projects(ElProblem *p,
                                  const ElModelMap *m,
+                                 const ElProject *projects,
                                  const ElSettings *set,
                                  ElSolution *sol,
                                  ElDesignResult *r,
@@ -342,14 +384,16 @@ static el_status decide_projects(ElProblem *p,
     ElLp *glp = NULL;
     ElSolution *ls = NULL;
     ElSolution *relaxed = NULL;
-    int n = m->nprojects, q, *first = NULL;
+    int n = m->nprojects, q, *first = NULL, *by_id = el_calloc((size_t)n + 1, sizeof(int));
     char *chosen = el_calloc((size_t)n + 1, 1), *best = el_calloc((size_t)n + 1, 1);
     char *trial = el_calloc((size_t)n + 1, 1);
     double best_obj = HUGE_VAL, obj;
     bool feasible, have_best = false;
-    el_status st = (chosen && best && trial)
+    el_status st = (chosen && best && trial && by_id)
                        ? EL_OK
                        : el_error_set(err, EL_ERR_NOMEM, "out of memory (projects)");
+    if (st == EL_OK)
+        sort_by_id(projects, n, by_id);
     /* The MIP sees quadratic costs as steps: make them fine around the exact solution of the
      * relaxation (decisions anywhere in [0, 1]), where the integer solution will lie. */
     for (q = 0; q < n; q++) {
@@ -377,6 +421,10 @@ static el_status decide_projects(ElProblem *p,
         st = el_lp_create(&glp, lp, set, err);
     if (st == EL_OK)
         st = el_lp_solve_mip(glp, ls, err);
+    if (st == EL_OK && (ls->outcome == EL_TIME_LIMIT || el_clock_expired(set->deadline))) {
+        sol->outcome = EL_TIME_LIMIT; /* out of time: no decision is confirmed */
+        goto done;
+    }
     if (st == EL_OK && ls->outcome == EL_OPTIMAL)
         for (q = 0; q < n; q++) /* integer columns are copied one to one */
             chosen[q] = ls->x[first[m->project_col[q]]] > 0.5;
@@ -385,18 +433,13 @@ static el_status decide_projects(ElProblem *p,
     memcpy(best, chosen, (size_t)n);
     if (n <= MAX_ENUM_PROJECTS) {
         unsigned mask, nmask = 1u << n;
-        for (mask = 0; st == EL_OK && mask < nmask; mask++) {
-            bool is_chosen = true;
-            for (q = 0; q < n; q++) {
+        for (mask = 0; st == EL_OK && mask < nmask && !el_clock_expired(set->deadline); mask++) {
+            for (q = 0; q < n; q++)
                 trial[q] = (char)((mask >> q) & 1u);
-                is_chosen = is_chosen && trial[q] == chosen[q];
-            }
             st = decisions_cost(p, m, trial, set, sol, r, &feasible, &obj, err);
             if (st != EL_OK || !feasible)
                 continue;
-            /* strictly better, or as good and the branch-and-cut choice */
-            if (!have_best || cheaper(obj, best_obj) ||
-                (is_chosen && obj <= best_obj + 1e-9 * (1 + fabs(best_obj)))) {
+            if (!have_best || preferred(obj, trial, best_obj, best, by_id, n)) {
                 best_obj = obj;
                 memcpy(best, trial, (size_t)n);
                 have_best = true;
@@ -405,13 +448,15 @@ static el_status decide_projects(ElProblem *p,
     } else {
         int pass, improved = 1;
         st = decisions_cost(p, m, best, set, sol, r, &have_best, &best_obj, err);
-        for (pass = 0; st == EL_OK && improved && pass < 2 * n; pass++) {
+        for (pass = 0; st == EL_OK && improved && pass < 2 * n && !el_clock_expired(set->deadline);
+             pass++) {
             improved = 0;
             for (q = 0; st == EL_OK && q < n; q++) {
                 memcpy(trial, best, (size_t)n);
                 trial[q] = (char)!trial[q];
                 st = decisions_cost(p, m, trial, set, sol, r, &feasible, &obj, err);
-                if (st == EL_OK && feasible && (!have_best || cheaper(obj, best_obj))) {
+                if (st == EL_OK && feasible &&
+                    (!have_best || preferred(obj, trial, best_obj, best, by_id, n))) {
                     memcpy(best, trial, (size_t)n);
                     best_obj = obj;
                     have_best = true;
@@ -422,6 +467,10 @@ static el_status decide_projects(ElProblem *p,
     }
     if (st != EL_OK)
         goto done;
+    if (el_clock_expired(set->deadline)) {
+        sol->outcome = EL_TIME_LIMIT;
+        goto done;
+    }
     if (!have_best) {
         sol->outcome = EL_INFEASIBLE;
         goto done;
@@ -439,6 +488,7 @@ done:
     el_free(chosen);
     el_free(best);
     el_free(trial);
+    el_free(by_id);
     return st;
 }
 
@@ -478,7 +528,7 @@ static el_status solve_once(const ElScenario *s,
     if (st == EL_OK)
         st = el_solution_create(sol, (*p)->ncols, (*p)->nrows, err);
     if (st == EL_OK && (*m)->nprojects > 0)
-        st = decide_projects(*p, *m, set, *sol, r, err);
+        st = decide_projects(*p, *m, s->designs[d].projects, set, *sol, r, err);
     else if (st == EL_OK)
         st = el_qp_solve(*p, set, *sol, &r->info, err);
     return st;

@@ -17,9 +17,10 @@
 #include "el_alloc.h"
 #include "el_la.h"
 
-#define REQUIREMENT_SHIFT 1e-6
-#define FULL_UPDATE_ITERS 10
-#define NARROW_PIECE      1e-6 /* pieces narrower than this share of the widest: one step */
+#define REQUIREMENT_SHIFT   1e-6
+#define FULL_UPDATE_ITERS   10
+#define NARROW_PIECE        1e-6 /* pieces narrower than this share of the widest: one step */
+#define EL_MAX_KKT_UNKNOWNS 8000 /* dense KKT system: 512 MB at most */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -249,6 +250,13 @@ static el_status kkt_solve(Polish *w, ElError *err)
     for (i = 0; i < p->nrows; i++)
         w->rpos[i] = row_active(w->rstat[i]) ? na++ : -1;
     n = na + nb;
+    if (n > EL_MAX_KKT_UNKNOWNS) /* a dense n x n system: 8 n^2 bytes */
+        return el_error_set(err, EL_ERR_LP,
+                            "the exact stage needs a dense system of %d unknowns, above the limit "
+                            "of %d (%.0f MB; about 4,000 members in one market: "
+                            "docs/settings.md)",
+                            n, EL_MAX_KKT_UNKNOWNS,
+                            8.0 * EL_MAX_KKT_UNKNOWNS * EL_MAX_KKT_UNKNOWNS / 1e6);
     if (n > w->cap) {
         double *K = el_reallocarray(w->K, (size_t)n * (size_t)n, sizeof(double));
         double *rhs;
@@ -788,8 +796,10 @@ el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *
         info->polish_iter += part.polish_iter;
         info->grid = part.grid > info->grid ? part.grid : info->grid;
         if (st == EL_OK && qs->outcome != EL_OPTIMAL) {
-            /* infeasible wins over the rest: it is a result, the others are failures */
-            if (!any_bad || qs->outcome == EL_INFEASIBLE)
+            /* a part out of time leaves the whole unanswered; otherwise infeasible wins over
+             * the rest: it is a result, the others are failures */
+            if (!any_bad || qs->outcome == EL_TIME_LIMIT ||
+                (qs->outcome == EL_INFEASIBLE && sol->outcome != EL_TIME_LIMIT))
                 sol->outcome = qs->outcome;
             any_bad = true;
         } else if (st == EL_OK) {

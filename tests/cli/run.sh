@@ -47,6 +47,7 @@ expect 5 "cannot open the file" -- "$bin" validate "$tmp/missing.xml"
 expect 0 "valid (6 jurisdictions, 12 designs)" -- "$bin" validate scenarios/northeast-asia.xml
 expect 3 "unknown setting 'nope'" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/o" --set nope=1
 expect 2 "--set expects NAME=VALUE" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/o" --set grid
+expect 3 "grid = 4096 and refine = 4" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/o" --set grid=4096 --set refine=4
 
 # solve writes both files, nothing temporary left behind, and is deterministic
 expect 0 "wrote" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/run1"

@@ -18,6 +18,7 @@ extern CU_TestInfo reports_tests[];
 extern CU_TestInfo mechanisms_tests[];
 extern CU_TestInfo permute_tests[];
 extern CU_TestInfo equilibrium_tests[];
+extern CU_TestInfo settings_tests[];
 int mechanisms_init(void);
 int mechanisms_clean(void);
 

@@ -33,9 +33,9 @@ static void test_many_projects(void)
     for (q = 0; q < 40; q++) {
         char id[16];
         snprintf(id, sizeof(id), "p%d", q);
-        CU_ASSERT_EQUAL_FATAL(el_scenario_add_project(s, 0, id, 10, q < 20 ? 1 : 1e6, 0, members,
-                                                      shares, 1, 0, &err),
-                              EL_OK);
+        CU_ASSERT_EQUAL_FATAL(
+            el_scenario_add_project(s, 0, id, 10, q < 20 ? 1 : 1e6, 0, members, shares, 1, 0, &err),
+            EL_OK);
     }
     CU_ASSERT_EQUAL_FATAL(el_scenario_finish(s, &err), EL_OK);
     run = test_solve(s);
@@ -52,7 +52,6 @@ static void test_many_projects(void)
     el_run_free(run);
     el_scenario_free(s);
 }
-
 
 /* A cap 1e-8 below BAU (real data often sets caps at emissions): autarky price R = 1e-8 (MAC =
  * a); linked with B (MAC = 2a, R 20): p = (R_A + 20) / 1.5, total gain 400 - p^2 / 2 - p^2 / 4
@@ -120,9 +119,10 @@ static void add_linear(ElScenario *s, const char *id, double bau, double cap, do
 }
 
 /* The same design alone and in a file with a jurisdiction it does not use (BAU = cap =
- * 300,000) and a second design: every number must be identical. Design "ab": A (MAC = a, R 10)
+ * 300,000) and a second design that accepts the pool at a discount of 1e-6: every number must
+ * be identical. Design "ab": A (MAC = a, R 10)
  * and B (MAC = 2a, R 20) linked, both buying from a pool without an end (supply price o). */
-static ElScenario *pool_scenario(bool extra)
+static ElScenario *pool_scenario(bool z, bool other)
 {
     ElScenario *s = NULL;
     ElMac *sup = NULL;
@@ -131,13 +131,13 @@ static ElScenario *pool_scenario(bool extra)
     el_scenario_create(&s, "t", "USD", "Mt", &err);
     add_linear(s, "A", 100, 90, 1);
     add_linear(s, "B", 100, 80, 2);
-    if (extra)
+    if (z)
         add_linear(s, "Z", 300000, 300000, 1);
     el_mac_create_linear(&sup, 0, 1, HUGE_VAL, &err);
     el_scenario_add_pool(s, "P", EL_HOST_ROW, sup, 0, &err);
-    if (extra) {
-        el_scenario_add_design(s, "z-only", 0, &err);
-        el_scenario_add_accept(s, 0, 0, 2, HUGE_VAL, nan(""), 0.001, 0, &err);
+    if (other) {
+        el_scenario_add_design(s, "tiny-discount", 0, &err);
+        el_scenario_add_accept(s, 0, 0, 0, HUGE_VAL, nan(""), 1e-6, 0, &err);
         d = 1;
     }
     el_scenario_add_design(s, "ab", 0, &err);
@@ -155,15 +155,15 @@ static void same(double a, double b)
 
 /* Closed form: one price p for A, B and the pool: a_A = p, a_B = p / 2, o = p, so
  * p (1 + 1/2 + 1) = 30 and p = 12. */
-static void test_design_alone(void)
+static void compare_alone(bool z, bool other)
 {
-    ElScenario *alone = pool_scenario(false), *big = pool_scenario(true);
+    ElScenario *alone = pool_scenario(false, false), *big = pool_scenario(z, other);
     ElRun *r1 = test_solve(alone), *r2 = test_solve(big);
     int j;
     CU_ASSERT_PTR_NOT_NULL_FATAL(r1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r2);
     {
-        const ElDesignResult *a = &r1->designs[0], *b = &r2->designs[1];
+        const ElDesignResult *a = &r1->designs[0], *b = &r2->designs[other ? 1 : 0];
         CHECK_REL(a->jur[0].price, 12);
         CHECK_REL(a->pool[0].supplied, 12);
         for (j = 0; j < 2; j++) {
@@ -178,11 +178,25 @@ static void test_design_alone(void)
         same(a->pool[0].supplied, b->pool[0].supplied);
         same(a->gain, b->gain);
         same(a->row_surplus, b->row_surplus);
+        CU_ASSERT_EQUAL(a->info.grid, b->info.grid);
+        if (!z) {
+            /* and the same work (the other design's discount of 1e-6 once widened the pool a
+             * millionfold and made this design's exact stage take four times the iterations) */
+            CU_ASSERT_EQUAL(a->info.lp_solves, b->info.lp_solves);
+            CU_ASSERT_EQUAL(a->info.polish_iter, b->info.polish_iter);
+        }
     }
     el_run_free(r1);
     el_run_free(r2);
     el_scenario_free(alone);
     el_scenario_free(big);
+}
+
+static void test_design_alone(void)
+{
+    compare_alone(true, false);
+    compare_alone(false, true);
+    compare_alone(true, true);
 }
 
 /* NDC account of an offset host (docs/model.md §3, worked example): CN (BAU 100, cap 90,
@@ -358,8 +372,73 @@ static void test_failure_named(void)
     el_scenario_free(s);
 }
 
+/* The per-design wall-clock limit: 400 members cannot be solved in a millisecond, so the run
+ * stops with a solver failure that names the setting (no timing is asserted, only that a limit
+ * far below the work is enforced). */
+static void test_design_time_limit(void)
+{
+    enum {
+        N = 400
+    };
+    static double bau[N], cap[N], slope[N];
+    static int members[N];
+    ElScenario *s;
+    ElRun *run = NULL;
+    ElError err;
+    int j;
+    for (j = 0; j < N; j++) {
+        bau[j] = 100;
+        cap[j] = 90 - (j % 7);
+        slope[j] = 1 + (j % 5);
+        members[j] = j;
+    }
+    s = test_linear_scenario(N, bau, cap, slope, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_design(s, "all", 0, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_group(s, 0, members, N, 0, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_finish(s, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_settings_set(&s->settings, "design_time_limit_s", "0.001", &err),
+                          EL_OK);
+    CU_ASSERT_EQUAL(el_run_solve(&run, s, &err), EL_ERR_NUMERIC);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "design_time_limit_s"));
+    CU_ASSERT_PTR_NULL(run);
+    el_run_free(run);
+    el_scenario_free(s);
+}
+
+/* Two identical projects of which one is worth building: J = 2a, R 30 (cost 900). One project
+ * (10 Mt, fixed cost 400) brings the cost to 20^2 + 400 = 800; the second to 10^2 + 800 = 900.
+ * Which of the two is built is a tie; the rule builds the one whose id comes first, whatever
+ * the order in the file. */
+static void test_project_tie(void)
+{
+    const char *order[2][2] = {{"alpha", "zeta"}, {"zeta", "alpha"}};
+    int k, q;
+    for (k = 0; k < 2; k++) {
+        ElScenario *s = one(100, 70, 2);
+        ElRun *run;
+        ElError err;
+        int members[1] = {0};
+        double shares[1] = {1};
+        for (q = 0; q < 2; q++)
+            CU_ASSERT_EQUAL_FATAL(
+                el_scenario_add_project(s, 0, order[k][q], 10, 400, 0, members, shares, 1, 0, &err),
+                EL_OK);
+        CU_ASSERT_EQUAL_FATAL(el_scenario_finish(s, &err), EL_OK);
+        run = test_solve(s);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(run);
+        for (q = 0; q < 2; q++)
+            CU_ASSERT_EQUAL(run->designs[0].project[q].built, strcmp(order[k][q], "alpha") == 0);
+        CHECK_REL(run->designs[0].jur[0].price, 40);
+        CHECK_REL(run->designs[0].jur[0].gain, 100);
+        el_run_free(run);
+        el_scenario_free(s);
+    }
+}
+
 CU_TestInfo equilibrium_tests[] = {
     {"40 joint projects: the cheap 20 built", test_many_projects},
+    {"identical projects: the tie rule picks by id", test_project_tie},
     {"a cap 1e-8 below BAU", test_tiny_requirement},
     {"a tiny shortage on a large market", test_tiny_shortage},
     {"a design alone and in a larger file", test_design_alone},
@@ -367,6 +446,6 @@ CU_TestInfo equilibrium_tests[] = {
     {"fitted curves: resampling until settled", test_fit_rounds},
     {"tie rules: floors, ceilings, pools, surplus", test_ties},
     {"a solver failure names design and jurisdictions", test_failure_named},
+    {"the wall-clock limit per design", test_design_time_limit},
     CU_TEST_INFO_NULL,
 };
-

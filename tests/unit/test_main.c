@@ -19,6 +19,7 @@ int main(void)
         {.pName = "inputs", .pTests = inputs_tests},
         {.pName = "reports", .pTests = reports_tests},
         {.pName = "permute", .pTests = permute_tests},
+        {.pName = "settings", .pTests = settings_tests},
         CU_SUITE_INFO_NULL,
     };
     unsigned fails;

@@ -538,8 +538,10 @@ static void compare(Ctx *c, Recs *a, Recs *b)
     char x[64], y[64];
     Scale *g = scales(a, b, &ng);
     CU_ASSERT_PTR_NOT_NULL_FATAL(g);
-    qsort(a->r, (size_t)a->n, sizeof(Rec), by_key);
-    qsort(b->r, (size_t)b->n, sizeof(Rec), by_key);
+    if (a->n > 0) /* qsort of a NULL array is undefined even when empty */
+        qsort(a->r, (size_t)a->n, sizeof(Rec), by_key);
+    if (b->n > 0)
+        qsort(b->r, (size_t)b->n, sizeof(Rec), by_key);
     while (i < a->n || k < b->n) {
         int cmp = i == a->n ? 1 : k == b->n ? -1 : strcmp(a->r[i].key, b->r[k].key);
         if (cmp < 0) {
