@@ -43,13 +43,14 @@ static const char usage_text[] =
     "export-lp  writes the LP GLPK solves first for one design (\"autarky\" for the baseline)\n"
     "\n"
     "exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 no equilibrium,\n"
-    "            5 file error, 6 solver failure, 7 out of memory,\n"
-    "            130 interrupted (SIGINT), 143 terminated (SIGTERM) (docs/cli.md)\n";
+    "            5 file error (also: the output folder is locked by another run),\n"
+    "            6 solver failure, 7 out of memory, 129/130/143 ended by SIGHUP/SIGINT/SIGTERM\n"
+    "            (docs/cli.md)\n";
 
 /* A signal ends the run: pdflatex's process group is killed and its work folder removed, every
  * temporary file (el_io tracks them) is removed, and the exit code is 128 + the signal. The
  * output set is never mixed at that moment: results are renamed into place together with
- * signals blocked (write_outputs). */
+ * signals blocked (write_results). */
 static void on_signal(int sig)
 {
     el_report_pdf_signal_cleanup();

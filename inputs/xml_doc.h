@@ -1,6 +1,8 @@
-/* xml_doc: the only reader of XML (libxml2). Parses with network access, external entities and
- * DTD loading off, refuses documents with a DTD, validates against an XSD given as text, and
- * exposes a read-only element tree with line numbers. */
+/* xml_doc: the only reader of XML (libxml2). Reads the file itself (regular files only,
+ * size-limited, never decompressed), streams it through libxml2's reader with network access,
+ * external entities and DTD loading off, refuses documents with a DTD, validates against an XSD
+ * given as text as it streams, and exposes a compact read-only element tree with line numbers
+ * (libxml2 never holds the whole document). */
 #ifndef EL_XML_DOC_H
 #define EL_XML_DOC_H
 
@@ -13,7 +15,8 @@ typedef struct ElXmlNode ElXmlNode; /* an element; borrowed from its document */
 #define EL_XML_MAX_BYTES (64L * 1024 * 1024)
 
 /** Parse path and validate it against xsd (schema text, NUL-terminated). Errors name the file
- * and line: EL_ERR_IO (unreadable), EL_ERR_XML (not well-formed, or has a DTD), EL_ERR_SCHEMA
+ * and line: EL_ERR_IO (unreadable, or not a regular file), EL_ERR_INPUT (larger than
+ * EL_XML_MAX_BYTES), EL_ERR_XML (not well-formed, compressed, or has a DTD), EL_ERR_SCHEMA
  * (does not follow the schema). *out is freed with el_xml_free. */
 el_status el_xml_read(ElXmlDoc **out, const char *path, const char *xsd, ElError *err);
 /** The same for len bytes of XML in memory; name stands for the file in messages. */
@@ -35,7 +38,8 @@ int el_xml_line(const ElXmlNode *n);
 char *el_xml_attr(const ElXmlNode *n, const char *name);
 /** True if the element has attribute `name` (tells "absent" from "out of memory"). */
 int el_xml_has_attr(const ElXmlNode *n, const char *name);
-/** Copy of the element's text content; freed with el_free. */
+/** Copy of the text of an element without element children ("" for one with children);
+ * freed with el_free. */
 char *el_xml_text(const ElXmlNode *n);
 
 /** Release libxml2's global state; the CLI calls it once at exit. */

@@ -426,8 +426,19 @@ el_report_compile_pdf(const char *tex_path, const char *pdf_path, int timeout_s,
                               strerror(errno));
     }
     /* two passes: longtable settles its column widths on the second */
-    for (pass = 0; pass < 2 && st == EL_OK && status == 0; pass++)
+    for (pass = 0; pass < 2 && st == EL_OK && status == 0; pass++) {
         st = run_pdflatex(exe, env.vars, logfd, timeout_s, &status, err);
+        if (st != EL_OK && logfd >= 0 && err) { /* stopped: keep what TeX wrote */
+            char first[sizeof(err->msg)];
+            ElError kerr;
+            snprintf(first, sizeof(first), "%s", err->msg);
+            log_name(pdf_path, log, sizeof(log));
+            if (copy_out(faccessat(tex_dirfd, "report.log", R_OK, 0) == 0 ? "report.log"
+                                                                          : "pdflatex.out",
+                         log, &kerr) == EL_OK)
+                el_error_set(err, st, "%s: %s; the TeX log is kept in %s", tex_path, first, log);
+        }
+    }
     if (logfd >= 0)
         close(logfd);
     env_free(&env);

@@ -190,9 +190,12 @@ static void summary_failed(const ElRun *run, FILE *f)
     }
     if (k < nfailed)
         fprintf(f, "\nand %d more", nfailed - k);
-    fputs(". Their caps cannot be met with the abatement and units available; they are left out "
-          "of the ranking and the figures, and their tables give each jurisdiction's "
-          "shortfall.\n",
+    fputs(nfailed == 1 ? ". Its caps cannot be met with the abatement and units available; it "
+                         "is left out of the ranking and the figures, and its table gives each "
+                         "jurisdiction's shortfall.\n"
+                       : ". Their caps cannot be met with the abatement and units available; "
+                         "they are left out of the ranking and the figures, and their tables "
+                         "give each jurisdiction's shortfall.\n",
           f);
 }
 
@@ -214,7 +217,8 @@ static void summary(const ElRun *run, FILE *f)
         return;
     }
     for (d = 0; d < run->ndesigns; d++)
-        if (solved(&run->designs[d]) && (worst < 0 || run->designs[d].gain < run->designs[worst].gain))
+        if (solved(&run->designs[d]) &&
+            (worst < 0 || run->designs[d].gain < run->designs[worst].gain))
             worst = d;
     fputs("The design that gains most is \\emph{", f);
     tex(f, run->designs[best].id);
@@ -291,7 +295,8 @@ static void title(const ElRun *run, FILE *f)
         fputs(solved(&run->designs[d]) ? "\n" : " (no equilibrium)\n", f);
     }
     if (run->ndesigns > MAX_TABLE_DESIGNS)
-        fprintf(f, "\\item[] \\dots\\ and %d more designs (results.csv and results.xml list them)\n",
+        fprintf(f,
+                "\\item[] \\dots\\ and %d more designs (results.csv and results.xml list them)\n",
                 run->ndesigns - MAX_TABLE_DESIGNS);
     fputs("\\end{itemize}\n\\end{titlepage}\n", f);
 }
@@ -446,7 +451,8 @@ static void failed_table(const ElRun *run, int d, FILE *f)
           "prices, trade or gains. The least total shortfall is ",
           f);
     num(f, total_shortfall(r), 3);
-    fputs("\\,Mt.\n{\\footnotesize\n\\begin{longtable}{lrrr}\n\\toprule\nJurisdiction & Required (Mt) "
+    fputs("\\,Mt.\n{\\footnotesize\n\\begin{longtable}{lrrr}\n\\toprule\nJurisdiction & Required "
+          "(Mt) "
           "& MAC curve ends at (Mt) & Shortfall (Mt) \\\\\n\\midrule\n\\endhead\n",
           f);
     for (j = 0; j < r->njur; j++) {
@@ -585,8 +591,9 @@ static void comparison(const ElRun *run, FILE *f)
           "links, groups and offset pools.",
           f);
     if (run->ndesigns > MAX_TABLE_DESIGNS)
-        fprintf(f, " The report details the first %d of %d designs; %d more are in results.csv "
-                   "and results.xml.",
+        fprintf(f,
+                " The report details the first %d of %d designs; %d more are in results.csv "
+                "and results.xml.",
                 MAX_TABLE_DESIGNS, run->ndesigns, run->ndesigns - MAX_TABLE_DESIGNS);
     fputs("\n\n", f);
 }
@@ -624,8 +631,9 @@ static void chart_note(const ElRun *run, int shown, int nsolved, FILE *f)
         fprintf(f, " The %d designs without an equilibrium are not drawn.",
                 run->ndesigns - nsolved);
     if (shown < nsolved)
-        fprintf(f, " The first %d of %d designs with an equilibrium are drawn; results.csv holds "
-                   "all of them.",
+        fprintf(f,
+                " The first %d of %d designs with an equilibrium are drawn; results.csv holds "
+                "all of them.",
                 shown, nsolved);
 }
 
@@ -787,8 +795,9 @@ void el_report_write_tex_stream(const ElRun *run, FILE *f)
     for (d = 0; d < run->ndesigns && d < MAX_TABLE_DESIGNS; d++)
         design_table(run, d, f);
     if (run->ndesigns > MAX_TABLE_DESIGNS)
-        fprintf(f, "The first %d of %d designs are shown; the other %d are in results.csv and "
-                   "results.xml.\n\n",
+        fprintf(f,
+                "The first %d of %d designs are shown; the other %d are in results.csv and "
+                "results.xml.\n\n",
                 MAX_TABLE_DESIGNS, run->ndesigns, run->ndesigns - MAX_TABLE_DESIGNS);
     comparison(run, f);
     fig_curves(run, f);

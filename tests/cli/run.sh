@@ -140,5 +140,215 @@ fi
 # GLPK failures surface as solver errors (exit 6), never as prices.
 expect 6 "iteration-limit" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/it" --set lp_iter=1
 
+# --- issue 8 §4: files and processes (docs/security.md, docs/cli.md) ---
+root=$(pwd)
+abin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+small=tests/golden/small/input.xml
+# alive PID: the process exists and is not a zombie
+alive() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat"; }
+
+# TeX reads only the system tree and its private work folder: a booktabs.sty planted in the
+# output folder and in the current directory is not loaded, and an output folder named with
+# % ~ " \ and a leading '-' works (TeX never sees its name).
+if command -v pdflatex >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+    d="$tmp/hijack"
+    odd='-o%~"\ out'
+    mkdir -p "$d/$odd"
+    for where in "$d" "$d/$odd"; do
+        cat >"$where/booktabs.sty" <<'EOF_STY'
+\ProvidesPackage{booktabs}
+\def\toprule{\hline}\def\midrule{\hline}\def\bottomrule{\hline}\def\addlinespace{}
+\def\cmidrule(#1)#2{}
+\AtBeginDocument{PLANTEDPACKAGE}
+EOF_STY
+    done
+    (cd "$d" && "$abin" solve "$root/$small" -o "$odd" -q) 2>"$tmp/hijack.err" \
+        && ok || bad "solve into an odd folder name with planted packages failed: $(cat "$tmp/hijack.err")"
+    pdftotext "$d/$odd/report.pdf" "$tmp/hijack.txt" 2>/dev/null && ok || bad "no report.pdf in '$odd'"
+    grep -q PLANTEDPACKAGE "$tmp/hijack.txt" && bad "pdflatex loaded a planted booktabs.sty" || ok
+    grep -qF "Gains by jurisdiction" "$tmp/hijack.txt" && ok || bad "the PDF lacks its text"
+    ls -a "$d/$odd" | grep -q etslink-pdf && bad "the PDF work folder was left behind" || ok
+else
+    echo "cli: skipped the TeX hijack test (pdflatex or pdftotext not installed)"
+fi
+
+# export-lp writes atomically and never follows a symbolic link: not one planted at the old
+# predictable temporary name FILE.tmp<PID> (exec keeps the shell's PID), nor one at FILE.
+d="$tmp/lpsym"
+mkdir -p "$d"
+echo victim >"$d/victim"
+sh -c 'ln -s "$1/victim" "$1/x.lp.tmp$$"; exec "$2" export-lp "$3" --design linked -o "$1/x.lp" -q' \
+    sh "$d" "$abin" "$root/$small" && ok || bad "export-lp with a planted symlink failed"
+[ "$(cat "$d/victim")" = victim ] && ok || bad "export-lp wrote through a planted symbolic link"
+ln -s "$d/victim" "$d/y.mps"
+expect 0 "wrote" -- "$bin" export-lp "$small" --design linked -o "$d/y.mps"
+[ -f "$d/y.mps" ] && [ ! -L "$d/y.mps" ] && grep -q "^ROWS" "$d/y.mps" && ok \
+    || bad "export-lp did not replace the symbolic link at its target by a regular file"
+[ "$(cat "$d/victim")" = victim ] && ok || bad "export-lp wrote through the symbolic link at its target"
+ls -a "$d" | grep -q -e '\.tmp\.' -e etslink-out && bad "export-lp left a temporary: $(ls -a "$d")" || ok
+
+# A compressed scenario is refused, not inflated past the size limit.
+gzip -c "$small" >"$tmp/gz.xml"
+expect 3 "gzip-compressed" -- "$bin" validate "$tmp/gz.xml"
+
+# A 64 MiB scenario of dense points is parsed and validated in well under 1.5 GB of address
+# space (a libxml2 DOM of it needed 2.1 GB): the loader is reached and finds the repeated q.
+awk 'BEGIN {
+    printf "<?xml version=\"1.0\"?>\n<scenario name=\"dense\">\n";
+    pt = "<point q=\"0\" p=\"0\"/>"; s = ""; for (k = 0; k < 1000; k++) s = s pt;
+    for (j = 0; j < 33; j++) {
+        printf "<jurisdiction id=\"J%d\"><bau>100</bau><cap>90</cap><mac><points>", j;
+        for (k = 0; k < 100; k++) printf "%s", s;
+        printf "</points></mac></jurisdiction>\n";
+    }
+    printf "</scenario>\n" }' >"$tmp/dense.xml"
+[ "$(wc -c <"$tmp/dense.xml")" -gt 66000000 ] && ok || bad "dense.xml is too small"
+(ulimit -v 1500000 && timeout 300 "$bin" validate "$tmp/dense.xml") >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" = 3 ] && grep -q "q = 0 does not increase" "$tmp/err" && ok \
+    || bad "a 64 MiB scenario did not load in 1.5 GB (exit $rc): $(head -c 300 "$tmp/err")"
+rm -f "$tmp/dense.xml"
+
+# Only regular files are read: a FIFO (which used to hang), a device, a folder, as scenario or
+# as CSV, are named for what they are (exit 5).
+mkfifo "$tmp/fifo.xml"
+expect 5 "is a FIFO" -- timeout 10 "$bin" validate "$tmp/fifo.xml"
+expect 5 "is a device" -- timeout 10 "$bin" validate /dev/zero
+expect 5 "is a directory" -- timeout 10 "$bin" validate "$tmp"
+d="$tmp/csvkinds"
+mkdir -p "$d/curves"
+cp tests/data/csv-curves.xml "$d/"
+cp tests/data/curves/steps.csv "$d/curves/"
+mkfifo "$d/curves/points.csv"
+expect 5 "points.csv: is a FIFO" -- timeout 10 "$bin" validate "$d/csv-curves.xml"
+rm -f "$d/curves/points.csv"
+mkdir "$d/curves/points.csv"
+expect 5 "points.csv: is a directory" -- timeout 10 "$bin" validate "$d/csv-curves.xml"
+rmdir "$d/curves/points.csv"
+ln -s /dev/zero "$d/curves/points.csv"
+expect 5 "points.csv: is a device" -- timeout 10 "$bin" validate --allow-any-path "$d/csv-curves.xml"
+
+# Output sets are never mixed. --no-pdf removes an earlier report.pdf and says so, even with -q.
+d="$tmp/mixed"
+expect 0 "" -- "$bin" solve --no-pdf "$small" -o "$d" -q
+echo "old pdf" >"$d/report.pdf"
+echo "old log" >"$d/report.log"
+expect 0 "removed $d/report.pdf" -- "$bin" solve --no-pdf "$small" -o "$d" -q
+[ ! -e "$d/report.pdf" ] && [ ! -e "$d/report.log" ] && ok || bad "--no-pdf left an earlier report.pdf/report.log"
+# Without pdflatex: a warning on stderr even with -q, and no stale report.pdf.
+mkdir -p "$tmp/nobin"
+echo "old pdf" >"$d/report.pdf"
+PATH="$tmp/nobin" "$abin" solve "$small" -o "$d" -q >"$tmp/out" 2>"$tmp/err"
+[ $? = 0 ] && grep -q "pdflatex is not installed" "$tmp/err" && [ ! -s "$tmp/out" ] && ok \
+    || bad "without pdflatex -q hid the warning: $(cat "$tmp/err")"
+[ ! -e "$d/report.pdf" ] && ok || bad "without pdflatex an earlier report.pdf was left"
+# A failure between files (report.tex cannot be renamed: a folder has its name) leaves no file
+# of an earlier run, and stderr says which files were written.
+echo "old pdf" >"$d/report.pdf"
+rm -f "$d/report.tex"
+mkdir "$d/report.tex"
+expect 5 "wrote $d/results.xml" -- "$bin" solve --no-pdf "$small" -o "$d" -q
+[ ! -e "$d/report.pdf" ] && ok || bad "a failed run left an earlier report.pdf beside new results"
+ls -a "$d" | grep -q '\.tmp\.' && bad "a failed run left a temporary file" || ok
+rmdir "$d/report.tex"
+# A second run into a folder another run holds fails at once (exit 5).
+if command -v flock >/dev/null 2>&1; then
+    flock "$d/.etslink.lock" sh -c 'touch "$1/held"; while [ ! -e "$1/release" ]; do sleep 0.1; done' \
+        sh "$d" &
+    lockpid=$!
+    i=0
+    while [ $i -lt 100 ] && [ ! -e "$d/held" ]; do sleep 0.1; i=$((i + 1)); done
+    expect 5 "another etslink run" -- timeout 20 "$bin" solve --no-pdf "$small" -o "$d" -q
+    touch "$d/release"
+    wait "$lockpid"
+    expect 0 "" -- "$bin" solve --no-pdf "$small" -o "$d" -q
+else
+    echo "cli: skipped the lock test (flock(1) not installed)"
+fi
+
+# A signal during the PDF step kills pdflatex's whole process group and removes its work
+# folder. The fake pdflatex first on PATH starts a child and waits.
+fb="$tmp/fakebin"
+mkdir -p "$fb"
+cat >"$fb/pdflatex" <<EOF_TEX
+#!/bin/sh
+echo \$\$ >"$tmp/fake.pid"
+sleep 60 &
+echo \$! >"$tmp/fake-child.pid"
+wait
+EOF_TEX
+chmod +x "$fb/pdflatex"
+d="$tmp/pdfsig"
+rm -f "$tmp/fake.pid" "$tmp/fake-child.pid"
+PATH="$fb:$PATH" "$abin" solve "$small" -o "$d" -q &
+pid=$!
+i=0
+while [ $i -lt 200 ] && [ ! -s "$tmp/fake-child.pid" ]; do sleep 0.05; i=$((i + 1)); done
+kill -s TERM "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" = 143 ] && ok || bad "SIGTERM during the PDF step: exit $rc, expected 143"
+sleep 0.3
+for f in fake.pid fake-child.pid; do
+    p=$(cat "$tmp/$f" 2>/dev/null)
+    [ -n "$p" ] && alive "$p" && { bad "a pdflatex process ($f) survived SIGTERM"; kill -9 "$p"; } || ok
+done
+ls -a "$d" | grep -q -e etslink-pdf -e '\.tmp\.' && bad "SIGTERM left a work folder: $(ls -a "$d")" || ok
+[ -s "$d/results.xml" ] && [ ! -e "$d/report.pdf" ] && ok || bad "SIGTERM during the PDF: wrong files $(ls "$d")"
+
+# A pdflatex failure quotes the first error (-file-line-error form) and keeps the log.
+cat >"$fb/pdflatex" <<'EOF_TEX'
+#!/bin/sh
+printf 'This is a fake pdfTeX\n(./report.tex\n./report.tex:12: Undefined control sequence.\nl.12 \\foo\n\n' >report.log
+exit 1
+EOF_TEX
+d="$tmp/pdffail"
+mkdir -p "$tmp/pdffail-cwd" # where a fake run with the wrong current directory writes
+(cd "$tmp/pdffail-cwd" && PATH="$fb:$PATH" "$abin" solve "$root/$small" -o "$d" -q) >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" = 5 ] && ok || bad "a failing pdflatex gave exit $rc, expected 5"
+grep -qF "./report.tex:12: Undefined control sequence. [l.12 \\foo]" "$tmp/err" && ok \
+    || bad "the TeX error was not quoted: $(cat "$tmp/err")"
+grep -qF "kept in $d/report.log" "$tmp/err" && grep -q "Undefined control" "$d/report.log" && ok \
+    || bad "the TeX log was not kept: $(cat "$tmp/err")"
+ls -a "$d" | grep -q etslink-pdf && bad "a failing pdflatex left its work folder" || ok
+[ ! -e "$d/report.pdf" ] && ok || bad "a failing pdflatex left a report.pdf"
+
+# Output files follow the umask.
+d="$tmp/umask"
+mkdir -p "$d"
+(umask 077 && "$abin" solve --no-pdf "$root/$small" -o "$d/a" -q \
+    && "$abin" export-lp "$root/$small" --design linked -o "$d/a.lp" -q)
+[ "$(stat -c %a "$d/a/results.xml" "$d/a/results.csv" "$d/a/report.tex" "$d/a.lp" | sort -u)" = 600 ] \
+    && ok || bad "umask 077: modes $(stat -c '%a %n' "$d/a"/* "$d/a.lp")"
+(umask 022 && "$abin" solve --no-pdf "$root/$small" -o "$d/b" -q)
+[ "$(stat -c %a "$d/b/results.xml" "$d/b/results.csv" "$d/b/report.tex" | sort -u)" = 644 ] \
+    && ok || bad "umask 022: modes $(stat -c '%a %n' "$d/b"/*)"
+
+# The output folder is checked before solving (this scenario has no equilibrium: exit 4 only
+# after a solve), and a dangling symbolic link is named as such.
+expect 5 "cannot create the output folder" -- "$bin" solve --no-pdf tests/bad/no-equilibrium.xml -o "$tmp/no/such/dir"
+expect 5 "exists and is not a folder" -- "$bin" solve --no-pdf tests/bad/no-equilibrium.xml -o "$tmp/afile"
+ln -s "$tmp/nowhere" "$tmp/dangling"
+expect 5 "is a dangling symbolic link" -- "$bin" solve --no-pdf "$small" -o "$tmp/dangling"
+
+# The summary never prints a negative zero (equal autarky prices: gains of -8e-16).
+cat >"$tmp/negzero.xml" <<'EOF_XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<scenario name="equal prices" currency="USD" unit="Mt">
+  <jurisdiction id="A"><bau>100</bau><cap>91</cap><mac><linear slope="0.1"/></mac></jurisdiction>
+  <jurisdiction id="B"><bau>100</bau><cap>98.71428571428571</cap><mac><linear slope="0.7"/></mac></jurisdiction>
+  <design id="linked"><group members="A B"/></design>
+</scenario>
+EOF_XML
+expect 0 "0.9000" -- "$bin" solve --no-pdf "$tmp/negzero.xml" -o "$tmp/negzero"
+grep -q -- "-0\.0*\( \|$\)" "$tmp/out" && bad "the summary printed a negative zero: $(cat "$tmp/out")" || ok
+
+# A design without an equilibrium: every file is written, the summary says so, exit 4.
+expect 4 "design 'tight' has no equilibrium" -- "$bin" solve --no-pdf tests/data/no-eq-design.xml -o "$tmp/noeq"
+grep -q "^tight  *no equilibrium" "$tmp/out" && ok || bad "the summary lacks 'no equilibrium': $(cat "$tmp/out")"
+[ -s "$tmp/noeq/results.xml" ] && [ -s "$tmp/noeq/results.csv" ] && [ -s "$tmp/noeq/report.tex" ] && ok \
+    || bad "a run with a design without an equilibrium did not write every file"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

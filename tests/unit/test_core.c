@@ -1,10 +1,13 @@
 /* core suite: status table, allocator (overflow, fault injection), settings (defaults mirrored in
- * docs/settings.md, validation, set-by-name), atomic output files. */
+ * docs/settings.md, validation, set-by-name), atomic output files (umask, symbolic links,
+ * signal-time cleanup), safe input (regular files only, size limit). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "el_alloc.h"
@@ -131,8 +134,174 @@ static void test_outfile(void)
     rmdir(dir);
 }
 
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Files are created with mode 0666 less the umask, like any Unix tool. */
+static void test_outfile_umask(void)
+{
+    char dir[] = "/tmp/etslink-umask-XXXXXX", path[128];
+    static const mode_t masks[2] = {077, 022}, want[2] = {0600, 0644};
+    ElOutFile *f;
+    ElError err;
+    struct stat sb;
+    mode_t old;
+    int k;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/out.txt", dir);
+    for (k = 0; k < 2; k++) {
+        old = umask(masks[k]);
+        CU_ASSERT_EQUAL_FATAL(el_outfile_open(&f, path, &err), EL_OK);
+        fputs("x", el_outfile_stream(f));
+        CU_ASSERT_EQUAL(el_outfile_commit(f, &err), EL_OK);
+        umask(old);
+        CU_ASSERT_EQUAL_FATAL(stat(path, &sb), 0);
+        CU_ASSERT_EQUAL(sb.st_mode & 0777, want[k]);
+        remove(path);
+    }
+    rmdir(dir);
+}
+
+/* finish completes a file without renaming it; a symbolic link at the target is replaced,
+ * never followed. */
+static void test_outfile_symlink(void)
+{
+    char dir[] = "/tmp/etslink-link-XXXXXX", path[128], victim[128], buf[64];
+    ElOutFile *f;
+    ElError err;
+    struct stat sb;
+    FILE *in;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/out.txt", dir);
+    snprintf(victim, sizeof(victim), "%s/victim", dir);
+    write_text(victim, "victim");
+    CU_ASSERT_EQUAL_FATAL(symlink(victim, path), 0);
+    CU_ASSERT_EQUAL_FATAL(el_outfile_open(&f, path, &err), EL_OK);
+    fputs("new", el_outfile_stream(f));
+    CU_ASSERT_EQUAL(el_outfile_finish(f, &err), EL_OK);
+    CU_ASSERT_EQUAL(lstat(path, &sb), 0);
+    CU_ASSERT(S_ISLNK(sb.st_mode)); /* not renamed yet */
+    CU_ASSERT_EQUAL(el_outfile_commit(f, &err), EL_OK);
+    CU_ASSERT_EQUAL(lstat(path, &sb), 0);
+    CU_ASSERT(S_ISREG(sb.st_mode));
+    in = fopen(victim, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+    CU_ASSERT_PTR_NOT_NULL(fgets(buf, sizeof(buf), in));
+    CU_ASSERT_STRING_EQUAL(buf, "victim");
+    fclose(in);
+    remove(path);
+    remove(victim);
+    CU_ASSERT_EQUAL(rmdir(dir), 0); /* nothing else left */
+}
+
+static el_status produce_ok(const char *name, void *ctx, ElError *err)
+{
+    (void)err;
+    write_text(name, ctx);
+    return EL_OK;
+}
+
+static el_status produce_fail(const char *name, void *ctx, ElError *err)
+{
+    (void)ctx;
+    write_text(name, "partial");
+    return el_error_set(err, EL_ERR_IO, "cannot");
+}
+
+/* A producer that can only write to a name (GLPK) writes in a private folder; the result is
+ * copied atomically; nothing is left either way. */
+static void test_outfile_from_named(void)
+{
+    char dir[] = "/tmp/etslink-named-XXXXXX", path[128], buf[64];
+    char text[] = "written by name";
+    ElError err;
+    FILE *in;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/x.lp", dir);
+    CU_ASSERT_EQUAL(el_outfile_from_named(path, produce_ok, text, &err), EL_OK);
+    in = fopen(path, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+    CU_ASSERT_PTR_NOT_NULL(fgets(buf, sizeof(buf), in));
+    CU_ASSERT_STRING_EQUAL(buf, text);
+    fclose(in);
+    CU_ASSERT_EQUAL(el_outfile_from_named(path, produce_fail, NULL, &err), EL_ERR_IO);
+    in = fopen(path, "r"); /* the earlier file is intact */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+    CU_ASSERT_PTR_NOT_NULL(fgets(buf, sizeof(buf), in));
+    CU_ASSERT_STRING_EQUAL(buf, text);
+    fclose(in);
+    remove(path);
+    CU_ASSERT_EQUAL(rmdir(dir), 0); /* no private folder or temporary left */
+}
+
+/* What a signal handler calls: every tracked temporary file, then folder, is removed. */
+static void test_signal_cleanup(void)
+{
+    char dir[] = "/tmp/etslink-sig-XXXXXX", sub[128], path[128];
+    int s1, s2;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(sub, sizeof(sub), "%s/work", dir);
+    snprintf(path, sizeof(path), "%s/work/file", dir);
+    CU_ASSERT_EQUAL_FATAL(mkdir(sub, 0700), 0);
+    write_text(path, "x");
+    s1 = el_io_track(sub); /* the folder first: it is still removed after its file */
+    s2 = el_io_track(path);
+    CU_ASSERT(s1 >= 0 && s2 >= 0 && s1 != s2);
+    el_io_signal_cleanup();
+    CU_ASSERT_EQUAL(access(path, F_OK), -1);
+    CU_ASSERT_EQUAL(access(sub, F_OK), -1);
+    el_io_untrack(s1);
+    el_io_untrack(s2);
+    el_io_untrack(-1);
+    CU_ASSERT_EQUAL(rmdir(dir), 0);
+}
+
+/* Only regular files are read, at most max_bytes; a FIFO without a writer does not block. */
+static void test_read_file(void)
+{
+    char dir[] = "/tmp/etslink-read-XXXXXX", path[128], fifo[128], *buf = NULL;
+    ElError err;
+    long len = -1;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/a.txt", dir);
+    snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+    write_text(path, "0123456789");
+    CU_ASSERT_EQUAL(el_read_file(path, 10, "the file", &buf, &len, &err), EL_OK);
+    CU_ASSERT_EQUAL(len, 10);
+    CU_ASSERT_STRING_EQUAL(buf, "0123456789");
+    el_free(buf);
+    CU_ASSERT_EQUAL(el_read_file(path, 9, "the file", &buf, &len, &err), EL_ERR_INPUT);
+    CU_ASSERT_PTR_NULL(buf);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "10 bytes, more than the limit of 9"));
+    CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
+    CU_ASSERT_EQUAL(el_read_file(fifo, 100, "the file", &buf, &len, &err), EL_ERR_IO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "fifo: is a FIFO"));
+    CU_ASSERT_EQUAL(el_read_file(dir, 100, "the file", &buf, &len, &err), EL_ERR_IO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "is a directory"));
+    CU_ASSERT_EQUAL(el_read_file("/dev/null", 100, "the file", &buf, &len, &err), EL_ERR_IO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "is a device"));
+    remove(path);
+    CU_ASSERT_EQUAL(el_read_file(path, 100, "the CSV file", &buf, &len, &err), EL_ERR_IO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "cannot open the CSV file"));
+    remove(fifo);
+    rmdir(dir);
+}
+
 CU_TestInfo core_tests[] = {
-    {"status table", test_status},        {"allocator", test_alloc},
-    {"settings", test_settings},          {"settings documented", test_settings_doc},
-    {"atomic output file", test_outfile}, CU_TEST_INFO_NULL,
+    {"status table", test_status},
+    {"allocator", test_alloc},
+    {"settings", test_settings},
+    {"settings documented", test_settings_doc},
+    {"atomic output file", test_outfile},
+    {"output files follow the umask", test_outfile_umask},
+    {"output replaces a symbolic link", test_outfile_symlink},
+    {"output from a named-file producer", test_outfile_from_named},
+    {"signal-time cleanup", test_signal_cleanup},
+    {"regular files only, size-limited", test_read_file},
+    CU_TEST_INFO_NULL,
 };
