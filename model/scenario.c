@@ -734,13 +734,10 @@ check_reserved_jurisdiction(const ElScenario *s, const ElJurisdiction *j, ElErro
 
 static el_status check_reserved_design(const ElScenario *s, const ElDesign *d, ElError *err)
 {
-    if (strcmp(d->id, "autarky") == 0 &&
-        (d->nlinks > 0 || d->ngroups > 0 || d->ninstruments > 0 || d->naccepts > 0 ||
-         d->nexport_caps > 0 || d->nprojects > 0))
+    if (strcmp(d->id, "autarky") == 0)
         return el_error_set(err, EL_ERR_INPUT,
-                            "%s:%d: design id 'autarky' is reserved for the baseline (no links, "
-                            "only the scenario's own rules): an empty <design id=\"autarky\"/> "
-                            "lists the baseline; give this design another id",
+                            "%s:%d: design id 'autarky' is reserved for the baseline, which every "
+                            "run solves and reports anyway; give this design another id",
                             s->path, d->line);
     return EL_OK;
 }

@@ -28,8 +28,9 @@ typedef struct {
 } ElQpInfo;
 
 /** Solve p. Independent parts (connected components of the rows and columns) are solved one
- * by one, so that one part's scale never affects another's answer. sol must have p's sizes. An infeasible or unbounded problem is EL_OK with
- * sol->outcome set; EL_ERR_NUMERIC means the exact solution could not be verified. */
+ * by one, so that one part's scale never affects another's answer. sol must have p's sizes. An
+ * infeasible or unbounded problem is EL_OK with sol->outcome set; EL_ERR_NUMERIC means the exact
+ * solution could not be verified. */
 el_status
 el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *info, ElError *err);
 
@@ -39,11 +40,7 @@ el_status el_qp_discretize(const ElProblem *p, int grid, ElProblem **out, ElErro
  * (center has p->ncols entries; NULL gives the uniform grid). If first is not NULL it receives
  * (p->ncols entries, caller-allocated) the LP column where column j of p starts; a linear
  * column of p is exactly one LP column. */
-el_status el_qp_discretize_around(const ElProblem *p,
-                                  int grid,
-                                  const double *center,
-                                  ElProblem **out,
-                                  int *first,
-                                  ElError *err);
+el_status el_qp_discretize_around(
+    const ElProblem *p, int grid, const double *center, ElProblem **out, int *first, ElError *err);
 
 #endif

@@ -81,7 +81,7 @@ static void test_joint_budget(void)
     HAS(err.msg, "grid");
     /* a deadline is a time or 0, never NaN */
     el_settings_default(&s);
-    s.deadline = NAN;
+    s.deadline = nan("");
     CU_ASSERT_EQUAL(el_settings_validate(&s, &err), EL_ERR_INTERNAL);
 }
 
