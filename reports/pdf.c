@@ -324,7 +324,7 @@ static bool file_line_error(const char *line)
  * work folder's report.log (or, without one, pdflatex's own output). */
 static void tex_error(char *out, size_t size)
 {
-    char line[1200], first[200] = "", where[200] = "", last[200] = "";
+    char line[1200], first[200] = "", where[200] = "", last[200] = "", msg[420] = "";
     int fd = openat(tex_dirfd, "report.log", O_RDONLY | O_NOFOLLOW), after = -1;
     FILE *f;
     if (fd < 0)
@@ -355,12 +355,18 @@ static void tex_error(char *out, size_t size)
             whole = strchr(line, '\n') != NULL;
     }
     fclose(f);
+    /* composed in a buffer that always fits, then cut to the caller's size */
     if (first[0] && where[0])
-        snprintf(out, size, "%s [%s]", first, where);
+        snprintf(msg, sizeof(msg), "%s [%s]", first, where);
     else if (first[0])
-        snprintf(out, size, "%s", first);
+        snprintf(msg, sizeof(msg), "%s", first);
     else if (last[0])
-        snprintf(out, size, "the log ends: %s", last);
+        snprintf(msg, sizeof(msg), "the log ends: %s", last);
+    if (msg[0] && size > 0) {
+        size_t len = strlen(msg) < size - 1 ? strlen(msg) : size - 1;
+        memcpy(out, msg, len);
+        out[len] = '\0';
+    }
 }
 
 /* pdf_path with ".pdf" replaced by ".log" (or ".log" appended). */
