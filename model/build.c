@@ -245,7 +245,8 @@ static void jur_union(int *parent, int a, int b)
 
 /* Credits pool k can usefully supply in this design: each acceptance credits at most its limit
  * and never more than the emissions (BAU) of the jurisdictions its user trades with through the
- * design's links, groups, projects and shared pools. The supply curve is cut there, so that a
+ * design's links, groups, projects and shared pools. The supply curve is cut beyond that, so
+ * that a
  * curve without an end gets a width that depends only on what the design uses (never on other
  * jurisdictions or designs of the file). cut[k] receives the bound in credits. */
 static el_status pool_bounds(
@@ -288,6 +289,10 @@ static el_status pool_bounds(
         const ElAccept *ac = m->accepts[a].spec;
         cut[ac->pool] += fmin(ac->limit, bau[jur_root(parent, ac->jur)]) / ac->discount;
     }
+    /* the curve goes on past what can be used (twice that, plus 1 Mt), so that a supply curve
+     * that continues is never cut exactly at the demand: its price there stays its own */
+    for (k = 0; k < s->npools; k++)
+        cut[k] = 2 * cut[k] + 1;
     el_free(parent);
     el_free(bau);
     el_free(first);

@@ -152,10 +152,11 @@ el_status el_qp_discretize(const ElProblem *p, int grid, ElProblem **out, ElErro
     return discretize(p, grid, NULL, out, NULL, err);
 }
 
-/* Solve an LP with requirement rows shifted by dir * 1e-6 (1 + |requirement|). dir < 0: lowered,
- * then restored (left-derivative prices). dir > 0: raised and kept, so that requirements smaller
- * than the simplex's feasibility tolerance (a cap 1e-8 below BAU) still bind in the basis the
- * polish starts from; the polish then solves with the true requirements. */
+/* Solve an LP with requirement rows shifted by dir * 1e-6 (1 + |requirement|). dir < 0: every
+ * requirement lowered, then restored (left-derivative prices). dir > 0: only the tiny positive
+ * requirements (0 < R <= 1e-6, below the simplex's feasibility tolerance: a cap 1e-8 below BAU)
+ * raised and kept, so that they bind in the basis the polish starts from; the polish then
+ * solves with the true requirements. Other rows keep their left-derivative convention. */
 static el_status solve_lp_dir(
     const ElProblem *p, const ElSettings *s, int dir, ElSolution *sol, int *solves, ElError *err)
 {
@@ -164,7 +165,8 @@ static el_status solve_lp_dir(
     int i, shifted = 0;
     st = el_lp_create(&lp, p, s, err);
     for (i = 0; st == EL_OK && i < p->nrows; i++)
-        if (p->rkind[i] == EL_ROW_REQUIREMENT && isfinite(p->rlo[i])) {
+        if (p->rkind[i] == EL_ROW_REQUIREMENT && isfinite(p->rlo[i]) &&
+            (dir < 0 || (p->rlo[i] > 0 && p->rlo[i] <= REQUIREMENT_SHIFT))) {
             double lo = p->rlo[i] + dir * REQUIREMENT_SHIFT * (1 + fabs(p->rlo[i]));
             st = el_lp_set_row_bounds(lp, i, lo, p->rup[i], err);
             shifted = 1;
@@ -529,6 +531,28 @@ static void store(const Polish *w, ElSolution *sol)
     memcpy(sol->rstat, w->rstat, (size_t)p->nrows * sizeof(int));
 }
 
+/* Every row within its bounds to 1e-11 of its scale (the simplex allows 1e-7). */
+static bool lp_rows_hold(const ElProblem *p, const double *x)
+{
+    double *r = el_calloc((size_t)p->nrows + 1, sizeof(double));
+    double *sc = el_calloc((size_t)p->nrows + 1, sizeof(double));
+    bool ok = r && sc;
+    int i, t;
+    for (t = 0; ok && t < p->nnz; t++) {
+        r[p->ai[t]] += p->av[t] * x[p->aj[t]];
+        sc[p->ai[t]] += fabs(p->av[t] * x[p->aj[t]]);
+    }
+    for (i = 0; ok && i < p->nrows; i++) {
+        double lo = p->rlo[i], up = p->rup[i];
+        double tol =
+            1e-11 * (1 + sc[i] + (isfinite(lo) ? fabs(lo) : 0) + (isfinite(up) ? fabs(up) : 0));
+        ok = r[i] >= lo - tol && r[i] <= up + tol;
+    }
+    el_free(r);
+    el_free(sc);
+    return ok;
+}
+
 static el_status qp_solve_whole(
     const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *info, ElError *err)
 {
@@ -551,8 +575,13 @@ static el_status qp_solve_whole(
         return st;
     if (sol->ncols != p->ncols || sol->nrows != p->nrows)
         return el_error_set(err, EL_ERR_INTERNAL, "el_qp_solve: solution has the wrong size");
-    if (!el_problem_is_quadratic(p))
-        return solve_lp(p, s, sol, &info->lp_solves, err);
+    if (!el_problem_is_quadratic(p)) {
+        /* GLPK's answer is exact unless a requirement is below its feasibility tolerance (a
+         * cap 1e-8 below BAU): then the exact stage below verifies from a raised basis */
+        st = solve_lp(p, s, sol, &info->lp_solves, err);
+        if (st != EL_OK || sol->outcome != EL_OPTIMAL || lp_rows_hold(p, sol->x))
+            return st;
+    }
 
     st = polish_alloc(&w, p, s->kkt_tol, err);
     if (st != EL_OK)

@@ -25,6 +25,7 @@
 #include "qp.h"
 
 #define TIE_TOL 1e-9 /* relative: reduced costs and duals treated as zero */
+#define TIE_REG 1e-6 /* weight of the other free columns when a stage needs regularising */
 
 enum {
     CLS_INSTR = 0,
@@ -129,6 +130,7 @@ static el_status stage(Face *f,
                        const ElSettings *set,
                        int cls,
                        bool lp_cost,
+                       double reg,
                        double total,
                        double *out_total,
                        bool *done,
@@ -138,7 +140,7 @@ static el_status stage(Face *f,
     ElProblem *q = NULL;
     ElSolution *qs = NULL;
     int *plus = NULL, *minus = NULL, *rowmap = NULL;
-    double *fixed = NULL, ref = 0;
+    double *fixed = NULL, ref = 0, reg_big = 10;
     int i, j, t, sum_row = -1;
     el_status st;
     *done = false;
@@ -157,19 +159,23 @@ static el_status stage(Face *f,
     }
     /* the weighted norm of the current point bounds that of the answer: a bound for columns
      * without a finite one that never binds */
-    for (j = 0; j < p->ncols; j++)
+    for (j = 0; j < p->ncols; j++) {
         if (f->free[j] && f->cls[j] == cls)
             ref += f->x[j] * f->x[j] / f->weight[j];
+        if (f->free[j])
+            reg_big += 10 * fabs(f->x[j]);
+    }
     for (j = 0; st == EL_OK && j < p->ncols; j++) {
         plus[j] = minus[j] = -1;
         if (!f->free[j])
             continue;
-        if (f->cls[j] != cls || (lp_cost && p->lo[j] >= 0)) {
+        if ((f->cls[j] != cls && reg == 0) || (lp_cost && p->lo[j] >= 0)) {
             double c = (lp_cost && f->cls[j] == cls) ? 1.0 : 0.0;
             st = el_problem_add_col(q, p->colname[j], c, 0, p->lo[j], p->up[j], &plus[j], err);
         } else {
-            double big = 1 + 2 * sqrt(f->weight[j] * ref) + 2 * fabs(f->x[j]);
-            double h = 1 / f->weight[j], c = cls == CLS_OWN ? -1.0 : 0.0;
+            bool mine = f->cls[j] == cls;
+            double big = mine ? 1 + 2 * sqrt(f->weight[j] * ref) + 2 * fabs(f->x[j]) : reg_big;
+            double h = (mine ? 1 : reg) / f->weight[j], c = mine && cls == CLS_OWN ? -1.0 : 0.0;
             double up = isfinite(p->up[j]) ? p->up[j] : big;
             if (p->lo[j] < 0) { /* a free trade column: x = x+ - x-, both penalised */
                 st = el_problem_add_col(q, p->colname[j], 0, h, 0, fmax(up, 0), &plus[j], err);
@@ -193,8 +199,10 @@ static el_status stage(Face *f,
         if (rowmap[r] < 0) {
             double lo = f->active[r] ? f->bound[r] : p->rlo[r];
             double up = f->active[r] ? f->bound[r] : p->rup[r];
-            st = el_problem_add_row(q, p->rowname[r], lo - fixed[r], up - fixed[r], EL_ROW_PLAIN,
-                                    &rowmap[r], err);
+            /* a tiny lower bound (below the simplex's tolerance) gets the solver's fallback */
+            bool tiny = lo - fixed[r] > 0 && lo - fixed[r] <= 1e-6 && !isfinite(up);
+            st = el_problem_add_row(q, p->rowname[r], lo - fixed[r], up - fixed[r],
+                                    tiny ? EL_ROW_REQUIREMENT : EL_ROW_PLAIN, &rowmap[r], err);
         }
         if (st == EL_OK)
             st = el_problem_add_coef(q, rowmap[r], plus[c], p->av[t], err);
@@ -308,9 +316,15 @@ el_status el_ties_resolve(const ElScenario *s,
             if (count[cls] == 0)
                 continue;
             if (cls == CLS_INSTR) /* least volume first, then shared pro rata */
-                st = stage(&f, set, cls, true, -1, &total, &done, err);
-            if (st == EL_OK)
-                st = stage(&f, set, cls, false, done ? total : -1, NULL, &done, err);
+                st = stage(&f, set, cls, true, 0, -1, &total, &done, err);
+            if (st == EL_OK) {
+                double t = cls == CLS_INSTR && done ? total : -1;
+                st = stage(&f, set, cls, false, 0, t, NULL, &done, err);
+                /* a degenerate face can leave the stage's KKT system singular: then every
+                 * other free column gets a weight 1e-6 as small, which makes it unique */
+                if (st == EL_OK && !done)
+                    st = stage(&f, set, cls, false, TIE_REG, t, NULL, &done, err);
+            }
         }
         if (st == EL_OK && still_optimal(p, sol, f.x))
             memcpy(sol->x, f.x, (size_t)p->ncols * sizeof(double));

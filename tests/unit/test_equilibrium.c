@@ -436,11 +436,68 @@ static void test_project_tie(void)
     }
 }
 
+static ElRun *load_solve(const char *path, ElScenario **s)
+{
+    ElError err;
+    if (el_scenario_load(s, path, NULL, &err) != EL_OK) {
+        fprintf(stderr, "\n  %s\n", err.msg);
+        CU_FAIL("load failed");
+        return NULL;
+    }
+    return test_solve(*s);
+}
+
+/* Tiny requirements in the corners a random differential campaign found (tests/data/tiny;
+ * expected values worked out by hand in each file's comment):
+ * - steps only (a pure LP, where the simplex took 1e-8 for 0): U pays the step's cost, 7;
+ * - a tiny requirement beside a tiny surplus in one market: R at its step's cost 9, W at 0,
+ *   the untraded pool at the highest buyer value, 9 (once exit 6);
+ * - the credit price where a buyer takes its whole limit of 4 from a supply curve MAC = o that
+ *   goes on: 4, so the rest of the world earns 16 - 8 = 8 (once 50, the buyer's ceiling);
+ * - a step boundary elsewhere in the same market keeps its left derivative: Z pays 10, the cost
+ *   of its last measure, and the untraded pool is worth 10 (once 30). */
+static void test_tiny_corners(void)
+{
+    ElScenario *s = NULL;
+    ElRun *run;
+    run = load_solve("data/tiny/steps-only.xml", &s);
+    if (run) {
+        CHECK_REL(run->autarky.jur[0].price, 7);
+        CU_ASSERT_DOUBLE_EQUAL(run->autarky.jur[0].abatement, 1e-8, 1e-12);
+    }
+    el_run_free(run);
+    el_scenario_free(s);
+    run = load_solve("data/tiny/with-tiny-surplus.xml", &s);
+    if (run) {
+        CHECK_REL(run->autarky.jur[el_scenario_find(s, "R")].price, 9);
+        CHECK_REL(run->autarky.jur[el_scenario_find(s, "W")].price, 0);
+        CHECK_REL(run->autarky.pool[0].price, 9);
+    }
+    el_run_free(run);
+    el_scenario_free(s);
+    run = load_solve("data/tiny/credit-price.xml", &s);
+    if (run) {
+        CHECK_REL(run->designs[0].pool[0].price, 4);
+        CHECK_REL(run->designs[0].pool[0].supplied, 4);
+        CHECK_REL(run->designs[0].row_surplus, 8);
+    }
+    el_run_free(run);
+    el_scenario_free(s);
+    run = load_solve("data/tiny/boundary-price.xml", &s);
+    if (run) {
+        CHECK_REL(run->autarky.jur[el_scenario_find(s, "Z")].price, 10);
+        CHECK_REL(run->autarky.pool[0].price, 10);
+    }
+    el_run_free(run);
+    el_scenario_free(s);
+}
+
 CU_TestInfo equilibrium_tests[] = {
     {"40 joint projects: the cheap 20 built", test_many_projects},
     {"identical projects: the tie rule picks by id", test_project_tie},
     {"a cap 1e-8 below BAU", test_tiny_requirement},
     {"a tiny shortage on a large market", test_tiny_shortage},
+    {"tiny requirements: pure LPs, surpluses, credit and boundary prices", test_tiny_corners},
     {"a design alone and in a larger file", test_design_alone},
     {"NDC account of an offset host", test_ndc_host},
     {"fitted curves: resampling until settled", test_fit_rounds},
