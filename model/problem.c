@@ -244,3 +244,24 @@ bool el_problem_has_integers(const ElProblem *p)
             return true;
     return false;
 }
+
+bool el_problem_rows_hold(const ElProblem *p, const double *x, double tol)
+{
+    double *r = el_calloc((size_t)p->nrows + 1, sizeof(double));
+    double *sc = el_calloc((size_t)p->nrows + 1, sizeof(double));
+    bool ok = r && sc;
+    int i, t;
+    for (t = 0; ok && t < p->nnz; t++) {
+        r[p->ai[t]] += p->av[t] * x[p->aj[t]];
+        sc[p->ai[t]] += fabs(p->av[t] * x[p->aj[t]]);
+    }
+    for (i = 0; ok && i < p->nrows; i++) {
+        double lo = p->rlo[i], up = p->rup[i];
+        double band =
+            tol * (1 + sc[i] + (isfinite(lo) ? fabs(lo) : 0) + (isfinite(up) ? fabs(up) : 0));
+        ok = r[i] >= lo - band && r[i] <= up + band;
+    }
+    el_free(r);
+    el_free(sc);
+    return ok;
+}

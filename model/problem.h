@@ -57,6 +57,10 @@ el_status el_problem_add_coef(ElProblem *p, int i, int j, double v, ElError *err
  * h >= 0, quadratic columns with lo = 0 and finite up, no duplicate (i, j). */
 el_status el_problem_check(const ElProblem *p, ElError *err);
 
+/** True if every row activity of x lies within its bounds to tol (1 + |activity terms| +
+ * |finite bounds|), relative: the same scale for every caller that checks a point. */
+bool el_problem_rows_hold(const ElProblem *p, const double *x, double tol);
+
 /** True if some column has h > 0. */
 bool el_problem_is_quadratic(const ElProblem *p);
 

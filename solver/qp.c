@@ -531,55 +531,19 @@ static void store(const Polish *w, ElSolution *sol)
     memcpy(sol->rstat, w->rstat, (size_t)p->nrows * sizeof(int));
 }
 
-/* Every row within its bounds to 1e-11 of its scale (the simplex allows 1e-7). */
-static bool lp_rows_hold(const ElProblem *p, const double *x)
-{
-    double *r = el_calloc((size_t)p->nrows + 1, sizeof(double));
-    double *sc = el_calloc((size_t)p->nrows + 1, sizeof(double));
-    bool ok = r && sc;
-    int i, t;
-    for (t = 0; ok && t < p->nnz; t++) {
-        r[p->ai[t]] += p->av[t] * x[p->aj[t]];
-        sc[p->ai[t]] += fabs(p->av[t] * x[p->aj[t]]);
-    }
-    for (i = 0; ok && i < p->nrows; i++) {
-        double lo = p->rlo[i], up = p->rup[i];
-        double tol =
-            1e-11 * (1 + sc[i] + (isfinite(lo) ? fabs(lo) : 0) + (isfinite(up) ? fabs(up) : 0));
-        ok = r[i] >= lo - tol && r[i] <= up + tol;
-    }
-    el_free(r);
-    el_free(sc);
-    return ok;
-}
-
+/* One connected part. p, s and the sizes of sol were checked by el_qp_solve; info is not NULL. */
 static el_status qp_solve_whole(
     const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *info, ElError *err)
 {
-    ElSettings defaults;
-    ElQpInfo local;
     Polish w;
     el_status st;
     int round, grid;
-    if (!info)
-        info = &local;
     memset(info, 0, sizeof(*info));
-    if (!s) {
-        el_settings_default(&defaults);
-        s = &defaults;
-    }
-    st = el_settings_validate(s, err);
-    if (st == EL_OK)
-        st = el_problem_check(p, err);
-    if (st != EL_OK)
-        return st;
-    if (sol->ncols != p->ncols || sol->nrows != p->nrows)
-        return el_error_set(err, EL_ERR_INTERNAL, "el_qp_solve: solution has the wrong size");
     if (!el_problem_is_quadratic(p)) {
         /* GLPK's answer is exact unless a requirement is below its feasibility tolerance (a
          * cap 1e-8 below BAU): then the exact stage below verifies from a raised basis */
         st = solve_lp(p, s, sol, &info->lp_solves, err);
-        if (st != EL_OK || sol->outcome != EL_OPTIMAL || lp_rows_hold(p, sol->x))
+        if (st != EL_OK || sol->outcome != EL_OPTIMAL || el_problem_rows_hold(p, sol->x, 1e-11))
             return st;
     }
 

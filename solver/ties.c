@@ -263,23 +263,16 @@ static double finite_abs(double v)
  * 1e-9); otherwise the solver's point is kept. */
 static bool still_optimal(const ElProblem *p, const ElSolution *sol, const double *x)
 {
-    double obj = 0, ref = 0, *r = el_calloc((size_t)p->nrows + 1, sizeof(double));
-    bool ok = r != NULL;
-    int i, j, t;
+    double obj = 0, ref = 0;
+    bool ok = true;
+    int j;
     for (j = 0; ok && j < p->ncols; j++) {
         double tol = 1e-9 * (1 + finite_abs(p->lo[j]) + finite_abs(p->up[j]));
         ok = isfinite(x[j]) && x[j] >= p->lo[j] - tol && x[j] <= p->up[j] + tol;
         obj += p->c[j] * x[j] + 0.5 * p->h[j] * x[j] * x[j];
         ref += p->c[j] * sol->x[j] + 0.5 * p->h[j] * sol->x[j] * sol->x[j];
     }
-    for (t = 0; ok && t < p->nnz; t++)
-        r[p->ai[t]] += p->av[t] * x[p->aj[t]];
-    for (i = 0; ok && i < p->nrows; i++) {
-        double tol = 1e-9 * (1 + finite_abs(p->rlo[i]) + finite_abs(p->rup[i]));
-        ok = r[i] >= p->rlo[i] - tol && r[i] <= p->rup[i] + tol;
-    }
-    el_free(r);
-    return ok && obj <= ref + 1e-9 * (1 + fabs(ref));
+    return ok && el_problem_rows_hold(p, x, 1e-9) && obj <= ref + 1e-9 * (1 + fabs(ref));
 }
 
 el_status el_ties_resolve(const ElScenario *s,
