@@ -11,14 +11,14 @@ DEPS_DEB  = libglpk-dev libxml2-dev libcunit1-dev liblapacke-dev libopenblas-dev
 DEPS_TEX  = texlive-latex-base texlive-latex-recommended texlive-pictures texlive-science \
             lmodern poppler-utils
 DEPS_TEST = glpk-utils libxml2-utils $(DEPS_TEX)
-INCS      = -Icore -Imodel -Iinputs -Isolver -Ireports
+INCS      = -Icore -Imodel -Iinputs -Isolver -Iengine -Ireports
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS   += $(WARN) $(OPT) $(INCS) $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L
 LDLIBS    = $(PKG_LIBS) -lglpk -llapack -lblas -lm
 LDFLAGS  += $(SANLD)
 
-LIB_SRC = $(wildcard core/*.c model/*.c inputs/*.c solver/*.c reports/*.c)
+LIB_SRC = $(wildcard core/*.c model/*.c inputs/*.c solver/*.c engine/*.c reports/*.c)
 LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/gen/schemas.o
 TEST_SRC = $(wildcard tests/unit/*.c)
 TEST_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC))
@@ -138,7 +138,8 @@ install: all
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/etslink/
 	install -m 644 docs/etslink.1 $(DESTDIR)$(PREFIX)/share/man/man1/etslink.1
 
-FORMAT_SRC = $(wildcard core/*.[ch] model/*.[ch] inputs/*.[ch] solver/*.[ch] reports/*.[ch] \
+FORMAT_SRC = $(wildcard core/*.[ch] model/*.[ch] inputs/*.[ch] solver/*.[ch] engine/*.[ch] \
+             reports/*.[ch] \
              cli/*.c tests/unit/*.[ch] tests/bench/*.c tests/fuzz/*.c tools/*.c)
 format:
 	clang-format -i $(FORMAT_SRC)

@@ -48,54 +48,6 @@ static el_status recover(ElError *err, const char *where)
     return el_error_set(err, EL_ERR_LP, "GLPK failed inside %s (internal error caught)", where);
 }
 
-el_status el_solution_create(ElSolution **out, int ncols, int nrows, ElError *err)
-{
-    ElSolution *s = el_calloc(1, sizeof(*s));
-    size_t nc = (size_t)(ncols > 0 ? ncols : 1), nr = (size_t)(nrows > 0 ? nrows : 1);
-    *out = NULL;
-    if (!s)
-        return el_error_set(err, EL_ERR_NOMEM, "out of memory (solution)");
-    s->ncols = ncols;
-    s->nrows = nrows;
-    s->x = el_calloc(nc, sizeof(double));
-    s->y = el_calloc(nr, sizeof(double));
-    s->cstat = el_calloc(nc, sizeof(int));
-    s->rstat = el_calloc(nr, sizeof(int));
-    if (!s->x || !s->y || !s->cstat || !s->rstat) {
-        el_solution_free(s);
-        return el_error_set(err, EL_ERR_NOMEM, "out of memory (solution)");
-    }
-    *out = s;
-    return EL_OK;
-}
-
-void el_solution_free(ElSolution *s)
-{
-    if (!s)
-        return;
-    el_free(s->x);
-    el_free(s->y);
-    el_free(s->cstat);
-    el_free(s->rstat);
-    el_free(s);
-}
-
-const char *el_outcome_name(ElOutcome o)
-{
-    switch (o) {
-    case EL_OPTIMAL:
-        return "optimal";
-    case EL_INFEASIBLE:
-        return "infeasible";
-    case EL_UNBOUNDED:
-        return "unbounded";
-    case EL_ITER_LIMIT:
-        return "iteration-limit";
-    case EL_TIME_LIMIT:
-        return "time-limit";
-    }
-    return "unknown";
-}
 
 static int bound_type(double lo, double up)
 {
