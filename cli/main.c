@@ -461,8 +461,9 @@ static int cmd_export(const Args *a)
     ElScenario *s = NULL;
     ElProblem *p = NULL, *lp = NULL;
     ElModelMap *m = NULL;
+    ElModelData md;
     size_t len;
-    int d = EL_AUTARKY, i;
+    int d = -1;
     ElLpFormat fmt;
     el_status st;
     if (!a->out || !a->design)
@@ -474,17 +475,18 @@ static int cmd_export(const Args *a)
         fmt = EL_LP_FORMAT_CPLEX;
     else
         return usage_error("export-lp: the output file must end in .mps or .lp");
+    memset(&md, 0, sizeof(md));
     st = load(a, &s, &err);
     if (st == EL_OK && strcmp(a->design, "autarky") != 0) {
-        for (i = 0; i < s->ndesigns; i++)
-            if (strcmp(s->designs[i].id, a->design) == 0)
-                d = i;
-        if (d == EL_AUTARKY)
+        d = el_scenario_find_design(s, a->design);
+        if (d < 0)
             st = el_error_set(&err, EL_ERR_INPUT, "%s: no design with id '%s'", a->scenario,
                               a->design);
     }
     if (st == EL_OK)
-        st = el_model_build(s, d, false, &p, &m, &err);
+        st = el_model_data_init(&md, s, d < 0 ? NULL : s->designs[d], NULL, NULL, &err);
+    if (st == EL_OK)
+        st = el_model_build(&md, false, &p, &m, &err);
     if (st == EL_OK)
         st = el_qp_discretize(p, s->settings.grid, &lp, &err);
     if (st == EL_OK)
@@ -495,6 +497,7 @@ static int cmd_export(const Args *a)
     el_problem_free(lp);
     el_problem_free(p);
     el_model_map_free(m);
+    el_model_data_clear(&md);
     el_scenario_free(s);
     return st == EL_OK ? 0 : fail(st, &err);
 }

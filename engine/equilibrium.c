@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "build.h"
+#include "data.h"
 #include "el_alloc.h"
 #include "el_clock.h"
 #include "ties.h"
@@ -66,11 +67,8 @@ static void pay(ElDesignResult *r, int from, int to, double amount)
         r->jur[to].receipts_abroad += amount;
 }
 
-static void fill_trade(const ElScenario *s,
-                       const ElDesign *des,
-                       const ElModelMap *m,
-                       const ElSolution *sol,
-                       ElDesignResult *r)
+static void
+fill_trade(const ElDesign *des, const ElModelMap *m, const ElSolution *sol, ElDesignResult *r)
 {
     int l, g, k;
     for (l = 0; des && l < des->nlinks; l++) {
@@ -108,7 +106,6 @@ static void fill_trade(const ElScenario *s,
                 r->jur[j].receipts_abroad -= amount;
         }
     }
-    (void)s;
 }
 
 static void fill_offsets(const ElScenario *s,
@@ -137,7 +134,7 @@ static void fill_offsets(const ElScenario *s,
         }
     }
     for (a = 0; a < m->naccepts; a++) {
-        const ElAccept *ac = m->accepts[a].spec;
+        const ElAccept *ac = &m->accepts[a].spec;
         ElAcceptResult *q = &r->accept[a];
         int host = s->pools[ac->pool].host, j = ac->jur;
         q->pool = ac->pool;
@@ -191,33 +188,37 @@ static bool at_price(const ElInstrument *in, double price, double used)
     return in && used > VOLUME_TOL && fabs(price - in->price) <= 1e-9 * (1 + fabs(in->price));
 }
 
-static ElBinding
-binding(const ElScenario *s, int d, int j, const ElJurisdiction *ju, const ElJurResult *q)
+static const ElInstrument *instrument(const ElJurData *ju, ElInstrKind k)
 {
-    if (at_price(el_scenario_instrument(s, d, j, EL_INSTR_PENALTY), q->price, q->penalised))
+    return ju->has_instr[k] ? &ju->instr[k] : NULL;
+}
+
+static ElBinding binding(const ElJurData *ju, const ElJurResult *q)
+{
+    if (at_price(instrument(ju, EL_INSTR_PENALTY), q->price, q->penalised))
         return EL_BIND_PENALTY;
-    if (at_price(el_scenario_instrument(s, d, j, EL_INSTR_CEILING), q->price, q->released))
+    if (at_price(instrument(ju, EL_INSTR_CEILING), q->price, q->released))
         return EL_BIND_CEILING;
-    if (at_price(el_scenario_instrument(s, d, j, EL_INSTR_FLOOR), q->price, q->withheld))
+    if (at_price(instrument(ju, EL_INSTR_FLOOR), q->price, q->withheld))
         return EL_BIND_FLOOR;
-    if (ju->cap_kind == EL_CAP_TAX && q->taxed > VOLUME_TOL &&
+    if (ju->kind == EL_CAP_TAX && q->taxed > VOLUME_TOL &&
         fabs(q->price - ju->tax_rate) <= 1e-9 * (1 + ju->tax_rate))
         return EL_BIND_TAX;
     return q->price > 0 ? EL_BIND_CAP : EL_BIND_NONE;
 }
 
-static void fill(const ElScenario *s,
-                 int d,
+static void fill(const ElModelData *md,
                  const ElModelMap *m,
                  const ElProblem *p,
                  const ElSolution *sol,
                  const ElDesignResult *base,
                  ElDesignResult *r)
 {
-    const ElDesign *des = d == EL_AUTARKY ? NULL : &s->designs[d];
+    const ElScenario *s = md->s;
+    const ElDesign *des = md->d;
     int j, k;
     for (j = 0; j < s->njur; j++) {
-        const ElJurisdiction *ju = &s->jur[j];
+        const ElJurData *ju = &md->jur[j];
         ElJurResult *q = &r->jur[j];
         q->price = sol->y[m->comply_row[j]];
         if (fabs(q->price) < 1e-12 * (1 + fabs(q->price)))
@@ -229,19 +230,19 @@ static void fill(const ElScenario *s,
         q->released = col_value(sol, m->instr_col[EL_INSTR_CEILING][j]);
         q->penalised = col_value(sol, m->instr_col[EL_INSTR_PENALTY][j]);
         q->taxed = col_value(sol, m->tax_col[j]);
-        q->binding = binding(s, d, j, ju, q);
+        q->binding = binding(ju, q);
         q->gov_revenue = q->price * (ju->auction_share * ju->cap - q->withheld);
         for (k = 0; k < EL_INSTR_KINDS; k++) {
-            const ElInstrument *in = el_scenario_instrument(s, d, j, (ElInstrKind)k);
+            const ElInstrument *in = instrument(ju, (ElInstrKind)k);
             if (in && k != EL_INSTR_FLOOR)
                 q->gov_revenue += in->price * (k == EL_INSTR_CEILING ? q->released : q->penalised);
         }
-        if (ju->cap_kind == EL_CAP_TAX)
+        if (ju->kind == EL_CAP_TAX)
             q->gov_revenue += ju->tax_rate * q->taxed;
         r->abatement_cost += q->abatement_cost;
         r->total_cost += q->abatement_cost;
     }
-    fill_trade(s, des, m, sol, r);
+    fill_trade(des, m, sol, r);
     fill_offsets(s, m, p, sol, r);
     fill_projects(des, m, sol, r);
     for (k = 0; k < s->npools; k++)
@@ -266,12 +267,13 @@ static void fill(const ElScenario *s,
 
 /* How far each jurisdiction is from compliance: the elastic problem minimises total shortfall. */
 static el_status
-diagnose(const ElScenario *s, int d, const ElSettings *set, ElDesignResult *r, ElError *err)
+diagnose(const ElModelData *md, const ElSettings *set, ElDesignResult *r, ElError *err)
 {
+    const ElScenario *s = md->s;
     ElProblem *p = NULL;
     ElModelMap *m = NULL;
     ElSolution *sol = NULL;
-    el_status st = el_model_build(s, d, true, &p, &m, err);
+    el_status st = el_model_build(md, true, &p, &m, err);
     int j;
     if (st == EL_OK)
         st = el_solution_create(&sol, p->ncols, p->nrows, err);
@@ -287,7 +289,12 @@ diagnose(const ElScenario *s, int d, const ElSettings *set, ElDesignResult *r, E
                           el_outcome_name(sol->outcome));
     for (j = 0; st == EL_OK && j < s->njur; j++) {
         double sh = sol->x[m->short_col[j]];
-        r->jur[j].shortfall = sh > SHORTFALL_TOL * (1 + s->jur[j].bau) ? sh : 0;
+        r->jur[j].shortfall = sh > SHORTFALL_TOL * (1 + md->jur[j].bau) ? sh : 0;
+        r->jur[j].requirement = md->jur[j].requirement;
+        r->jur[j].max_abatement =
+            md->jur[j].npieces > 0 ? el_model_data_piece(md, j, md->jur[j].npieces - 1)->q0 +
+                                         el_model_data_piece(md, j, md->jur[j].npieces - 1)->width
+                                   : 0;
     }
     el_solution_free(sol);
     el_problem_free(p);
@@ -492,12 +499,12 @@ done:
     return st;
 }
 
-static el_status alloc_result(const ElScenario *s, int d, ElDesignResult *r, ElError *err)
+static el_status
+alloc_result(const ElScenario *s, const ElDesign *des, ElDesignResult *r, ElError *err)
 {
-    const ElDesign *des = d == EL_AUTARKY ? NULL : &s->designs[d];
     memset(r, 0, sizeof(*r));
     r->id = des ? des->id : "autarky";
-    r->design = d;
+    r->design = des;
     r->njur = s->njur;
     r->nlinks = des ? des->nlinks : 0;
     r->npools = s->npools;
@@ -513,22 +520,20 @@ static el_status alloc_result(const ElScenario *s, int d, ElDesignResult *r, ElE
     return EL_OK;
 }
 
-/* Build design d with the given curve overrides and solve it (projects included). */
-static el_status solve_once(const ElScenario *s,
-                            int d,
+/* Build the problem of md and solve it (projects included). */
+static el_status solve_once(const ElModelData *md,
                             const ElSettings *set,
-                            const ElMac *const *macs,
                             ElProblem **p,
                             ElModelMap **m,
                             ElSolution **sol,
                             ElDesignResult *r,
                             ElError *err)
 {
-    el_status st = el_model_build_with(s, d, false, macs, p, m, err);
+    el_status st = el_model_build(md, false, p, m, err);
     if (st == EL_OK)
         st = el_solution_create(sol, (*p)->ncols, (*p)->nrows, err);
     if (st == EL_OK && (*m)->nprojects > 0)
-        st = decide_projects(*p, *m, s->designs[d].projects, set, *sol, r, err);
+        st = decide_projects(*p, *m, md->d->projects, set, *sol, r, err);
     else if (st == EL_OK)
         st = el_qp_solve(*p, set, *sol, &r->info, err);
     return st;
@@ -551,8 +556,9 @@ static bool has_fits(const ElScenario *s)
 #define FIT_ROUNDS 8
 #define FIT_TOL    1e-12
 
-static el_status refine_fits(const ElScenario *s,
-                             int d,
+static el_status refine_fits(ElModelData *md,
+                             const ElDesign *d,
+                             const ElVariation *v,
                              const ElSettings *set,
                              ElProblem **p,
                              ElModelMap **m,
@@ -560,6 +566,7 @@ static el_status refine_fits(const ElScenario *s,
                              ElDesignResult *r,
                              ElError *err)
 {
+    const ElScenario *s = md->s;
     ElMac **macs = el_calloc((size_t)s->njur, sizeof(*macs));
     double *centre = el_calloc((size_t)s->njur, sizeof(*centre));
     el_status st = macs && centre ? EL_OK : el_error_set(err, EL_ERR_NOMEM, "out of memory (fits)");
@@ -572,7 +579,7 @@ static el_status refine_fits(const ElScenario *s,
                 continue;
             for (k = 0; k < (*m)->abate_count[j]; k++)
                 a += (*sol)->x[(*m)->abate_first[j] + k];
-            moved = fmax(moved, round == 0 ? HUGE_VAL : fabs(a - centre[j]) / (1 + s->jur[j].bau));
+            moved = fmax(moved, round == 0 ? HUGE_VAL : fabs(a - centre[j]) / (1 + md->jur[j].bau));
             centre[j] = a;
         }
         if (moved <= FIT_TOL)
@@ -582,7 +589,7 @@ static el_status refine_fits(const ElScenario *s,
                 continue;
             el_mac_free(macs[j]);
             macs[j] = NULL;
-            st = el_mac_fit_curve(s->jur[j].fit, s->jur[j].bau, centre[j], &macs[j], err);
+            st = el_mac_fit_curve(s->jur[j].fit, md->jur[j].bau, centre[j], &macs[j], err);
         }
         if (st != EL_OK)
             break;
@@ -592,7 +599,9 @@ static el_status refine_fits(const ElScenario *s,
         *sol = NULL;
         *p = NULL;
         *m = NULL;
-        st = solve_once(s, d, set, (const ElMac *const *)macs, p, m, sol, r, err);
+        st = el_model_data_init(md, s, d, v, (const ElMac *const *)macs, err);
+        if (st == EL_OK)
+            st = solve_once(md, set, p, m, sol, r, err);
         r->fit_rounds = round + 1;
     }
     for (j = 0; macs && j < s->njur; j++)
@@ -627,9 +636,14 @@ static el_status name_failure(
     }
 }
 
-el_status el_design_solve(
-    const ElScenario *s, int d, const ElDesignResult *baseline, ElDesignResult *r, ElError *err)
+el_status el_design_solve(const ElScenario *s,
+                          const ElDesign *d,
+                          const ElVariation *v,
+                          const ElDesignResult *baseline,
+                          ElDesignResult *r,
+                          ElError *err)
 {
+    ElModelData md;
     ElProblem *p = NULL;
     ElModelMap *m = NULL;
     ElSolution *sol = NULL;
@@ -637,12 +651,15 @@ el_status el_design_solve(
     el_status st = alloc_result(s, d, r, err);
     if (st != EL_OK)
         return st;
+    memset(&md, 0, sizeof(md));
     set.deadline = el_clock_now() + set.design_time_limit_s;
-    st = solve_once(s, d, &set, NULL, &p, &m, &sol, r, err);
+    st = el_model_data_init(&md, s, d, v, NULL, err);
+    if (st == EL_OK)
+        st = solve_once(&md, &set, &p, &m, &sol, r, err);
     if (st == EL_OK && sol->outcome == EL_OPTIMAL && has_fits(s))
-        st = refine_fits(s, d, &set, &p, &m, &sol, r, err);
+        st = refine_fits(&md, d, v, &set, &p, &m, &sol, r, err);
     if (st == EL_OK && sol->outcome == EL_OPTIMAL) /* one answer where quantities tie */
-        st = el_ties_resolve(s, d, p, m, &set, sol, err);
+        st = el_ties_resolve(&md, p, m, &set, sol, err);
     if (st == EL_OK) {
         r->naccepts = m->naccepts;
         r->accept = el_calloc((size_t)(m->naccepts > 0 ? m->naccepts : 1), sizeof(*r->accept));
@@ -652,9 +669,9 @@ el_status el_design_solve(
     if (st == EL_OK) {
         r->outcome = sol->outcome;
         if (sol->outcome == EL_OPTIMAL)
-            fill(s, d, m, p, sol, baseline, r);
+            fill(&md, m, p, sol, baseline, r);
         else if (sol->outcome == EL_INFEASIBLE)
-            st = diagnose(s, d, &set, r, err);
+            st = diagnose(&md, &set, r, err);
         else if (sol->outcome == EL_TIME_LIMIT)
             st = el_error_set(err, EL_ERR_NUMERIC,
                               "%s: design '%s' was not solved within design_time_limit_s = %g s "
@@ -669,6 +686,7 @@ el_status el_design_solve(
     el_solution_free(sol);
     el_problem_free(p);
     el_model_map_free(m);
+    el_model_data_clear(&md);
     if (st != EL_OK)
         el_design_result_clear(r);
     return st;
@@ -715,7 +733,7 @@ static bool no_equilibrium_text(const ElScenario *s,
                                         "%s'%s' is short of %.6g Mt (cap requires %.6g Mt of "
                                         "abatement, MAC curve ends at %.6g Mt)",
                                         listed ? "; " : "", ju->id, r->jur[j].shortfall,
-                                        ju->bau - ju->cap, el_mac_max_abatement(ju->mac)),
+                                        r->jur[j].requirement, r->jur[j].max_abatement),
                                reserve + NOEQ_MORE))
             listed++;
         else
@@ -790,12 +808,12 @@ el_status el_run_solve(ElRun **out, const ElScenario *s, ElError *err)
         el_run_free(run);
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (run)");
     }
-    st = el_design_solve(s, EL_AUTARKY, NULL, &run->autarky, err);
+    st = el_design_solve(s, NULL, NULL, NULL, &run->autarky, err);
     if (st == EL_OK && run->autarky.outcome != EL_OPTIMAL)
         st = no_equilibrium(s, &run->autarky, err);
     /* a design without an equilibrium stays in the run, marked (el_run_check) */
     for (d = 0; st == EL_OK && d < s->ndesigns; d++) {
-        st = el_design_solve(s, d, &run->autarky, &run->designs[d], err);
+        st = el_design_solve(s, s->designs[d], NULL, &run->autarky, &run->designs[d], err);
         run->ndesigns = d + 1;
     }
     if (st != EL_OK) {

@@ -44,6 +44,8 @@ typedef struct {
     double offset_surplus;  /* receipts - supply cost of offset pools hosted here */
     double ndc_emissions;   /* emissions with corresponding adjustments */
     double shortfall;       /* Mt missing for compliance when the design has no equilibrium */
+    double requirement;     /* ... then also: abatement the cap requires (e - A in force) */
+    double max_abatement;   /* ... and where the MAC curve in force ends (Mt) */
 } ElJurResult;
 
 typedef struct {
@@ -75,8 +77,8 @@ typedef struct {
 } ElProjectResult;
 
 typedef struct {
-    const char *id; /* borrowed from the scenario ("autarky" for the baseline) */
-    int design;     /* index in the scenario, or EL_AUTARKY */
+    const char *id;         /* borrowed from the design ("autarky" for the baseline) */
+    const ElDesign *design; /* borrowed; NULL for the baseline */
     ElOutcome outcome;
     int njur, nlinks, npools, naccepts, nprojects;
     ElJurResult *jur;         /* njur entries, owned */
@@ -95,12 +97,18 @@ typedef struct {
     ElQpInfo info;
 } ElDesignResult;
 
-/** Solve design d (or EL_AUTARKY) of s. If `baseline` (the autarky result) is given, gains are
+/** Solve design d (NULL: the baseline, autarky) of the finished scenario s, d having passed
+ * el_design_check, with d's own sets and then the changes of v (may be NULL) applied
+ * (model/data.h). If `baseline` (the autarky result under the same v) is given, gains are
  * computed against it, otherwise they are 0. A design without an equilibrium is EL_OK with
- * outcome EL_INFEASIBLE and each jurisdiction's shortfall filled in. r is filled by this call
- * and released with el_design_result_clear. */
-el_status el_design_solve(
-    const ElScenario *s, int d, const ElDesignResult *baseline, ElDesignResult *r, ElError *err);
+ * outcome EL_INFEASIBLE and each jurisdiction's shortfall filled in. r is filled by this call,
+ * borrows d (and its id), and is released with el_design_result_clear. */
+el_status el_design_solve(const ElScenario *s,
+                          const ElDesign *d,
+                          const ElVariation *v,
+                          const ElDesignResult *baseline,
+                          ElDesignResult *r,
+                          ElError *err);
 void el_design_result_clear(ElDesignResult *r);
 
 /** Every design of a scenario, plus the autarky baseline every gain is measured against. */

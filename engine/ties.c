@@ -45,17 +45,17 @@ typedef struct {
     double *x; /* current point of the face */
 } Face;
 
-static void classify(const ElScenario *s, int d, const ElModelMap *m, Face *f)
+static void classify(const ElModelData *md, const ElModelMap *m, Face *f)
 {
     const ElProblem *p = f->p;
-    const ElDesign *des = d >= 0 ? &s->designs[d] : NULL;
+    const ElDesign *des = md->d;
     int j, k, q;
     for (j = 0; j < p->ncols; j++) {
         f->cls[j] = CLS_TRADE;
         f->weight[j] = 1;
     }
     for (j = 0; j < m->njur; j++) {
-        double bau = fmax(s->jur[j].bau, 1e-9);
+        double bau = fmax(md->jur[j].bau, 1e-9);
         for (k = 0; k < m->abate_count[j]; k++) {
             int c = m->abate_first[j] + k;
             f->cls[c] = CLS_OWN;
@@ -275,8 +275,7 @@ static bool still_optimal(const ElProblem *p, const ElSolution *sol, const doubl
     return ok && el_problem_rows_hold(p, x, 1e-9) && obj <= ref + 1e-9 * (1 + fabs(ref));
 }
 
-el_status el_ties_resolve(const ElScenario *s,
-                          int d,
+el_status el_ties_resolve(const ElModelData *md,
                           const ElProblem *p,
                           const ElModelMap *m,
                           const ElSettings *set,
@@ -299,7 +298,7 @@ el_status el_ties_resolve(const ElScenario *s,
     if (!dj || !scale || !f.cls || !f.weight || !f.free || !f.active || !f.bound || !f.x)
         st = el_error_set(err, EL_ERR_NOMEM, "out of memory (ties)");
     if (st == EL_OK && sol->outcome == EL_OPTIMAL && find_face(sol, &f, dj, scale) > 0) {
-        classify(s, d, m, &f);
+        classify(md, m, &f);
         memcpy(f.x, sol->x, (size_t)p->ncols * sizeof(double));
         for (j = 0; j < p->ncols; j++)
             count[f.cls[j]] += f.free[j];

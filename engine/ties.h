@@ -10,12 +10,10 @@
 
 #include "build.h"
 #include "lp.h"
-#include "scenario.h"
 
-/** Apply the tie rules to an optimal solution sol of design d's problem p (built with map m).
+/** Apply the tie rules to an optimal solution sol of the problem p built from md with map m.
  * Only primal values of columns whose reduced cost is zero change; duals are kept. */
-el_status el_ties_resolve(const ElScenario *s,
-                          int d,
+el_status el_ties_resolve(const ElModelData *md,
                           const ElProblem *p,
                           const ElModelMap *m,
                           const ElSettings *set,

@@ -432,6 +432,7 @@ static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
                 j->cap_kind = EL_CAP_INTENSITY;
                 j->benchmark = bench;
                 j->output = output;
+                j->bau_intensity = has_bint ? bint : nan("");
             }
             if (tax)
                 st = el_scenario_set_tax(L->s, ji, tax_rate, credit_limit, L->err);
@@ -597,7 +598,7 @@ static el_status read_link(Loader *L, const ElXmlNode *c, int d, const char *id)
         st = el_scenario_add_link(L->s, d, fi, ti, rate, quota, has_share ? share : nan(""),
                                   el_xml_line(c), L->err);
     if (st == EL_OK && rent) {
-        ElLink *lk = &L->s->designs[d].links[L->s->designs[d].nlinks - 1];
+        ElLink *lk = &L->s->designs[d]->links[L->s->designs[d]->nlinks - 1];
         lk->rent_to = strcmp(rent, "seller") == 0             ? EL_RENT_SELLER
                       : strcmp(rent, "buyer-government") == 0 ? EL_RENT_BUYER_GOV
                                                               : EL_RENT_BUYER;
@@ -605,6 +606,45 @@ static el_status read_link(Loader *L, const ElXmlNode *c, int d, const char *id)
     el_free(from);
     el_free(to);
     el_free(rent);
+    return st;
+}
+
+/* <set jurisdiction="CN" cap="2900" mac-scale="1.1"/>: one change per field attribute, in the
+ * order of the field list (docs/scenario-format.md); pool="..." names the pool of offset-limit. */
+static el_status read_set(Loader *L, const ElXmlNode *n, int d, const char *where)
+{
+    char *pool = el_xml_attr(n, "pool");
+    int j, f, pk = -1, any = 0;
+    el_status st = jur_attr(L, n, where, "jurisdiction", &j);
+    if (st == EL_OK && !pool && el_xml_has_attr(n, "pool"))
+        st = el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+    if (st == EL_OK && pool) {
+        st = find_pool_index(L, pool, &pk);
+        if (st == EL_OK && pk < 0)
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: %s: <set> names pool '%s', which is not an <offset-pool>",
+                              L->path, el_xml_line(n), where, pool);
+    }
+    for (f = 0; st == EL_OK && f < EL_SET_FIELDS; f++) {
+        double v;
+        int has;
+        st = num_attr(L, n, el_set_field_name((ElSetField)f), 0, &v, &has);
+        if (st == EL_OK && has) {
+            any = 1;
+            if (f == EL_SET_OFFSET_LIMIT && pk < 0)
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: %s: <set offset-limit=...> needs pool=\"...\"", L->path,
+                                  el_xml_line(n), where);
+            if (st == EL_OK)
+                st = el_design_add_set(L->s->designs[d], j, (ElSetField)f,
+                                       f == EL_SET_OFFSET_LIMIT ? pk : -1, v, el_xml_line(n),
+                                       L->err);
+        }
+    }
+    if (st == EL_OK && !any)
+        st = el_error_set(L->err, EL_ERR_INPUT, "%s:%d: %s: <set> changes nothing", L->path,
+                          el_xml_line(n), where);
+    el_free(pool);
     return st;
 }
 
@@ -648,6 +688,8 @@ static el_status read_design(Loader *L, const ElXmlNode *dn)
                                                 el_xml_line(c), L->err);
         } else if (strcmp(nm, "project") == 0) {
             st = read_project(L, c, d, where);
+        } else if (strcmp(nm, "set") == 0) {
+            st = read_set(L, c, d, where);
         }
     }
     el_free(id);

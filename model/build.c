@@ -41,31 +41,10 @@ static int *ints(int n)
     return el_calloc((size_t)(n > 0 ? n : 1), sizeof(int));
 }
 
-/* The acceptances in force: the scenario's unless the design has its own for the same pool and
- * jurisdiction, then the design's. */
-static int effective_accepts(const ElScenario *s, const ElDesign *des, ElAcceptMap *out)
+static el_status alloc_map(ElModelMap **out, const ElModelData *md, ElError *err)
 {
-    int n = 0, i, k;
-    for (i = 0; i < s->naccepts; i++) {
-        int overridden = 0;
-        for (k = 0; des && k < des->naccepts; k++)
-            if (des->accepts[k].pool == s->accepts[i].pool &&
-                des->accepts[k].jur == s->accepts[i].jur)
-                overridden = 1;
-        if (!overridden && out)
-            out[n].spec = &s->accepts[i];
-        n += !overridden;
-    }
-    for (k = 0; des && k < des->naccepts; k++) {
-        if (out)
-            out[n].spec = &des->accepts[k];
-        n++;
-    }
-    return n;
-}
-
-static el_status alloc_map(ElModelMap **out, const ElScenario *s, const ElDesign *des, ElError *err)
-{
+    const ElScenario *s = md->s;
+    const ElDesign *des = md->d;
     ElModelMap *m = el_calloc(1, sizeof(*m));
     int nj = s->njur, k, ok;
     *out = NULL;
@@ -75,7 +54,7 @@ static el_status alloc_map(ElModelMap **out, const ElScenario *s, const ElDesign
     m->nlinks = des ? des->nlinks : 0;
     m->ngroups = des ? des->ngroups : 0;
     m->npools = s->npools;
-    m->naccepts = effective_accepts(s, des, NULL);
+    m->naccepts = md->naccepts;
     m->nexport_caps = des ? des->nexport_caps : 0;
     m->nprojects = des ? des->nprojects : 0;
     m->abate_first = ints(nj);
@@ -105,7 +84,8 @@ static el_status alloc_map(ElModelMap **out, const ElScenario *s, const ElDesign
         el_model_map_free(m);
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (model map)");
     }
-    effective_accepts(s, des, m->accepts);
+    for (k = 0; k < md->naccepts; k++)
+        m->accepts[k].spec = md->accepts[k];
     *out = m;
     return EL_OK;
 }
@@ -131,38 +111,32 @@ static el_status col1(ElProblem *p,
     return st;
 }
 
-static el_status build_jurisdictions(const ElScenario *s,
-                                     int d,
-                                     bool elastic,
-                                     const ElMac *const *macs,
-                                     ElProblem *p,
-                                     ElModelMap *m,
-                                     ElError *err)
+static el_status
+build_jurisdictions(const ElModelData *md, bool elastic, ElProblem *p, ElModelMap *m, ElError *err)
 {
     static const double sign[EL_INSTR_KINDS] = {-1.0, 1.0, 1.0}; /* floor withholds supply */
     static const char *const tag[EL_INSTR_KINDS] = {"floor", "ceiling", "penalty"};
     char name[96];
     el_status st = EL_OK;
     int j, k;
-    for (j = 0; j < s->njur && st == EL_OK; j++) {
-        const ElJurisdiction *ju = &s->jur[j];
+    for (j = 0; j < md->njur && st == EL_OK; j++) {
+        const ElJurData *ju = &md->jur[j];
         int r;
         snprintf(name, sizeof(name), "comply_%d", j);
-        st = el_problem_add_row(p, name, ju->bau - ju->cap, HUGE_VAL, EL_ROW_REQUIREMENT, &r, err);
+        st = el_problem_add_row(p, name, ju->requirement, HUGE_VAL, EL_ROW_REQUIREMENT, &r, err);
         m->comply_row[j] = r;
         m->abate_first[j] = p->ncols;
-        const ElMac *mac = (macs && macs[j]) ? macs[j] : ju->mac;
-        m->abate_count[j] = el_mac_piece_count(mac);
+        m->abate_count[j] = ju->npieces;
         for (k = 0; st == EL_OK && k < m->abate_count[j]; k++) {
-            const ElMacPiece *pc = el_mac_piece(mac, k);
+            const ElMacPiece *pc = el_model_data_piece(md, j, k);
             snprintf(name, sizeof(name), "abate_%d_%d", j, k);
             st = col1(p, name, elastic ? 0 : pc->p0, elastic ? 0 : pc->slope, 0, pc->width, r, 1.0,
                       NULL, err);
         }
         for (k = 0; k < EL_INSTR_KINDS; k++) {
-            const ElInstrument *in = el_scenario_instrument(s, d, j, (ElInstrKind)k);
+            const ElInstrument *in = &ju->instr[k];
             m->instr_col[k][j] = -1;
-            if (!in || st != EL_OK)
+            if (!ju->has_instr[k] || st != EL_OK)
                 continue;
             snprintf(name, sizeof(name), "%s_%d", tag[k], j);
             st = col1(p, name, elastic ? 0 : sign[k] * in->price, 0, 0,
@@ -170,7 +144,7 @@ static el_status build_jurisdictions(const ElScenario *s,
                       &m->instr_col[k][j], err);
         }
         m->tax_col[j] = -1;
-        if (st == EL_OK && ju->cap_kind == EL_CAP_TAX) {
+        if (st == EL_OK && ju->kind == EL_CAP_TAX) {
             snprintf(name, sizeof(name), "tax_%d", j);
             st = col1(p, name, elastic ? 0 : ju->tax_rate, 0, 0, HUGE_VAL, r, 1.0, &m->tax_col[j],
                       err);
@@ -184,9 +158,9 @@ static el_status build_jurisdictions(const ElScenario *s,
     return st;
 }
 
-static el_status
-build_links(const ElScenario *s, const ElDesign *des, ElProblem *p, ElModelMap *m, ElError *err)
+static el_status build_links(const ElModelData *md, ElProblem *p, ElModelMap *m, ElError *err)
 {
+    const ElDesign *des = md->d;
     char name[96];
     el_status st = EL_OK;
     int l, k, g;
@@ -202,7 +176,7 @@ build_links(const ElScenario *s, const ElDesign *des, ElProblem *p, ElModelMap *
             /* rate x + s * abatement_to <= s * bau_to, i.e. credited units <= s * emissions */
             int r, to = lk->to;
             snprintf(name, sizeof(name), "share_%d", l);
-            st = el_problem_add_row(p, name, -HUGE_VAL, lk->quota_share * s->jur[to].bau,
+            st = el_problem_add_row(p, name, -HUGE_VAL, lk->quota_share * md->jur[to].bau,
                                     EL_ROW_PLAIN, &r, err);
             if (st == EL_OK)
                 st = el_problem_add_coef(p, r, m->link_col[l], lk->rate, err);
@@ -249,9 +223,10 @@ static void jur_union(int *parent, int a, int b)
  * that a
  * curve without an end gets a width that depends only on what the design uses (never on other
  * jurisdictions or designs of the file). cut[k] receives the bound in credits. */
-static el_status pool_bounds(
-    const ElScenario *s, const ElDesign *des, const ElModelMap *m, double *cut, ElError *err)
+static el_status pool_bounds(const ElModelData *md, const ElModelMap *m, double *cut, ElError *err)
 {
+    const ElScenario *s = md->s;
+    const ElDesign *des = md->d;
     int *parent = el_calloc((size_t)s->njur + 1, sizeof(int));
     double *bau = el_calloc((size_t)s->njur + 1, sizeof(double));
     int *first = el_calloc((size_t)s->npools + 1, sizeof(int));
@@ -275,18 +250,18 @@ static el_status pool_bounds(
         for (j = 1; j < des->projects[k].n; j++)
             jur_union(parent, des->projects[k].members[0], des->projects[k].members[j]);
     for (a = 0; a < m->naccepts; a++) {
-        const ElAccept *ac = m->accepts[a].spec;
+        const ElAccept *ac = &m->accepts[a].spec;
         if (first[ac->pool] < 0)
             first[ac->pool] = ac->jur;
         else
             jur_union(parent, first[ac->pool], ac->jur);
     }
     for (j = 0; j < s->njur; j++)
-        bau[jur_root(parent, j)] += s->jur[j].bau;
+        bau[jur_root(parent, j)] += md->jur[j].bau;
     for (k = 0; k < s->npools; k++)
         cut[k] = 0;
     for (a = 0; a < m->naccepts; a++) {
-        const ElAccept *ac = m->accepts[a].spec;
+        const ElAccept *ac = &m->accepts[a].spec;
         cut[ac->pool] += fmin(ac->limit, bau[jur_root(parent, ac->jur)]) / ac->discount;
     }
     /* the curve goes on past what can be used (twice that, plus 1 Mt), so that a supply curve
@@ -299,22 +274,19 @@ static el_status pool_bounds(
     return EL_OK;
 }
 
-static el_status build_offsets(const ElScenario *s,
-                               const ElDesign *des,
-                               bool elastic,
-                               ElProblem *p,
-                               ElModelMap *m,
-                               ElError *err)
+static el_status
+build_offsets(const ElModelData *md, bool elastic, ElProblem *p, ElModelMap *m, ElError *err)
 {
+    const ElScenario *s = md->s;
     char name[96];
     double *cut = el_calloc((size_t)s->npools + 1, sizeof(double));
-    el_status st = cut ? pool_bounds(s, des, m, cut, err)
+    el_status st = cut ? pool_bounds(md, m, cut, err)
                        : el_error_set(err, EL_ERR_NOMEM, "out of memory (pool bounds)");
     int k, a, i;
     for (k = 0; k < s->npools; k++)
         m->pool_row[k] = -1;
     for (a = 0; a < m->naccepts && st == EL_OK; a++) {
-        const ElAccept *ac = m->accepts[a].spec;
+        const ElAccept *ac = &m->accepts[a].spec;
         int pk = ac->pool, j = ac->jur;
         if (m->pool_row[pk] < 0) { /* first use of the pool: its supply curve and balance */
             const ElMac *sup = s->pools[pk].supply;
@@ -348,7 +320,7 @@ static el_status build_offsets(const ElScenario *s,
             /* discount o + s * abatement_j <= s * bau_j: credited tonnes <= s * emissions */
             int r;
             snprintf(name, sizeof(name), "offset_share_%d", a);
-            st = el_problem_add_row(p, name, -HUGE_VAL, ac->limit_share * s->jur[j].bau,
+            st = el_problem_add_row(p, name, -HUGE_VAL, ac->limit_share * md->jur[j].bau,
                                     EL_ROW_PLAIN, &r, err);
             if (st == EL_OK)
                 st = el_problem_add_coef(p, r, m->accepts[a].col, ac->discount, err);
@@ -365,18 +337,19 @@ static el_status build_offsets(const ElScenario *s,
 /* Rows over each jurisdiction's trade: the credit limit of a tax regime (tonnes credited from
  * links, groups, pools and joint projects <= limit) and export caps (units out - tonnes in <= max).
  */
-static el_status build_trade_rows(
-    const ElScenario *s, const ElDesign *des, ElProblem *p, ElModelMap *m, ElError *err)
+static el_status build_trade_rows(const ElModelData *md, ElProblem *p, ElModelMap *m, ElError *err)
 {
+    const ElScenario *s = md->s;
+    const ElDesign *des = md->d;
     char name[96];
     el_status st = EL_OK;
     int j, l, g, k, a, e;
     for (j = 0; j < s->njur && st == EL_OK; j++) {
         m->credit_row[j] = -1;
-        if (s->jur[j].cap_kind != EL_CAP_TAX)
+        if (md->jur[j].kind != EL_CAP_TAX)
             continue;
         snprintf(name, sizeof(name), "credit_limit_%d", j);
-        st = el_problem_add_row(p, name, -HUGE_VAL, s->jur[j].credit_limit, EL_ROW_PLAIN,
+        st = el_problem_add_row(p, name, -HUGE_VAL, md->jur[j].credit_limit, EL_ROW_PLAIN,
                                 &m->credit_row[j], err);
         for (l = 0; des && l < des->nlinks && st == EL_OK; l++)
             if (des->links[l].to == j)
@@ -388,9 +361,9 @@ static el_status build_trade_rows(
                     st = el_problem_add_coef(p, m->credit_row[j], m->group_first_col[g] + k, 1.0,
                                              err);
         for (a = 0; a < m->naccepts && st == EL_OK; a++)
-            if (m->accepts[a].spec->jur == j)
+            if (m->accepts[a].spec.jur == j)
                 st = el_problem_add_coef(p, m->credit_row[j], m->accepts[a].col,
-                                         m->accepts[a].spec->discount, err);
+                                         m->accepts[a].spec.discount, err);
         for (g = 0; des && g < des->nprojects && st == EL_OK; g++)
             for (k = 0; k < des->projects[g].n && st == EL_OK; k++)
                 if (des->projects[g].members[k] == j)
@@ -399,7 +372,7 @@ static el_status build_trade_rows(
     }
     for (e = 0; des && e < des->nexport_caps && st == EL_OK; e++) {
         const ElExportCap *x = &des->export_caps[e];
-        double mx = !isnan(x->share_of_cap) ? x->share_of_cap * s->jur[x->jur].cap : x->max;
+        double mx = !isnan(x->share_of_cap) ? x->share_of_cap * md->jur[x->jur].cap : x->max;
         snprintf(name, sizeof(name), "export_cap_%d", e);
         st = el_problem_add_row(p, name, -HUGE_VAL, mx, EL_ROW_PLAIN, &m->export_row[e], err);
         for (l = 0; l < des->nlinks && st == EL_OK; l++) {
@@ -452,40 +425,27 @@ build_projects(const ElDesign *des, bool elastic, ElProblem *p, ElModelMap *m, E
 }
 
 el_status el_model_build(
-    const ElScenario *s, int d, bool elastic, ElProblem **prob, ElModelMap **map, ElError *err)
+    const ElModelData *md, bool elastic, ElProblem **prob, ElModelMap **map, ElError *err)
 {
-    return el_model_build_with(s, d, elastic, NULL, prob, map, err);
-}
-
-el_status el_model_build_with(const ElScenario *s,
-                              int d,
-                              bool elastic,
-                              const ElMac *const *macs,
-                              ElProblem **prob,
-                              ElModelMap **map,
-                              ElError *err)
-{
-    const ElDesign *des = (d == EL_AUTARKY) ? NULL : &s->designs[d];
+    const ElDesign *des = md->d;
     ElProblem *p = NULL;
     ElModelMap *m = NULL;
     el_status st;
     *prob = NULL;
     *map = NULL;
-    if (d != EL_AUTARKY && (d < 0 || d >= s->ndesigns))
-        return el_error_set(err, EL_ERR_INTERNAL, "design index %d out of range", d);
-    st = alloc_map(&m, s, des, err);
+    st = alloc_map(&m, md, err);
     if (st == EL_OK)
         st = el_problem_create(&p, err);
     if (st == EL_OK)
-        st = build_jurisdictions(s, d, elastic, macs, p, m, err);
+        st = build_jurisdictions(md, elastic, p, m, err);
     if (st == EL_OK)
-        st = build_links(s, des, p, m, err);
+        st = build_links(md, p, m, err);
     if (st == EL_OK)
-        st = build_offsets(s, des, elastic, p, m, err);
+        st = build_offsets(md, elastic, p, m, err);
     if (st == EL_OK)
         st = build_projects(des, elastic, p, m, err);
     if (st == EL_OK)
-        st = build_trade_rows(s, des, p, m, err);
+        st = build_trade_rows(md, p, m, err);
     if (st == EL_OK)
         st = el_problem_check(p, err);
     if (st != EL_OK) {

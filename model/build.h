@@ -13,14 +13,14 @@
 
 #include <stdbool.h>
 
+#include "data.h"
 #include "problem.h"
-#include "scenario.h"
 
 /** An offset acceptance in force in the design (scenario-level or the design's own). */
 typedef struct {
-    const ElAccept *spec; /* borrowed from the scenario */
-    int col;              /* credits surrendered, o_pj */
-    int share_row;        /* limit-share row, or -1 */
+    ElAccept spec; /* as in force (limits varied) */
+    int col;       /* credits surrendered, o_pj */
+    int share_row; /* limit-share row, or -1 */
 } ElAcceptMap;
 
 typedef struct {
@@ -45,22 +45,13 @@ typedef struct {
     int *project_first_col; /* per project: credit column of member k is first + k */
 } ElModelMap;
 
-/** Build the problem of design d (or EL_AUTARKY). In elastic mode every cost is 0, decisions
- * are relaxed to [0, 1], and each compliance row gets a shortfall column of cost 1: minimising
- * it measures how far each jurisdiction is from compliance when the real problem is infeasible.
- * Both outputs are owned by the caller (el_problem_free, el_model_map_free); on failure both
- * are NULL. */
+/** Build the problem of the data in force md (model/data.h: a design, or the baseline, with its
+ * variations). In elastic mode every cost is 0, decisions are relaxed to [0, 1], and each
+ * compliance row gets a shortfall column of cost 1: minimising it measures how far each
+ * jurisdiction is from compliance when the real problem is infeasible. Both outputs are owned
+ * by the caller (el_problem_free, el_model_map_free); on failure both are NULL. */
 el_status el_model_build(
-    const ElScenario *s, int d, bool elastic, ElProblem **prob, ElModelMap **map, ElError *err);
-/** The same with the MAC curve of jurisdiction j replaced by macs[j] where macs[j] is not NULL
- * (macs may be NULL). The curves are borrowed for the call. */
-el_status el_model_build_with(const ElScenario *s,
-                              int d,
-                              bool elastic,
-                              const ElMac *const *macs,
-                              ElProblem **prob,
-                              ElModelMap **map,
-                              ElError *err);
+    const ElModelData *md, bool elastic, ElProblem **prob, ElModelMap **map, ElError *err);
 void el_model_map_free(ElModelMap *m);
 
 #endif

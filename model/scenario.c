@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data.h"
 #include "el_alloc.h"
 
 static el_status nomem(ElError *err)
@@ -36,25 +37,6 @@ el_status el_scenario_create(
     return EL_OK;
 }
 
-static void design_clear(ElDesign *d)
-{
-    int g;
-    el_free(d->id);
-    el_free(d->links);
-    for (g = 0; g < d->ngroups; g++)
-        el_free(d->groups[g].members);
-    el_free(d->groups);
-    el_free(d->instruments);
-    el_free(d->accepts);
-    el_free(d->export_caps);
-    for (g = 0; g < d->nprojects; g++) {
-        el_free(d->projects[g].id);
-        el_free(d->projects[g].members);
-        el_free(d->projects[g].shares);
-    }
-    el_free(d->projects);
-}
-
 void el_scenario_free(ElScenario *s)
 {
     int i;
@@ -68,7 +50,7 @@ void el_scenario_free(ElScenario *s)
     }
     el_free(s->jur);
     for (i = 0; i < s->ndesigns; i++)
-        design_clear(&s->designs[i]);
+        el_design_free(s->designs[i]);
     el_free(s->designs);
     for (i = 0; i < s->npools; i++) {
         el_free(s->pools[i].id);
@@ -106,6 +88,7 @@ el_status el_scenario_add_jurisdiction(ElScenario *s,
     j->bau = bau;
     j->cap = cap;
     j->cap_kind = EL_CAP_ABSOLUTE;
+    j->bau_intensity = nan("");
     j->line = line;
     j->id = el_strdup(id);
     j->name = el_strdup(name ? name : id);
@@ -124,19 +107,32 @@ int el_scenario_find(const ElScenario *s, const char *id)
     return -1;
 }
 
+el_status el_scenario_take_design(ElScenario *s, ElDesign *d, ElError *err)
+{
+    ElDesign **arr = el_reallocarray(s->designs, (size_t)s->ndesigns + 1, sizeof(*arr));
+    if (!arr) {
+        el_design_free(d);
+        return nomem(err);
+    }
+    s->designs = arr;
+    arr[s->ndesigns++] = d;
+    return EL_OK;
+}
+
 el_status el_scenario_add_design(ElScenario *s, const char *id, int line, ElError *err)
 {
-    ElDesign *arr = el_reallocarray(s->designs, (size_t)s->ndesigns + 1, sizeof(*arr));
-    if (!arr)
-        return nomem(err);
-    s->designs = arr;
-    memset(&arr[s->ndesigns], 0, sizeof(*arr));
-    arr[s->ndesigns].line = line;
-    arr[s->ndesigns].id = el_strdup(id);
-    s->ndesigns++;
-    if (!arr[s->ndesigns - 1].id)
-        return nomem(err);
-    return EL_OK;
+    ElDesign *d = NULL;
+    el_status st = el_design_create(&d, id, line, err);
+    return st == EL_OK ? el_scenario_take_design(s, d, err) : st;
+}
+
+int el_scenario_find_design(const ElScenario *s, const char *id)
+{
+    int i;
+    for (i = 0; i < s->ndesigns; i++)
+        if (strcmp(s->designs[i]->id, id) == 0)
+            return i;
+    return -1;
 }
 
 el_status el_scenario_add_link(ElScenario *s,
@@ -149,31 +145,14 @@ el_status el_scenario_add_link(ElScenario *s,
                                int line,
                                ElError *err)
 {
-    ElDesign *des = &s->designs[d];
-    ElLink *arr = el_reallocarray(des->links, (size_t)des->nlinks + 1, sizeof(*arr));
-    if (!arr)
-        return nomem(err);
-    des->links = arr;
-    arr[des->nlinks++] = (ElLink){from, to, rate, quota, quota_share, EL_RENT_BUYER, line};
-    return EL_OK;
+    return el_design_add_link(s->designs[d], from, to, rate, quota, quota_share, EL_RENT_BUYER,
+                              line, err);
 }
 
 el_status
 el_scenario_add_group(ElScenario *s, int d, const int *members, int n, int line, ElError *err)
 {
-    ElDesign *des = &s->designs[d];
-    ElGroup *arr = el_reallocarray(des->groups, (size_t)des->ngroups + 1, sizeof(*arr));
-    int *copy;
-    if (!arr)
-        return nomem(err);
-    des->groups = arr;
-    copy = el_calloc((size_t)(n > 0 ? n : 1), sizeof(*copy));
-    if (!copy)
-        return nomem(err);
-    if (n > 0)
-        memcpy(copy, members, (size_t)n * sizeof(*copy));
-    arr[des->ngroups++] = (ElGroup){copy, n, line};
-    return EL_OK;
+    return el_design_add_group(s->designs[d], members, n, line, err);
 }
 
 el_status el_scenario_set_tax(ElScenario *s, int j, double rate, double credit_limit, ElError *err)
@@ -205,13 +184,14 @@ el_status el_scenario_add_instrument(ElScenario *s,
                                      int line,
                                      ElError *err)
 {
-    ElInstrument **arr = d == EL_SCENARIO_LEVEL ? &s->instruments : &s->designs[d].instruments;
-    int *n = d == EL_SCENARIO_LEVEL ? &s->ninstruments : &s->designs[d].ninstruments;
-    ElInstrument *a = append(*arr, *n, sizeof(**arr));
+    ElInstrument *a;
+    if (d != EL_SCENARIO_LEVEL)
+        return el_design_add_instrument(s->designs[d], jur, kind, price, volume, line, err);
+    a = append(s->instruments, s->ninstruments, sizeof(*a));
     if (!a)
         return nomem(err);
-    *arr = a;
-    a[(*n)++] = (ElInstrument){jur, kind, price, volume, line};
+    s->instruments = a;
+    a[s->ninstruments++] = (ElInstrument){jur, kind, price, volume, line};
     return EL_OK;
 }
 
@@ -248,26 +228,22 @@ el_status el_scenario_add_accept(ElScenario *s,
                                  int line,
                                  ElError *err)
 {
-    ElAccept **arr = d == EL_SCENARIO_LEVEL ? &s->accepts : &s->designs[d].accepts;
-    int *n = d == EL_SCENARIO_LEVEL ? &s->naccepts : &s->designs[d].naccepts;
-    ElAccept *a = append(*arr, *n, sizeof(**arr));
+    ElAccept *a;
+    if (d != EL_SCENARIO_LEVEL)
+        return el_design_add_accept(s->designs[d], pool, jur, limit, limit_share, discount, line,
+                                    err);
+    a = append(s->accepts, s->naccepts, sizeof(*a));
     if (!a)
         return nomem(err);
-    *arr = a;
-    a[(*n)++] = (ElAccept){pool, jur, limit, limit_share, discount, line};
+    s->accepts = a;
+    a[s->naccepts++] = (ElAccept){pool, jur, limit, limit_share, discount, line};
     return EL_OK;
 }
 
 el_status el_scenario_add_export_cap(
     ElScenario *s, int d, int jur, double max, double share_of_cap, int line, ElError *err)
 {
-    ElDesign *des = &s->designs[d];
-    ElExportCap *a = append(des->export_caps, des->nexport_caps, sizeof(*a));
-    if (!a)
-        return nomem(err);
-    des->export_caps = a;
-    a[des->nexport_caps++] = (ElExportCap){jur, max, share_of_cap, line};
-    return EL_OK;
+    return el_design_add_export_cap(s->designs[d], jur, max, share_of_cap, line, err);
 }
 
 el_status el_scenario_add_project(ElScenario *s,
@@ -282,37 +258,17 @@ el_status el_scenario_add_project(ElScenario *s,
                                   int line,
                                   ElError *err)
 {
-    ElDesign *des = &s->designs[d];
-    ElProject *a = append(des->projects, des->nprojects, sizeof(*a)), *p;
-    size_t cnt = (size_t)(n > 0 ? n : 1);
-    if (!a)
-        return nomem(err);
-    des->projects = a;
-    p = &a[des->nprojects++];
-    *p = (ElProject){el_strdup(id),
-                     capacity,
-                     fixed_cost,
-                     variable_cost,
-                     el_calloc(cnt, sizeof(int)),
-                     el_calloc(cnt, sizeof(double)),
-                     n,
-                     line};
-    if (!p->id || !p->members || !p->shares)
-        return nomem(err);
-    if (n > 0) {
-        memcpy(p->members, members, (size_t)n * sizeof(int));
-        memcpy(p->shares, shares, (size_t)n * sizeof(double));
-    }
-    return EL_OK;
+    return el_design_add_project(s->designs[d], id, capacity, fixed_cost, variable_cost, members,
+                                 shares, n, line, err);
 }
 
-const ElInstrument *el_scenario_instrument(const ElScenario *s, int d, int j, ElInstrKind k)
+const ElInstrument *
+el_scenario_instrument(const ElScenario *s, const ElDesign *d, int j, ElInstrKind k)
 {
     int i;
-    if (d != EL_AUTARKY)
-        for (i = 0; i < s->designs[d].ninstruments; i++)
-            if (s->designs[d].instruments[i].jur == j && s->designs[d].instruments[i].kind == k)
-                return &s->designs[d].instruments[i];
+    for (i = 0; d && i < d->ninstruments; i++)
+        if (d->instruments[i].jur == j && d->instruments[i].kind == k)
+            return &d->instruments[i];
     for (i = 0; i < s->ninstruments; i++)
         if (s->instruments[i].jur == j && s->instruments[i].kind == k)
             return &s->instruments[i];
@@ -616,7 +572,7 @@ static int out_of_range(double v, double lo, double hi)
 static el_status check_limits(const ElScenario *s, ElError *err)
 {
     char what[100];
-    int i, d, k;
+    int i, k;
     el_status st;
     for (i = 0; i < s->njur; i++) {
         const ElJurisdiction *j = &s->jur[i];
@@ -650,43 +606,46 @@ static el_status check_limits(const ElScenario *s, ElError *err)
                                 "%s:%d: <accept>: discount must be in [%g, %g], limit at most %g",
                                 s->path, s->accepts[k].line, EL_MIN_RATE, EL_MAX_RATE,
                                 EL_MAX_QUANTITY);
-    for (d = 0; d < s->ndesigns; d++) {
-        const ElDesign *des = &s->designs[d];
-        for (k = 0; k < des->nlinks; k++)
-            if (out_of_range(des->links[k].rate, EL_MIN_RATE, EL_MAX_RATE) ||
-                out_of_range(des->links[k].quota, 0, EL_MAX_QUANTITY))
-                return el_error_set(err, EL_ERR_INPUT,
-                                    "%s:%d: design '%s': a link's rate must be in [%g, %g] and "
-                                    "its quota at most %g Mt",
-                                    s->path, des->links[k].line, des->id, EL_MIN_RATE, EL_MAX_RATE,
-                                    EL_MAX_QUANTITY);
-        for (k = 0; k < des->ninstruments; k++)
-            if (out_of_range(des->instruments[k].price, 0, EL_MAX_PRICE) ||
-                out_of_range(des->instruments[k].volume, 0, EL_MAX_QUANTITY))
-                return el_error_set(err, EL_ERR_INPUT,
-                                    "%s:%d: design '%s': a price instrument is out of range",
-                                    s->path, des->instruments[k].line, des->id);
-        for (k = 0; k < des->nprojects; k++)
-            if (out_of_range(des->projects[k].capacity, 0, EL_MAX_QUANTITY) ||
-                out_of_range(des->projects[k].fixed_cost, 0, EL_MAX_PRICE) ||
-                out_of_range(des->projects[k].variable_cost, 0, EL_MAX_PRICE))
-                return el_error_set(err, EL_ERR_INPUT,
-                                    "%s:%d: design '%s': project '%s' is out of range", s->path,
-                                    des->projects[k].line, des->id, des->projects[k].id);
-        for (k = 0; k < des->naccepts; k++)
-            if (out_of_range(des->accepts[k].discount, EL_MIN_RATE, EL_MAX_RATE) ||
-                out_of_range(des->accepts[k].limit, 0, EL_MAX_QUANTITY))
-                return el_error_set(err, EL_ERR_INPUT,
-                                    "%s:%d: design '%s': <accept>: discount must be in [%g, %g], "
-                                    "limit at most %g",
-                                    s->path, des->accepts[k].line, des->id, EL_MIN_RATE,
-                                    EL_MAX_RATE, EL_MAX_QUANTITY);
-        for (k = 0; k < des->nexport_caps; k++)
-            if (out_of_range(des->export_caps[k].max, 0, EL_MAX_QUANTITY))
-                return el_error_set(err, EL_ERR_INPUT,
-                                    "%s:%d: design '%s': <export-cap> max exceeds %g Mt", s->path,
-                                    des->export_caps[k].line, des->id, EL_MAX_QUANTITY);
-    }
+    return EL_OK;
+}
+
+static el_status check_design_limits(const ElScenario *s, const ElDesign *des, ElError *err)
+{
+    int k;
+    for (k = 0; k < des->nlinks; k++)
+        if (out_of_range(des->links[k].rate, EL_MIN_RATE, EL_MAX_RATE) ||
+            out_of_range(des->links[k].quota, 0, EL_MAX_QUANTITY))
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: design '%s': a link's rate must be in [%g, %g] and "
+                                "its quota at most %g Mt",
+                                s->path, des->links[k].line, des->id, EL_MIN_RATE, EL_MAX_RATE,
+                                EL_MAX_QUANTITY);
+    for (k = 0; k < des->ninstruments; k++)
+        if (out_of_range(des->instruments[k].price, 0, EL_MAX_PRICE) ||
+            out_of_range(des->instruments[k].volume, 0, EL_MAX_QUANTITY))
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: design '%s': a price instrument is out of range", s->path,
+                                des->instruments[k].line, des->id);
+    for (k = 0; k < des->nprojects; k++)
+        if (out_of_range(des->projects[k].capacity, 0, EL_MAX_QUANTITY) ||
+            out_of_range(des->projects[k].fixed_cost, 0, EL_MAX_PRICE) ||
+            out_of_range(des->projects[k].variable_cost, 0, EL_MAX_PRICE))
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: design '%s': project '%s' is out of range", s->path,
+                                des->projects[k].line, des->id, des->projects[k].id);
+    for (k = 0; k < des->naccepts; k++)
+        if (out_of_range(des->accepts[k].discount, EL_MIN_RATE, EL_MAX_RATE) ||
+            out_of_range(des->accepts[k].limit, 0, EL_MAX_QUANTITY))
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: design '%s': <accept>: discount must be in [%g, %g], "
+                                "limit at most %g",
+                                s->path, des->accepts[k].line, des->id, EL_MIN_RATE, EL_MAX_RATE,
+                                EL_MAX_QUANTITY);
+    for (k = 0; k < des->nexport_caps; k++)
+        if (out_of_range(des->export_caps[k].max, 0, EL_MAX_QUANTITY))
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: design '%s': <export-cap> max exceeds %g Mt", s->path,
+                                des->export_caps[k].line, des->id, EL_MAX_QUANTITY);
     return EL_OK;
 }
 
@@ -710,7 +669,7 @@ static el_status check_jurisdiction(const ElScenario *s, ElJurisdiction *j, ElEr
                             "%s:%d: jurisdiction '%s': the MAC curve reaches %g Mt of abatement, "
                             "more than BAU emissions of %g Mt",
                             s->path, j->line, j->id, amax, j->bau);
-    return el_mac_truncate(j->mac, j->bau, err);
+    return EL_OK; /* the build cuts the curve at the BAU in force (model/data.h) */
 }
 
 /* Reserved names: 'total' labels each design's totals in results.csv, 'ROW' is the rest of the
@@ -1195,45 +1154,85 @@ static el_status check_price_order(const ElScenario *s,
     return EL_OK;
 }
 
-/* Price order in the baseline (the scenario's instruments) and in every design (its own
- * instruments override the scenario's for the same jurisdiction and kind). O(instruments). */
+/* Price order in the baseline: the scenario's instruments. */
 static el_status check_price_orders(const ElScenario *s, ElError *err)
 {
     const ElInstrument **base = el_calloc((size_t)s->njur * EL_INSTR_KINDS + 1, sizeof(*base));
-    const ElInstrument **eff = el_calloc((size_t)s->njur * EL_INSTR_KINDS + 1, sizeof(*eff));
-    char where[96];
-    el_status st = base && eff ? EL_OK : nomem(err);
-    int i, d, k;
+    el_status st = base ? EL_OK : nomem(err);
+    int i;
     for (i = 0; st == EL_OK && i < s->ninstruments; i++)
         base[s->instruments[i].jur * EL_INSTR_KINDS + (int)s->instruments[i].kind] =
             &s->instruments[i];
     for (i = 0; st == EL_OK && i < s->njur; i++)
         st = check_price_order(s, "scenario", base + (size_t)i * EL_INSTR_KINDS, err);
-    for (d = 0; st == EL_OK && d < s->ndesigns; d++) {
-        const ElDesign *des = &s->designs[d];
-        if (des->ninstruments == 0)
-            continue;
-        snprintf(where, sizeof(where), "design '%s'", des->id);
-        for (i = 0; i < des->ninstruments; i++) /* the scenario's, then the design's on top */
-            for (k = 0; k < EL_INSTR_KINDS; k++) {
-                size_t at = (size_t)des->instruments[i].jur * EL_INSTR_KINDS + (size_t)k;
-                eff[at] = base[at];
-            }
-        for (i = 0; i < des->ninstruments; i++)
-            eff[des->instruments[i].jur * EL_INSTR_KINDS + (int)des->instruments[i].kind] =
-                &des->instruments[i];
-        for (i = 0; st == EL_OK && i < des->ninstruments; i++)
-            st = check_price_order(s, where, eff + (size_t)des->instruments[i].jur * EL_INSTR_KINDS,
-                                   err);
-    }
     el_free(base);
-    el_free(eff);
     return st;
+}
+
+/* Price order in a design: its own instruments override the scenario's for the same
+ * jurisdiction and kind. O(instruments of the design x kinds) plus one lookup each. */
+static el_status check_design_price_orders(const ElScenario *s, const ElDesign *des, ElError *err)
+{
+    const ElInstrument *in[EL_INSTR_KINDS];
+    char where[96];
+    el_status st = EL_OK;
+    int i, k;
+    if (des->ninstruments == 0)
+        return EL_OK;
+    snprintf(where, sizeof(where), "design '%s'", des->id);
+    for (i = 0; st == EL_OK && i < des->ninstruments; i++) {
+        for (k = 0; k < EL_INSTR_KINDS; k++)
+            in[k] = el_scenario_instrument(s, des, des->instruments[i].jur, (ElInstrKind)k);
+        st = check_price_order(s, where, in, err);
+    }
+    return st;
+}
+
+el_status el_design_check(const ElScenario *s, const ElDesign *d, ElError *err)
+{
+    int *node_of = el_malloc((size_t)s->njur * sizeof(int) + 1), i;
+    el_status st = node_of ? EL_OK : nomem(err);
+    for (i = 0; node_of && i < s->njur; i++)
+        node_of[i] = -1;
+    if (st == EL_OK)
+        st = check_reserved_design(s, d, err);
+    if (st == EL_OK)
+        st = check_design(s, d, err);
+    if (st == EL_OK)
+        st = check_mechanisms(s, d, err);
+    if (st == EL_OK)
+        st = check_rate_loops(s, d, node_of, err);
+    if (st == EL_OK)
+        st = check_design_limits(s, d, err);
+    if (st == EL_OK)
+        st = check_design_price_orders(s, d, err);
+    if (st == EL_OK)
+        st = el_variation_check(s, d, &d->sets, err);
+    el_free(node_of);
+    return st;
+}
+
+/* Design ids of the file are unique (O(n log n)). */
+static el_status design_ids_unique(const ElScenario *s, ElError *err)
+{
+    DupKey *k = dupkeys_alloc(s->ndesigns);
+    int i, later, first;
+    if (!k)
+        return nomem(err);
+    for (i = 0; i < s->ndesigns; i++)
+        k[i] = (DupKey){s->designs[i]->id, 0, 0, i};
+    first_duplicate(k, s->ndesigns, &later, &first);
+    el_free(k);
+    if (later >= 0)
+        return el_error_set(err, EL_ERR_INPUT, "%s:%d: design id '%s' is already used on line %d",
+                            s->path, s->designs[later]->line, s->designs[later]->id,
+                            s->designs[first]->line);
+    return EL_OK;
 }
 
 el_status el_scenario_finish(ElScenario *s, ElError *err)
 {
-    int i, later, first, *node_of = NULL;
+    int i, later, first;
     el_status st;
     if (s->njur == 0)
         return el_error_set(err, EL_ERR_INPUT, "%s: the scenario has no jurisdiction", s->path);
@@ -1247,37 +1246,17 @@ el_status el_scenario_finish(ElScenario *s, ElError *err)
         if (st == EL_OK)
             st = check_jurisdiction(s, &s->jur[i], err);
     }
-    if (st == EL_OK)
-        st = ID_DUPLICATE(s->designs, s->ndesigns, ElDesign, &later, &first, err);
-    if (st == EL_OK) {
-        node_of = el_malloc((size_t)s->njur * sizeof(int));
-        if (!node_of)
-            st = nomem(err);
-        for (i = 0; node_of && i < s->njur; i++)
-            node_of[i] = -1;
-    }
-    for (i = 0; st == EL_OK && i < s->ndesigns; i++) {
-        if (i == later) {
-            st =
-                el_error_set(err, EL_ERR_INPUT, "%s:%d: design id '%s' is already used on line %d",
-                             s->path, s->designs[i].line, s->designs[i].id, s->designs[first].line);
-            break;
-        }
-        st = check_reserved_design(s, &s->designs[i], err);
-        if (st == EL_OK)
-            st = check_design(s, &s->designs[i], err);
-        if (st == EL_OK)
-            st = check_mechanisms(s, &s->designs[i], err);
-        if (st == EL_OK)
-            st = check_rate_loops(s, &s->designs[i], node_of, err);
-    }
-    el_free(node_of);
+    /* scenario-level rules first: a design's checks rely on them */
     if (st == EL_OK)
         st = check_scenario_mechanisms(s, err);
     if (st == EL_OK)
         st = check_limits(s, err);
     if (st == EL_OK)
         st = check_price_orders(s, err);
+    if (st == EL_OK)
+        st = design_ids_unique(s, err);
+    for (i = 0; st == EL_OK && i < s->ndesigns; i++)
+        st = el_design_check(s, s->designs[i], err);
     if (st != EL_OK)
         return st;
     return el_settings_validate(&s->settings, err);

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "design.h"
 #include "el_settings.h"
 #include "el_status.h"
 #include "mac.h"
@@ -18,31 +19,6 @@ typedef enum {
     EL_CAP_TAX
 } ElCapKind;
 
-/** Price instruments: a floor withholds up to `volume` allowances below `price`, a ceiling sells
- * up to `volume` extra allowances at `price`, a penalty buys any shortfall at `price`. */
-typedef enum {
-    EL_INSTR_FLOOR = 0,
-    EL_INSTR_CEILING,
-    EL_INSTR_PENALTY,
-    EL_INSTR_KINDS
-} ElInstrKind;
-
-typedef struct {
-    int jur;
-    ElInstrKind kind;
-    double price;  /* currency per tonne */
-    double volume; /* Mt; HUGE_VAL for a penalty */
-    int line;
-} ElInstrument;
-
-/** Who keeps a binding quota's rent: the buyer's firms (default), the buyer's government (it
- * auctions the import rights), or the seller (units sell at the buyer's price). */
-typedef enum {
-    EL_RENT_BUYER = 0,
-    EL_RENT_BUYER_GOV,
-    EL_RENT_SELLER
-} ElRentTo;
-
 /* Largest magnitudes accepted (docs/security.md): they keep every LP coefficient, bound and cost
  * far from overflow while covering any real market (world emissions are ~5e4 Mt). */
 #define EL_MAX_QUANTITY (1e9)  /* Mt: BAU, caps, curve widths, volumes, capacities */
@@ -51,7 +27,6 @@ typedef enum {
 #define EL_MAX_RATE     (1e6)
 
 #define EL_HOST_ROW       (-1) /* an offset pool hosted by the rest of the world */
-#define EL_AUTARKY        (-1) /* design index of the baseline: no links, no design elements */
 #define EL_SCENARIO_LEVEL (-1) /* "not inside a design" for the add functions */
 
 typedef struct {
@@ -62,32 +37,6 @@ typedef struct {
 } ElPool;
 
 typedef struct {
-    int pool, jur;
-    double limit;       /* max tonnes credited (discount x credits); HUGE_VAL if none */
-    double limit_share; /* max share of the jurisdiction's emissions credited; nan("") if none */
-    double discount;    /* tonnes credited per credit surrendered (> 0) */
-    int line;
-} ElAccept;
-
-typedef struct {
-    int jur;
-    double max;          /* Mt of net exports; HUGE_VAL if given as a share */
-    double share_of_cap; /* share of the jurisdiction's cap; nan("") if none */
-    int line;
-} ElExportCap;
-
-typedef struct {
-    char *id;
-    double capacity;      /* Mt of credits a year if built */
-    double fixed_cost;    /* million currency a year if built */
-    double variable_cost; /* currency per credit used */
-    int *members;         /* jurisdiction indices, owned */
-    double *shares;       /* share of credits and costs per member, owned; sums to 1 */
-    int n;
-    int line;
-} ElProject;
-
-typedef struct {
     char *id;
     char *name;
     double bau; /* e_j, Mt */
@@ -95,7 +44,8 @@ typedef struct {
     ElCapKind cap_kind;
     double benchmark;     /* intensity caps: t per unit of output */
     double output;        /* intensity caps: units of output */
-    ElMac *mac;           /* owned; truncated at bau by el_scenario_finish */
+    double bau_intensity; /* intensity caps: BAU per unit of output if BAU was given so, else nan */
+    ElMac *mac;           /* owned; as given: the build cuts it at the BAU in force */
     ElMacFit *fit;        /* owned; the fit the curve came from, or NULL */
     double auction_share; /* share of the cap sold by the government (revenue accounting) */
     double tax_rate;      /* EL_CAP_TAX: the tax per tonne emitted */
@@ -103,46 +53,14 @@ typedef struct {
     int line;             /* line in the scenario file, 0 if built in code */
 } ElJurisdiction;
 
-typedef struct {
-    int from, to;       /* jurisdiction indices: entities in `to` may surrender units of `from` */
-    double rate;        /* one unit of `from` counts as `rate` tonnes in `to` */
-    double quota;       /* max tonnes credited in `to`; HUGE_VAL if none */
-    double quota_share; /* max share of `to`'s emissions credited; nan("") if none */
-    ElRentTo rent_to;
-    int line;
-} ElLink;
-
-typedef struct {
-    int *members; /* jurisdiction indices, owned */
-    int n;
-    int line;
-} ElGroup;
-
-typedef struct {
-    char *id;
-    ElLink *links;
-    int nlinks;
-    ElGroup *groups;
-    int ngroups;
-    ElInstrument *instruments; /* override the scenario's for the same jurisdiction and kind */
-    int ninstruments;
-    ElAccept *accepts; /* override the scenario's for the same pool and jurisdiction */
-    int naccepts;
-    ElExportCap *export_caps;
-    int nexport_caps;
-    ElProject *projects;
-    int nprojects;
-    int line;
-} ElDesign;
-
-typedef struct {
+struct ElScenario {
     char *name;
     char *currency;
     char *unit;
     char *path; /* file it came from, or "" */
     ElJurisdiction *jur;
     int njur;
-    ElDesign *designs;
+    ElDesign **designs; /* the designs of the file, owned */
     int ndesigns;
     ElPool *pools;
     int npools;
@@ -151,7 +69,7 @@ typedef struct {
     ElAccept *accepts; /* apply in every design, autarky included */
     int naccepts;
     ElSettings settings;
-} ElScenario;
+};
 
 /** Empty scenario with default settings. The caller frees it with el_scenario_free. */
 el_status el_scenario_create(
@@ -169,8 +87,13 @@ el_status el_scenario_add_jurisdiction(ElScenario *s,
                                        ElError *err);
 /** Index of jurisdiction id, or -1. */
 int el_scenario_find(const ElScenario *s, const char *id);
-/** Add an empty design; its index is s->ndesigns - 1 afterwards. */
+/** Add an empty design; its index is s->ndesigns - 1 afterwards. The el_scenario_add_* functions
+ * below that take a design index d change s->designs[d] through model/design.h. */
 el_status el_scenario_add_design(ElScenario *s, const char *id, int line, ElError *err);
+/** Add a design made with el_design_create; the scenario takes it over (also on failure). */
+el_status el_scenario_take_design(ElScenario *s, ElDesign *d, ElError *err);
+/** Index of design id, or -1. */
+int el_scenario_find_design(const ElScenario *s, const char *id);
 /** Add a link to design d. quota = HUGE_VAL and quota_share = nan("") mean none. */
 el_status el_scenario_add_link(ElScenario *s,
                                int d,
@@ -228,12 +151,15 @@ el_status el_scenario_add_project(ElScenario *s,
                                   int line,
                                   ElError *err);
 
-/** The instrument of kind k that applies to jurisdiction j in design d (or EL_AUTARKY): the
- * design's own, else the scenario's, else NULL. */
-const ElInstrument *el_scenario_instrument(const ElScenario *s, int d, int j, ElInstrKind k);
+/** The instrument of kind k that applies to jurisdiction j in design d (NULL: the baseline):
+ * the design's own, else the scenario's, else NULL. Variations are applied by model/data.h. */
+const ElInstrument *
+el_scenario_instrument(const ElScenario *s, const ElDesign *d, int j, ElInstrKind k);
 
-/** Check the whole scenario and make it ready to solve: ids unique, numbers in range, links and
- * groups well-formed, each MAC truncated at BAU. Messages name the element and its line. */
+/** Check the whole scenario and every design in it (el_design_check): ids unique, numbers in
+ * range, links and groups well-formed. Messages name the element and its line. After this call
+ * the scenario is immutable: everything that reads it takes it const, and designs, variations
+ * and results live outside it. */
 el_status el_scenario_finish(ElScenario *s, ElError *err);
 
 #endif

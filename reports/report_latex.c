@@ -369,7 +369,7 @@ static void instruments_text(const ElScenario *s, int j, FILE *f)
         any = 1;
     }
     for (k = 0; k < EL_INSTR_KINDS; k++) {
-        const ElInstrument *in = el_scenario_instrument(s, EL_AUTARKY, j, (ElInstrKind)k);
+        const ElInstrument *in = el_scenario_instrument(s, NULL, j, (ElInstrKind)k);
         if (!in)
             continue;
         fputs(any ? "; " : "", f);
@@ -460,8 +460,8 @@ static void failed_table(const ElRun *run, int d, FILE *f)
         if (r->jur[j].shortfall <= 0)
             continue;
         tex(f, ju->id);
-        cell(f, ju->bau - ju->cap, 3);
-        cell(f, el_mac_max_abatement(ju->mac), 3);
+        cell(f, r->jur[j].requirement, 3);
+        cell(f, r->jur[j].max_abatement, 3);
         cell(f, r->jur[j].shortfall, 3);
         fputs(" \\\\\n", f);
     }
@@ -472,7 +472,7 @@ static void design_table(const ElRun *run, int d, FILE *f)
 {
     const ElScenario *s = run->scenario;
     const ElDesignResult *r = &run->designs[d];
-    const ElDesign *des = &s->designs[r->design];
+    const ElDesign *des = r->design;
     int j, l;
     if (!solved(r)) {
         failed_table(run, d, f);
@@ -671,7 +671,8 @@ static void fig_curves(const ElRun *run, FILE *f)
             xmax = fmax(xmax, r->jur[j].abatement);
             ymax = fmax(ymax, r->jur[j].price);
         }
-        xmax = fmin(fmax(2 * xmax, 1e-6), fmax(el_mac_max_abatement(s->jur[j].mac), 1e-6));
+        xmax = fmin(fmax(2 * xmax, 1e-6),
+                    fmax(fmin(el_mac_max_abatement(s->jur[j].mac), s->jur[j].bau), 1e-6));
         if (j > 0 && j % 6 == 0) {
             fputs("\\end{groupplot}\n\\end{tikzpicture}\n\\end{center}\n", f);
             groupplot_begin(run, f);

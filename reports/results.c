@@ -42,7 +42,7 @@ static void xml_failed(const ElScenario *s, const ElDesignResult *r, FILE *f)
 
 static void xml_design(const ElScenario *s, const ElDesignResult *r, FILE *f)
 {
-    const ElDesign *des = r->design >= 0 ? &s->designs[r->design] : NULL;
+    const ElDesign *des = r->design;
     int j, l;
     fputs("  <design", f);
     sattr(f, "id", r->id);
@@ -171,7 +171,7 @@ void el_results_write_csv_stream(const ElRun *run, FILE *f)
     fputs("design,jurisdiction,variable,value,unit\r\n", f);
     for (d = 0; d < run->ndesigns; d++) {
         const ElDesignResult *r = &run->designs[d];
-        const ElDesign *des = &s->designs[r->design];
+        const ElDesign *des = r->design;
         /* 1 with an equilibrium, 0 without; the unit column names the outcome */
         row(f, r->id, "total", "outcome", r->outcome == EL_OPTIMAL ? 1.0 : 0.0,
             el_results_outcome_name(r->outcome));

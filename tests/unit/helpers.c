@@ -1,6 +1,7 @@
 /* Helpers shared by the suites: build small scenarios in code, solve them. */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "suites.h"
 
@@ -37,4 +38,27 @@ ElRun *test_solve(const ElScenario *s)
         return NULL;
     }
     return run;
+}
+
+el_status
+test_build(const ElScenario *s, int d, bool elastic, ElProblem **p, ElModelMap **m, ElError *err)
+{
+    ElModelData md;
+    el_status st;
+    memset(&md, 0, sizeof(md));
+    *p = NULL;
+    *m = NULL;
+    if (d < -1 || d >= s->ndesigns)
+        return el_error_set(err, EL_ERR_INTERNAL, "design index %d out of range", d);
+    st = el_model_data_init(&md, s, d < 0 ? NULL : s->designs[d], NULL, NULL, err);
+    if (st == EL_OK)
+        st = el_model_build(&md, elastic, p, m, err);
+    el_model_data_clear(&md);
+    return st;
+}
+
+el_status test_design_solve(
+    const ElScenario *s, int d, const ElDesignResult *baseline, ElDesignResult *r, ElError *err)
+{
+    return el_design_solve(s, d < 0 ? NULL : s->designs[d], NULL, baseline, r, err);
 }

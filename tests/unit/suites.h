@@ -4,6 +4,7 @@
 
 #include <CUnit/CUnit.h>
 
+#include "build.h"
 #include "equilibrium.h"
 #include "scenario.h"
 
@@ -29,6 +30,12 @@ int mechanisms_clean(void);
 /** A scenario with n jurisdictions with linear MACs c_j a, BAU e_j and cap A_j (test helper). */
 ElScenario *test_linear_scenario(
     int n, const double *bau, const double *cap, const double *slope, const double *intercept);
+/** Build design d of s (-1: the baseline), no variation: el_model_data_init + el_model_build. */
+el_status
+test_build(const ElScenario *s, int d, bool elastic, ElProblem **p, ElModelMap **m, ElError *err);
+/** Solve design d of s (-1: the baseline) against baseline (may be NULL). */
+el_status test_design_solve(
+    const ElScenario *s, int d, const ElDesignResult *baseline, ElDesignResult *r, ElError *err);
 /** Solve the whole run of s; fails the test and returns NULL on error. */
 ElRun *test_solve(const ElScenario *s);
 

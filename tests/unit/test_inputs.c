@@ -31,7 +31,7 @@ static void test_bundled(void)
     CHECK_REL(s->jur[cn].bau, 0.8 * 3750);
     CHECK_REL(s->jur[kr].cap, 567.1);
     CU_ASSERT_STRING_EQUAL(s->currency, "USD");
-    CU_ASSERT_STRING_EQUAL(s->designs[1].id, "tokyo-saitama");
+    CU_ASSERT_STRING_EQUAL(s->designs[1]->id, "tokyo-saitama");
     el_scenario_free(s);
 }
 
@@ -231,7 +231,7 @@ static void test_id_index(void)
     const ElDesign *d;
     CU_ASSERT_EQUAL_FATAL(el_scenario_load_memory(&s, xml, (long)strlen(xml), "m.xml", NULL, &err),
                           EL_OK);
-    d = &s->designs[0];
+    d = s->designs[0];
     CU_ASSERT_EQUAL(d->links[0].from, 3);
     CU_ASSERT_EQUAL(d->links[0].to, 0);
     CU_ASSERT_EQUAL(d->links[1].from, 2);

@@ -223,7 +223,7 @@ static void check_invariants(const ElScenario *s, const ElRun *rn)
     int d, j, l, k;
     for (d = -1; d < rn->ndesigns; d++) {
         const ElDesignResult *r = d < 0 ? &rn->autarky : &rn->designs[d];
-        const ElDesign *des = d < 0 ? NULL : &s->designs[d];
+        const ElDesign *des = d < 0 ? NULL : s->designs[d];
         double sum_gain = 0, net = 0, rate_gain = 0, abroad = 0, row_receipts = 0;
         for (j = 0; j < s->njur; j++) {
             const ElJurResult *q = &r->jur[j];

@@ -28,7 +28,7 @@ static void test_build_link(void)
     el_scenario_add_design(s, "d", 0, &err);
     el_scenario_add_link(s, 0, 0, 1, 0.5, 10, 0.1, 0, &err);
     CU_ASSERT_EQUAL_FATAL(el_scenario_finish(s, &err), EL_OK);
-    CU_ASSERT_EQUAL_FATAL(el_model_build(s, 0, false, &p, &m, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(test_build(s, 0, false, &p, &m, &err), EL_OK);
     l = m->link_col[0];
     CU_ASSERT_EQUAL(p->nrows, 3); /* two compliance rows, one quota-share row */
     CU_ASSERT_EQUAL(p->ncols, 3); /* two abatement columns, one link */
@@ -45,7 +45,7 @@ static void test_build_link(void)
     CU_ASSERT_EQUAL(p->rkind[m->comply_row[0]], EL_ROW_REQUIREMENT);
     el_problem_free(p);
     el_model_map_free(m);
-    CU_ASSERT_EQUAL(el_model_build(s, 5, false, &p, &m, &err), EL_ERR_INTERNAL);
+    CU_ASSERT_EQUAL(test_build(s, 5, false, &p, &m, &err), EL_ERR_INTERNAL);
     CU_ASSERT_PTR_NULL(p);
     el_scenario_free(s);
 }
@@ -58,7 +58,7 @@ static void test_build_elastic(void)
     ElModelMap *m = NULL;
     ElError err;
     CU_ASSERT_EQUAL_FATAL(el_scenario_finish(s, &err), EL_OK);
-    CU_ASSERT_EQUAL_FATAL(el_model_build(s, EL_AUTARKY, true, &p, &m, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(test_build(s, -1, true, &p, &m, &err), EL_OK);
     CU_ASSERT_FALSE(el_problem_is_quadratic(p));
     CHECK_REL(p->c[m->short_col[1]], 1);
     CHECK_REL(coef(p, m->comply_row[1], m->short_col[1]), 1);
@@ -267,16 +267,16 @@ static void test_floor_order(void)
     el_scenario_add_design(s, "penalty", 30, &err);
     el_scenario_add_instrument(s, 1, 0, EL_INSTR_PENALTY, 45, HUGE_VAL, 31, &err);
     CU_ASSERT_EQUAL(el_scenario_finish(s, &err), EL_OK); /* 40 = 40, 50 < 60, 40 < 45 */
-    s->designs[1].instruments[0].price = 39;             /* now the floor of 40 is above it */
+    s->designs[1]->instruments[0].price = 39;            /* now the floor of 40 is above it */
     CU_ASSERT_EQUAL(el_scenario_finish(s, &err), EL_ERR_INPUT);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, ":31: design 'penalty': the <floor> of 'J0' at 40 "
                                            "(line 11) is above its <penalty> at 39 (line 31)"));
-    s->designs[1].instruments[0].price = 45;
-    s->designs[0].instruments[0].price = 45; /* the design's own ceiling, under its floor */
+    s->designs[1]->instruments[0].price = 45;
+    s->designs[0]->instruments[0].price = 45; /* the design's own ceiling, under its floor */
     CU_ASSERT_EQUAL(el_scenario_finish(s, &err), EL_ERR_INPUT);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, ":22: design 'up': the <floor> of 'J0' at 50 "
                                            "(line 22) is above its <ceiling> at 45 (line 21)"));
-    s->designs[0].instruments[0].price = 60;
+    s->designs[0]->instruments[0].price = 60;
     s->instruments[1].price = 39.5; /* the scenario's ceiling, under its floor */
     CU_ASSERT_EQUAL(el_scenario_finish(s, &err), EL_ERR_INPUT);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, ":12: scenario: the <floor> of 'J0' at 40 (line 11) "

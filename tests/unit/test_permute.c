@@ -249,8 +249,8 @@ static void add(Recs *rs,
 /* Every field of the result structs, the unreported ones included. */
 static void struct_design(Recs *rs, const ElScenario *s, const ElDesignResult *r)
 {
-    const ElDesign *des = r->design >= 0 ? &s->designs[r->design] : NULL;
-    const char *d = r->design >= 0 ? r->id : "(autarky baseline)";
+    const ElDesign *des = r->design;
+    const char *d = r->design ? r->id : "(autarky baseline)";
     char who[300];
     int i;
     add(rs, d, "design", "design", "outcome", 0, el_outcome_name(r->outcome));
@@ -829,9 +829,9 @@ static void test_shuffle(void)
         CU_ASSERT_EQUAL(s->njur, 3);
         CU_ASSERT_EQUAL(s->ndesigns, 3);
         jmoved += strcmp(s->jur[0].id, "A") != 0 || strcmp(s->jur[1].id, "B") != 0;
-        dmoved += strcmp(s->designs[0].id, "d1") != 0;
+        dmoved += strcmp(s->designs[0]->id, "d1") != 0;
         for (d = 0; d < s->ndesigns; d++) {
-            const ElDesign *de = &s->designs[d];
+            const ElDesign *de = s->designs[d];
             if (strcmp(de->id, "d1") != 0)
                 continue;
             CU_ASSERT_EQUAL_FATAL(de->nlinks, 2);

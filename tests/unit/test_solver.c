@@ -34,7 +34,7 @@ static void test_autarky(void)
     int j;
     CU_ASSERT_FATAL(s != NULL);
     CU_ASSERT_FATAL(el_scenario_finish(s, &err) == EL_OK);
-    CU_ASSERT_FATAL(el_design_solve(s, EL_AUTARKY, NULL, &r, &err) == EL_OK);
+    CU_ASSERT_FATAL(test_design_solve(s, -1, NULL, &r, &err) == EL_OK);
     CU_ASSERT_EQUAL(r.outcome, EL_OPTIMAL);
     for (j = 0; j < 3; j++) {
         double R = bau[j] - cap[j], p = R > 0 ? c[j] * R : 0;
@@ -281,7 +281,7 @@ static void test_points(void)
     CU_ASSERT_FATAL(el_mac_create_points(&m, q, p, 3, &err) == EL_OK);
     s = curve_scenario(m, 100, 85);
     CU_ASSERT_FATAL(el_scenario_finish(s, &err) == EL_OK);
-    CU_ASSERT_FATAL(el_design_solve(s, EL_AUTARKY, NULL, &r, &err) == EL_OK);
+    CU_ASSERT_FATAL(test_design_solve(s, -1, NULL, &r, &err) == EL_OK);
     CHECK_REL(r.jur[0].price, 20);
     CHECK_REL(r.jur[0].abatement_cost, 125);
     el_design_result_clear(&r);
@@ -304,7 +304,7 @@ static void test_steps(void)
         CU_ASSERT_FATAL(el_mac_create_steps(&m, q, p, 3, &err) == EL_OK);
         s = curve_scenario(m, 100, 100 - R[k]);
         CU_ASSERT_FATAL(el_scenario_finish(s, &err) == EL_OK);
-        CU_ASSERT_FATAL(el_design_solve(s, EL_AUTARKY, NULL, &r, &err) == EL_OK);
+        CU_ASSERT_FATAL(test_design_solve(s, -1, NULL, &r, &err) == EL_OK);
         CHECK_REL(r.jur[0].price, price[k]);
         CHECK_REL(r.jur[0].abatement_cost, cost[k]);
         el_design_result_clear(&r);
@@ -385,7 +385,7 @@ static void test_large_group(void)
     CU_ASSERT_FATAL(s != NULL);
     add_full_group(s, N);
     CU_ASSERT_FATAL(el_scenario_finish(s, &err) == EL_OK);
-    CU_ASSERT_FATAL(el_model_build(s, 0, false, &p, &m, &err) == EL_OK);
+    CU_ASSERT_FATAL(test_build(s, 0, false, &p, &m, &err) == EL_OK);
     CU_ASSERT_EQUAL(p->ncols, 2 * N); /* abatement + one trade column per member */
     CU_ASSERT_EQUAL(p->nrows, N + 1);
     el_problem_free(p);
@@ -428,7 +428,7 @@ static void test_no_equilibrium_linked(void)
     el_scenario_add_design(s, "ab", 0, &err);
     el_scenario_add_group(s, 0, members, 2, 0, &err);
     CU_ASSERT_FATAL(el_scenario_finish(s, &err) == EL_OK);
-    CU_ASSERT_FATAL(el_design_solve(s, 0, NULL, &r, &err) == EL_OK);
+    CU_ASSERT_FATAL(test_design_solve(s, 0, NULL, &r, &err) == EL_OK);
     CU_ASSERT_EQUAL(r.outcome, EL_INFEASIBLE);
     /* 40 + 15 required, 30 + 20 possible: 5 Mt short in total */
     CHECK_REL(r.jur[0].shortfall + r.jur[1].shortfall, 5);
@@ -557,7 +557,7 @@ static void test_extreme_scales(void)
         ElError err;
         int j;
         CU_ASSERT_FATAL(el_scenario_finish(s, &err) == EL_OK);
-        CU_ASSERT_FATAL(el_design_solve(s, EL_AUTARKY, NULL, &r, &err) == EL_OK);
+        CU_ASSERT_FATAL(test_design_solve(s, -1, NULL, &r, &err) == EL_OK);
         for (j = 0; j < 3; j++) {
             CHECK_REL(r.jur[j].price, c[j] * (bau[j] - cap[j]));
             CHECK_REL(r.jur[j].abatement, bau[j] - cap[j]);
