@@ -793,34 +793,40 @@ el_status el_run_check(const ElRun *run, ElError *err)
     return el_error_set(err, EL_ERR_NO_EQUILIBRIUM, "%s", msg);
 }
 
-el_status el_run_solve(ElRun **out, const ElScenario *s, ElError *err)
+el_status el_baseline_check(const ElScenario *s, const ElDesignResult *r, ElError *err)
 {
-    ElRun *run;
-    el_status st;
-    int d;
-    *out = NULL;
-    run = el_calloc(1, sizeof(*run));
-    if (!run)
-        return el_error_set(err, EL_ERR_NOMEM, "out of memory (run)");
-    run->scenario = s;
-    run->designs = el_calloc((size_t)(s->ndesigns > 0 ? s->ndesigns : 1), sizeof(*run->designs));
-    if (!run->designs) {
-        el_run_free(run);
-        return el_error_set(err, EL_ERR_NOMEM, "out of memory (run)");
+    return r->outcome == EL_OPTIMAL ? EL_OK : no_equilibrium(s, r, err);
+}
+
+/* Copy n elements of size sz (NULL stays NULL). */
+static void *dup_array(const void *a, int n, size_t sz, bool *ok)
+{
+    void *c;
+    if (!a)
+        return NULL;
+    c = el_malloc((size_t)(n > 0 ? n : 1) * sz);
+    if (!c) {
+        *ok = false;
+        return NULL;
     }
-    st = el_design_solve(s, NULL, NULL, NULL, &run->autarky, err);
-    if (st == EL_OK && run->autarky.outcome != EL_OPTIMAL)
-        st = no_equilibrium(s, &run->autarky, err);
-    /* a design without an equilibrium stays in the run, marked (el_run_check) */
-    for (d = 0; st == EL_OK && d < s->ndesigns; d++) {
-        st = el_design_solve(s, s->designs[d], NULL, &run->autarky, &run->designs[d], err);
-        run->ndesigns = d + 1;
+    if (n > 0)
+        memcpy(c, a, (size_t)n * sz);
+    return c;
+}
+
+el_status el_design_result_copy(ElDesignResult *to, const ElDesignResult *from, ElError *err)
+{
+    bool ok = true;
+    *to = *from;
+    to->jur = dup_array(from->jur, from->njur, sizeof(*from->jur), &ok);
+    to->link = dup_array(from->link, from->nlinks, sizeof(*from->link), &ok);
+    to->pool = dup_array(from->pool, from->npools, sizeof(*from->pool), &ok);
+    to->accept = dup_array(from->accept, from->naccepts, sizeof(*from->accept), &ok);
+    to->project = dup_array(from->project, from->nprojects, sizeof(*from->project), &ok);
+    if (!ok) {
+        el_design_result_clear(to);
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (results)");
     }
-    if (st != EL_OK) {
-        el_run_free(run);
-        return st;
-    }
-    *out = run;
     return EL_OK;
 }
 

@@ -110,6 +110,11 @@ el_status el_design_solve(const ElScenario *s,
                           ElDesignResult *r,
                           ElError *err);
 void el_design_result_clear(ElDesignResult *r);
+/** Deep copy of a result (the borrowed id and design stay borrowed). */
+el_status el_design_result_copy(ElDesignResult *to, const ElDesignResult *from, ElError *err);
+/** EL_OK if the baseline r has an equilibrium; otherwise EL_ERR_NO_EQUILIBRIUM with a message
+ * naming each short jurisdiction and its shortfall in Mt: no gain can be measured. */
+el_status el_baseline_check(const ElScenario *s, const ElDesignResult *r, ElError *err);
 
 /** Every design of a scenario, plus the autarky baseline every gain is measured against. */
 typedef struct {
@@ -119,11 +124,11 @@ typedef struct {
     int ndesigns;
 } ElRun;
 
-/** Solve the autarky baseline and every design. Without an equilibrium in autarky no gain can
- * be measured: EL_ERR_NO_EQUILIBRIUM, with a message naming each short jurisdiction and its
- * shortfall in Mt, and no run. A design without an equilibrium does not stop the run: it is
- * kept with outcome != EL_OPTIMAL, each jurisdiction's shortfall filled in and every other
- * figure 0, and the other designs are solved (el_run_check reports it). *out is owned by the
+/** Solve the autarky baseline and every design (engine/batch.h, one thread). Without an equilibrium
+ * in autarky no gain can be measured: EL_ERR_NO_EQUILIBRIUM, with a message naming each short
+ * jurisdiction and its shortfall in Mt, and no run. A design without an equilibrium does not stop
+ * the run: it is kept with outcome != EL_OPTIMAL, each jurisdiction's shortfall filled in and every
+ * other figure 0, and the other designs are solved (el_run_check reports it). *out is owned by the
  * caller (el_run_free). */
 el_status el_run_solve(ElRun **out, const ElScenario *s, ElError *err);
 /** EL_OK if every design of the run has an equilibrium; otherwise EL_ERR_NO_EQUILIBRIUM with

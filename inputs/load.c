@@ -615,7 +615,7 @@ static el_status read_set(Loader *L, const ElXmlNode *n, int d, const char *wher
 {
     char *pool = el_xml_attr(n, "pool");
     int j, f, pk = -1, any = 0;
-    el_status st = jur_attr(L, n, where, "jurisdiction", &j);
+    el_status st = jur_attr(L, n, L->s->designs[d]->id, "jurisdiction", &j);
     if (st == EL_OK && !pool && el_xml_has_attr(n, "pool"))
         st = el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
     if (st == EL_OK && pool) {

@@ -178,7 +178,8 @@ static el_status apply_set(ElModelData *md, const ElSet *x, const char *where, E
 }
 
 /* Data out of range after every change: a negative marginal cost, instruments out of order. */
-static el_status check_result(const ElModelData *md, int j, const char *where, ElError *err)
+static el_status
+check_result(const ElModelData *md, int j, int line, const char *where, ElError *err)
 {
     const ElScenario *s = md->s;
     const ElJurData *q = &md->jur[j];
@@ -187,9 +188,9 @@ static el_status check_result(const ElModelData *md, int j, const char *where, E
     int k;
     if (first && q->mac_scale * first->p0 + q->mac_shift < 0)
         return el_error_set(err, EL_ERR_INPUT,
-                            "%s: %s: jurisdiction '%s': mac-scale %.15g and mac-shift %.15g give a "
-                            "negative marginal cost (%.15g) at zero abatement",
-                            s->path, where, s->jur[j].id, q->mac_scale, q->mac_shift,
+                            "%s:%d: %s: jurisdiction '%s': mac-scale %.15g and mac-shift %.15g "
+                            "give a negative marginal cost (%.15g) at zero abatement",
+                            s->path, line, where, s->jur[j].id, q->mac_scale, q->mac_shift,
                             q->mac_scale * first->p0 + q->mac_shift);
     if (q->cap > EL_MAX_QUANTITY || q->bau > EL_MAX_QUANTITY)
         return el_error_set(err, EL_ERR_INPUT,
@@ -198,22 +199,22 @@ static el_status check_result(const ElModelData *md, int j, const char *where, E
     for (k = EL_INSTR_CEILING; k <= EL_INSTR_PENALTY && q->has_instr[EL_INSTR_FLOOR]; k++)
         if (q->has_instr[k] && q->instr[EL_INSTR_FLOOR].price > q->instr[k].price)
             return el_error_set(err, EL_ERR_INPUT,
-                                "%s: %s: jurisdiction '%s': the floor at %.15g is above the %s at "
-                                "%.15g after the changes",
-                                s->path, where, s->jur[j].id, q->instr[EL_INSTR_FLOOR].price,
+                                "%s:%d: %s: jurisdiction '%s': the floor at %.15g is above the %s "
+                                "at %.15g after the changes",
+                                s->path, line, where, s->jur[j].id, q->instr[EL_INSTR_FLOOR].price,
                                 instr_tag((ElInstrKind)k), q->instr[k].price);
     return EL_OK;
 }
 
-static el_status apply_all(
-    ElModelData *md, const ElVariation *v, const char *where, unsigned char *touched, ElError *err)
+static el_status
+apply_all(ElModelData *md, const ElVariation *v, const char *where, int *touched, ElError *err)
 {
     el_status st = EL_OK;
     int i;
     for (i = 0; v && i < v->n && st == EL_OK; i++) {
         st = apply_set(md, &v->sets[i], where, err);
         if (st == EL_OK)
-            touched[v->sets[i].jur] = 1;
+            touched[v->sets[i].jur] = v->sets[i].line > 0 ? v->sets[i].line : -1;
     }
     return st;
 }
@@ -226,7 +227,7 @@ el_status el_model_data_init(ElModelData *md,
                              ElError *err)
 {
     char where[160];
-    unsigned char *touched = NULL;
+    int *touched = NULL;
     el_status st = EL_OK;
     int j, k, i, np = 0;
     md->s = s;
@@ -263,7 +264,7 @@ el_status el_model_data_init(ElModelData *md,
         md->jur[in->jur].instr[in->kind] = *in;
     }
     if ((d && d->sets.n > 0) || (extra && extra->n > 0)) {
-        touched = el_calloc((size_t)s->njur + 1, 1);
+        touched = el_calloc((size_t)s->njur + 1, sizeof(int));
         if (!touched)
             return nomem(err);
         if (d && d->sets.n > 0) {
@@ -274,7 +275,8 @@ el_status el_model_data_init(ElModelData *md,
             st = apply_all(md, extra, d ? where : "variation", touched, err);
         for (j = 0; st == EL_OK && j < s->njur; j++)
             if (touched[j])
-                st = check_result(md, j, d ? where : "variation", err);
+                st = check_result(md, j, touched[j] > 0 ? touched[j] : 0, d ? where : "variation",
+                                  err);
         el_free(touched);
         if (st != EL_OK)
             return st;

@@ -20,6 +20,8 @@ extern CU_TestInfo mechanisms_tests[];
 extern CU_TestInfo permute_tests[];
 extern CU_TestInfo equilibrium_tests[];
 extern CU_TestInfo settings_tests[];
+extern CU_TestInfo batch_tests[];
+extern CU_TestInfo threads_tests[];
 int mechanisms_init(void);
 int mechanisms_clean(void);
 

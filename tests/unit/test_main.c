@@ -1,10 +1,14 @@
-/* Registers every suite; exits non-zero when any assertion fails. */
+/* Registers every suite; exits non-zero when any assertion fails. Arguments, if any, name the
+ * suites to run (`etslink-tests threads inputs`); none runs them all. */
+#include <stdio.h>
+#include <string.h>
+
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
 
 #include "suites.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
     CU_SuiteInfo suites[] = {
         {.pName = "core", .pTests = core_tests},
@@ -20,9 +24,24 @@ int main(void)
         {.pName = "reports", .pTests = reports_tests},
         {.pName = "permute", .pTests = permute_tests},
         {.pName = "settings", .pTests = settings_tests},
+        {.pName = "batch", .pTests = batch_tests},
+        {.pName = "threads", .pTests = threads_tests},
         CU_SUITE_INFO_NULL,
     };
     unsigned fails;
+    int i, k, kept = 0;
+    for (k = 0; argc > 1 && suites[k].pName; k++) /* keep the suites named on the command line */
+        for (i = 1; i < argc; i++)
+            if (strcmp(suites[k].pName, argv[i]) == 0) {
+                suites[kept++] = suites[k];
+                break;
+            }
+    if (argc > 1 && kept == 0) {
+        fprintf(stderr, "no suite named %s\n", argv[1]);
+        return 2;
+    }
+    if (argc > 1)
+        suites[kept] = (CU_SuiteInfo)CU_SUITE_INFO_NULL;
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
     if (CU_register_suites(suites) != CUE_SUCCESS) {

@@ -1,0 +1,304 @@
+/* Batches (batch.h). T worker threads take items in chunks from a shared counter and solve them
+ * into a ring of `window` slots; the calling thread delivers the slots to the sinks strictly in
+ * item order, so that the sinks see one thread and one order whatever T. A worker waits while
+ * its item is `window` or more ahead of the one being delivered, so memory is bounded by the
+ * window, not the number of items. The first error in item order stops the batch. */
+#include "batch.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "el_alloc.h"
+#include "el_la.h"
+
+#define CHUNK 8 /* items taken at a time by a worker */
+
+typedef struct {
+    ElDesignResult r;    /* solved result, or cleared */
+    ElDesignResult base; /* the item's own baseline when it has a variation */
+    ElBatchItem item;
+    long index; /* of the item in the slot */
+    bool has_base;
+    bool ready;
+    el_status st;
+    ElError err;
+} Slot;
+
+typedef struct {
+    const ElScenario *s;
+    const ElProducer *prod;
+    const ElDesignResult *shared; /* the baseline without variation */
+    Slot *slots;
+    long window;
+    long next;      /* next item to hand out */
+    long delivered; /* items delivered so far */
+    bool stop;
+    pthread_mutex_t mu;
+    pthread_cond_t ready_cv; /* a slot became ready */
+    pthread_cond_t space_cv; /* a slot was delivered */
+} Batch;
+
+/* Solve item i into slot sl (any thread). */
+static void solve_item(Batch *b, long i, Slot *sl)
+{
+    ElError *err = &sl->err;
+    const ElDesignResult *base = b->shared;
+    sl->has_base = false;
+    sl->index = i;
+    memset(&sl->item, 0, sizeof(sl->item));
+    err->code = EL_OK;
+    err->msg[0] = '\0';
+    sl->st = b->prod->item(b->prod->ctx, i, &sl->item, err);
+    if (sl->st == EL_OK && sl->item.variation && sl->item.variation->n > 0) {
+        /* the state of the world changed: the baseline is solved under it too */
+        sl->st = el_design_solve(b->s, NULL, sl->item.variation, NULL, &sl->base, err);
+        sl->has_base = sl->st == EL_OK;
+        if (sl->st == EL_OK && sl->base.outcome != EL_OPTIMAL)
+            sl->st = el_baseline_check(b->s, &sl->base, err);
+        base = &sl->base;
+    }
+    if (sl->st == EL_OK)
+        sl->st = el_design_solve(b->s, sl->item.design, sl->item.variation, base, &sl->r, err);
+}
+
+static void release_slot(Batch *b, long i, Slot *sl)
+{
+    el_design_result_clear(&sl->r);
+    if (sl->has_base)
+        el_design_result_clear(&sl->base);
+    sl->has_base = false;
+    if (b->prod->release)
+        b->prod->release(b->prod->ctx, i, &sl->item);
+    memset(&sl->item, 0, sizeof(sl->item));
+}
+
+static el_status
+deliver(Batch *b, long i, Slot *sl, const ElSink *const *sinks, int nsinks, ElError *err)
+{
+    el_status st = sl->st;
+    int k;
+    if (st != EL_OK) {
+        if (err)
+            *err = sl->err;
+        return st;
+    }
+    for (k = 0; k < nsinks && st == EL_OK; k++)
+        if (sinks[k]->result)
+            st = sinks[k]->result(sinks[k]->ctx, i, &sl->item, &sl->r,
+                                  sl->has_base ? &sl->base : b->shared, err);
+    return st;
+}
+
+static void *worker(void *arg)
+{
+    Batch *b = arg;
+    el_la_single_thread();
+    for (;;) {
+        long first, last, i;
+        pthread_mutex_lock(&b->mu);
+        first = b->next;
+        last = first + CHUNK < b->prod->count ? first + CHUNK : b->prod->count;
+        b->next = last;
+        pthread_mutex_unlock(&b->mu);
+        if (first >= b->prod->count)
+            return NULL;
+        for (i = first; i < last; i++) {
+            Slot *sl = &b->slots[i % b->window];
+            pthread_mutex_lock(&b->mu);
+            while (!b->stop && i >= b->delivered + b->window)
+                pthread_cond_wait(&b->space_cv, &b->mu);
+            if (b->stop) {
+                pthread_mutex_unlock(&b->mu);
+                return NULL;
+            }
+            pthread_mutex_unlock(&b->mu);
+            solve_item(b, i, sl);
+            pthread_mutex_lock(&b->mu);
+            sl->ready = true;
+            pthread_cond_signal(&b->ready_cv);
+            pthread_mutex_unlock(&b->mu);
+        }
+    }
+}
+
+/* Deliver every item in order while the workers solve ahead. */
+static el_status
+run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElError *err)
+{
+    pthread_t *tid = el_calloc((size_t)threads, sizeof(*tid));
+    el_status st = tid ? EL_OK : el_error_set(err, EL_ERR_NOMEM, "out of memory (batch)");
+    int t, started = 0;
+    long i;
+    for (t = 0; st == EL_OK && t < threads; t++) {
+        if (pthread_create(&tid[t], NULL, worker, b) != 0) {
+            st = el_error_set(err, EL_ERR_INTERNAL, "cannot start a worker thread");
+            break;
+        }
+        started++;
+    }
+    for (i = 0; st == EL_OK && i < b->prod->count; i++) {
+        Slot *sl = &b->slots[i % b->window];
+        pthread_mutex_lock(&b->mu);
+        while (!sl->ready)
+            pthread_cond_wait(&b->ready_cv, &b->mu);
+        pthread_mutex_unlock(&b->mu);
+        st = deliver(b, i, sl, sinks, nsinks, err);
+        release_slot(b, i, sl);
+        pthread_mutex_lock(&b->mu);
+        sl->ready = false;
+        b->delivered = i + 1;
+        pthread_cond_broadcast(&b->space_cv);
+        pthread_mutex_unlock(&b->mu);
+    }
+    pthread_mutex_lock(&b->mu);
+    b->stop = true;
+    pthread_cond_broadcast(&b->space_cv);
+    pthread_mutex_unlock(&b->mu);
+    for (t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    /* results solved ahead of a failure are released */
+    for (i = 0; i < b->window; i++)
+        if (b->slots[i].ready) {
+            release_slot(b, b->slots[i].index, &b->slots[i]);
+            b->slots[i].ready = false;
+        }
+    el_free(tid);
+    return st;
+}
+
+el_status el_batch_solve(const ElScenario *s,
+                         const ElProducer *producer,
+                         const ElBatchOptions *opt,
+                         const ElSink *const *sinks,
+                         int nsinks,
+                         ElError *err)
+{
+    ElBatchOptions o = opt ? *opt : (ElBatchOptions){1, false, 0};
+    ElDesignResult shared;
+    Batch b;
+    el_status st;
+    int k, begun = 0;
+    long i;
+    memset(&b, 0, sizeof(b));
+    memset(&shared, 0, sizeof(shared));
+    if (o.threads < 1)
+        o.threads = 1;
+    b.s = s;
+    b.prod = producer;
+    b.shared = &shared;
+    b.window = o.window > 0 ? o.window : 64L * o.threads;
+    if (b.window < CHUNK * o.threads)
+        b.window = CHUNK * o.threads;
+    st = el_design_solve(s, NULL, NULL, NULL, &shared, err);
+    if (st == EL_OK && shared.outcome != EL_OPTIMAL)
+        st = el_baseline_check(s, &shared, err);
+    for (k = 0; st == EL_OK && k < nsinks; k++, begun++)
+        if (sinks[k]->begin)
+            st = sinks[k]->begin(sinks[k]->ctx, s, producer->count, err);
+    for (k = 0; st == EL_OK && k < nsinks; k++)
+        if (sinks[k]->result)
+            st = sinks[k]->result(sinks[k]->ctx, -1, NULL, &shared, NULL, err);
+    if (st == EL_OK && (o.threads == 1 || producer->count <= 1)) {
+        Slot sl;
+        memset(&sl, 0, sizeof(sl));
+        for (i = 0; st == EL_OK && i < producer->count; i++) {
+            solve_item(&b, i, &sl);
+            st = deliver(&b, i, &sl, sinks, nsinks, err);
+            release_slot(&b, i, &sl);
+        }
+    } else if (st == EL_OK) {
+        b.slots = el_calloc((size_t)b.window, sizeof(*b.slots));
+        if (!b.slots)
+            st = el_error_set(err, EL_ERR_NOMEM, "out of memory (batch)");
+        if (st == EL_OK) {
+            pthread_mutex_init(&b.mu, NULL);
+            pthread_cond_init(&b.ready_cv, NULL);
+            pthread_cond_init(&b.space_cv, NULL);
+            st = run_threads(&b, o.threads, sinks, nsinks, err);
+            pthread_cond_destroy(&b.space_cv);
+            pthread_cond_destroy(&b.ready_cv);
+            pthread_mutex_destroy(&b.mu);
+        }
+        el_free(b.slots);
+    }
+    for (k = 0; k < begun; k++)
+        if (sinks[k]->end) {
+            ElError e2;
+            el_status s2 = sinks[k]->end(sinks[k]->ctx, st == EL_OK, st == EL_OK ? err : &e2);
+            if (st == EL_OK)
+                st = s2;
+        }
+    el_design_result_clear(&shared);
+    return st;
+}
+
+static el_status scenario_item(void *ctx, long i, ElBatchItem *out, ElError *err)
+{
+    const ElScenario *s = ctx;
+    (void)err;
+    out->design = s->designs[i];
+    out->variation = NULL;
+    return EL_OK;
+}
+
+ElProducer el_producer_scenario(const ElScenario *s)
+{
+    /* read only: scenario_item takes it back as const */
+    ElProducer p = {(void *)(uintptr_t)s, s->ndesigns, scenario_item, NULL};
+    return p;
+}
+
+static el_status run_begin(void *ctx, const ElScenario *s, long count, ElError *err)
+{
+    ElRunSink *rs = ctx;
+    ElRun *run = el_calloc(1, sizeof(*run));
+    rs->run = run;
+    if (run) {
+        run->scenario = s;
+        run->designs = el_calloc((size_t)(count > 0 ? count : 1), sizeof(*run->designs));
+    }
+    if (!run || !run->designs)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (run)");
+    return EL_OK;
+}
+
+static el_status run_result(void *ctx,
+                            long index,
+                            const ElBatchItem *item,
+                            const ElDesignResult *r,
+                            const ElDesignResult *baseline,
+                            ElError *err)
+{
+    ElRunSink *rs = ctx;
+    (void)item;
+    (void)baseline;
+    if (index < 0)
+        return el_design_result_copy(&rs->run->autarky, r, err);
+    rs->run->ndesigns = (int)index + 1;
+    return el_design_result_copy(&rs->run->designs[index], r, err);
+}
+
+ElSink el_sink_run(ElRunSink *ctx)
+{
+    ElSink k = {ctx, run_begin, run_result, NULL};
+    ctx->run = NULL;
+    return k;
+}
+
+el_status el_run_solve(ElRun **out, const ElScenario *s, ElError *err)
+{
+    ElProducer prod = el_producer_scenario(s);
+    ElRunSink rs;
+    ElSink sink = el_sink_run(&rs);
+    const ElSink *sinks[1] = {&sink};
+    el_status st = el_batch_solve(s, &prod, NULL, sinks, 1, err);
+    *out = NULL;
+    if (st != EL_OK) {
+        el_run_free(rs.run);
+        return st;
+    }
+    *out = rs.run;
+    return EL_OK;
+}

@@ -1,0 +1,77 @@
+/* batch: many equilibria of one scenario. A producer says how many items there are and makes
+ * item i on demand (a design, and optionally a variation: a sweep point, a random draw), so that
+ * a million designs are never held at once; workers solve items on T threads (and, when the
+ * program runs under mpirun, across MPI ranks); sinks receive the results one by one, in item
+ * order, whatever T and the number of ranks, so that output is identical byte for byte and
+ * memory stays flat. The analyses (sweeps, draws, coalitions) are producers; the writers of
+ * results.xml, results.csv and the report are sinks (docs/design.md §5). */
+#ifndef EL_BATCH_H
+#define EL_BATCH_H
+
+#include <stdbool.h>
+
+#include "equilibrium.h"
+
+/** One equilibrium to solve: design (NULL: the baseline itself) under variation (NULL: none).
+ * Gains are measured against the baseline under the same variation. */
+typedef struct {
+    const ElDesign *design;
+    const ElVariation *variation;
+} ElBatchItem;
+
+/** Makes items. `item` may be called from several threads at once, each time for a different i,
+ * and must fill *out with pointers valid until `release` is called for the same i (which may be
+ * NULL if nothing needs releasing). */
+typedef struct {
+    void *ctx;
+    long count;
+    el_status (*item)(void *ctx, long i, ElBatchItem *out, ElError *err);
+    void (*release)(void *ctx, long i, ElBatchItem *item);
+} ElProducer;
+
+/** Receives results, always from one thread (the caller's) and in order: begin; then the shared
+ * baseline (index -1, item NULL, r->design NULL: the scenario's autarky); then item 0, 1, ...;
+ * then end (also after a failure, with ok = false, so that a sink can discard what it wrote).
+ * r and everything it points to are valid only during the call. `baseline` is the result gains
+ * were measured against (NULL for the baseline itself). Any callback may be NULL. */
+typedef struct {
+    void *ctx;
+    el_status (*begin)(void *ctx, const ElScenario *s, long count, ElError *err);
+    el_status (*result)(void *ctx,
+                        long index,
+                        const ElBatchItem *item,
+                        const ElDesignResult *r,
+                        const ElDesignResult *baseline,
+                        ElError *err);
+    el_status (*end)(void *ctx, bool ok, ElError *err);
+} ElSink;
+
+typedef struct {
+    int threads; /* worker threads; 0 = 1 (solved in the calling thread) */
+    bool mpi;    /* split items across MPI ranks when built with MPI and run under mpirun */
+    int window;  /* results solved ahead of the one being delivered; 0 = 64 per thread */
+} ElBatchOptions;
+
+/** Solve every item of producer on s (finished) and hand the results to the sinks. A design
+ * without an equilibrium is a result (outcome != EL_OPTIMAL), not an error; the baseline
+ * without one is EL_ERR_NO_EQUILIBRIUM, as in el_run_solve. The first error (in item order)
+ * stops the batch. */
+el_status el_batch_solve(const ElScenario *s,
+                         const ElProducer *producer,
+                         const ElBatchOptions *opt,
+                         const ElSink *const *sinks,
+                         int nsinks,
+                         ElError *err);
+
+/** The producer of a scenario's own designs, in file order, without variations. */
+ElProducer el_producer_scenario(const ElScenario *s);
+
+/** A sink that keeps every result in an ElRun (for callers that want them all in memory, such as
+ * el_run_solve). *run is created by begin and owned by the caller afterwards (el_run_free),
+ * also after a failure. */
+typedef struct {
+    ElRun *run;
+} ElRunSink;
+ElSink el_sink_run(ElRunSink *ctx);
+
+#endif
