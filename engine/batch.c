@@ -12,6 +12,7 @@
 
 #include "el_alloc.h"
 #include "el_la.h"
+#include "el_mpi.h"
 
 #define CHUNK 8 /* items taken at a time by a worker */
 
@@ -168,6 +169,170 @@ run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElErr
     return st;
 }
 
+/* MPI: item i belongs to rank (i / CHUNK) mod size. Every rank solves the shared baseline and
+ * its own items in order and sends each result to rank 0, which receives them in item order
+ * (MPI keeps the order of messages between two ranks) and alone calls the sinks, so that the
+ * output is the same as on one rank. After a failure rank 0 still receives every message, so
+ * that no rank is left blocked in a send. */
+static int owner(long i, int size)
+{
+    return (int)((i / CHUNK) % size);
+}
+
+typedef struct {
+    int st, has_base, code;
+    ElDesignResult r, base;
+} Wire;
+
+static size_t wire_arrays(const ElDesignResult *r)
+{
+    return (size_t)r->njur * sizeof(*r->jur) + (size_t)r->nlinks * sizeof(*r->link) +
+           (size_t)r->npools * sizeof(*r->pool) + (size_t)r->naccepts * sizeof(*r->accept) +
+           (size_t)r->nprojects * sizeof(*r->project);
+}
+
+static char *put_arrays(char *o, const ElDesignResult *r)
+{
+    memcpy(o, r->jur, (size_t)r->njur * sizeof(*r->jur));
+    o += (size_t)r->njur * sizeof(*r->jur);
+    memcpy(o, r->link, (size_t)r->nlinks * sizeof(*r->link));
+    o += (size_t)r->nlinks * sizeof(*r->link);
+    memcpy(o, r->pool, (size_t)r->npools * sizeof(*r->pool));
+    o += (size_t)r->npools * sizeof(*r->pool);
+    memcpy(o, r->accept, (size_t)r->naccepts * sizeof(*r->accept));
+    o += (size_t)r->naccepts * sizeof(*r->accept);
+    memcpy(o, r->project, (size_t)r->nprojects * sizeof(*r->project));
+    return o + (size_t)r->nprojects * sizeof(*r->project);
+}
+
+/* r's scalars are already in place (from the Wire); allocate and read its arrays. */
+static el_status get_arrays(const char **in, ElDesignResult *r, ElError *err)
+{
+    ElDesignResult tmp = *r;
+    tmp.jur = (ElJurResult *)(uintptr_t)*in;
+    tmp.link = (ElLinkResult *)(uintptr_t)(*in + (size_t)r->njur * sizeof(*r->jur));
+    tmp.pool =
+        (ElPoolResult *)(uintptr_t)((const char *)tmp.link + (size_t)r->nlinks * sizeof(*r->link));
+    tmp.accept = (ElAcceptResult *)(uintptr_t)((const char *)tmp.pool +
+                                               (size_t)r->npools * sizeof(*r->pool));
+    tmp.project = (ElProjectResult *)(uintptr_t)((const char *)tmp.accept +
+                                                 (size_t)r->naccepts * sizeof(*r->accept));
+    *in += wire_arrays(r);
+    return el_design_result_copy(r, &tmp, err);
+}
+
+/* A solved slot as one message. */
+static el_status send_slot(const Slot *sl, ElError *err)
+{
+    Wire w;
+    size_t len = sizeof(w), msg = sl->st == EL_OK ? 0 : strlen(sl->err.msg) + 1;
+    char *buf, *o;
+    el_status st;
+    memset(&w, 0, sizeof(w));
+    w.st = (int)sl->st;
+    w.has_base = sl->has_base;
+    if (sl->st == EL_OK) {
+        w.r = sl->r;
+        len += wire_arrays(&sl->r);
+        if (sl->has_base) {
+            w.base = sl->base;
+            len += wire_arrays(&sl->base);
+        }
+    }
+    len += msg;
+    buf = el_malloc(len);
+    if (!buf)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (MPI message)");
+    memcpy(buf, &w, sizeof(w));
+    o = buf + sizeof(w);
+    if (sl->st == EL_OK) {
+        o = put_arrays(o, &sl->r);
+        if (sl->has_base)
+            o = put_arrays(o, &sl->base);
+    } else {
+        memcpy(o, sl->err.msg, msg);
+    }
+    st = el_mpi_send(0, buf, len, err);
+    el_free(buf);
+    return st;
+}
+
+/* Receive item i's result from its rank into sl (rank 0). */
+static el_status
+recv_slot(Batch *b, long i, int from, Slot *sl, void **buf, size_t *cap, ElError *err)
+{
+    const char *in;
+    size_t len = 0;
+    Wire w;
+    el_status st = el_mpi_recv(from, buf, cap, &len, err);
+    memset(&sl->item, 0, sizeof(sl->item));
+    sl->index = i;
+    sl->has_base = false;
+    if (st == EL_OK && len < sizeof(w))
+        st = el_error_set(err, EL_ERR_INTERNAL, "short MPI message from rank %d", from);
+    if (st != EL_OK)
+        return st;
+    memcpy(&w, *buf, sizeof(w));
+    in = (const char *)*buf + sizeof(w);
+    sl->st = (el_status)w.st;
+    if (sl->st != EL_OK) {
+        ((char *)*buf)[len] = '\0';
+        el_error_set(&sl->err, sl->st, "%s", in);
+        return EL_OK;
+    }
+    /* the item itself (design, id) comes from this rank's own producer */
+    sl->st = b->prod->item(b->prod->ctx, i, &sl->item, &sl->err);
+    if (sl->st != EL_OK)
+        return EL_OK;
+    sl->r = w.r;
+    st = get_arrays(&in, &sl->r, err);
+    if (st == EL_OK && w.has_base) {
+        sl->base = w.base;
+        st = get_arrays(&in, &sl->base, err);
+        sl->has_base = st == EL_OK;
+        sl->base.id = "autarky";
+        sl->base.design = NULL;
+    }
+    sl->r.design = sl->item.design;
+    sl->r.id = sl->item.design ? sl->item.design->id : "autarky";
+    return st;
+}
+
+static el_status run_mpi(Batch *b, const ElSink *const *sinks, int nsinks, ElError *err)
+{
+    int rank = el_mpi_rank(), size = el_mpi_size();
+    el_status st = EL_OK;
+    void *buf = NULL;
+    size_t cap = 0;
+    Slot sl;
+    long i;
+    memset(&sl, 0, sizeof(sl));
+    for (i = 0; i < b->prod->count; i++) {
+        int own = owner(i, size);
+        if (rank != 0) {
+            if (own != rank)
+                continue;
+            solve_item(b, i, &sl);
+            if (st == EL_OK)
+                st = send_slot(&sl, err);
+            release_slot(b, i, &sl);
+            continue;
+        }
+        if (own == 0) {
+            solve_item(b, i, &sl);
+        } else {
+            el_status rs = recv_slot(b, i, own, &sl, &buf, &cap, err);
+            if (rs != EL_OK && st == EL_OK)
+                st = rs;
+        }
+        if (st == EL_OK)
+            st = deliver(b, i, &sl, sinks, nsinks, err);
+        release_slot(b, i, &sl);
+    }
+    el_free(buf);
+    return st;
+}
+
 el_status el_batch_solve(const ElScenario *s,
                          const ElProducer *producer,
                          const ElBatchOptions *opt,
@@ -200,7 +365,9 @@ el_status el_batch_solve(const ElScenario *s,
     for (k = 0; st == EL_OK && k < nsinks; k++)
         if (sinks[k]->result)
             st = sinks[k]->result(sinks[k]->ctx, -1, NULL, &shared, NULL, err);
-    if (st == EL_OK && (o.threads == 1 || producer->count <= 1)) {
+    if (st == EL_OK && o.mpi && el_mpi_active()) {
+        st = run_mpi(&b, sinks, nsinks, err);
+    } else if (st == EL_OK && (o.threads == 1 || producer->count <= 1)) {
         Slot sl;
         memset(&sl, 0, sizeof(sl));
         for (i = 0; st == EL_OK && i < producer->count; i++) {

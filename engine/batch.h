@@ -52,7 +52,10 @@ typedef struct {
     int window;  /* results solved ahead of the one being delivered; 0 = 64 per thread */
 } ElBatchOptions;
 
-/** Solve every item of producer on s (finished) and hand the results to the sinks. A design
+/** Solve every item of producer on s (finished) and hand the results to the sinks. Under MPI
+ * (opt->mpi and el_mpi_active) every rank must call it with the same producer; items are
+ * shared out by rank and only rank 0 calls the sinks (the others pass none or theirs are not
+ * called); the first error is reported on rank 0. A design
  * without an equilibrium is a result (outcome != EL_OPTIMAL), not an error; the baseline
  * without one is EL_ERR_NO_EQUILIBRIUM, as in el_run_solve. The first error (in item order)
  * stops the batch. */
