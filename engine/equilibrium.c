@@ -273,7 +273,7 @@ diagnose(const ElModelData *md, const ElSettings *set, ElDesignResult *r, ElErro
     ElProblem *p = NULL;
     ElModelMap *m = NULL;
     ElSolution *sol = NULL;
-    el_status st = el_model_build(md, true, &p, &m, err);
+    el_status st = el_model_build(md, EL_BUILD_ELASTIC, &p, &m, err);
     int j;
     if (st == EL_OK)
         st = el_solution_create(&sol, p->ncols, p->nrows, err);
@@ -529,7 +529,7 @@ static el_status solve_once(const ElModelData *md,
                             ElDesignResult *r,
                             ElError *err)
 {
-    el_status st = el_model_build(md, false, p, m, err);
+    el_status st = el_model_build(md, 0, p, m, err);
     if (st == EL_OK)
         st = el_solution_create(sol, (*p)->ncols, (*p)->nrows, err);
     if (st == EL_OK && (*m)->nprojects > 0)

@@ -5,6 +5,7 @@
 #include "build.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "el_alloc.h"
@@ -34,6 +35,28 @@ void el_model_map_free(ElModelMap *m)
     el_free(m->project_col);
     el_free(m->project_first_col);
     el_free(m);
+}
+
+/* Names for rows and columns are made only when asked for (EL_BUILD_NAMES: LP export), since
+ * formatting them costs more than solving a small design. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void
+label(const ElModelMap *m, char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    buf[0] = '\0';
+    if (!m->named)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+}
+
+static const char *nm(const char *buf)
+{
+    return buf[0] ? buf : NULL;
 }
 
 static int *ints(int n)
@@ -122,37 +145,38 @@ build_jurisdictions(const ElModelData *md, bool elastic, ElProblem *p, ElModelMa
     for (j = 0; j < md->njur && st == EL_OK; j++) {
         const ElJurData *ju = &md->jur[j];
         int r;
-        snprintf(name, sizeof(name), "comply_%d", j);
-        st = el_problem_add_row(p, name, ju->requirement, HUGE_VAL, EL_ROW_REQUIREMENT, &r, err);
+        label(m, name, sizeof(name), "comply_%d", j);
+        st =
+            el_problem_add_row(p, nm(name), ju->requirement, HUGE_VAL, EL_ROW_REQUIREMENT, &r, err);
         m->comply_row[j] = r;
         m->abate_first[j] = p->ncols;
         m->abate_count[j] = ju->npieces;
         for (k = 0; st == EL_OK && k < m->abate_count[j]; k++) {
             const ElMacPiece *pc = el_model_data_piece(md, j, k);
-            snprintf(name, sizeof(name), "abate_%d_%d", j, k);
-            st = col1(p, name, elastic ? 0 : pc->p0, elastic ? 0 : pc->slope, 0, pc->width, r, 1.0,
-                      NULL, err);
+            label(m, name, sizeof(name), "abate_%d_%d", j, k);
+            st = col1(p, nm(name), elastic ? 0 : pc->p0, elastic ? 0 : pc->slope, 0, pc->width, r,
+                      1.0, NULL, err);
         }
         for (k = 0; k < EL_INSTR_KINDS; k++) {
             const ElInstrument *in = &ju->instr[k];
             m->instr_col[k][j] = -1;
             if (!ju->has_instr[k] || st != EL_OK)
                 continue;
-            snprintf(name, sizeof(name), "%s_%d", tag[k], j);
-            st = col1(p, name, elastic ? 0 : sign[k] * in->price, 0, 0,
+            label(m, name, sizeof(name), "%s_%d", tag[k], j);
+            st = col1(p, nm(name), elastic ? 0 : sign[k] * in->price, 0, 0,
                       k == EL_INSTR_PENALTY ? HUGE_VAL : in->volume, r, sign[k],
                       &m->instr_col[k][j], err);
         }
         m->tax_col[j] = -1;
         if (st == EL_OK && ju->kind == EL_CAP_TAX) {
-            snprintf(name, sizeof(name), "tax_%d", j);
-            st = col1(p, name, elastic ? 0 : ju->tax_rate, 0, 0, HUGE_VAL, r, 1.0, &m->tax_col[j],
-                      err);
+            label(m, name, sizeof(name), "tax_%d", j);
+            st = col1(p, nm(name), elastic ? 0 : ju->tax_rate, 0, 0, HUGE_VAL, r, 1.0,
+                      &m->tax_col[j], err);
         }
         m->short_col[j] = -1;
         if (st == EL_OK && elastic) {
-            snprintf(name, sizeof(name), "short_%d", j);
-            st = col1(p, name, 1.0, 0, 0, HUGE_VAL, r, 1.0, &m->short_col[j], err);
+            label(m, name, sizeof(name), "short_%d", j);
+            st = col1(p, nm(name), 1.0, 0, 0, HUGE_VAL, r, 1.0, &m->short_col[j], err);
         }
     }
     return st;
@@ -166,8 +190,8 @@ static el_status build_links(const ElModelData *md, ElProblem *p, ElModelMap *m,
     int l, k, g;
     for (l = 0; des && l < des->nlinks && st == EL_OK; l++) {
         const ElLink *lk = &des->links[l];
-        snprintf(name, sizeof(name), "link_%d", l);
-        st = col1(p, name, 0, 0, 0, lk->quota / lk->rate, m->comply_row[lk->to], lk->rate,
+        label(m, name, sizeof(name), "link_%d", l);
+        st = col1(p, nm(name), 0, 0, 0, lk->quota / lk->rate, m->comply_row[lk->to], lk->rate,
                   &m->link_col[l], err);
         if (st == EL_OK)
             st = el_problem_add_coef(p, m->comply_row[lk->from], m->link_col[l], -1.0, err);
@@ -175,8 +199,8 @@ static el_status build_links(const ElModelData *md, ElProblem *p, ElModelMap *m,
         if (st == EL_OK && !isnan(lk->quota_share)) {
             /* rate x + s * abatement_to <= s * bau_to, i.e. credited units <= s * emissions */
             int r, to = lk->to;
-            snprintf(name, sizeof(name), "share_%d", l);
-            st = el_problem_add_row(p, name, -HUGE_VAL, lk->quota_share * md->jur[to].bau,
+            label(m, name, sizeof(name), "share_%d", l);
+            st = el_problem_add_row(p, nm(name), -HUGE_VAL, lk->quota_share * md->jur[to].bau,
                                     EL_ROW_PLAIN, &r, err);
             if (st == EL_OK)
                 st = el_problem_add_coef(p, r, m->link_col[l], lk->rate, err);
@@ -188,13 +212,13 @@ static el_status build_links(const ElModelData *md, ElProblem *p, ElModelMap *m,
     }
     for (g = 0; des && g < des->ngroups && st == EL_OK; g++) {
         const ElGroup *gr = &des->groups[g];
-        snprintf(name, sizeof(name), "group_%d", g);
-        st = el_problem_add_row(p, name, 0, 0, EL_ROW_PLAIN, &m->group_row[g], err);
+        label(m, name, sizeof(name), "group_%d", g);
+        st = el_problem_add_row(p, nm(name), 0, 0, EL_ROW_PLAIN, &m->group_row[g], err);
         m->group_first_col[g] = p->ncols;
         for (k = 0; k < gr->n && st == EL_OK; k++) {
             int col, j2 = gr->members[k];
-            snprintf(name, sizeof(name), "trade_%d_%d", g, j2);
-            st = col1(p, name, 0, 0, -HUGE_VAL, HUGE_VAL, m->comply_row[j2], 1.0, &col, err);
+            label(m, name, sizeof(name), "trade_%d_%d", g, j2);
+            st = col1(p, nm(name), 0, 0, -HUGE_VAL, HUGE_VAL, m->comply_row[j2], 1.0, &col, err);
             if (st == EL_OK)
                 st = el_problem_add_coef(p, m->group_row[g], col, 1.0, err);
         }
@@ -290,12 +314,12 @@ build_offsets(const ElModelData *md, bool elastic, ElProblem *p, ElModelMap *m, 
         int pk = ac->pool, j = ac->jur;
         if (m->pool_row[pk] < 0) { /* first use of the pool: its supply curve and balance */
             const ElMac *sup = s->pools[pk].supply;
-            snprintf(name, sizeof(name), "pool_%d", pk);
+            label(m, name, sizeof(name), "pool_%d", pk);
             /* a requirement row: where its dual is an interval (a binding limit equal to a
              * step's width) the price is the left derivative, the cost of the last credit
              * supplied, as for compliance rows (docs/model.md §4) */
-            st =
-                el_problem_add_row(p, name, 0, HUGE_VAL, EL_ROW_REQUIREMENT, &m->pool_row[pk], err);
+            st = el_problem_add_row(p, nm(name), 0, HUGE_VAL, EL_ROW_REQUIREMENT, &m->pool_row[pk],
+                                    err);
             m->pool_first_col[pk] = p->ncols;
             m->pool_count[pk] = 0;
             for (i = 0; i < el_mac_piece_count(sup) && st == EL_OK; i++) {
@@ -303,24 +327,24 @@ build_offsets(const ElModelData *md, bool elastic, ElProblem *p, ElModelMap *m, 
                 double width = fmin(pc->width, cut[pk] - pc->q0);
                 if (!(width > 0))
                     break; /* beyond what the design can use */
-                snprintf(name, sizeof(name), "supply_%d_%d", pk, i);
-                st = col1(p, name, elastic ? 0 : pc->p0, elastic ? 0 : pc->slope, 0, width,
+                label(m, name, sizeof(name), "supply_%d_%d", pk, i);
+                st = col1(p, nm(name), elastic ? 0 : pc->p0, elastic ? 0 : pc->slope, 0, width,
                           m->pool_row[pk], 1.0, NULL, err);
                 m->pool_count[pk]++;
             }
         }
-        snprintf(name, sizeof(name), "offset_%d_%d", pk, j);
+        label(m, name, sizeof(name), "offset_%d_%d", pk, j);
         if (st == EL_OK)
-            st = col1(p, name, 0, 0, 0, ac->limit / ac->discount, m->comply_row[j], ac->discount,
-                      &m->accepts[a].col, err);
+            st = col1(p, nm(name), 0, 0, 0, ac->limit / ac->discount, m->comply_row[j],
+                      ac->discount, &m->accepts[a].col, err);
         if (st == EL_OK)
             st = el_problem_add_coef(p, m->pool_row[pk], m->accepts[a].col, -1.0, err);
         m->accepts[a].share_row = -1;
         if (st == EL_OK && !isnan(ac->limit_share)) {
             /* discount o + s * abatement_j <= s * bau_j: credited tonnes <= s * emissions */
             int r;
-            snprintf(name, sizeof(name), "offset_share_%d", a);
-            st = el_problem_add_row(p, name, -HUGE_VAL, ac->limit_share * md->jur[j].bau,
+            label(m, name, sizeof(name), "offset_share_%d", a);
+            st = el_problem_add_row(p, nm(name), -HUGE_VAL, ac->limit_share * md->jur[j].bau,
                                     EL_ROW_PLAIN, &r, err);
             if (st == EL_OK)
                 st = el_problem_add_coef(p, r, m->accepts[a].col, ac->discount, err);
@@ -348,8 +372,8 @@ static el_status build_trade_rows(const ElModelData *md, ElProblem *p, ElModelMa
         m->credit_row[j] = -1;
         if (md->jur[j].kind != EL_CAP_TAX)
             continue;
-        snprintf(name, sizeof(name), "credit_limit_%d", j);
-        st = el_problem_add_row(p, name, -HUGE_VAL, md->jur[j].credit_limit, EL_ROW_PLAIN,
+        label(m, name, sizeof(name), "credit_limit_%d", j);
+        st = el_problem_add_row(p, nm(name), -HUGE_VAL, md->jur[j].credit_limit, EL_ROW_PLAIN,
                                 &m->credit_row[j], err);
         for (l = 0; des && l < des->nlinks && st == EL_OK; l++)
             if (des->links[l].to == j)
@@ -373,8 +397,8 @@ static el_status build_trade_rows(const ElModelData *md, ElProblem *p, ElModelMa
     for (e = 0; des && e < des->nexport_caps && st == EL_OK; e++) {
         const ElExportCap *x = &des->export_caps[e];
         double mx = !isnan(x->share_of_cap) ? x->share_of_cap * md->jur[x->jur].cap : x->max;
-        snprintf(name, sizeof(name), "export_cap_%d", e);
-        st = el_problem_add_row(p, name, -HUGE_VAL, mx, EL_ROW_PLAIN, &m->export_row[e], err);
+        label(m, name, sizeof(name), "export_cap_%d", e);
+        st = el_problem_add_row(p, nm(name), -HUGE_VAL, mx, EL_ROW_PLAIN, &m->export_row[e], err);
         for (l = 0; l < des->nlinks && st == EL_OK; l++) {
             if (des->links[l].from == x->jur)
                 st = el_problem_add_coef(p, m->export_row[e], m->link_col[l], 1.0, err);
@@ -401,19 +425,20 @@ build_projects(const ElDesign *des, bool elastic, ElProblem *p, ElModelMap *m, E
     int q, k;
     for (q = 0; des && q < des->nprojects && st == EL_OK; q++) {
         const ElProject *pr = &des->projects[q];
-        snprintf(name, sizeof(name), "build_%d", q);
-        st = col1(p, name, elastic ? 0 : pr->fixed_cost, 0, 0, 1, -1, 0, &m->project_col[q], err);
+        label(m, name, sizeof(name), "build_%d", q);
+        st = col1(p, nm(name), elastic ? 0 : pr->fixed_cost, 0, 0, 1, -1, 0, &m->project_col[q],
+                  err);
         if (st == EL_OK && !elastic)
             el_problem_set_integer(p, m->project_col[q]);
         m->project_first_col[q] = p->ncols;
         for (k = 0; k < pr->n && st == EL_OK; k++) {
             int col, r;
-            snprintf(name, sizeof(name), "project_%d_%d", q, k);
-            st = col1(p, name, elastic ? 0 : pr->variable_cost, 0, 0, HUGE_VAL,
+            label(m, name, sizeof(name), "project_%d_%d", q, k);
+            st = col1(p, nm(name), elastic ? 0 : pr->variable_cost, 0, 0, HUGE_VAL,
                       m->comply_row[pr->members[k]], 1.0, &col, err);
-            snprintf(name, sizeof(name), "project_cap_%d_%d", q, k);
+            label(m, name, sizeof(name), "project_cap_%d_%d", q, k);
             if (st == EL_OK)
-                st = el_problem_add_row(p, name, -HUGE_VAL, 0, EL_ROW_PLAIN, &r, err);
+                st = el_problem_add_row(p, nm(name), -HUGE_VAL, 0, EL_ROW_PLAIN, &r, err);
             if (st == EL_OK)
                 st = el_problem_add_coef(p, r, col, 1.0, err);
             if (st == EL_OK)
@@ -425,17 +450,20 @@ build_projects(const ElDesign *des, bool elastic, ElProblem *p, ElModelMap *m, E
 }
 
 el_status el_model_build(
-    const ElModelData *md, bool elastic, ElProblem **prob, ElModelMap **map, ElError *err)
+    const ElModelData *md, unsigned flags, ElProblem **prob, ElModelMap **map, ElError *err)
 {
     const ElDesign *des = md->d;
+    bool elastic = (flags & EL_BUILD_ELASTIC) != 0;
     ElProblem *p = NULL;
     ElModelMap *m = NULL;
     el_status st;
     *prob = NULL;
     *map = NULL;
     st = alloc_map(&m, md, err);
-    if (st == EL_OK)
+    if (st == EL_OK) {
+        m->named = (flags & EL_BUILD_NAMES) != 0;
         st = el_problem_create(&p, err);
+    }
     if (st == EL_OK)
         st = build_jurisdictions(md, elastic, p, m, err);
     if (st == EL_OK)

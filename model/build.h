@@ -24,6 +24,7 @@ typedef struct {
 } ElAcceptMap;
 
 typedef struct {
+    bool named; /* rows and columns have names (EL_BUILD_NAMES) */
     int njur, nlinks, ngroups, npools, naccepts, nexport_caps, nprojects;
     int *abate_first; /* per jurisdiction: first abatement column */
     int *abate_count; /* per jurisdiction: number of abatement columns (MAC pieces) */
@@ -45,13 +46,18 @@ typedef struct {
     int *project_first_col; /* per project: credit column of member k is first + k */
 } ElModelMap;
 
+#define EL_BUILD_ELASTIC 1u /* see below */
+#define EL_BUILD_NAMES   2u /* name rows and columns (comply_0, abate_0_1, ...) for LP export */
+
 /** Build the problem of the data in force md (model/data.h: a design, or the baseline, with its
- * variations). In elastic mode every cost is 0, decisions are relaxed to [0, 1], and each
- * compliance row gets a shortfall column of cost 1: minimising it measures how far each
- * jurisdiction is from compliance when the real problem is infeasible. Both outputs are owned
- * by the caller (el_problem_free, el_model_map_free); on failure both are NULL. */
+ * variations). flags: EL_BUILD_ELASTIC, EL_BUILD_NAMES (0 for neither; `true` is elastic).
+ * In elastic mode every cost is 0, decisions are relaxed to [0, 1], and each compliance row
+ * gets a shortfall column of cost 1: minimising it measures how far each jurisdiction is from
+ * compliance when the real problem is infeasible. Without names, rows and columns have NULL
+ * names. Both outputs are owned by the caller (el_problem_free, el_model_map_free); on failure
+ * both are NULL. */
 el_status el_model_build(
-    const ElModelData *md, bool elastic, ElProblem **prob, ElModelMap **map, ElError *err);
+    const ElModelData *md, unsigned flags, ElProblem **prob, ElModelMap **map, ElError *err);
 void el_model_map_free(ElModelMap *m);
 
 #endif

@@ -93,12 +93,11 @@ el_status el_problem_add_col(ElProblem *p,
                              int *idx,
                              ElError *err)
 {
-    char *nm;
+    char *nm = NULL;
     el_status st = ensure_cols(p, err);
     if (st != EL_OK)
         return st;
-    nm = el_strdup(name);
-    if (!nm)
+    if (name && !(nm = el_strdup(name)))
         return nomem(err);
     p->c[p->ncols] = c;
     p->h[p->ncols] = h;
@@ -115,12 +114,11 @@ el_status el_problem_add_col(ElProblem *p,
 el_status el_problem_add_row(
     ElProblem *p, const char *name, double rlo, double rup, ElRowKind kind, int *idx, ElError *err)
 {
-    char *nm;
+    char *nm = NULL;
     el_status st = ensure_rows(p, err);
     if (st != EL_OK)
         return st;
-    nm = el_strdup(name);
-    if (!nm)
+    if (name && !(nm = el_strdup(name)))
         return nomem(err);
     p->rlo[p->nrows] = rlo;
     p->rup[p->nrows] = rup;
@@ -187,18 +185,19 @@ el_status el_problem_check(const ElProblem *p, ElError *err)
     for (k = 0; k < p->ncols; k++) {
         if (!isfinite(p->c[k]) || !isfinite(p->h[k]) || p->h[k] < 0 || isnan(p->lo[k]) ||
             isnan(p->up[k]) || p->lo[k] > p->up[k] || p->lo[k] == HUGE_VAL || p->up[k] == -HUGE_VAL)
-            return el_error_set(err, EL_ERR_INPUT, "column %s: invalid cost or bounds",
-                                p->colname[k]);
+            return el_error_set(err, EL_ERR_INPUT, "column %s (%d): invalid cost or bounds",
+                                p->colname[k] ? p->colname[k] : "", k);
         if (p->h[k] > 0 && (p->lo[k] != 0 || !isfinite(p->up[k])))
             return el_error_set(err, EL_ERR_INTERNAL,
-                                "column %s: a quadratic column needs lo = 0 and a finite upper "
-                                "bound",
-                                p->colname[k]);
+                                "column %s (%d): a quadratic column needs lo = 0 and a finite "
+                                "upper bound",
+                                p->colname[k] ? p->colname[k] : "", k);
     }
     for (k = 0; k < p->nrows; k++)
         if (isnan(p->rlo[k]) || isnan(p->rup[k]) || p->rlo[k] > p->rup[k] ||
             p->rlo[k] == HUGE_VAL || p->rup[k] == -HUGE_VAL)
-            return el_error_set(err, EL_ERR_INPUT, "row %s: invalid bounds", p->rowname[k]);
+            return el_error_set(err, EL_ERR_INPUT, "row %s (%d): invalid bounds",
+                                p->rowname[k] ? p->rowname[k] : "", k);
     keys = el_calloc((size_t)(p->nnz > 0 ? p->nnz : 1), sizeof(*keys));
     if (!keys)
         return nomem(err);

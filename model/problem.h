@@ -20,10 +20,10 @@ typedef struct {
     int cap_cols, cap_rows, cap_nnz;
     double *c, *h, *lo, *up; /* per column */
     char *is_int;            /* per column: 1 for an integer (binary) decision */
-    char **colname;          /* per column, owned */
+    char **colname;          /* per column, owned; NULL where unnamed */
     double *rlo, *rup;       /* per row */
     int *rkind;              /* ElRowKind per row: requirement rows get the left-derivative price */
-    char **rowname;          /* per row, owned */
+    char **rowname;          /* per row, owned; NULL where unnamed */
     int *ai, *aj;            /* triplets */
     double *av;
 } ElProblem;
@@ -34,7 +34,7 @@ void el_problem_free(ElProblem *p);
 /** Deep copy. */
 el_status el_problem_copy(ElProblem **out, const ElProblem *p, ElError *err);
 
-/** Append a column and return its index in *idx. name is copied. */
+/** Append a column and return its index in *idx. name is copied (NULL: unnamed). */
 el_status el_problem_add_col(ElProblem *p,
                              const char *name,
                              double c,

@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ElModelData md;
         memset(&md, 0, sizeof(md));
         if (el_model_data_init(&md, s, d < 0 ? NULL : s->designs[d], NULL, NULL, &err) == EL_OK &&
-            el_model_build(&md, false, &p, &m, &err) == EL_OK &&
+            el_model_build(&md, 0, &p, &m, &err) == EL_OK &&
             el_qp_discretize(p, 2, &lp, &err) == EL_OK)
             (void)el_problem_check(lp, &err);
         el_problem_free(lp);

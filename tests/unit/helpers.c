@@ -52,7 +52,7 @@ test_build(const ElScenario *s, int d, bool elastic, ElProblem **p, ElModelMap *
         return el_error_set(err, EL_ERR_INTERNAL, "design index %d out of range", d);
     st = el_model_data_init(&md, s, d < 0 ? NULL : s->designs[d], NULL, NULL, err);
     if (st == EL_OK)
-        st = el_model_build(&md, elastic, p, m, err);
+        st = el_model_build(&md, elastic ? EL_BUILD_ELASTIC : 0, p, m, err);
     el_model_data_clear(&md);
     return st;
 }
