@@ -6,17 +6,26 @@ ifeq ($(SAN),1)
   BUILD := build-asan
   SANLD := -fsanitize=address,undefined
 endif
+ifeq ($(TSAN),1)
+  OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+  BUILD := build-tsan
+  SANLD := -fsanitize=thread
+endif
 
 DEPS_DEB  = libglpk-dev libxml2-dev libcunit1-dev liblapacke-dev libopenblas-dev pkg-config
 DEPS_TEX  = texlive-latex-base texlive-latex-recommended texlive-pictures texlive-science \
             lmodern poppler-utils
+DEPS_MPI  = libopenmpi-dev openmpi-bin
+MPICC    := $(shell command -v mpicc 2>/dev/null)
+MPI_BIN   = $(if $(MPICC),$(BUILD)/etslink-mpi)
 DEPS_TEST = glpk-utils libxml2-utils $(DEPS_TEX)
 INCS      = -Icore -Imodel -Iinputs -Isolver -Iengine -Ireports
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CFLAGS   += $(WARN) $(OPT) $(INCS) $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L
-LDLIBS    = $(PKG_LIBS) -lglpk -llapack -lblas -lm
-LDFLAGS  += $(SANLD)
+CFLAGS   += $(WARN) $(OPT) $(INCS) $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L -pthread
+# LAPACK is not linked: core/el_la.c loads liblapack.so.3 on first use (dlopen).
+LDLIBS    = $(PKG_LIBS) -lglpk -ldl -lm
+LDFLAGS  += $(SANLD) -pthread
 
 LIB_SRC = $(wildcard core/*.c model/*.c inputs/*.c solver/*.c engine/*.c reports/*.c)
 LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/gen/schemas.o
@@ -33,12 +42,13 @@ OUT ?= out
 
 
 .PHONY: fuzz
-.PHONY: all deps run check bench asan valgrind install clean format format-check golden-update \
+.PHONY: all deps run check bench asan tsan valgrind install clean format format-check golden-update \
+        mpi-note mpi-check \
         print-% help
-all: deps $(BIN)
+all: deps $(BIN) mpi-note $(MPI_BIN)
 
 help:
-	@echo "make run | check | bench | asan | valgrind | install PREFIX=... DESTDIR=... | clean"
+	@echo "make run | check | bench | asan | tsan | valgrind | install PREFIX=... DESTDIR=... | clean"
 
 # Missing Debian packages: installed when root, otherwise the exact apt-get line is printed.
 deps:
@@ -69,6 +79,21 @@ $(BIN): $(BUILD)/cli/main.o $(LIB)
 $(TESTS): $(TEST_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# Open MPI (optional): where mpicc is found, build/etslink-mpi is built as well: the same program
+# with engine/el_mpi.c compiled against MPI (docs/cli.md, "Many processes"). The plain etslink
+# does not link MPI, so that a run outside mpirun does not pay for loading it.
+$(BUILD)/engine/el_mpi-on.o: engine/el_mpi.c engine/el_mpi.h | deps
+	@mkdir -p $(dir $@)
+	@echo "  CC $< (with MPI)"; $(CC) $(CFLAGS) -DEL_HAVE_MPI $(shell mpicc --showme:compile) -c $< -o $@
+$(BUILD)/etslink-mpi: $(BUILD)/cli/main.o $(BUILD)/engine/el_mpi-on.o $(LIB)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell mpicc --showme:link) -o $@
+mpi-note:
+	@if [ -n "$(MPICC)" ]; then echo "etslink: MPI: mpicc found, building $(BUILD)/etslink-mpi"; \
+	 else echo "etslink: MPI: mpicc not found, no etslink-mpi (apt-get install $(DEPS_MPI))"; fi
+# make check runs a 2-rank job (a fresh make, so that MPI installed by deps is seen)
+mpi-check: $(BUILD)/etslink-mpi $(BIN)
+	OPENBLAS_NUM_THREADS=1 sh tests/cli/mpi.sh $(BUILD)/etslink-mpi $(BIN)
+
 $(BENCH): $(BUILD)/tests/bench/bench.o $(LIB)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -83,6 +108,7 @@ check: deps $(BIN) $(TESTS) $(BUILD)/replay-scenario $(BUILD)/replay-csv
 	./$(BUILD)/replay-csv tests/fuzz/regress/csv tests/data/curves tests/bad/data
 	cd tests && OPENBLAS_NUM_THREADS=1 ../$(TESTS)
 	OPENBLAS_NUM_THREADS=1 sh tests/cli/run.sh $(BIN)
+	@$(if $(SAN)$(TSAN),true,sh tools/deps.sh $(DEPS_MPI) && $(MAKE) --no-print-directory mpi-check)
 
 bench: deps $(BENCH) $(BIN)
 	OPENBLAS_NUM_THREADS=1 ./$(BENCH) $(SCENARIO)
@@ -123,6 +149,14 @@ $(BUILD)/replay-%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $(L
 asan:
 	$(MAKE) SAN=1 check
 
+# ThreadSanitizer: the unit tests (the threads suite solves, loads and injects faults on 4
+# threads at once); any report fails the run. tests/tsan.supp justifies each suppression.
+TSAN_RUN = OPENBLAS_NUM_THREADS=1 \
+           TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(CURDIR)/tests/tsan.supp"
+tsan:
+	$(MAKE) TSAN=1 deps build-tsan/etslink-tests
+	cd tests && $(TSAN_RUN) ../build-tsan/etslink-tests
+
 VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
            --suppressions=$(CURDIR)/tests/valgrind.supp
 valgrind: deps $(BIN) $(TESTS)
@@ -147,7 +181,7 @@ format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRC)
 
 clean:
-	rm -rf build build-asan build-clang build-fuzz out
+	rm -rf build build-asan build-tsan build-clang build-fuzz out
 
 print-%:
 	@echo $*=$($*)

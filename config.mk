@@ -8,4 +8,4 @@ SAN     ?=
 WARN    = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
           -Wwrite-strings -Wcast-qual -Wformat=2 -Wundef -Wdouble-promotion -Wswitch-enum \
           -Wno-switch-enum -Werror
-PKGS    = libxml-2.0 cunit lapacke
+PKGS    = libxml-2.0 cunit

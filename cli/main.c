@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "build.h"
+#include "el_mpi.h"
 #include "el_io.h"
 #include "el_settings.h"
 #include "el_status.h"
@@ -31,7 +33,7 @@
 
 static const char usage_text[] =
     "usage: etslink solve SCENARIO.xml -o DIR [--set NAME=VALUE]... [--allow-any-path] [--no-pdf]\n"
-    "                     [--quiet]\n"
+    "                     [--quiet] [--threads N] [--mpi]\n"
     "       etslink validate SCENARIO.xml [--allow-any-path]\n"
     "       etslink export-lp SCENARIO.xml --design ID -o FILE.mps|FILE.lp [--set NAME=VALUE]...\n"
     "       etslink --help | --version\n"
@@ -78,6 +80,8 @@ typedef struct {
     const char *sets[64];
     int nsets;
     int allow_any_path, quiet, no_pdf;
+    int threads; /* --threads N: worker threads for the designs (default 1) */
+    int mpi;     /* --mpi: share the designs across the ranks of mpirun (etslink-mpi) */
 } Args;
 
 static int fail(el_status st, const ElError *err)
@@ -115,7 +119,15 @@ static int parse_args(int argc, char **argv, Args *a)
             a->quiet = 1;
         else if (strcmp(s, "--no-pdf") == 0)
             a->no_pdf = 1;
-        else if (s[0] == '-') {
+        else if (strcmp(s, "--mpi") == 0)
+            a->mpi = 1;
+        else if (strcmp(s, "--threads") == 0 && i + 1 < argc) {
+            char *end;
+            long t = strtol(argv[++i], &end, 10);
+            if (*end != '\0' || end == argv[i] || t < 1 || t > 256)
+                return usage_error("--threads needs a whole number from 1 to 256");
+            a->threads = (int)t;
+        } else if (s[0] == '-') {
             char msg[300];
             snprintf(msg, sizeof(msg), "unknown or incomplete option '%.200s'", s);
             return usage_error(msg);
@@ -308,16 +320,10 @@ static el_status write_results(const ElRun *run, OutSet *o, ElError *err)
         return st;
     }
     el_io_signals_block(&old);
-    for (k = 0; k < 3; k++) {
-        if (st == EL_OK) {
-            st = el_outfile_commit(of[k], err);
-            o->written[k] = st == EL_OK;
-        } else {
-            el_outfile_abort(of[k]);
-        }
+    st = el_outfile_commit_set(of, 3, o->written, err); /* one data sync, one folder sync */
+    for (k = 0; k < 3; k++)
         if (!o->written[k])
             remove_stale(o, k);
-    }
     remove_stale(o, OUT_PDF);
     remove_stale(o, OUT_LOG);
     el_io_signals_restore(&old);
@@ -378,6 +384,41 @@ static void summary(const ElRun *run)
     printf("(prices in %s/t, gains in million %s)\n", s->currency, s->currency);
 }
 
+static el_status solve_designs(const Args *a, const ElScenario *s, ElSink *sink, ElError *err)
+{
+    ElProducer prod = el_producer_scenario(s);
+    ElBatchOptions opt = {a->threads > 0 ? a->threads : 1, a->mpi != 0, 0};
+    const ElSink *sinks[1] = {sink};
+    return el_batch_solve(s, &prod, &opt, sinks, sink ? 1 : 0, err);
+}
+
+/* Every design of the scenario on --threads threads (or the ranks of mpirun), kept in memory. */
+static el_status solve_run(const Args *a, const ElScenario *s, ElRun **run, ElError *err)
+{
+    ElRunSink rs;
+    ElSink sink = el_sink_run(&rs);
+    el_status st = solve_designs(a, s, &sink, err);
+    *run = rs.run;
+    if (st != EL_OK) {
+        el_run_free(rs.run);
+        *run = NULL;
+    }
+    return st;
+}
+
+/* Under mpirun, ranks other than 0 solve their share of the designs and send it to rank 0,
+ * which writes every output; they write nothing and leave error messages to rank 0. */
+static int solve_on_worker_rank(const Args *a)
+{
+    ElError err = {EL_OK, ""};
+    ElScenario *s = NULL;
+    el_status st = load(a, &s, &err);
+    if (st == EL_OK)
+        st = solve_designs(a, s, NULL, &err);
+    el_scenario_free(s);
+    return st == EL_OK ? 0 : el_status_exit_code(st);
+}
+
 static int cmd_solve(const Args *a)
 {
     ElError err = {EL_OK, ""}, check = {EL_OK, ""};
@@ -389,6 +430,8 @@ static int cmd_solve(const Args *a)
     int k;
     if (!a->out)
         return usage_error("solve needs -o DIR");
+    if (el_mpi_active() && el_mpi_rank() > 0)
+        return solve_on_worker_rank(a);
     memset(&o, 0, sizeof(o));
     for (k = 0; k < OUT_COUNT; k++)
         snprintf(o.path[k], sizeof(o.path[k]), "%s/%s", a->out, out_names[k]);
@@ -398,7 +441,7 @@ static int cmd_solve(const Args *a)
     if (st == EL_OK)
         st = prepare_out_dir(a->out, &err);
     if (st == EL_OK)
-        st = el_run_solve(&run, s, &err);
+        st = solve_run(a, s, &run, &err);
     if (st == EL_OK) {
         eq = el_run_check(run, &check); /* a design without an equilibrium: exit 4 below */
         st = write_results(run, &o, &err);
@@ -486,7 +529,7 @@ static int cmd_export(const Args *a)
     if (st == EL_OK)
         st = el_model_data_init(&md, s, d < 0 ? NULL : s->designs[d], NULL, NULL, &err);
     if (st == EL_OK)
-        st = el_model_build(&md, false, &p, &m, &err);
+        st = el_model_build(&md, EL_BUILD_NAMES, &p, &m, &err);
     if (st == EL_OK)
         st = el_qp_discretize(p, s->settings.grid, &lp, &err);
     if (st == EL_OK)
@@ -518,6 +561,15 @@ int main(int argc, char **argv)
     rc = parse_args(argc, argv, &a);
     if (rc != 0)
         return rc;
+    if (a.mpi && !el_mpi_built())
+        return usage_error("--mpi: this etslink was built without MPI; run etslink-mpi under "
+                           "mpirun (docs/cli.md)");
+    if (a.mpi) {
+        ElError err = {EL_OK, ""};
+        el_status st = el_mpi_init(&argc, &argv, &err);
+        if (st != EL_OK)
+            return fail(st, &err);
+    }
     install_signal_handlers();
     if (strcmp(a.cmd, "solve") == 0)
         rc = cmd_solve(&a);
@@ -529,5 +581,6 @@ int main(int argc, char **argv)
         rc = usage_error("unknown command (solve, validate, export-lp)");
     el_lp_shutdown();
     el_xml_shutdown();
+    el_mpi_finalize();
     return rc;
 }

@@ -1,13 +1,14 @@
-/* Allocation wrappers with overflow checks and a fault-injection hook for tests. The hook is a
- * process-wide counter: single-threaded tests only (the solver itself allocates per handle). */
+/* Allocation wrappers with overflow checks and a fault-injection hook for tests. The hook's
+ * counters are per thread (C11 _Thread_local): a test arms them in the thread whose allocations
+ * it means to fail, and other threads are not affected (docs/design.md §8). */
 #include "el_alloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-static long fail_at;    /* 0 = never fail */
-static long alloc_seen; /* allocations since el_alloc_fail_at */
+static _Thread_local long fail_at;    /* 0 = never fail */
+static _Thread_local long alloc_seen; /* allocations of this thread since el_alloc_fail_at */
 
 static int should_fail(void)
 {

@@ -16,9 +16,11 @@ void el_free(void *p);
 /** Copy of s (NULL gives NULL); the caller frees it with el_free. */
 char *el_strdup(const char *s);
 
-/** Test hook: make the n-th allocation from now fail (n >= 1), or disable with n = 0. */
+/** Test hook: make the n-th allocation of the calling thread from now fail (n >= 1), or disable
+ * with n = 0. The counters are per thread: allocations of other threads neither count nor fail.
+ * Thread-safe. */
 void el_alloc_fail_at(long n);
-/** Number of allocations since the last el_alloc_fail_at call. */
+/** Number of allocations of the calling thread since its last el_alloc_fail_at call. */
 long el_alloc_count(void);
 
 #endif

@@ -1,11 +1,16 @@
 /* Safe input (regular files only, size-limited, never blocking on a FIFO) and atomic output:
- * a temporary file created with O_EXCL beside the target, written, fflush + fsync, rename. */
-#define _POSIX_C_SOURCE 200809L
+ * a temporary file created with O_EXCL beside the target, written, flushed, its data synced,
+ * renamed, and the folder synced once per output set (docs/security.md, durability).
+ * Thread safety: no state is shared between threads except the signal-cleanup table, whose
+ * slots are claimed with atomic operations (lock-free, so the signal handler may read it). */
+#define _GNU_SOURCE /* sync_file_range (Linux): start writing a file back without waiting */
 #include "el_io.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +25,19 @@
 #define TRACK_SLOTS 16
 #define TRACK_PATH  4352
 
+/* Slot states: free, being filled by one thread (claimed), in use (the handler removes it). A
+ * thread claims a free slot with a compare-and-swap, writes the path, then publishes it; the
+ * handler reads only published slots. Lock-free atomics are async-signal-safe. */
+enum {
+    SLOT_FREE = 0,
+    SLOT_CLAIMED,
+    SLOT_USED
+};
 static char track_path[TRACK_SLOTS][TRACK_PATH];
-static volatile sig_atomic_t track_used[TRACK_SLOTS];
+static atomic_int track_state[TRACK_SLOTS];
 
+/* pthread_sigmask, not sigprocmask (unspecified in a process with threads): the mask is the
+ * calling thread's. */
 void el_io_signals_block(sigset_t *old)
 {
     sigset_t block;
@@ -30,30 +45,32 @@ void el_io_signals_block(sigset_t *old)
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGHUP);
-    sigprocmask(SIG_BLOCK, &block, old);
+    pthread_sigmask(SIG_BLOCK, &block, old);
 }
 
 void el_io_signals_restore(const sigset_t *old)
 {
-    sigprocmask(SIG_SETMASK, old, NULL);
+    pthread_sigmask(SIG_SETMASK, old, NULL);
 }
 
 int el_io_track(const char *path)
 {
     sigset_t old;
     size_t len = strlen(path);
-    int k, slot = -1;
+    int k;
     if (len >= TRACK_PATH)
         return -1;
     el_io_signals_block(&old);
-    for (k = 0; k < TRACK_SLOTS && slot < 0; k++)
-        if (!track_used[k]) {
+    for (k = 0; k < TRACK_SLOTS; k++) {
+        int expected = SLOT_FREE;
+        if (atomic_compare_exchange_strong(&track_state[k], &expected, SLOT_CLAIMED)) {
             memcpy(track_path[k], path, len + 1);
-            track_used[k] = 1;
-            slot = k;
+            atomic_store(&track_state[k], SLOT_USED);
+            break;
         }
+    }
     el_io_signals_restore(&old);
-    return slot;
+    return k < TRACK_SLOTS ? k : -1;
 }
 
 void el_io_untrack(int slot)
@@ -62,7 +79,7 @@ void el_io_untrack(int slot)
     if (slot < 0 || slot >= TRACK_SLOTS)
         return;
     el_io_signals_block(&old);
-    track_used[slot] = 0;
+    atomic_store(&track_state[slot], SLOT_FREE);
     el_io_signals_restore(&old);
 }
 
@@ -70,10 +87,10 @@ void el_io_signal_cleanup(void)
 {
     int k;
     for (k = 0; k < TRACK_SLOTS; k++) /* files first (unlink fails harmlessly on a folder) */
-        if (track_used[k])
+        if (atomic_load(&track_state[k]) == SLOT_USED)
             unlink(track_path[k]);
     for (k = 0; k < TRACK_SLOTS; k++)
-        if (track_used[k])
+        if (atomic_load(&track_state[k]) == SLOT_USED)
             rmdir(track_path[k]);
 }
 
@@ -96,7 +113,7 @@ el_status el_read_file(
     const char *path, long max_bytes, const char *what, char **buf, long *len, ElError *err)
 {
     struct stat sb;
-    char *b;
+    char *b, eb[EL_ERRNO_TEXT_SIZE];
     long size, got = 0;
     int fd, flags, rerr = 0;
     *buf = NULL;
@@ -105,11 +122,13 @@ el_status el_read_file(
      * terminal from a tty device. */
     fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
-        return el_error_set(err, EL_ERR_IO, "%s: cannot open %s: %s", path, what, strerror(errno));
+        return el_error_set(err, EL_ERR_IO, "%s: cannot open %s: %s", path, what,
+                            el_errno_text(errno, eb, sizeof(eb)));
     if (fstat(fd, &sb) != 0) {
         int e = errno;
         close(fd);
-        return el_error_set(err, EL_ERR_IO, "%s: cannot read %s: %s", path, what, strerror(e));
+        return el_error_set(err, EL_ERR_IO, "%s: cannot read %s: %s", path, what,
+                            el_errno_text(e, eb, sizeof(eb)));
     }
     if (!S_ISREG(sb.st_mode)) {
         close(fd);
@@ -157,7 +176,7 @@ el_status el_read_file(
         el_free(b);
         close(fd);
         return rerr ? el_error_set(err, EL_ERR_IO, "%s: cannot read %s: %s", path, what,
-                                   strerror(rerr))
+                                   el_errno_text(rerr, eb, sizeof(eb)))
                     : el_error_set(err, EL_ERR_IO, "%s: %s changed while it was read", path, what);
     }
     close(fd);
@@ -169,23 +188,29 @@ el_status el_read_file(
 
 /* ---- output ---- */
 
+enum {
+    OF_OPEN = 0, /* being written */
+    OF_FINISHED, /* flushed; the kernel is writing it back; stream still open */
+    OF_SYNCED    /* data on stable storage; stream closed */
+};
+
 struct ElOutFile {
     FILE *fp;
     char *tmp;
     char *path;
-    int slot;     /* el_io_track slot of tmp */
-    int finished; /* flushed, synced and closed */
+    int slot;  /* el_io_track slot of tmp */
+    int state; /* OF_* */
 };
 
 /* Random letters for temporary names. O_EXCL makes any name safe; randomness only avoids
- * collisions and makes names unpredictable. */
+ * collisions and makes names unpredictable. The generator's state is per thread. */
 static void random_suffix(char *x, size_t n)
 {
     static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    static uint64_t state;
+    static _Thread_local uint64_t state;
     size_t i;
     if (state == 0) {
-        int fd = open("/dev/urandom", O_RDONLY);
+        int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
         struct timespec ts;
         if (fd >= 0) {
             if (read(fd, &state, sizeof(state)) != (ssize_t)sizeof(state))
@@ -194,7 +219,7 @@ static void random_suffix(char *x, size_t n)
         }
         clock_gettime(CLOCK_REALTIME, &ts);
         state ^= (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ULL ^ (uint64_t)ts.tv_sec ^
-                 ((uint64_t)getpid() << 32);
+                 ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)&state;
         if (state == 0)
             state = 0x2545F4914F6CDD1DULL;
     }
@@ -211,6 +236,7 @@ el_status el_outfile_open(ElOutFile **out, const char *path, ElError *err)
     ElOutFile *f;
     size_t len = strlen(path);
     int fd = -1, tries, e = 0;
+    char eb[EL_ERRNO_TEXT_SIZE];
     *out = NULL;
     f = el_calloc(1, sizeof(*f));
     if (!f)
@@ -231,7 +257,7 @@ el_status el_outfile_open(ElOutFile **out, const char *path, ElError *err)
         /* 0666: the kernel applies the umask, like any Unix tool. Signals are blocked so that
          * the file exists only once it is tracked. */
         el_io_signals_block(&old);
-        fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, 0666);
+        fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0666);
         e = errno;
         if (fd >= 0)
             f->slot = el_io_track(f->tmp);
@@ -242,7 +268,8 @@ el_status el_outfile_open(ElOutFile **out, const char *path, ElError *err)
     if (fd < 0) {
         f->tmp[0] = '\0';
         el_outfile_abort(f);
-        return el_error_set(err, EL_ERR_IO, "%s: cannot create: %s", path, strerror(e));
+        return el_error_set(err, EL_ERR_IO, "%s: cannot create: %s", path,
+                            el_errno_text(e, eb, sizeof(eb)));
     }
     f->fp = fdopen(fd, "w");
     if (!f->fp) {
@@ -264,54 +291,169 @@ FILE *el_outfile_stream(ElOutFile *f)
     return f->fp;
 }
 
+static el_status write_failed(const ElOutFile *f, int e, ElError *err)
+{
+    char eb[EL_ERRNO_TEXT_SIZE];
+    return el_error_set(err, EL_ERR_IO, "%s: write failed: %s", f->path,
+                        e ? el_errno_text(e, eb, sizeof(eb)) : "stream error");
+}
+
+/* Ask the kernel to start writing the file's data now, without waiting (Linux
+ * sync_file_range): the later fdatasync of each file of a set then mostly waits for writes
+ * already under way, and one journal commit covers the whole set instead of one per file. Only
+ * a hint: elsewhere, and on failure, fdatasync alone does the work. */
+#if defined(SYNC_FILE_RANGE_WRITE)
+static void start_writeback(int fd)
+{
+    (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+#else
+static void start_writeback(int fd)
+{
+    (void)fd;
+}
+#endif
+
 el_status el_outfile_finish(ElOutFile *f, ElError *err)
 {
-    int bad, e = 0;
-    if (f->finished)
+    int bad;
+    if (f->state != OF_OPEN)
         return EL_OK;
     if (!f->fp)
         return el_error_set(err, EL_ERR_IO, "%s: write failed: stream closed", f->path);
+    /* flushed even after an error: the retry tells why (errno), e.g. "No space left on device" */
     bad = ferror(f->fp) != 0;
-    if (fflush(f->fp) != 0 || fsync(fileno(f->fp)) != 0)
+    errno = 0;
+    if (fflush(f->fp) != 0)
         bad = 1;
     if (bad)
-        e = errno;
-    if (fclose(f->fp) != 0 && !bad) {
-        bad = 1;
-        e = errno;
-    }
-    f->fp = NULL;
-    if (bad)
-        return el_error_set(err, EL_ERR_IO, "%s: write failed: %s", f->path,
-                            e ? strerror(e) : "stream error");
-    f->finished = 1;
+        return write_failed(f, errno, err);
+    start_writeback(fileno(f->fp));
+    f->state = OF_FINISHED;
     return EL_OK;
+}
+
+/* Finish f, wait until its data is on stable storage (fdatasync) and close it. */
+static el_status sync_data(ElOutFile *f, ElError *err)
+{
+    int e = 0;
+    el_status st;
+    if (f->state == OF_SYNCED)
+        return EL_OK;
+    st = el_outfile_finish(f, err);
+    if (st != EL_OK)
+        return st;
+    if (fdatasync(fileno(f->fp)) != 0)
+        e = errno;
+    if (fclose(f->fp) != 0 && !e)
+        e = errno;
+    f->fp = NULL;
+    if (e)
+        return write_failed(f, e, err);
+    f->state = OF_SYNCED;
+    return EL_OK;
+}
+
+/* Length of the folder part of path ("a/b" -> 1, "/b" -> 1 for "/", "b" -> 0 for "."). */
+static size_t folder_len(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return 0;
+    return slash == path ? 1 : (size_t)(slash - path);
+}
+
+/* fsync the folder holding path, so that a rename into it survives a crash. A folder that
+ * cannot be opened for reading (write and search permission only) or whose file system cannot
+ * sync folders is left as it is; an I/O error is reported. */
+static el_status sync_folder(const char *path, ElError *err)
+{
+    size_t len = folder_len(path);
+    char *dir = el_malloc(len + 2);
+    char eb[EL_ERRNO_TEXT_SIZE];
+    int fd, e = 0;
+    if (!dir)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory syncing the folder of %s", path);
+    if (len == 0)
+        memcpy(dir, ".", 2);
+    else {
+        memcpy(dir, path, len);
+        dir[len] = '\0';
+    }
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOCTTY | O_CLOEXEC);
+    if (fd >= 0) {
+        if (fsync(fd) != 0 && errno != EINVAL && errno != ENOTSUP && errno != EROFS)
+            e = errno;
+        close(fd);
+    }
+    el_free(dir);
+    if (e)
+        return el_error_set(err, EL_ERR_IO, "%s: cannot sync its folder: %s", path,
+                            el_errno_text(e, eb, sizeof(eb)));
+    return EL_OK;
+}
+
+el_status el_outfile_commit_set(ElOutFile **files, int n, int *committed, ElError *err)
+{
+    el_status st = EL_OK;
+    sigset_t old;
+    int k, j;
+    for (k = 0; k < n; k++)
+        if (committed)
+            committed[k] = 0;
+    /* 1. every file complete and its write-back started, 2. every file's data synced: the
+     * waits overlap instead of adding up */
+    for (k = 0; k < n && st == EL_OK; k++)
+        if (files[k])
+            st = el_outfile_finish(files[k], err);
+    for (k = 0; k < n && st == EL_OK; k++)
+        if (files[k])
+            st = sync_data(files[k], err);
+    /* 3. the renames, in order, with signals blocked; the first failure aborts the rest */
+    el_io_signals_block(&old);
+    for (k = 0; k < n; k++) {
+        ElOutFile *f = files[k];
+        if (!f)
+            continue;
+        if (st == EL_OK && rename(f->tmp, f->path) != 0)
+            st = write_failed(f, errno, err);
+        if (st != EL_OK) {
+            el_outfile_abort(f);
+            files[k] = NULL;
+            continue;
+        }
+        el_io_untrack(f->slot);
+        f->tmp[0] = '\0';
+        if (committed)
+            committed[k] = 1;
+    }
+    el_io_signals_restore(&old);
+    /* 4. each folder that received a file synced once */
+    for (k = 0; k < n; k++) {
+        ElOutFile *f = files[k];
+        int seen = 0;
+        if (!f)
+            continue;
+        for (j = 0; j < k && !seen; j++)
+            seen = files[j] && folder_len(files[j]->path) == folder_len(f->path) &&
+                   memcmp(files[j]->path, f->path, folder_len(f->path)) == 0;
+        if (!seen && st == EL_OK)
+            st = sync_folder(f->path, err);
+    }
+    for (k = 0; k < n; k++) {
+        if (files[k]) {
+            el_free(files[k]->tmp);
+            el_free(files[k]->path);
+            el_free(files[k]);
+        }
+        files[k] = NULL;
+    }
+    return st;
 }
 
 el_status el_outfile_commit(ElOutFile *f, ElError *err)
 {
-    sigset_t old;
-    int e = 0;
-    el_status st = el_outfile_finish(f, err);
-    if (st != EL_OK) {
-        el_outfile_abort(f);
-        return st;
-    }
-    el_io_signals_block(&old);
-    if (rename(f->tmp, f->path) != 0)
-        e = errno;
-    else
-        el_io_untrack(f->slot);
-    el_io_signals_restore(&old);
-    if (e) {
-        st = el_error_set(err, EL_ERR_IO, "%s: write failed: %s", f->path, strerror(e));
-        el_outfile_abort(f);
-        return st;
-    }
-    el_free(f->tmp);
-    el_free(f->path);
-    el_free(f);
-    return EL_OK;
+    return el_outfile_commit_set(&f, 1, NULL, err);
 }
 
 void el_outfile_abort(ElOutFile *f)
@@ -338,7 +480,7 @@ el_status el_outfile_from_named(const char *path,
 {
     const char *slash = strrchr(path, '/');
     size_t dlen = slash ? (size_t)(slash - path) + 1 : 0, size = dlen + 64;
-    char *dir = el_malloc(size), *name = el_malloc(size);
+    char *dir = el_malloc(size), *name = el_malloc(size), eb[EL_ERRNO_TEXT_SIZE];
     int dslot = -1, nslot = -1;
     ElOutFile *of = NULL;
     el_status st = EL_OK;
@@ -354,7 +496,7 @@ el_status el_outfile_from_named(const char *path,
     el_io_signals_block(&old);
     if (!mkdtemp(dir))
         st = el_error_set(err, EL_ERR_IO, "%s: cannot create a private work folder: %s", path,
-                          strerror(errno));
+                          el_errno_text(errno, eb, sizeof(eb)));
     else
         dslot = el_io_track(dir);
     el_io_signals_restore(&old);
@@ -371,7 +513,7 @@ el_status el_outfile_from_named(const char *path,
         in = fopen(name, "rb");
         if (!in)
             st = el_error_set(err, EL_ERR_IO, "%s: the written file cannot be read back: %s", path,
-                              strerror(errno));
+                              el_errno_text(errno, eb, sizeof(eb)));
     }
     if (st == EL_OK)
         st = el_outfile_open(&of, path, err);

@@ -2,10 +2,14 @@
  * - Input: el_read_file reads a whole regular file, size-limited; a FIFO, a device, a socket or a
  *   folder is refused at once (it is opened non-blocking, so a FIFO cannot hang the run).
  * - Output: text is written to a temporary file created beside the target (O_EXCL, never
- *   following a symbolic link, mode 0666 less the umask), flushed, fsync'ed and renamed over the
- *   final name only when complete, so a final name never holds a partial file.
+ *   following a symbolic link, mode 0666 less the umask), flushed, its data synced (fdatasync)
+ *   and renamed over the final name only when complete, so a final name never holds a partial
+ *   file, even after a crash; then the folder is synced, once per set of files committed
+ *   together, so that the renames survive a crash too (docs/security.md, durability).
  * - Signals: every temporary file (and folder) in use is tracked in static storage, so that a
- *   signal handler can remove it with el_io_signal_cleanup (async-signal-safe). */
+ *   signal handler can remove it with el_io_signal_cleanup (async-signal-safe).
+ * - Threads: every function may be called from several threads at once, each on its own files;
+ *   an ElOutFile is used by one thread at a time. */
 #ifndef EL_IO_H
 #define EL_IO_H
 
@@ -31,12 +35,22 @@ el_status el_outfile_open(ElOutFile **out, const char *path, ElError *err);
 FILE *el_outfile_stream(ElOutFile *f);
 /** Name of the temporary file (borrowed; valid until commit or abort). */
 const char *el_outfile_tmp_path(const ElOutFile *f);
-/** Flush, fsync and close the temporary file, without renaming it yet (so that several files
- * can be completed before any is renamed). On failure the caller still aborts f. */
+/** Mark the temporary file complete: flush the stream (write errors show here) and start
+ * writing its data back to disk without waiting; nothing may be written to it afterwards. The
+ * file is not renamed yet, so that several files can be completed before any is renamed. On
+ * failure the caller still aborts f. */
 el_status el_outfile_finish(ElOutFile *f, ElError *err);
-/** Finish (if not done) and rename onto the final path; frees f, whatever the outcome. On
- * failure the temporary file is removed and the final path is untouched. */
+/** Commit one file: finish (if not done), wait until its data is on disk (fdatasync), rename it
+ * onto the final path and sync the folder. Frees f, whatever the outcome. On failure the
+ * temporary file is removed and the final path is untouched (unless only the folder sync
+ * failed: then the file is in place but may not survive a crash). */
 el_status el_outfile_commit(ElOutFile *f, ElError *err);
+/** Commit a set of files (NULL entries are skipped) at the cost of about one: all are finished,
+ * then all data synced (the waits overlap), then renamed in order with signals blocked, then
+ * each folder synced once. If a file cannot be finished or synced, none is renamed; if a rename
+ * fails, the files before it stay renamed and the rest are aborted. committed[k] (if given) is
+ * set to 1 for each file renamed. Every files[k] is freed and set to NULL. */
+el_status el_outfile_commit_set(ElOutFile **files, int n, int *committed, ElError *err);
 /** Remove the temporary file and free f (NULL is a no-op). */
 void el_outfile_abort(ElOutFile *f);
 

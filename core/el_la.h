@@ -1,10 +1,28 @@
-/* el_la: dense linear algebra, the only caller of LAPACK (through LAPACKE). */
+/* el_la: dense linear algebra, the only caller of LAPACK. LAPACK is loaded on first use (see
+ * el_la_init), so that a run that never needs it never loads OpenBLAS. Every function is
+ * thread-safe: calls on different arrays may run in several threads at once. */
 #ifndef EL_LA_H
 #define EL_LA_H
 
 #include <stdbool.h>
 
 #include "el_status.h"
+
+/** The LAPACK library loaded on first use (a soname: Debian's liblapack3, or OpenBLAS through
+ * the liblapack.so.3 alternative). */
+#define EL_LA_LIBRARY "liblapack.so.3"
+
+/** Load LAPACK now if it is not loaded yet (once per process; the functions below call it
+ * themselves). EL_ERR_IO, naming the library and saying which package to install, when it
+ * cannot be loaded. Thread-safe. */
+el_status el_la_init(ElError *err);
+
+/** Pin OpenBLAS to one thread of its own (openblas_set_num_threads(1)), now if LAPACK is loaded,
+ * otherwise as soon as it is; a no-op with a LAPACK that is not OpenBLAS. A batch that solves on
+ * several threads calls it before starting its workers, so that each worker's LAPACK calls run
+ * in that worker alone instead of all competing for OpenBLAS's own thread pool. OpenBLAS's
+ * setting is process-wide: there is no way back short of a new process. Thread-safe. */
+void el_la_single_thread(void);
 
 /** Solve the n x n system K z = b. K is column-major (K[i + j n] is row i, column j); both K and
  * b are overwritten, and the solution is left in b. The system is equilibrated and factored

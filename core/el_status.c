@@ -55,6 +55,17 @@ el_status el_error_set(ElError *err, el_status code, const char *fmt, ...)
     return code;
 }
 
+/* The XSI strerror_r (int result): -D_POSIX_C_SOURCE=200809L and no _GNU_SOURCE in this file. */
+const char *el_errno_text(int errnum, char *buf, size_t size)
+{
+    if (!buf || size == 0)
+        return "";
+    buf[0] = '\0';
+    if (strerror_r(errnum, buf, size) != 0 || buf[0] == '\0')
+        snprintf(buf, size, "error %d", errnum);
+    return buf;
+}
+
 void el_error_clear(ElError *err)
 {
     if (err) {

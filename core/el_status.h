@@ -4,6 +4,7 @@
 #define EL_STATUS_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 /* X(code, exit code of the CLI, message). Values are stable: never reuse a retired one. */
 #define EL_STATUS_LIST(X)                                              \
@@ -46,6 +47,12 @@ const char *el_status_name(el_status st);
  * write `return el_error_set(err, EL_ERR_INPUT, "...")`. */
 el_status el_error_set(ElError *err, el_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/** Text of the system error errnum (an errno value) in buf of size bytes, which is returned.
+ * Thread-safe (POSIX strerror_r, never strerror's shared buffer); EL_ERRNO_TEXT_SIZE bytes are
+ * always enough. An unknown value gives "error N". */
+#define EL_ERRNO_TEXT_SIZE 128
+const char *el_errno_text(int errnum, char *buf, size_t size);
 
 /** Reset err to EL_OK with an empty message (no-op on NULL). */
 void el_error_clear(ElError *err);

@@ -1,12 +1,18 @@
 /* libxml2 adapter. Invariants: no libxml2 type leaves this file; libxml2 never opens a file
  * (el_read_file reads it: regular files only, size-limited, no decompression); every string is
  * copied into el_alloc memory at once; errors are captured through structured handlers, never
- * printed. */
+ * printed.
+ * Threads: libxml2 (built with thread support, as Debian's is) keeps its error handlers and last
+ * error per thread; they are saved before each read, set for it, and restored after it, so that
+ * neither another thread nor the caller's own handlers see a change. xmlInitParser, which is not
+ * reentrant, runs once per process (pthread_once) before the first read. */
 #include "xml_doc.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <libxml/globals.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlreader.h>
@@ -250,12 +256,9 @@ static int append_text(ElXmlDoc *d, ElXmlNode *n, const char *t)
     return 1;
 }
 
-/* Stream len bytes at buf through libxml2's reader, validating against xsd, and (if d) build
- * the tree. Errors, in this order: not well-formed (EL_ERR_XML, the parser's last error), a
- * DOCTYPE (EL_ERR_XML), not valid (EL_ERR_SCHEMA, the first error). The whole input is read
- * even after a schema error, so that a later well-formedness error is reported first. */
-static el_status
-stream(ElXmlDoc *d, const char *name, const char *buf, long len, const char *xsd, ElError *err)
+/* Body of stream(): runs with the thread's libxml2 handlers saved, and may change them. */
+static el_status stream_with_handlers(
+    ElXmlDoc *d, const char *name, const char *buf, long len, const char *xsd, ElError *err)
 {
     const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                         XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
@@ -380,7 +383,6 @@ stream(ElXmlDoc *d, const char *name, const char *buf, long len, const char *xsd
         }
     }
     xmlFreeTextReader(r);
-    xmlSetStructuredErrorFunc(NULL, NULL);
     xmlSchemaFreeValidCtxt(vctx);
     xmlSchemaFree(schema);
     el_free(stack);
@@ -402,6 +404,36 @@ stream(ElXmlDoc *d, const char *name, const char *buf, long len, const char *xsd
         st = el_error_set(err, EL_ERR_SCHEMA, "%s: does not follow the schema", name);
     else if (d && !d->root)
         st = el_error_set(err, EL_ERR_XML, "%s: no root element", name);
+    return st;
+}
+
+static pthread_once_t parser_once = PTHREAD_ONCE_INIT;
+
+static void init_parser(void)
+{
+    xmlInitParser();
+}
+
+/* Stream len bytes at buf through libxml2's reader, validating against xsd, and (if d) build
+ * the tree. Errors, in this order: not well-formed (EL_ERR_XML, the parser's last error), a
+ * DOCTYPE (EL_ERR_XML), not valid (EL_ERR_SCHEMA, the first error). The whole input is read
+ * even after a schema error, so that a later well-formedness error is reported first. The
+ * thread's generic and structured error handlers are as they were when this returns. */
+static el_status
+stream(ElXmlDoc *d, const char *name, const char *buf, long len, const char *xsd, ElError *err)
+{
+    xmlGenericErrorFunc generic;
+    xmlStructuredErrorFunc structured;
+    void *generic_ctx, *structured_ctx;
+    el_status st;
+    pthread_once(&parser_once, init_parser);
+    generic = xmlGenericError; /* this thread's (libxml2's globals are per thread) */
+    generic_ctx = xmlGenericErrorContext;
+    structured = xmlStructuredError;
+    structured_ctx = xmlStructuredErrorContext;
+    st = stream_with_handlers(d, name, buf, len, xsd, err);
+    xmlSetGenericErrorFunc(generic_ctx, generic);
+    xmlSetStructuredErrorFunc(structured_ctx, structured);
     return st;
 }
 

@@ -42,7 +42,9 @@ int el_xml_has_attr(const ElXmlNode *n, const char *name);
  * freed with el_free. */
 char *el_xml_text(const ElXmlNode *n);
 
-/** Release libxml2's global state; the CLI calls it once at exit. */
+/** Release libxml2's global state; the CLI calls it once at exit. Process-wide: only once every
+ * other thread is done with XML (libxml2 may not be used afterwards). The readers above may run
+ * in several threads at once. */
 void el_xml_shutdown(void);
 
 #endif

@@ -36,7 +36,12 @@ el_status el_lp_write(const ElProblem *p, const char *path, ElLpFormat fmt, ElEr
  * through its error hook, and the adapter recovers. Returns EL_ERR_LP when the guard worked. */
 el_status el_lp_selftest_guard(ElError *err);
 
-/** Release the backend's global state; the CLI calls it once at exit. */
+/** Release the calling thread's backend state (GLPK's environment is per thread). Every handle
+ * the thread still holds dies with it (later calls say it is no longer valid; el_lp_free only
+ * frees it). A thread that ends (pthread_exit or returning from its start routine) releases its
+ * state by itself; the main thread, which ends with exit(), calls this (the CLI does, once at
+ * exit). A handle may only be used and freed by the thread that created it (another thread gets
+ * EL_ERR_LP). */
 void el_lp_shutdown(void);
 
 #endif

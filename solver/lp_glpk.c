@@ -3,11 +3,22 @@
  * - Indices become 1-based; settings map onto glp_smcp.
  * - GLPK's terminal output is swallowed unless verbosity is 3.
  * - As a last resort glp_error_hook longjmps back here. GLPK's environment is then freed, which
- *   kills every live GLPK problem; a generation counter marks the handles that died with it.
- * GLPK's calls return to one place only; callers use one ElLp at a time. */
+ *   kills every live GLPK problem of this thread; a generation number marks the handles that
+ *   died with it.
+ * Threads. GLPK keeps its environment (memory, hooks) in thread-local storage (Debian's libglpk
+ * is built with TLS: its .tbss holds the environment pointer), so threads do not share it, and
+ * neither do we: the generation is per thread. Each thread's generations come from one atomic
+ * counter, so a number names one environment of one thread, and a handle used from a thread
+ * other than its creator's is refused ("belongs to another thread") instead of touching another
+ * thread's GLPK memory. Both hooks live in the environment, so they are per thread too; they are
+ * installed for each call into GLPK and removed after it (GLPK cannot tell which hook was there
+ * before: etslink assumes none, and leaves none). A thread's environment is freed when the thread
+ * ends (see arm_thread_exit) or by el_lp_shutdown. */
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,13 +30,62 @@
 
 struct ElLp {
     glp_prob *P;
-    unsigned generation;
+    const char *owner;   /* &thread_tag of the thread that created it */
+    unsigned generation; /* its GLPK environment in that thread */
     ElSettings settings;
     int ncols, nrows;
     int solved_once;
 };
 
-static unsigned env_generation = 1;
+/* This thread's GLPK environment: 0 until first used, then a number no other environment of any
+ * thread had (from next_generation). */
+static atomic_uint next_generation = 1;
+static _Thread_local unsigned env_generation;
+/* Its address tells the threads apart (a handle records its creator's). */
+static _Thread_local char thread_tag;
+
+static unsigned generation(void)
+{
+    if (env_generation == 0)
+        env_generation = atomic_fetch_add(&next_generation, 1);
+    return env_generation;
+}
+
+/* GLPK's environment of this thread is gone (freed): handles of the old one are dead. */
+static void env_freed(void)
+{
+    env_generation = 0;
+}
+
+/* A thread that used GLPK frees its environment when it ends, through the destructor of a
+ * thread-specific key (run by the exiting thread, before its thread-local storage goes): a
+ * worker that forgets el_lp_shutdown does not leak. The main thread ends with exit(), which runs
+ * no destructor: it calls el_lp_shutdown. */
+static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t exit_key;
+static int exit_key_made;
+static _Thread_local int exit_armed;
+
+static void at_thread_exit(void *unused)
+{
+    (void)unused;
+    glp_free_env();
+    env_freed();
+}
+
+static void make_exit_key(void)
+{
+    exit_key_made = pthread_key_create(&exit_key, at_thread_exit) == 0;
+}
+
+static void arm_thread_exit(void)
+{
+    if (exit_armed)
+        return;
+    pthread_once(&exit_key_once, make_exit_key);
+    if (exit_key_made && pthread_setspecific(exit_key, &thread_tag) == 0)
+        exit_armed = 1;
+}
 
 static int term_quiet(void *info, const char *s)
 {
@@ -39,15 +99,30 @@ static void on_glpk_error(void *info)
     longjmp(*(jmp_buf *)info, 1);
 }
 
-/* After a GLPK error the environment is unusable: free it and invalidate every handle. */
+/* Around every call into GLPK: the error hook longjmps to jb; output is swallowed unless
+ * `talk`. hooks_off removes both again. */
+static void hooks_on(jmp_buf *jb, int talk)
+{
+    arm_thread_exit();
+    glp_error_hook(on_glpk_error, jb);
+    glp_term_hook(talk ? NULL : term_quiet, NULL);
+}
+
+static void hooks_off(void)
+{
+    glp_error_hook(NULL, NULL);
+    glp_term_hook(NULL, NULL);
+}
+
+/* After a GLPK error the environment is unusable: free it and invalidate every handle of this
+ * thread. (glp_free_env drops the hooks with the environment.) */
 static el_status recover(ElError *err, const char *where)
 {
     glp_error_hook(NULL, NULL);
     glp_free_env();
-    env_generation++;
+    env_freed();
     return el_error_set(err, EL_ERR_LP, "GLPK failed inside %s (internal error caught)", where);
 }
-
 
 static int bound_type(double lo, double up)
 {
@@ -154,13 +229,12 @@ el_status el_lp_create(ElLp **out, const ElProblem *p, const ElSettings *s, ElEr
         el_free(lp);
         return recover(err, "el_lp_create");
     }
-    glp_error_hook(on_glpk_error, &jb);
-    if (lp->settings.verbosity < 3)
-        glp_term_hook(term_quiet, NULL);
+    hooks_on(&jb, lp->settings.verbosity >= 3);
     lp->P = load(p, ia, ja, ar);
     glp_scale_prob(lp->P, GLP_SF_AUTO);
-    glp_error_hook(NULL, NULL);
-    lp->generation = env_generation;
+    hooks_off();
+    lp->generation = generation();
+    lp->owner = &thread_tag;
     el_free(ia);
     el_free(ja);
     el_free(ar);
@@ -168,15 +242,23 @@ el_status el_lp_create(ElLp **out, const ElProblem *p, const ElSettings *s, ElEr
     return EL_OK;
 }
 
+/* The handle's problem lives in this thread's current GLPK environment. */
 static int alive(const ElLp *lp)
 {
-    return lp->P && lp->generation == env_generation;
+    return lp->P && lp->owner == &thread_tag && lp->generation == env_generation;
+}
+
+static el_status dead(const ElLp *lp, ElError *err)
+{
+    if (lp->P && lp->owner != &thread_tag)
+        return el_error_set(err, EL_ERR_LP, "LP handle belongs to another thread");
+    return el_error_set(err, EL_ERR_LP, "LP handle is no longer valid");
 }
 
 el_status el_lp_set_row_bounds(ElLp *lp, int i, double lo, double up, ElError *err)
 {
     if (!alive(lp))
-        return el_error_set(err, EL_ERR_LP, "LP handle is no longer valid");
+        return dead(lp, err);
     if (i < 0 || i >= lp->nrows || isnan(lo) || isnan(up) || lo > up)
         return el_error_set(err, EL_ERR_INTERNAL, "el_lp_set_row_bounds: bad row or bounds");
     glp_set_row_bnds(lp->P, i + 1, bound_type(lo, up), fin(lo), fin(up));
@@ -221,7 +303,7 @@ el_status el_lp_solve(ElLp *lp, ElSolution *sol, ElError *err)
     volatile int ret = 0;
     int k, status;
     if (!alive(lp))
-        return el_error_set(err, EL_ERR_LP, "LP handle is no longer valid");
+        return dead(lp, err);
     if (sol->ncols != lp->ncols || sol->nrows != lp->nrows)
         return el_error_set(err, EL_ERR_INTERNAL, "el_lp_solve: solution has the wrong size");
     glp_init_smcp(&parm);
@@ -237,9 +319,7 @@ el_status el_lp_solve(ElLp *lp, ElSolution *sol, ElError *err)
         lp->P = NULL;
         return recover(err, "el_lp_solve");
     }
-    glp_error_hook(on_glpk_error, &jb);
-    if (lp->settings.verbosity < 3)
-        glp_term_hook(term_quiet, NULL);
+    hooks_on(&jb, lp->settings.verbosity >= 3);
     if (!lp->solved_once) {
         glp_adv_basis(lp->P, 0);
         lp->solved_once = 1;
@@ -250,7 +330,7 @@ el_status el_lp_solve(ElLp *lp, ElSolution *sol, ElError *err)
         parm.tm_lim = time_limit_ms(&lp->settings);
         ret = parm.tm_lim == 0 ? GLP_ETMLIM : glp_simplex(lp->P, &parm);
     }
-    glp_error_hook(NULL, NULL);
+    hooks_off();
     /* GLPK checks tm_lim only now and then: a failure past the deadline is the deadline's */
     if (ret == GLP_ETMLIM || (el_clock_expired(lp->settings.deadline) &&
                               (ret != 0 || glp_get_status(lp->P) != GLP_OPT))) {
@@ -307,11 +387,9 @@ el_status el_lp_solve_mip(ElLp *lp, ElSolution *sol, ElError *err)
         lp->P = NULL;
         return recover(err, "el_lp_solve_mip");
     }
-    glp_error_hook(on_glpk_error, &jb);
-    if (lp->settings.verbosity < 3)
-        glp_term_hook(term_quiet, NULL);
+    hooks_on(&jb, lp->settings.verbosity >= 3);
     ret = glp_intopt(lp->P, &parm);
-    glp_error_hook(NULL, NULL);
+    hooks_off();
     if (ret == GLP_ETMLIM || (el_clock_expired(lp->settings.deadline) &&
                               (ret != 0 || glp_mip_status(lp->P) != GLP_OPT))) {
         sol->outcome = EL_TIME_LIMIT;
@@ -379,12 +457,11 @@ static el_status lp_write_named(const char *name, void *ctx, ElError *err)
         el_free(ar);
         return recover(err, "el_lp_write");
     }
-    glp_error_hook(on_glpk_error, &jb);
-    glp_term_hook(term_quiet, NULL);
+    hooks_on(&jb, 0);
     P = load(p, ia, ja, ar);
     ret = is_mps ? glp_write_mps(P, GLP_MPS_FILE, NULL, name) : glp_write_lp(P, NULL, name);
     glp_delete_prob(P);
-    glp_error_hook(NULL, NULL);
+    hooks_off();
     el_free(ia);
     el_free(ja);
     el_free(ar);
@@ -410,11 +487,10 @@ el_status el_lp_selftest_guard(ElError *err)
     glp_prob *volatile P = NULL;
     if (setjmp(jb))
         return recover(err, "el_lp_selftest_guard");
-    glp_error_hook(on_glpk_error, &jb);
-    glp_term_hook(term_quiet, NULL);
+    hooks_on(&jb, 0);
     P = glp_create_prob();
     glp_set_row_bnds(P, 1, GLP_FX, 0, 0); /* row 1 does not exist: GLPK calls its error hook */
-    glp_error_hook(NULL, NULL);
+    hooks_off();
     glp_delete_prob(P);
     return el_error_set(err, EL_ERR_INTERNAL, "GLPK did not report the invalid call");
 }
@@ -422,5 +498,5 @@ el_status el_lp_selftest_guard(ElError *err)
 void el_lp_shutdown(void)
 {
     glp_free_env();
-    env_generation++;
+    env_freed();
 }

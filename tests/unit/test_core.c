@@ -1,6 +1,7 @@
 /* core suite: status table, allocator (overflow, fault injection), settings (defaults mirrored in
  * docs/settings.md, validation, set-by-name), atomic output files (umask, symbolic links,
  * signal-time cleanup), safe input (regular files only, size limit). */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -292,6 +293,58 @@ static void test_read_file(void)
     rmdir(dir);
 }
 
+/* A set of three whose second final name is a folder: its rename fails, so the first stays
+ * committed and the second and third are aborted, leaving no temporary file; then a whole set
+ * commits. */
+static void test_outfile_set(void)
+{
+    char dir[] = "/tmp/etslink-set-XXXXXX", path[3][128], buf[32];
+    ElOutFile *f[3];
+    int committed[3] = {9, 9, 9}, k;
+    ElError err;
+    FILE *in;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    for (k = 0; k < 3; k++) {
+        snprintf(path[k], sizeof(path[k]), "%s/f%d", dir, k);
+        CU_ASSERT_EQUAL_FATAL(el_outfile_open(&f[k], path[k], &err), EL_OK);
+        fprintf(el_outfile_stream(f[k]), "file %d", k);
+    }
+    CU_ASSERT_EQUAL(el_outfile_finish(f[0], &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(mkdir(path[1], 0700), 0);
+    CU_ASSERT_EQUAL(el_outfile_commit_set(f, 3, committed, &err), EL_ERR_IO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "f1: write failed"));
+    CU_ASSERT(committed[0] == 1 && committed[1] == 0 && committed[2] == 0);
+    CU_ASSERT(f[0] == NULL && f[1] == NULL && f[2] == NULL);
+    CU_ASSERT_EQUAL(access(path[2], F_OK), -1);
+    CU_ASSERT_EQUAL(rmdir(path[1]), 0);
+    for (k = 0; k < 3; k++) {
+        CU_ASSERT_EQUAL_FATAL(el_outfile_open(&f[k], path[k], &err), EL_OK);
+        fprintf(el_outfile_stream(f[k]), "set %d", k);
+    }
+    CU_ASSERT_EQUAL(el_outfile_commit_set(f, 3, committed, &err), EL_OK);
+    for (k = 0; k < 3; k++) {
+        char want[16];
+        snprintf(want, sizeof(want), "set %d", k);
+        CU_ASSERT_EQUAL(committed[k], 1);
+        in = fopen(path[k], "r");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+        CU_ASSERT_PTR_NOT_NULL(fgets(buf, sizeof(buf), in));
+        CU_ASSERT_STRING_EQUAL(buf, want);
+        fclose(in);
+        remove(path[k]);
+    }
+    CU_ASSERT_EQUAL(rmdir(dir), 0); /* no temporary file left */
+}
+
+/* System error texts without strerror's shared buffer. */
+static void test_errno_text(void)
+{
+    char buf[EL_ERRNO_TEXT_SIZE], tiny[4];
+    CU_ASSERT_STRING_EQUAL(el_errno_text(ENOENT, buf, sizeof(buf)), "No such file or directory");
+    CU_ASSERT_PTR_NOT_NULL(strstr(el_errno_text(123456, buf, sizeof(buf)), "123456"));
+    CU_ASSERT_EQUAL(strlen(el_errno_text(ENOENT, tiny, sizeof(tiny))), 3);
+}
+
 CU_TestInfo core_tests[] = {
     {"status table", test_status},
     {"allocator", test_alloc},
@@ -303,5 +356,7 @@ CU_TestInfo core_tests[] = {
     {"output from a named-file producer", test_outfile_from_named},
     {"signal-time cleanup", test_signal_cleanup},
     {"regular files only, size-limited", test_read_file},
+    {"output sets: one sync, a failed rename aborts the rest", test_outfile_set},
+    {"errno text (strerror_r)", test_errno_text},
     CU_TEST_INFO_NULL,
 };
