@@ -6,7 +6,10 @@
  * It is square (|A| + |B| unknowns and equations). A solution is optimal when basic columns and
  * inactive rows are within bounds, and reduced costs d_j = c_j + h_j x_j - sum_i A_ij y_i and
  * row duals have the signs of their active bounds (d_j >= 0 at a lower bound, y_i >= 0 at a
- * lower row bound, and the reverse at upper bounds). */
+ * lower row bound, and the reverse at upper bounds). solver/kkt.c solves the system: a sparse
+ * LU by default (linear in the nonzeros: a group of 10,000 members is a star), LAPACK's dense
+ * LU as the test oracle (ElQpOptions). Everything else here is linear in the size of the part
+ * too, except the LP stage (GLPK's simplex). */
 #include "qp.h"
 
 #include <math.h>
@@ -15,12 +18,11 @@
 #include <string.h>
 
 #include "el_alloc.h"
-#include "el_la.h"
+#include "el_clock.h"
 
-#define REQUIREMENT_SHIFT   1e-6
-#define FULL_UPDATE_ITERS   10
-#define NARROW_PIECE        1e-6 /* pieces narrower than this share of the widest: one step */
-#define EL_MAX_KKT_UNKNOWNS 8000 /* dense KKT system: 512 MB at most */
+#define REQUIREMENT_SHIFT 1e-6
+#define FULL_UPDATE_ITERS 10
+#define NARROW_PIECE      1e-6 /* pieces narrower than this share of the widest: one step */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -104,9 +106,11 @@ static el_status discretize(
             count[j] = nb - 1;
             for (k = 0; st == EL_OK && k + 1 < nb; k++) {
                 /* the average marginal cost over the step: the cost is interpolated exactly */
-                snprintf(name, sizeof(name), "%.140s_%d", p->colname[j], k);
-                st = el_problem_add_col(d, name, p->c[j] + p->h[j] * 0.5 * (bp[k] + bp[k + 1]), 0,
-                                        0, bp[k + 1] - bp[k], NULL, err);
+                if (p->colname[j]) /* unnamed problems (the usual case) stay unnamed */
+                    snprintf(name, sizeof(name), "%.140s_%d", p->colname[j], k);
+                st = el_problem_add_col(d, p->colname[j] ? name : NULL,
+                                        p->c[j] + p->h[j] * 0.5 * (bp[k] + bp[k + 1]), 0, 0,
+                                        bp[k + 1] - bp[k], NULL, err);
             }
         } else {
             count[j] = 1;
@@ -209,103 +213,24 @@ solve_lp(const ElProblem *p, const ElSettings *s, ElSolution *sol, int *solves, 
 typedef struct {
     const ElProblem *p;
     double tol;
+    ElKktMethod method; /* sparse by default, dense as the test oracle (ElQpOptions) */
     int *cstat, *rstat;
-    int *cpos, *rpos;
     int *counts; /* LP columns per column of p in the current discretisation */
     double *x, *y, *r, *d;
-    double *K, *rhs;
-    int cap; /* capacity of K in elements of one dimension */
+    ElKkt *kkt;   /* the KKT workspace, reused by every iteration */
+    double kkt_s; /* seconds spent in KKT solves */
 } Polish;
 
-static double nonbasic_value(const ElProblem *p, int j, int stat)
-{
-    switch (stat) {
-    case EL_ST_LOWER:
-    case EL_ST_FIXED:
-        return p->lo[j];
-    case EL_ST_UPPER:
-        return p->up[j];
-    default:
-        return 0.0;
-    }
-}
-
-static int row_active(int stat)
-{
-    return stat == EL_ST_LOWER || stat == EL_ST_UPPER || stat == EL_ST_FIXED;
-}
-
-static double row_bound(const ElProblem *p, int i, int stat)
-{
-    return stat == EL_ST_UPPER ? p->rup[i] : p->rlo[i];
-}
-
-/* Solve the KKT system of the current active set into x, y, r, d. */
+/* Solve the KKT system of the current active set (solver/kkt.c) into x, y, r, d. */
 static el_status kkt_solve(Polish *w, ElError *err)
 {
     const ElProblem *p = w->p;
-    int nb = 0, na = 0, n, i, j, t;
-    bool ls;
-    el_status st;
-    for (j = 0; j < p->ncols; j++)
-        w->cpos[j] = w->cstat[j] == EL_ST_BASIC ? nb++ : -1;
-    for (i = 0; i < p->nrows; i++)
-        w->rpos[i] = row_active(w->rstat[i]) ? na++ : -1;
-    n = na + nb;
-    if (n > EL_MAX_KKT_UNKNOWNS) /* a dense n x n system: 8 n^2 bytes */
-        return el_error_set(err, EL_ERR_LP,
-                            "the exact stage needs a dense system of %d unknowns, above the limit "
-                            "of %d (%.0f MB; about 4,000 members in one market: "
-                            "docs/settings.md)",
-                            n, EL_MAX_KKT_UNKNOWNS,
-                            8.0 * EL_MAX_KKT_UNKNOWNS * EL_MAX_KKT_UNKNOWNS / 1e6);
-    if (n > w->cap) {
-        double *K = el_reallocarray(w->K, (size_t)n * (size_t)n, sizeof(double));
-        double *rhs;
-        if (!K)
-            return el_error_set(err, EL_ERR_NOMEM, "out of memory (KKT system of size %d)", n);
-        w->K = K;
-        rhs = el_reallocarray(w->rhs, (size_t)n, sizeof(double));
-        if (!rhs)
-            return el_error_set(err, EL_ERR_NOMEM, "out of memory (KKT system of size %d)", n);
-        w->rhs = rhs;
-        w->cap = n;
-    }
-    if (n > 0) {
-        memset(w->K, 0, (size_t)n * (size_t)n * sizeof(double));
-        memset(w->rhs, 0, (size_t)n * sizeof(double));
-    }
-    for (j = 0; j < p->ncols; j++)
-        w->x[j] = nonbasic_value(p, j, w->cstat[j]);
-    for (i = 0; i < p->nrows; i++)
-        if (w->rpos[i] >= 0)
-            w->rhs[w->rpos[i]] = row_bound(p, i, w->rstat[i]);
-    for (j = 0; j < p->ncols; j++)
-        if (w->cpos[j] >= 0) {
-            int e = na + w->cpos[j];
-            w->K[e + (size_t)w->cpos[j] * n] += p->h[j];
-            w->rhs[e] = -p->c[j];
-        }
-    for (t = 0; t < p->nnz; t++) {
-        int ri = w->rpos[p->ai[t]], cj = w->cpos[p->aj[t]];
-        double v = p->av[t];
-        if (ri < 0)
-            continue;
-        if (cj >= 0) {
-            w->K[ri + (size_t)cj * n] += v;
-            w->K[(na + cj) + (size_t)(nb + ri) * n] -= v;
-        } else {
-            w->rhs[ri] -= v * w->x[p->aj[t]];
-        }
-    }
-    st = el_la_solve(n, w->K, w->rhs, &ls, err);
+    double t0 = el_clock_now();
+    int i, j, t;
+    el_status st = el_kkt_solve(w->kkt, w->method, w->cstat, w->rstat, w->x, w->y, NULL, err);
+    w->kkt_s += el_clock_now() - t0;
     if (st != EL_OK)
         return st;
-    for (j = 0; j < p->ncols; j++)
-        if (w->cpos[j] >= 0)
-            w->x[j] = w->rhs[w->cpos[j]];
-    for (i = 0; i < p->nrows; i++)
-        w->y[i] = w->rpos[i] >= 0 ? w->rhs[nb + w->rpos[i]] : 0.0;
     for (i = 0; i < p->nrows; i++)
         w->r[i] = 0;
     for (j = 0; j < p->ncols; j++)
@@ -482,38 +407,38 @@ static void polish_free(Polish *w)
 {
     el_free(w->cstat);
     el_free(w->rstat);
-    el_free(w->cpos);
-    el_free(w->rpos);
     el_free(w->counts);
     el_free(w->x);
     el_free(w->y);
     el_free(w->r);
     el_free(w->d);
-    el_free(w->K);
-    el_free(w->rhs);
+    el_kkt_free(w->kkt);
 }
 
-static el_status polish_alloc(Polish *w, const ElProblem *p, double tol, ElError *err)
+static el_status
+polish_alloc(Polish *w, const ElProblem *p, double tol, ElKktMethod method, ElError *err)
 {
     size_t nc = (size_t)(p->ncols > 0 ? p->ncols : 1), nr = (size_t)(p->nrows > 0 ? p->nrows : 1);
+    el_status st;
     memset(w, 0, sizeof(*w));
     w->p = p;
     w->tol = tol;
+    w->method = method;
     w->cstat = el_calloc(nc, sizeof(int));
     w->rstat = el_calloc(nr, sizeof(int));
-    w->cpos = el_calloc(nc, sizeof(int));
-    w->rpos = el_calloc(nr, sizeof(int));
     w->counts = el_calloc(nc, sizeof(int));
     w->x = el_calloc(nc, sizeof(double));
     w->d = el_calloc(nc, sizeof(double));
     w->y = el_calloc(nr, sizeof(double));
     w->r = el_calloc(nr, sizeof(double));
-    if (!w->cstat || !w->rstat || !w->cpos || !w->rpos || !w->counts || !w->x || !w->d || !w->y ||
-        !w->r) {
+    if (!w->cstat || !w->rstat || !w->counts || !w->x || !w->d || !w->y || !w->r) {
         polish_free(w);
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (polish)");
     }
-    return EL_OK;
+    st = el_kkt_create(&w->kkt, p, err);
+    if (st != EL_OK)
+        polish_free(w);
+    return st;
 }
 
 static void store(const Polish *w, ElSolution *sol)
@@ -532,22 +457,29 @@ static void store(const Polish *w, ElSolution *sol)
 }
 
 /* One connected part. p, s and the sizes of sol were checked by el_qp_solve; info is not NULL. */
-static el_status qp_solve_whole(
-    const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *info, ElError *err)
+static el_status qp_solve_whole(const ElProblem *p,
+                                const ElSettings *s,
+                                ElKktMethod method,
+                                ElSolution *sol,
+                                ElQpInfo *info,
+                                ElError *err)
 {
     Polish w;
     el_status st;
     int round, grid;
+    double t0;
     memset(info, 0, sizeof(*info));
     if (!el_problem_is_quadratic(p)) {
         /* GLPK's answer is exact unless a requirement is below its feasibility tolerance (a
          * cap 1e-8 below BAU): then the exact stage below verifies from a raised basis */
+        t0 = el_clock_now();
         st = solve_lp(p, s, sol, &info->lp_solves, err);
+        info->lp_s += el_clock_now() - t0;
         if (st != EL_OK || sol->outcome != EL_OPTIMAL || el_problem_rows_hold(p, sol->x, 1e-11))
             return st;
     }
 
-    st = polish_alloc(&w, p, s->kkt_tol, err);
+    st = polish_alloc(&w, p, s->kkt_tol, method, err);
     if (st != EL_OK)
         return st;
     /* the deadline is checked before each round and in each polish iteration */
@@ -568,13 +500,16 @@ static el_status qp_solve_whole(
             break;
         }
         info->grid = grid;
+        t0 = el_clock_now();
         st = discretize(p, grid, NULL, &d, w.counts, err);
         if (st == EL_OK)
             st = el_solution_create(&ls, d->ncols, d->nrows, err);
         if (st == EL_OK)
             st = solve_lp(d, s, ls, &info->lp_solves, err);
+        info->lp_s += el_clock_now() - t0;
         if (st == EL_OK && ls->outcome != EL_OPTIMAL) {
             sol->outcome = ls->outcome;
+            info->kkt_s = w.kkt_s;
             el_solution_free(ls);
             el_problem_free(d);
             polish_free(&w);
@@ -586,7 +521,9 @@ static el_status qp_solve_whole(
         }
         if (st == EL_OK && !ok && !el_clock_expired(s->deadline)) {
             /* a second start: the basis with every requirement raised (tiny requirements) */
+            t0 = el_clock_now();
             st = solve_lp_dir(d, s, +1, ls, &info->lp_solves, err);
+            info->lp_s += el_clock_now() - t0;
             if (st == EL_OK && ls->outcome == EL_OPTIMAL) {
                 map_basis(p, w.counts, ls, &w);
                 st = polish(&w, s, &info->polish_iter, &ok, err);
@@ -598,11 +535,13 @@ static el_status qp_solve_whole(
             break;
         if (ok) {
             info->polished = true;
+            info->kkt_s = w.kkt_s;
             store(&w, sol);
             polish_free(&w);
             return EL_OK;
         }
     }
+    info->kkt_s = w.kkt_s;
     polish_free(&w);
     if (st != EL_OK)
         return st;
@@ -664,29 +603,46 @@ static int components(const ElProblem *p, int *parent, int *ccomp, int *rcomp)
 }
 
 typedef struct {
-    int *ccomp, *rcomp;  /* component per column / row */
-    int *cmap, *rmap;    /* index in the component's subproblem */
-    int *tstart, *order; /* triplets grouped by component */
+    int *ccomp, *rcomp;   /* component per column / row */
+    int *cmap, *rmap;     /* index in the component's subproblem */
+    int *tstart, *order;  /* triplets grouped by component */
+    int *cstart, *corder; /* columns grouped by component, in the problem's order */
+    int *rstart, *rorder; /* rows grouped likewise */
+    int *tkey;            /* scratch: component of each triplet */
 } Split;
 
-/* Subproblem of component k. */
+/* Counting sort of n items by key (0 .. nc-1), stable: the items of key k are
+ * order[start[k] .. start[k+1]). start has nc + 2 entries, zeroed by the caller. */
+static void group_by(int n, const int *key, int nc, int *start, int *order)
+{
+    int t, k;
+    for (t = 0; t < n; t++)
+        start[key[t] + 2]++;
+    for (k = 0; k < nc; k++)
+        start[k + 2] += start[k + 1];
+    for (t = 0; t < n; t++)
+        order[start[key[t] + 1]++] = t;
+}
+
+/* Subproblem of component k: linear in its own size, whatever the number of components. */
 static el_status
 sub_problem(const ElProblem *p, const Split *sp, int k, ElProblem **out, ElError *err)
 {
     ElProblem *q = NULL;
     el_status st = el_problem_create(&q, err);
-    int j, i, t;
-    for (j = 0; st == EL_OK && j < p->ncols; j++)
-        if (sp->ccomp[j] == k) {
-            st = el_problem_add_col(q, p->colname[j], p->c[j], p->h[j], p->lo[j], p->up[j],
-                                    &sp->cmap[j], err);
-            if (st == EL_OK && p->is_int[j])
-                el_problem_set_integer(q, sp->cmap[j]);
-        }
-    for (i = 0; st == EL_OK && i < p->nrows; i++)
-        if (sp->rcomp[i] == k)
-            st = el_problem_add_row(q, p->rowname[i], p->rlo[i], p->rup[i], (ElRowKind)p->rkind[i],
-                                    &sp->rmap[i], err);
+    int i, j, t;
+    for (t = sp->cstart[k]; st == EL_OK && t < sp->cstart[k + 1]; t++) {
+        j = sp->corder[t];
+        st = el_problem_add_col(q, p->colname[j], p->c[j], p->h[j], p->lo[j], p->up[j],
+                                &sp->cmap[j], err);
+        if (st == EL_OK && p->is_int[j])
+            el_problem_set_integer(q, sp->cmap[j]);
+    }
+    for (t = sp->rstart[k]; st == EL_OK && t < sp->rstart[k + 1]; t++) {
+        i = sp->rorder[t];
+        st = el_problem_add_row(q, p->rowname[i], p->rlo[i], p->rup[i], (ElRowKind)p->rkind[i],
+                                &sp->rmap[i], err);
+    }
     for (t = sp->tstart[k]; st == EL_OK && t < sp->tstart[k + 1]; t++) {
         int e = sp->order[t];
         st = el_problem_add_coef(q, sp->rmap[p->ai[e]], sp->cmap[p->aj[e]], p->av[e], err);
@@ -707,6 +663,11 @@ static void split_free(Split *sp)
     el_free(sp->rmap);
     el_free(sp->tstart);
     el_free(sp->order);
+    el_free(sp->cstart);
+    el_free(sp->corder);
+    el_free(sp->rstart);
+    el_free(sp->rorder);
+    el_free(sp->tkey);
 }
 
 /* Names of the requirement rows of a failed component, appended to the error message. */
@@ -722,12 +683,23 @@ static void name_rows(const ElProblem *p, const Split *sp, int k, ElQpInfo *info
 el_status
 el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *info, ElError *err)
 {
+    return el_qp_solve_with(p, s, NULL, sol, info, err);
+}
+
+el_status el_qp_solve_with(const ElProblem *p,
+                           const ElSettings *s,
+                           const ElQpOptions *o,
+                           ElSolution *sol,
+                           ElQpInfo *info,
+                           ElError *err)
+{
     ElSettings defaults;
     ElQpInfo local, part;
     Split sp;
     int *parent = NULL, nc, k, i, t, n = p->ncols + p->nrows;
     el_status st;
     bool any_bad = false;
+    ElKktMethod method = o ? o->kkt : EL_KKT_SPARSE;
     if (!info)
         info = &local;
     memset(info, 0, sizeof(*info));
@@ -758,35 +730,42 @@ el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *
     el_free(parent);
     if (nc <= 1) {
         split_free(&sp);
-        st = qp_solve_whole(p, s, sol, info, err);
+        st = qp_solve_whole(p, s, method, sol, info, err);
         if (st == EL_ERR_NUMERIC)
             name_rows(p, NULL, 0, info);
         return st;
     }
     sp.tstart = el_calloc((size_t)nc + 2, sizeof(int));
-    if (!sp.tstart) {
+    sp.cstart = el_calloc((size_t)nc + 2, sizeof(int));
+    sp.rstart = el_calloc((size_t)nc + 2, sizeof(int));
+    sp.corder = el_calloc((size_t)p->ncols + 1, sizeof(int));
+    sp.rorder = el_calloc((size_t)p->nrows + 1, sizeof(int));
+    sp.tkey = el_calloc((size_t)p->nnz + 1, sizeof(int));
+    if (!sp.tstart || !sp.cstart || !sp.rstart || !sp.corder || !sp.rorder || !sp.tkey) {
         split_free(&sp);
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (components)");
     }
-    for (t = 0; t < p->nnz; t++) /* counting sort of the triplets by component */
-        sp.tstart[sp.ccomp[p->aj[t]] + 2]++;
-    for (k = 0; k < nc; k++)
-        sp.tstart[k + 2] += sp.tstart[k + 1];
-    for (t = 0; t < p->nnz; t++)
-        sp.order[sp.tstart[sp.ccomp[p->aj[t]] + 1]++] = t;
+    for (t = 0; t < p->nnz; t++) /* the component of each triplet, as the key of the sort */
+        sp.tkey[t] = sp.ccomp[p->aj[t]];
+    group_by(p->nnz, sp.tkey, nc, sp.tstart, sp.order);
+    group_by(p->ncols, sp.ccomp, nc, sp.cstart, sp.corder);
+    group_by(p->nrows, sp.rcomp, nc, sp.rstart, sp.rorder);
     sol->outcome = EL_OPTIMAL;
     sol->obj = 0;
     info->polished = true;
     for (k = 0; st == EL_OK && k < nc; k++) {
         ElProblem *q = NULL;
         ElSolution *qs = NULL;
+        memset(&part, 0, sizeof(part));
         st = sub_problem(p, &sp, k, &q, err);
         if (st == EL_OK)
             st = el_solution_create(&qs, q->ncols, q->nrows, err);
         if (st == EL_OK)
-            st = qp_solve_whole(q, s, qs, &part, err);
+            st = qp_solve_whole(q, s, method, qs, &part, err);
         info->lp_solves += part.lp_solves;
         info->polish_iter += part.polish_iter;
+        info->lp_s += part.lp_s;
+        info->kkt_s += part.kkt_s;
         info->grid = part.grid > info->grid ? part.grid : info->grid;
         if (st == EL_OK && qs->outcome != EL_OPTIMAL) {
             /* a part out of time leaves the whole unanswered; otherwise infeasible wins over
@@ -798,16 +777,16 @@ el_qp_solve(const ElProblem *p, const ElSettings *s, ElSolution *sol, ElQpInfo *
         } else if (st == EL_OK) {
             info->polished = info->polished && (part.polished || !el_problem_is_quadratic(q));
             sol->obj += qs->obj;
-            for (i = 0; i < p->ncols; i++)
-                if (sp.ccomp[i] == k) {
-                    sol->x[i] = qs->x[sp.cmap[i]];
-                    sol->cstat[i] = qs->cstat[sp.cmap[i]];
-                }
-            for (i = 0; i < p->nrows; i++)
-                if (sp.rcomp[i] == k) {
-                    sol->y[i] = qs->y[sp.rmap[i]];
-                    sol->rstat[i] = qs->rstat[sp.rmap[i]];
-                }
+            for (t = sp.cstart[k]; t < sp.cstart[k + 1]; t++) {
+                i = sp.corder[t];
+                sol->x[i] = qs->x[sp.cmap[i]];
+                sol->cstat[i] = qs->cstat[sp.cmap[i]];
+            }
+            for (t = sp.rstart[k]; t < sp.rstart[k + 1]; t++) {
+                i = sp.rorder[t];
+                sol->y[i] = qs->y[sp.rmap[i]];
+                sol->rstat[i] = qs->rstat[sp.rmap[i]];
+            }
         } else if (st == EL_ERR_NUMERIC) {
             name_rows(p, &sp, k, info);
         }

@@ -14,6 +14,7 @@ extern CU_TestInfo core_tests[];
 extern CU_TestInfo mac_tests[];
 extern CU_TestInfo model_tests[];
 extern CU_TestInfo solver_tests[];
+extern CU_TestInfo kkt_tests[];
 extern CU_TestInfo inputs_tests[];
 extern CU_TestInfo reports_tests[];
 extern CU_TestInfo mechanisms_tests[];

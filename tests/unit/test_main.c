@@ -15,6 +15,7 @@ int main(int argc, char **argv)
         {.pName = "mac", .pTests = mac_tests},
         {.pName = "model", .pTests = model_tests},
         {.pName = "solver", .pTests = solver_tests},
+        {.pName = "kkt", .pTests = kkt_tests},
         {.pName = "mechanisms",
          .pInitFunc = mechanisms_init,
          .pCleanupFunc = mechanisms_clean,
