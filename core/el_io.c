@@ -196,11 +196,42 @@ enum {
 
 struct ElOutFile {
     FILE *fp;
+    int fd;   /* under fp */
+    int werr; /* errno of the first failed write, kept for the message */
     char *tmp;
     char *path;
     int slot;  /* el_io_track slot of tmp */
     int state; /* OF_* */
 };
+
+/* The stream of an output file writes through these (fopencookie), so that the errno of a
+ * failed write (ENOSPC, EIO) is kept for the message even when stdio reports the failure
+ * later, at a flush that has nothing left to write. */
+static ssize_t cookie_write(void *c, const char *buf, size_t n)
+{
+    ElOutFile *f = c;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = write(f->fd, buf + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (!f->werr)
+                f->werr = w < 0 ? errno : EIO;
+            return done > 0 ? (ssize_t)done : -1;
+        }
+        done += (size_t)w;
+    }
+    return (ssize_t)n;
+}
+
+static int cookie_close(void *c)
+{
+    ElOutFile *f = c;
+    int r = close(f->fd);
+    f->fd = -1;
+    return r;
+}
 
 /* Random letters for temporary names. O_EXCL makes any name safe; randomness only avoids
  * collisions and makes names unpredictable. The generator's state is per thread. */
@@ -271,7 +302,8 @@ el_status el_outfile_open(ElOutFile **out, const char *path, ElError *err)
         return el_error_set(err, EL_ERR_IO, "%s: cannot create: %s", path,
                             el_errno_text(e, eb, sizeof(eb)));
     }
-    f->fp = fdopen(fd, "w");
+    f->fd = fd;
+    f->fp = fopencookie(f, "w", (cookie_io_functions_t){NULL, cookie_write, NULL, cookie_close});
     if (!f->fp) {
         close(fd);
         el_outfile_abort(f);
@@ -294,6 +326,8 @@ FILE *el_outfile_stream(ElOutFile *f)
 static el_status write_failed(const ElOutFile *f, int e, ElError *err)
 {
     char eb[EL_ERRNO_TEXT_SIZE];
+    if (!e)
+        e = f->werr; /* the stream failed earlier: the write that failed says why */
     return el_error_set(err, EL_ERR_IO, "%s: write failed: %s", f->path,
                         e ? el_errno_text(e, eb, sizeof(eb)) : "stream error");
 }
@@ -328,7 +362,7 @@ el_status el_outfile_finish(ElOutFile *f, ElError *err)
         bad = 1;
     if (bad)
         return write_failed(f, errno, err);
-    start_writeback(fileno(f->fp));
+    start_writeback(f->fd);
     f->state = OF_FINISHED;
     return EL_OK;
 }
@@ -343,7 +377,7 @@ static el_status sync_data(ElOutFile *f, ElError *err)
     st = el_outfile_finish(f, err);
     if (st != EL_OK)
         return st;
-    if (fdatasync(fileno(f->fp)) != 0)
+    if (fdatasync(f->fd) != 0)
         e = errno;
     if (fclose(f->fp) != 0 && !e)
         e = errno;

@@ -352,5 +352,18 @@ grep -q "^tight  *no equilibrium" "$tmp/out" && ok || bad "the summary lacks 'no
 [ -s "$tmp/noeq/results.xml" ] && [ -s "$tmp/noeq/results.csv" ] && [ -s "$tmp/noeq/report.tex" ] && ok \
     || bad "a run with a design without an equilibrium did not write every file"
 
+# --threads: the same bytes whatever the thread count; bad values are usage errors.
+for t in 2 3; do
+    expect 0 "" -- "$bin" solve --no-pdf --quiet --threads "$t" scenarios/northeast-asia.xml -o "$tmp/th$t"
+    cmp -s "$tmp/th2/results.xml" "$tmp/th$t/results.xml" && ok || bad "--threads $t: results.xml differs"
+done
+expect 0 "" -- "$bin" solve --no-pdf --quiet scenarios/northeast-asia.xml -o "$tmp/th1"
+for f in results.xml results.csv report.tex; do
+    cmp -s "$tmp/th1/$f" "$tmp/th2/$f" && ok || bad "--threads 2: $f differs from one thread"
+done
+expect 2 "--threads needs a whole number from 1 to 256" -- "$bin" solve --threads 0 scenarios/northeast-asia.xml -o "$tmp/th0"
+expect 2 "--threads needs a whole number" -- "$bin" solve --threads x scenarios/northeast-asia.xml -o "$tmp/th0"
+expect 2 "built without MPI" -- "$bin" solve --mpi scenarios/northeast-asia.xml -o "$tmp/th0"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
