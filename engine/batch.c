@@ -14,7 +14,7 @@
 #include "el_la.h"
 #include "el_mpi.h"
 
-#define CHUNK 8 /* items taken at a time by a worker */
+#define CHUNK 16 /* items taken at a time by a worker */
 
 typedef struct {
     ElDesignResult r;    /* solved result, or cleared */
@@ -35,6 +35,8 @@ typedef struct {
     long window;
     long next;      /* next item to hand out */
     long delivered; /* items delivered so far */
+    long awaited;   /* the item delivery sleeps on, or -1 */
+    int space_waiters;
     bool stop;
     pthread_mutex_t mu;
     pthread_cond_t ready_cv; /* a slot became ready */
@@ -95,43 +97,44 @@ deliver(Batch *b, long i, Slot *sl, const ElSink *const *sinks, int nsinks, ElEr
 static void *worker(void *arg)
 {
     Batch *b = arg;
-    el_la_single_thread();
     for (;;) {
         long first, last, i;
         pthread_mutex_lock(&b->mu);
         first = b->next;
         last = first + CHUNK < b->prod->count ? first + CHUNK : b->prod->count;
         b->next = last;
-        pthread_mutex_unlock(&b->mu);
-        if (first >= b->prod->count)
+        /* the whole chunk must fit in the window ahead of delivery */
+        b->space_waiters++;
+        while (!b->stop && first < b->prod->count && last > b->delivered + b->window)
+            pthread_cond_wait(&b->space_cv, &b->mu);
+        b->space_waiters--;
+        if (b->stop || first >= b->prod->count) {
+            pthread_mutex_unlock(&b->mu);
             return NULL;
-        for (i = first; i < last; i++) {
-            Slot *sl = &b->slots[i % b->window];
-            pthread_mutex_lock(&b->mu);
-            while (!b->stop && i >= b->delivered + b->window)
-                pthread_cond_wait(&b->space_cv, &b->mu);
-            if (b->stop) {
-                pthread_mutex_unlock(&b->mu);
-                return NULL;
-            }
-            pthread_mutex_unlock(&b->mu);
-            solve_item(b, i, sl);
-            pthread_mutex_lock(&b->mu);
-            sl->ready = true;
-            pthread_cond_signal(&b->ready_cv);
-            pthread_mutex_unlock(&b->mu);
         }
+        pthread_mutex_unlock(&b->mu);
+        for (i = first; i < last; i++)
+            solve_item(b, i, &b->slots[i % b->window]);
+        /* one lock and at most one wake-up per chunk, and only if delivery waits for it */
+        pthread_mutex_lock(&b->mu);
+        for (i = first; i < last; i++)
+            b->slots[i % b->window].ready = true;
+        if (b->awaited >= first && b->awaited < last)
+            pthread_cond_signal(&b->ready_cv);
+        pthread_mutex_unlock(&b->mu);
     }
 }
 
-/* Deliver every item in order while the workers solve ahead. */
+/* Deliver every item in order while the workers solve ahead: each wake-up delivers the whole
+ * run of consecutive results that are ready. */
 static el_status
 run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElError *err)
 {
     pthread_t *tid = el_calloc((size_t)threads, sizeof(*tid));
     el_status st = tid ? EL_OK : el_error_set(err, EL_ERR_NOMEM, "out of memory (batch)");
     int t, started = 0;
-    long i;
+    long i = 0, j;
+    b->awaited = -1;
     for (t = 0; st == EL_OK && t < threads; t++) {
         if (pthread_create(&tid[t], NULL, worker, b) != 0) {
             st = el_error_set(err, EL_ERR_INTERNAL, "cannot start a worker thread");
@@ -139,18 +142,29 @@ run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElErr
         }
         started++;
     }
-    for (i = 0; st == EL_OK && i < b->prod->count; i++) {
-        Slot *sl = &b->slots[i % b->window];
+    while (st == EL_OK && i < b->prod->count) {
         pthread_mutex_lock(&b->mu);
-        while (!sl->ready)
+        while (!b->slots[i % b->window].ready) {
+            b->awaited = i;
             pthread_cond_wait(&b->ready_cv, &b->mu);
+        }
+        b->awaited = -1;
+        for (j = i; j < b->prod->count && j < i + b->window && b->slots[j % b->window].ready; j++)
+            ;
         pthread_mutex_unlock(&b->mu);
-        st = deliver(b, i, sl, sinks, nsinks, err);
-        release_slot(b, i, sl);
+        for (; i < j; i++) {
+            Slot *sl = &b->slots[i % b->window];
+            if (st == EL_OK)
+                st = deliver(b, i, sl, sinks, nsinks, err);
+            if (st != EL_OK)
+                break;
+            release_slot(b, i, sl);
+            sl->ready = false; /* no worker writes a slot until delivered moves past it */
+        }
         pthread_mutex_lock(&b->mu);
-        sl->ready = false;
-        b->delivered = i + 1;
-        pthread_cond_broadcast(&b->space_cv);
+        b->delivered = i;
+        if (b->space_waiters > 0)
+            pthread_cond_broadcast(&b->space_cv);
         pthread_mutex_unlock(&b->mu);
     }
     pthread_mutex_lock(&b->mu);
@@ -159,11 +173,11 @@ run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElErr
     pthread_mutex_unlock(&b->mu);
     for (t = 0; t < started; t++)
         pthread_join(tid[t], NULL);
-    /* results solved ahead of a failure are released */
-    for (i = 0; i < b->window; i++)
-        if (b->slots[i].ready) {
-            release_slot(b, b->slots[i].index, &b->slots[i]);
-            b->slots[i].ready = false;
+    /* results solved ahead of a failure (or the failing one) are released */
+    for (j = 0; j < b->window; j++)
+        if (b->slots[j].ready) {
+            release_slot(b, b->slots[j].index, &b->slots[j]);
+            b->slots[j].ready = false;
         }
     el_free(tid);
     return st;
@@ -353,9 +367,9 @@ el_status el_batch_solve(const ElScenario *s,
     b.s = s;
     b.prod = producer;
     b.shared = &shared;
-    b.window = o.window > 0 ? o.window : 64L * o.threads;
-    if (b.window < CHUNK * o.threads)
-        b.window = CHUNK * o.threads;
+    b.window = o.window > 0 ? o.window : 128L * o.threads;
+    if (b.window < CHUNK)
+        b.window = CHUNK; /* a chunk always fits: a worker never waits for itself */
     st = el_design_solve(s, NULL, NULL, NULL, &shared, err);
     if (st == EL_OK && shared.outcome != EL_OPTIMAL)
         st = el_baseline_check(s, &shared, err);
@@ -380,6 +394,7 @@ el_status el_batch_solve(const ElScenario *s,
         if (!b.slots)
             st = el_error_set(err, EL_ERR_NOMEM, "out of memory (batch)");
         if (st == EL_OK) {
+            el_la_single_thread(); /* OpenBLAS must not start threads of its own */
             pthread_mutex_init(&b.mu, NULL);
             pthread_cond_init(&b.ready_cv, NULL);
             pthread_cond_init(&b.space_cv, NULL);
