@@ -110,8 +110,9 @@ check: deps $(BIN) $(TESTS) $(BUILD)/replay-scenario $(BUILD)/replay-csv
 	OPENBLAS_NUM_THREADS=1 sh tests/cli/run.sh $(BIN)
 	@$(if $(SAN)$(TSAN),true,sh tools/deps.sh $(DEPS_MPI) && $(MAKE) --no-print-directory mpi-check)
 
+# docs/performance.md; BENCH_ARGS="--quick" or "--only=batch" for shorter runs
 bench: deps $(BENCH) $(BIN)
-	OPENBLAS_NUM_THREADS=1 ./$(BENCH) $(SCENARIO)
+	OPENBLAS_NUM_THREADS=1 ./$(BENCH) $(SCENARIO) $(BENCH_ARGS)
 
 golden-update: $(BIN)
 	for d in tests/golden/*/; do ./$(BIN) solve $$d/input.xml -o $$d --quiet --no-pdf; done
