@@ -14,8 +14,8 @@
 
 #include "batch.h"
 #include "build.h"
-#include "el_mpi.h"
 #include "el_io.h"
+#include "el_mpi.h"
 #include "el_settings.h"
 #include "el_status.h"
 #include "equilibrium.h"
@@ -274,8 +274,6 @@ enum {
 static const char *const out_names[OUT_COUNT] = {"results.xml", "results.csv", "report.tex",
                                                  "report.pdf", "report.log"};
 
-typedef void (*stream_writer)(const ElRun *, FILE *);
-
 typedef struct {
     char path[OUT_COUNT][4200];
     int written[OUT_COUNT]; /* by this run */
@@ -290,26 +288,180 @@ static void remove_stale(OutSet *o, int k)
         o->removed[k] = 1;
 }
 
-/* results.xml, results.csv and report.tex: all three are written to temporary files and
- * fsync'ed first; only then are they renamed, one after the other with signals blocked. So a
- * failure while writing leaves the earlier run's files untouched, and from the first rename on
- * the folder holds this run's files only: every name this run could not write, and report.pdf
- * and report.log of an earlier run, are removed. The test-only variable
- * ETSLINK_TEST_PAUSE_BEFORE_COMMIT=SECONDS waits after each temporary file (docs/cli.md). */
-static el_status write_results(const ElRun *run, OutSet *o, ElError *err)
+/* What the solve prints and checks, collected as the designs arrive (a sink): the table printed
+ * on stdout, for the first TABLE_ROWS designs, and the designs without an equilibrium, the
+ * first KEEP_FAILED of them kept for the message of exit code 4. Memory does not grow with the
+ * number of designs. */
+#define TABLE_ROWS  100
+#define KEEP_FAILED 8
+
+typedef struct {
+    const ElScenario *s;
+    char *table; /* the rows, printed once the files are written */
+    size_t table_len;
+    FILE *mem;
+    long rows, more;
+    ElDesignResult failed[KEEP_FAILED]; /* copies; ids point to failed_id */
+    char *failed_id[KEEP_FAILED];
+    int nkept;
+    long nfailed;
+    int complete; /* every design was delivered */
+} Console;
+
+/* printf("%*.*f") without a negative zero: a value that rounds to 0 prints as 0. */
+static void print_num(FILE *f, int width, int decimals, double v)
 {
-    static const stream_writer writers[3] = {
-        el_results_write_xml_stream, el_results_write_csv_stream, el_report_write_tex_stream};
+    char buf[64];
+    const char *c;
+    snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+    for (c = buf[0] == '-' ? buf + 1 : buf; *c == '0' || *c == '.'; c++)
+        ;
+    fprintf(f, " %*s", width, (buf[0] == '-' && *c == '\0') ? buf + 1 : buf);
+}
+
+static el_status console_begin(void *ctx, const ElScenario *s, long count, ElError *err)
+{
+    Console *con = ctx;
+    int j;
+    (void)count;
+    con->s = s;
+    con->mem = open_memstream(&con->table, &con->table_len);
+    if (!con->mem)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (summary table)");
+    fprintf(con->mem, "%-24s", "design");
+    for (j = 0; j < s->njur; j++)
+        fprintf(con->mem, " %12.12s", s->jur[j].id);
+    fprintf(con->mem, " %14s\n", "total gain");
+    return EL_OK;
+}
+
+static el_status console_result(void *ctx,
+                                long index,
+                                const ElBatchItem *item,
+                                const ElDesignResult *r,
+                                const ElDesignResult *baseline,
+                                ElError *err)
+{
+    Console *con = ctx;
+    int j;
+    (void)item;
+    (void)baseline;
+    if (index < 0)
+        return EL_OK;
+    if (r->outcome != EL_OPTIMAL && con->nfailed++ < KEEP_FAILED) {
+        ElDesignResult *k = &con->failed[con->nkept];
+        el_status st = el_design_result_copy(k, r, err);
+        if (st != EL_OK)
+            return st;
+        k->design = NULL; /* the design may be freed after the call: the id is copied */
+        con->failed_id[con->nkept] = strdup(r->id);
+        k->id = con->failed_id[con->nkept];
+        if (!k->id) {
+            el_design_result_clear(k);
+            return el_error_set(err, EL_ERR_NOMEM, "out of memory");
+        }
+        con->nkept++;
+    }
+    if (con->rows >= TABLE_ROWS) {
+        con->more++;
+        return EL_OK;
+    }
+    con->rows++;
+    fprintf(con->mem, "%-24.24s", r->id);
+    if (r->outcome != EL_OPTIMAL) {
+        fprintf(con->mem, " no equilibrium\n");
+        return EL_OK;
+    }
+    for (j = 0; j < con->s->njur; j++)
+        print_num(con->mem, 12, 4, r->jur[j].price);
+    print_num(con->mem, 14, 4, r->gain);
+    fprintf(con->mem, "\n");
+    return EL_OK;
+}
+
+static el_status console_end(void *ctx, bool ok, ElError *err)
+{
+    Console *con = ctx;
+    (void)err;
+    con->complete = ok;
+    return EL_OK;
+}
+
+static void console_free(Console *con)
+{
+    int k;
+    if (con->mem)
+        fclose(con->mem);
+    free(con->table);
+    for (k = 0; k < con->nkept; k++) {
+        el_design_result_clear(&con->failed[k]);
+        free(con->failed_id[k]);
+    }
+    memset(con, 0, sizeof(*con));
+}
+
+static void console_print(Console *con)
+{
+    const ElScenario *s = con->s;
+    fflush(con->mem);
+    fwrite(con->table, 1, con->table_len, stdout);
+    if (con->more > 0)
+        printf("... and %ld more design%s (results.csv lists every design; report.tex ranks "
+               "them)\n",
+               con->more, con->more == 1 ? "" : "s");
+    printf("(prices in %s/t, gains in million %s)\n", s->currency, s->currency);
+}
+
+static el_status solve_designs(
+    const Args *a, const ElScenario *s, const ElSink *const *sinks, int nsinks, ElError *err)
+{
+    ElProducer prod = el_producer_scenario(s);
+    ElBatchOptions opt = {a->threads > 0 ? a->threads : 1, a->mpi != 0, 0};
+    return el_batch_solve(s, &prod, &opt, sinks, nsinks, err);
+}
+
+/* Solve every design and write results.xml, results.csv and report.tex as the designs arrive
+ * (sinks: each writes to its temporary file; memory does not grow with the number of designs).
+ * All three are completed and fsync'ed first; only then are they renamed, one after the other
+ * with signals blocked. So a failure while solving or writing leaves the earlier run's files
+ * untouched, and from the first rename on the folder holds this run's files only: every name
+ * this run could not write, and report.pdf and report.log of an earlier run, are removed. The
+ * test-only variable ETSLINK_TEST_PAUSE_BEFORE_COMMIT=SECONDS waits after each temporary file
+ * (docs/cli.md). */
+static el_status
+solve_and_write(const Args *a, const ElScenario *s, OutSet *o, Console *con, ElError *err)
+{
     const char *pause = getenv("ETSLINK_TEST_PAUSE_BEFORE_COMMIT");
     ElOutFile *of[3] = {NULL, NULL, NULL};
+    ElResultsWriter *xml = NULL, *csv = NULL;
+    ElReportWriter *tex = NULL;
+    ElSink sink[4];
+    const ElSink *sinks[4] = {&sink[0], &sink[1], &sink[2], &sink[3]};
     el_status st = EL_OK;
     sigset_t old;
     int k;
-    for (k = 0; k < 3 && st == EL_OK; k++) {
+    for (k = 0; k < 3 && st == EL_OK; k++)
         st = el_outfile_open(&of[k], o->path[k], err);
-        if (st != EL_OK)
-            break;
-        writers[k](run, el_outfile_stream(of[k]));
+    if (st == EL_OK)
+        st = el_results_writer_create(&xml, EL_RESULTS_XML, el_outfile_stream(of[OUT_XML]),
+                                      o->path[OUT_XML], err);
+    if (st == EL_OK)
+        st = el_results_writer_create(&csv, EL_RESULTS_CSV, el_outfile_stream(of[OUT_CSV]),
+                                      o->path[OUT_CSV], err);
+    if (st == EL_OK)
+        st = el_report_writer_create(&tex, el_outfile_stream(of[OUT_TEX]), err);
+    if (st == EL_OK) {
+        ElSink c = {con, console_begin, console_result, console_end};
+        sink[0] = el_results_writer_sink(xml);
+        sink[1] = el_results_writer_sink(csv);
+        sink[2] = el_report_writer_sink(tex);
+        sink[3] = c;
+        st = solve_designs(a, s, sinks, 4, err);
+    }
+    el_results_writer_free(xml);
+    el_results_writer_free(csv);
+    el_report_writer_free(tex);
+    for (k = 0; k < 3 && st == EL_OK; k++) {
         st = el_outfile_finish(of[k], err);
         if (st == EL_OK && pause)
             sleep((unsigned)atoi(pause));
@@ -350,62 +502,6 @@ static void list_files(const OutSet *o, int written, char *buf, size_t size)
     }
 }
 
-/* printf("%*.*f") without a negative zero: a value that rounds to 0 prints as 0. */
-static void print_num(int width, int decimals, double v)
-{
-    char buf[64];
-    const char *c;
-    snprintf(buf, sizeof(buf), "%.*f", decimals, v);
-    for (c = buf[0] == '-' ? buf + 1 : buf; *c == '0' || *c == '.'; c++)
-        ;
-    printf(" %*s", width, (buf[0] == '-' && *c == '\0') ? buf + 1 : buf);
-}
-
-static void summary(const ElRun *run)
-{
-    const ElScenario *s = run->scenario;
-    int d, j;
-    printf("%-24s", "design");
-    for (j = 0; j < s->njur; j++)
-        printf(" %12.12s", s->jur[j].id);
-    printf(" %14s\n", "total gain");
-    for (d = 0; d < run->ndesigns; d++) {
-        const ElDesignResult *r = &run->designs[d];
-        printf("%-24.24s", r->id);
-        if (r->outcome != EL_OPTIMAL) {
-            printf(" no equilibrium\n");
-            continue;
-        }
-        for (j = 0; j < s->njur; j++)
-            print_num(12, 4, r->jur[j].price);
-        print_num(14, 4, r->gain);
-        printf("\n");
-    }
-    printf("(prices in %s/t, gains in million %s)\n", s->currency, s->currency);
-}
-
-static el_status solve_designs(const Args *a, const ElScenario *s, ElSink *sink, ElError *err)
-{
-    ElProducer prod = el_producer_scenario(s);
-    ElBatchOptions opt = {a->threads > 0 ? a->threads : 1, a->mpi != 0, 0};
-    const ElSink *sinks[1] = {sink};
-    return el_batch_solve(s, &prod, &opt, sinks, sink ? 1 : 0, err);
-}
-
-/* Every design of the scenario on --threads threads (or the ranks of mpirun), kept in memory. */
-static el_status solve_run(const Args *a, const ElScenario *s, ElRun **run, ElError *err)
-{
-    ElRunSink rs;
-    ElSink sink = el_sink_run(&rs);
-    el_status st = solve_designs(a, s, &sink, err);
-    *run = rs.run;
-    if (st != EL_OK) {
-        el_run_free(rs.run);
-        *run = NULL;
-    }
-    return st;
-}
-
 /* Under mpirun, ranks other than 0 solve their share of the designs and send it to rank 0,
  * which writes every output; they write nothing and leave error messages to rank 0. */
 static int solve_on_worker_rank(const Args *a)
@@ -414,7 +510,7 @@ static int solve_on_worker_rank(const Args *a)
     ElScenario *s = NULL;
     el_status st = load(a, &s, &err);
     if (st == EL_OK)
-        st = solve_designs(a, s, NULL, &err);
+        st = solve_designs(a, s, NULL, 0, &err);
     el_scenario_free(s);
     return st == EL_OK ? 0 : el_status_exit_code(st);
 }
@@ -423,7 +519,7 @@ static int cmd_solve(const Args *a)
 {
     ElError err = {EL_OK, ""}, check = {EL_OK, ""};
     ElScenario *s = NULL;
-    ElRun *run = NULL;
+    Console con;
     OutSet o;
     char list[OUT_COUNT * 4300];
     el_status st, eq = EL_OK;
@@ -433,6 +529,7 @@ static int cmd_solve(const Args *a)
     if (el_mpi_active() && el_mpi_rank() > 0)
         return solve_on_worker_rank(a);
     memset(&o, 0, sizeof(o));
+    memset(&con, 0, sizeof(con));
     for (k = 0; k < OUT_COUNT; k++)
         snprintf(o.path[k], sizeof(o.path[k]), "%s/%s", a->out, out_names[k]);
     st = check_out_dir(a->out, &err);
@@ -441,13 +538,11 @@ static int cmd_solve(const Args *a)
     if (st == EL_OK)
         st = prepare_out_dir(a->out, &err);
     if (st == EL_OK)
-        st = solve_run(a, s, &run, &err);
-    if (st == EL_OK) {
-        eq = el_run_check(run, &check); /* a design without an equilibrium: exit 4 below */
-        st = write_results(run, &o, &err);
-    }
+        st = solve_and_write(a, s, &o, &con, &err);
+    if (con.complete) /* a design without an equilibrium: exit 4 below */
+        eq = el_failed_check(s, con.failed, con.nkept, con.nfailed, &check);
     if (st == EL_OK && !a->quiet) {
-        summary(run);
+        console_print(&con);
         printf("wrote %s, %s and %s\n", o.path[OUT_XML], o.path[OUT_CSV], o.path[OUT_TEX]);
     }
     if (st == EL_OK && a->no_pdf) {
@@ -480,7 +575,7 @@ static int cmd_solve(const Args *a)
     }
     if (st != EL_OK && eq != EL_OK)
         fprintf(stderr, "etslink: %s\n", check.msg);
-    el_run_free(run);
+    console_free(&con);
     el_scenario_free(s);
     if (st != EL_OK)
         return fail(st, &err);

@@ -33,6 +33,7 @@ static const field fields[] = {
     {"verbosity", T_INT, offsetof(ElSettings, verbosity), 0, 3, EL_DEFAULT_VERBOSITY, 3},
     {"design_time_limit_s", T_DOUBLE, offsetof(ElSettings, design_time_limit_s), 0.001, 1e6,
      EL_DEFAULT_DESIGN_TIME_LIMIT_S, EL_DEFAULT_DESIGN_TIME_LIMIT_S},
+    {"fast_path", T_INT, offsetof(ElSettings, fast_path), 0, 1, EL_DEFAULT_FAST_PATH, 1},
 };
 #define NFIELDS ((int)(sizeof(fields) / sizeof(fields[0])))
 

@@ -13,6 +13,7 @@
 #define EL_DEFAULT_LP_ITER      (100000) /* simplex iteration limit per LP */
 #define EL_DEFAULT_TIME_LIMIT_S (0.0)    /* per LP, 0 = no limit */
 #define EL_DEFAULT_VERBOSITY    (0)      /* 0 silent .. 3 GLPK chatter */
+#define EL_DEFAULT_FAST_PATH    (1)      /* 1: exact fast path first (engine/fast.h), 0: never */
 
 /* wall-clock seconds per design; a scenario file may lower it, only the command line raise it */
 #define EL_DEFAULT_DESIGN_TIME_LIMIT_S (600.0)
@@ -33,6 +34,7 @@ typedef struct {
     double time_limit_s; /* simplex time limit per LP in seconds, 0 = none */
     int verbosity;       /* 0 silent ... 3 debug */
     double design_time_limit_s; /* wall-clock limit of one design's solve, seconds */
+    int fast_path;              /* 1: try the exact fast path before the LP (engine/fast.h) */
     /* Not a setting by name: an absolute time on el_clock_now()'s clock after which solvers
      * stop with outcome EL_TIME_LIMIT; 0 = none. Callers set it on a copy of the settings
      * (deadline = el_clock_now() + design_time_limit_s) at the start of a design. */

@@ -15,6 +15,7 @@
 #include "data.h"
 #include "el_alloc.h"
 #include "el_clock.h"
+#include "fast.h"
 #include "ties.h"
 
 #define SHORTFALL_TOL     1e-9
@@ -532,9 +533,12 @@ static el_status solve_once(const ElModelData *md,
     el_status st = el_model_build(md, 0, p, m, err);
     if (st == EL_OK)
         st = el_solution_create(sol, (*p)->ncols, (*p)->nrows, err);
+    r->fast_path = false;
     if (st == EL_OK && (*m)->nprojects > 0)
         st = decide_projects(*p, *m, md->d->projects, set, *sol, r, err);
-    else if (st == EL_OK)
+    else if (st == EL_OK && set->fast_path) /* exact and verified, ties included (fast.h) */
+        st = el_fast_solve(NULL, md, *p, *m, *sol, &r->fast_path, err);
+    if (st == EL_OK && (*m)->nprojects == 0 && !r->fast_path)
         st = el_qp_solve(*p, set, *sol, &r->info, err);
     return st;
 }
@@ -658,7 +662,7 @@ el_status el_design_solve(const ElScenario *s,
         st = solve_once(&md, &set, &p, &m, &sol, r, err);
     if (st == EL_OK && sol->outcome == EL_OPTIMAL && has_fits(s))
         st = refine_fits(&md, d, v, &set, &p, &m, &sol, r, err);
-    if (st == EL_OK && sol->outcome == EL_OPTIMAL) /* one answer where quantities tie */
+    if (st == EL_OK && sol->outcome == EL_OPTIMAL && !r->fast_path) /* tie rules (§4.1) */
         st = el_ties_resolve(&md, p, m, &set, sol, err);
     if (st == EL_OK) {
         r->naccepts = m->naccepts;
@@ -789,6 +793,31 @@ el_status el_run_check(const ElRun *run, ElError *err)
                   snprintf(msg + used, sizeof(msg) - used, "%s%d %sdesign%s without an equilibrium",
                            shown ? "; and " : "", failed - shown, shown ? "more " : "",
                            failed - shown == 1 ? "" : "s"),
+                  0);
+    return el_error_set(err, EL_ERR_NO_EQUILIBRIUM, "%s", msg);
+}
+
+el_status el_failed_check(
+    const ElScenario *s, const ElDesignResult *failed, int nkept, long nfailed, ElError *err)
+{
+    char msg[sizeof(((ElError *)NULL)->msg)];
+    size_t used = 0;
+    long shown = 0;
+    int d;
+    if (nfailed <= 0)
+        return EL_OK;
+    noeq_fits(msg, sizeof(msg), &used, snprintf(msg, sizeof(msg), "%.200s: ", s->path), 0);
+    for (d = 0; d < nkept; d++) {
+        if (!no_equilibrium_text(s, &failed[d], shown ? "; " : "", msg, sizeof(msg), &used,
+                                 shown + 1 < nfailed ? NOEQ_MORE : 0))
+            break;
+        shown++;
+    }
+    if (shown < nfailed)
+        noeq_fits(msg, sizeof(msg), &used,
+                  snprintf(msg + used, sizeof(msg) - used,
+                           "%s%ld %sdesign%s without an equilibrium", shown ? "; and " : "",
+                           nfailed - shown, shown ? "more " : "", nfailed - shown == 1 ? "" : "s"),
                   0);
     return el_error_set(err, EL_ERR_NO_EQUILIBRIUM, "%s", msg);
 }

@@ -94,6 +94,7 @@ typedef struct {
     bool mip_checked;         /* decisions confirmed on the exact problem (§2.1) */
     bool mip_corrected;       /* ... which overruled the branch-and-cut choice */
     int fit_rounds;           /* re-solves with fitted curves resampled around the solution */
+    bool fast_path;           /* solved by the exact fast path (engine/fast.h), ties included */
     ElQpInfo info;
 } ElDesignResult;
 
@@ -136,6 +137,10 @@ el_status el_run_solve(ElRun **out, const ElScenario *s, ElError *err);
  * ...", naming each such design and each short jurisdiction with its shortfall (as many as
  * fit, then "and N more ..."). The CLI calls it after writing the results. */
 el_status el_run_check(const ElRun *run, ElError *err);
+/** The same for results not kept in a run (a batch's sink): failed[0 .. nkept-1] are the first
+ * designs without an equilibrium in item order, nfailed (>= nkept) how many there are. */
+el_status el_failed_check(
+    const ElScenario *s, const ElDesignResult *failed, int nkept, long nfailed, ElError *err);
 void el_run_free(ElRun *run);
 
 #endif

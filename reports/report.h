@@ -1,18 +1,39 @@
-/* report: the LaTeX report of a solved run (report.tex) and its PDF. The .tex is deterministic
- * and written atomically; the PDF is made by pdflatex without shell escape, in a private
- * folder that is TeX's only writable and searchable place besides the system TeX tree, and
- * copied into place atomically only when complete. */
+/* report: the LaTeX report (report.tex) of a solved run or, as a sink (engine/batch.h), of a
+ * batch, and its PDF. Up to EL_REPORT_DETAIL_MAX designs the report details each design;
+ * past that it is a summary (a ranking and distributions, reports/summary.h) whose size and
+ * memory do not grow with the number of designs. The .tex is deterministic and written
+ * atomically; the PDF is made by pdflatex without shell escape, in a private folder that is
+ * TeX's only writable and searchable place besides the system TeX tree, and copied into place
+ * atomically only when complete. */
 #ifndef EL_REPORT_H
 #define EL_REPORT_H
 
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "batch.h"
 #include "equilibrium.h"
+
+/** Designs up to which the report has a table per design, a comparison and one bar per design
+ * in its figures ("detail"); past it, the report ranks the designs by total gain (the first 20
+ * and the last 5) and shows distributions across designs ("summary", docs/cli.md). 20 designs
+ * of a few jurisdictions fill about 15 pages; bars for more cannot be told apart. */
+#define EL_REPORT_DETAIL_MAX 20
 
 /** Write report.tex of run to a stream / atomically to path. */
 void el_report_write_tex_stream(const ElRun *run, FILE *f);
 el_status el_report_write_tex(const ElRun *run, const char *path, ElError *err);
+
+typedef struct ElReportWriter ElReportWriter;
+
+/** A writer of report.tex to f (borrowed, already open; must outlive w). Its sink keeps copies
+ * of the baseline and of up to EL_REPORT_DETAIL_MAX designs (with copies of their designs), or
+ * else summary statistics only, and writes the whole report at end when the batch succeeded.
+ * *out is owned by the caller (el_report_writer_free). */
+el_status el_report_writer_create(ElReportWriter **out, FILE *f, ElError *err);
+/** The sink of w (w borrowed; must outlive the batch). */
+ElSink el_report_writer_sink(ElReportWriter *w);
+void el_report_writer_free(ElReportWriter *w);
 
 /** True if pdflatex is on the PATH. */
 bool el_report_pdf_available(void);

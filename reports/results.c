@@ -1,264 +1,698 @@
-/* results.xml and results.csv. Element and column order is fixed; every number goes through
- * el_fmt_num, every string through an escaper, so the same input gives the same bytes. */
+/* results.xml and results.csv. The field table below says, for every field of the result
+ * structs, in which record it is written, under which XML attribute and CSV variable, at which
+ * position, with which unit; the two writers walk it (through a layout sorted once per writer)
+ * and add only the keys that name a record (ids, link ends, pool host). Element, attribute and
+ * row order is fixed; every number goes through el_fmt_sig_str ("%.12g", exact and fast), every
+ * string through an escaper, so the same input gives the same bytes. Text is assembled in an
+ * ElOut buffer and reaches the stream in blocks. */
 #include "results.h"
 
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "el_alloc.h"
 #include "el_io.h"
 #include "fmt.h"
 
-static void attr(FILE *f, const char *name, double v)
-{
-    fprintf(f, " %s=\"", name);
-    el_fmt_num(f, v);
-    fputc('"', f);
-}
+/* One table line per field. JUR(member, kind, unit, xml, xml_pos, csv, csv_pos) and the like;
+ * NONE_*(member, note) for a field written nowhere. */
+#define FIELD(T, in, m, rec, kind, unit, xml, xpos, csv, cpos, note)                             \
+    {                                                                                            \
+        in, #m, offsetof(T, m), sizeof(((T *)0)->m), rec, kind, unit, xml, xpos, csv, cpos, note \
+    }
+#define JUR(m, kind, unit, xml, xpos, csv, cpos) \
+    FIELD(ElJurResult, EL_IN_JUR, m, EL_REC_JUR, kind, unit, xml, xpos, csv, cpos, NULL)
+#define NONE(T, in, m, note) \
+    FIELD(T, in, m, EL_REC_NONE, EL_VAL_OTHER, EL_UNIT_NONE, NULL, -1, NULL, -1, note)
+#define NUM EL_VAL_NUM
+#define MT  EL_UNIT_MT
+#define PRC EL_UNIT_PRICE
+#define MON EL_UNIT_MONEY
 
-static void sattr(FILE *f, const char *name, const char *v)
-{
-    fprintf(f, " %s=\"", name);
-    el_fmt_xml(f, v);
-    fputc('"', f);
-}
+static const ElResultField fields[] = {
+    /* ElJurResult: one <jurisdiction> / one group of rows per jurisdiction */
+    JUR(price, NUM, PRC, "price", 0, "price", 0),
+    JUR(abatement, NUM, MT, "abatement", 1, "abatement", 1),
+    JUR(emissions, NUM, MT, "emissions", 2, "emissions", 2),
+    JUR(net_imports, NUM, MT, "net-imports", 3, "net_imports", 3),
+    JUR(offsets, NUM, MT, "offsets", 9, "offsets", 9),
+    JUR(project_credits, NUM, MT, "project-credits", 10, "project_credits", 10),
+    JUR(withheld, NUM, MT, "withheld", 11, "withheld", 11),
+    JUR(released, NUM, MT, "released", 12, "released", 12),
+    JUR(penalised, NUM, MT, "penalised", 13, "penalised", 13),
+    JUR(taxed, NUM, MT, "taxed", 14, "taxed", 14),
+    JUR(binding, EL_VAL_BINDING, EL_UNIT_NAME, "binding", 8, "binding", 8),
+    JUR(abatement_cost, NUM, MON, "abatement-cost", 4, "abatement_cost", 4),
+    JUR(payments_abroad, NUM, MON, "payments-abroad", 15, "payments_abroad", 15),
+    JUR(receipts_abroad, NUM, MON, "receipts-abroad", 16, "receipts_abroad", 16),
+    JUR(payments, NUM, MON, "payments", 5, "payments", 5),
+    NONE(ElJurResult, EL_IN_JUR, unit_payments, "a part of payments (model.md)"),
+    NONE(ElJurResult, EL_IN_JUR, credit_payments, "a part of payments (model.md)"),
+    NONE(ElJurResult, EL_IN_JUR, project_cost, "a part of national-cost (model.md)"),
+    JUR(national_cost, NUM, MON, "national-cost", 6, "national_cost", 6),
+    JUR(gain, NUM, MON, "gain", 7, "gain", 7),
+    JUR(firms_cost, NUM, MON, "firms-cost", 17, "firms_cost", 17),
+    JUR(gov_revenue, NUM, MON, "gov-revenue", 18, "gov_revenue", 18),
+    JUR(offset_surplus, NUM, MON, "offset-surplus", 19, "offset_surplus", 19),
+    JUR(ndc_emissions, NUM, MT, "ndc-emissions", 20, "ndc_emissions", 20),
+    FIELD(ElJurResult,
+          EL_IN_JUR,
+          shortfall,
+          EL_REC_SHORTFALL,
+          NUM,
+          MT,
+          "quantity",
+          0,
+          "shortfall",
+          0,
+          NULL),
+    NONE(ElJurResult, EL_IN_JUR, requirement, "explains a shortfall in the report"),
+    NONE(ElJurResult, EL_IN_JUR, max_abatement, "explains a shortfall in the report"),
 
-static const char *const rent_names[] = {"buyer", "buyer-government", "seller"};
+/* ElLinkResult: <link from to ... rent-to>, FROM->TO rows */
+#define LINK(m, unit, xml, xpos, csv, cpos) \
+    FIELD(ElLinkResult, EL_IN_LINK, m, EL_REC_LINK, NUM, unit, xml, xpos, csv, cpos, NULL)
+    LINK(units, MT, "units", 0, "link_units", 0),
+    LINK(credited, MT, "credited", 1, "link_credited", 1),
+    LINK(unit_price, PRC, "unit-price", 2, "link_unit_price", 2),
+    LINK(rent, MON, "rent", 3, "link_rent", 3),
+
+/* ElPoolResult: <pool id host ...>, pool:ID rows, for pools used in the design */
+#define POOL(m, unit, xml, xpos, csv, cpos) \
+    FIELD(ElPoolResult, EL_IN_POOL, m, EL_REC_POOL, NUM, unit, xml, xpos, csv, cpos, NULL)
+    NONE(ElPoolResult, EL_IN_POOL, used, "a pool's record is written only when it is used"),
+    POOL(price, PRC, "price", 0, "credit_price", 0),
+    POOL(supplied, MT, "supplied", 1, "supplied", 1),
+    POOL(supply_cost, MON, "supply-cost", 2, "supply_cost", 2),
+    POOL(receipts, MON, "receipts", 3, NULL, -1),
+
+/* ElAcceptResult: <offset pool jurisdiction ...>, J<-POOL rows */
+#define OFFSET(m, unit, xml, xpos, csv, cpos) \
+    FIELD(ElAcceptResult, EL_IN_ACCEPT, m, EL_REC_OFFSET, NUM, unit, xml, xpos, csv, cpos, NULL)
+    NONE(ElAcceptResult, EL_IN_ACCEPT, pool, "key: the pool attribute, POOL in J<-POOL"),
+    NONE(ElAcceptResult, EL_IN_ACCEPT, jur, "key: the jurisdiction attribute, J in J<-POOL"),
+    OFFSET(credits, MT, "credits", 0, "offset_credits", 0),
+    OFFSET(credited, MT, "credited", 1, "offset_credited", 1),
+    OFFSET(payment, MON, "payment", 2, NULL, -1),
+
+/* ElProjectResult: <project id ...>, project:ID rows */
+#define PROJECT(m, kind, unit, xml, xpos, csv, cpos) \
+    FIELD(ElProjectResult, EL_IN_PROJECT, m, EL_REC_PROJECT, kind, unit, xml, xpos, csv, cpos, NULL)
+    PROJECT(built, EL_VAL_FLAG, EL_UNIT_BUILT, "built", 0, "built", 0),
+    PROJECT(credits, NUM, MT, "credits", 1, "project_credits", 1),
+    PROJECT(cost, NUM, MON, "cost", 2, NULL, -1),
+
+/* ElDesignResult: <design id outcome>, the outcome row, the records, <total>, total rows */
+#define DES_NONE(m, note) NONE(ElDesignResult, EL_IN_DESIGN, m, note)
+#define TOTAL(m, xml, xpos, csv, cpos) \
+    FIELD(ElDesignResult, EL_IN_DESIGN, m, EL_REC_TOTAL, NUM, MON, xml, xpos, csv, cpos, NULL)
+    DES_NONE(id, "key: the design attribute and column"),
+    DES_NONE(design, "key: names links and projects"),
+    FIELD(ElDesignResult,
+          EL_IN_DESIGN,
+          outcome,
+          EL_REC_OUTCOME,
+          EL_VAL_OUTCOME,
+          EL_UNIT_NAME,
+          "outcome",
+          0,
+          "outcome",
+          0,
+          NULL),
+    DES_NONE(njur, "count of a record"),
+    DES_NONE(nlinks, "count of a record"),
+    DES_NONE(npools, "count of a record"),
+    DES_NONE(naccepts, "count of a record"),
+    DES_NONE(nprojects, "count of a record"),
+    DES_NONE(jur, "the jurisdiction records"),
+    DES_NONE(link, "the link records"),
+    DES_NONE(pool, "the pool records"),
+    DES_NONE(accept, "the offset records"),
+    DES_NONE(project, "the project records"),
+    TOTAL(abatement_cost, "abatement-cost", 0, "abatement_cost", 0),
+    TOTAL(total_cost, "total-cost", 1, "total_cost", 1),
+    TOTAL(national_cost, "national-cost", 2, "national_cost", 3),
+    TOTAL(row_surplus, "row-surplus", 3, "row_surplus", 2),
+    TOTAL(gain, "gain", 4, "gain", 4),
+    DES_NONE(mip_checked, "solver diagnostic"),
+    DES_NONE(mip_corrected, "solver diagnostic"),
+    DES_NONE(fit_rounds, "solver diagnostic"),
+    DES_NONE(fast_path, "solver diagnostic"),
+    DES_NONE(info, "solver diagnostic"),
+};
+
+#define NFIELDS ((int)(sizeof(fields) / sizeof(fields[0])))
+
+const ElResultField *el_result_fields(int *n)
+{
+    *n = NFIELDS;
+    return fields;
+}
 
 const char *el_results_outcome_name(ElOutcome o)
 {
     return o == EL_INFEASIBLE ? "no-equilibrium" : el_outcome_name(o);
 }
 
-/* A design without an equilibrium: its outcome and each jurisdiction's shortfall, nothing
- * else (it has no prices, quantities or gains). */
-static void xml_failed(const ElScenario *s, const ElDesignResult *r, FILE *f)
+static const char *const rent_names[] = {"buyer", "buyer-government", "seller"};
+
+/* ---- Layout: the table sorted into output order, once per writer ---- */
+
+#define MAX_PER_RECORD 32
+#define NAME_SIZE      40
+
+typedef struct {
+    const ElResultField *f; /* the field */
+    char text[NAME_SIZE];   /* XML: ` name="`; CSV: `name,` */
+    size_t len;
+} Slot;
+
+typedef struct {
+    Slot xml[EL_REC_COUNT][MAX_PER_RECORD];
+    Slot csv[EL_REC_COUNT][MAX_PER_RECORD];
+    int nxml[EL_REC_COUNT], ncsv[EL_REC_COUNT];
+} Layout;
+
+static void layout_init(Layout *L)
 {
-    int j;
-    for (j = 0; j < r->njur; j++) {
-        fputs("    <shortfall", f);
-        sattr(f, "jurisdiction", s->jur[j].id);
-        attr(f, "quantity", r->jur[j].shortfall);
-        fputs("/>\n", f);
-    }
-    fputs("  </design>\n", f);
+    int i, r;
+    memset(L, 0, sizeof(*L));
+    for (r = 0; r < EL_REC_COUNT; r++)
+        for (i = 0; i < NFIELDS; i++) {
+            const ElResultField *fd = &fields[i];
+            if ((int)fd->record != r)
+                continue;
+            /* positions are 0..n-1 per record (tests/unit/test_reports.c checks) */
+            if (fd->xml && fd->xml_pos >= 0 && fd->xml_pos < MAX_PER_RECORD) {
+                Slot *sl = &L->xml[r][fd->xml_pos];
+                sl->f = fd;
+                snprintf(sl->text, sizeof(sl->text), " %s=\"", fd->xml);
+                sl->len = strlen(sl->text);
+                L->nxml[r]++;
+            }
+            if (fd->csv && fd->csv_pos >= 0 && fd->csv_pos < MAX_PER_RECORD) {
+                Slot *sl = &L->csv[r][fd->csv_pos];
+                sl->f = fd;
+                snprintf(sl->text, sizeof(sl->text), "%s,", fd->csv);
+                sl->len = strlen(sl->text);
+                L->ncsv[r]++;
+            }
+        }
 }
 
-static void xml_design(const ElScenario *s, const ElDesignResult *r, FILE *f)
+/* ---- The writer ---- */
+
+struct ElResultsWriter {
+    ElResultsFormat fmt;
+    const char *name; /* for messages */
+    const ElScenario *s;
+    ElOut out;
+    Layout L;
+    char *row; /* CSV: the escaped "design,who," that starts each row of a record */
+    size_t row_cap, row_design, row_len;
+    char *unit[EL_UNIT_BUILT + 1]; /* CSV: the escaped unit column of each fixed unit kind */
+};
+
+static bool row_reserve(ElResultsWriter *w, size_t extra)
 {
+    size_t need = w->row_len + extra + 1;
+    char *p;
+    if (need <= w->row_cap)
+        return true;
+    need = need < 256 ? 256 : 2 * need;
+    p = el_realloc(w->row, need);
+    if (!p)
+        return false;
+    w->row = p;
+    w->row_cap = need;
+    return true;
+}
+
+/* Append s, escaped as a CSV field, and a comma to the row prefix. */
+static bool row_append(ElResultsWriter *w, const char *s)
+{
+    size_t n = strlen(s);
+    if (!row_reserve(w, 2 * n + 3))
+        return false;
+    if (!strpbrk(s, ",\"\r\n")) {
+        memcpy(w->row + w->row_len, s, n);
+        w->row_len += n;
+    } else {
+        w->row[w->row_len++] = '"';
+        for (; *s; s++) {
+            if (*s == '"')
+                w->row[w->row_len++] = '"';
+            w->row[w->row_len++] = *s;
+        }
+        w->row[w->row_len++] = '"';
+    }
+    w->row[w->row_len++] = ',';
+    return true;
+}
+
+/* The row prefix for record `who` of the current design ("a->b" from two parts: sep non-NULL). */
+static bool row_who(ElResultsWriter *w, const char *a, const char *sep, const char *b)
+{
+    w->row_len = w->row_design;
+    if (!sep)
+        return row_append(w, a);
+    {
+        size_t la = strlen(a), ls = strlen(sep), lb = strlen(b);
+        char stack[256], *who = la + ls + lb < sizeof(stack) ? stack : el_malloc(la + ls + lb + 1);
+        bool ok;
+        if (!who)
+            return false;
+        memcpy(who, a, la);
+        memcpy(who + la, sep, ls);
+        memcpy(who + la + ls, b, lb + 1);
+        ok = row_append(w, who);
+        if (who != stack)
+            el_free(who);
+        return ok;
+    }
+}
+
+static char *csv_field_dup(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), k = 0;
+    char *plain = el_malloc(la + lb + 1), *out;
+    const char *s;
+    if (!plain)
+        return NULL;
+    memcpy(plain, a, la);
+    memcpy(plain + la, b, lb + 1);
+    out = el_malloc(2 * (la + lb) + 3);
+    if (out) {
+        bool quote = strpbrk(plain, ",\"\r\n") != NULL;
+        if (quote)
+            out[k++] = '"';
+        for (s = plain; *s; s++) {
+            if (quote && *s == '"')
+                out[k++] = '"';
+            out[k++] = *s;
+        }
+        if (quote)
+            out[k++] = '"';
+        out[k] = '\0';
+    }
+    el_free(plain);
+    return out;
+}
+
+/* Read field fd of the struct at base. */
+static double num_at(const void *base, const ElResultField *fd)
+{
+    double v;
+    memcpy(&v, (const char *)base + fd->offset, sizeof(v));
+    return v;
+}
+
+static int int_at(const void *base, const ElResultField *fd)
+{
+    if (fd->kind == EL_VAL_FLAG) {
+        bool b;
+        memcpy(&b, (const char *)base + fd->offset, sizeof(b));
+        return b;
+    }
+    if (fd->kind == EL_VAL_BINDING) {
+        ElBinding b;
+        memcpy(&b, (const char *)base + fd->offset, sizeof(b));
+        return (int)b;
+    }
+    {
+        ElOutcome o;
+        memcpy(&o, (const char *)base + fd->offset, sizeof(o));
+        return (int)o;
+    }
+}
+
+/* ---- XML ---- */
+
+static void xml_key(ElOut *o, const char *name, const char *v)
+{
+    el_out_char(o, ' ');
+    el_out_str(o, name);
+    el_out_mem(o, "=\"", 2);
+    el_out_xml(o, v);
+    el_out_char(o, '"');
+}
+
+/* The table's attributes of record rec for the struct at base. */
+static void xml_fields(ElResultsWriter *w, ElRecord rec, const void *base)
+{
+    ElOut *o = &w->out;
+    int i;
+    for (i = 0; i < w->L.nxml[rec]; i++) {
+        const Slot *sl = &w->L.xml[rec][i];
+        const ElResultField *fd = sl->f;
+        el_out_mem(o, sl->text, sl->len);
+        switch (fd->kind) {
+        case EL_VAL_NUM:
+            el_out_num(o, num_at(base, fd));
+            break;
+        case EL_VAL_BINDING:
+            el_out_xml(o, el_binding_name((ElBinding)int_at(base, fd)));
+            break;
+        case EL_VAL_FLAG:
+            el_out_str(o, int_at(base, fd) ? "true" : "false");
+            break;
+        case EL_VAL_OUTCOME:
+            el_out_xml(o, el_results_outcome_name((ElOutcome)int_at(base, fd)));
+            break;
+        case EL_VAL_OTHER:
+            break;
+        }
+        el_out_char(o, '"');
+    }
+}
+
+static void xml_begin(ElResultsWriter *w)
+{
+    ElOut *o = &w->out;
+    el_out_str(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<results");
+    xml_key(o, "scenario", w->s->name);
+    xml_key(o, "currency", w->s->currency);
+    xml_key(o, "unit", w->s->unit);
+    el_out_str(o, ">\n");
+}
+
+static void xml_design(ElResultsWriter *w, const ElDesignResult *r)
+{
+    const ElScenario *s = w->s;
     const ElDesign *des = r->design;
+    ElOut *o = &w->out;
     int j, l;
-    fputs("  <design", f);
-    sattr(f, "id", r->id);
-    sattr(f, "outcome", el_results_outcome_name(r->outcome));
-    fputs(">\n", f);
+    el_out_str(o, "  <design");
+    xml_key(o, "id", r->id);
+    xml_fields(w, EL_REC_OUTCOME, r);
+    el_out_str(o, ">\n");
     if (r->outcome != EL_OPTIMAL) {
-        xml_failed(s, r, f);
+        /* no prices, quantities or gains: each jurisdiction's shortfall */
+        for (j = 0; j < r->njur; j++) {
+            el_out_str(o, "    <shortfall");
+            xml_key(o, "jurisdiction", s->jur[j].id);
+            xml_fields(w, EL_REC_SHORTFALL, &r->jur[j]);
+            el_out_str(o, "/>\n");
+        }
+        el_out_str(o, "  </design>\n");
         return;
     }
     for (j = 0; j < r->njur; j++) {
-        const ElJurResult *q = &r->jur[j];
-        fputs("    <jurisdiction", f);
-        sattr(f, "id", s->jur[j].id);
-        attr(f, "price", q->price);
-        attr(f, "abatement", q->abatement);
-        attr(f, "emissions", q->emissions);
-        attr(f, "net-imports", q->net_imports);
-        attr(f, "abatement-cost", q->abatement_cost);
-        attr(f, "payments", q->payments);
-        attr(f, "national-cost", q->national_cost);
-        attr(f, "gain", q->gain);
-        sattr(f, "binding", el_binding_name(q->binding));
-        attr(f, "offsets", q->offsets);
-        attr(f, "project-credits", q->project_credits);
-        attr(f, "withheld", q->withheld);
-        attr(f, "released", q->released);
-        attr(f, "penalised", q->penalised);
-        attr(f, "taxed", q->taxed);
-        attr(f, "payments-abroad", q->payments_abroad);
-        attr(f, "receipts-abroad", q->receipts_abroad);
-        attr(f, "firms-cost", q->firms_cost);
-        attr(f, "gov-revenue", q->gov_revenue);
-        attr(f, "offset-surplus", q->offset_surplus);
-        attr(f, "ndc-emissions", q->ndc_emissions);
-        fputs("/>\n", f);
+        el_out_str(o, "    <jurisdiction");
+        xml_key(o, "id", s->jur[j].id);
+        xml_fields(w, EL_REC_JUR, &r->jur[j]);
+        el_out_str(o, "/>\n");
     }
     for (l = 0; l < r->nlinks; l++) {
         const ElLink *lk = &des->links[l];
-        fputs("    <link", f);
-        sattr(f, "from", s->jur[lk->from].id);
-        sattr(f, "to", s->jur[lk->to].id);
-        attr(f, "units", r->link[l].units);
-        attr(f, "credited", r->link[l].credited);
-        attr(f, "unit-price", r->link[l].unit_price);
-        attr(f, "rent", r->link[l].rent);
-        sattr(f, "rent-to", rent_names[lk->rent_to]);
-        fputs("/>\n", f);
+        el_out_str(o, "    <link");
+        xml_key(o, "from", s->jur[lk->from].id);
+        xml_key(o, "to", s->jur[lk->to].id);
+        xml_fields(w, EL_REC_LINK, &r->link[l]);
+        xml_key(o, "rent-to", rent_names[lk->rent_to]);
+        el_out_str(o, "/>\n");
     }
     for (l = 0; l < r->npools; l++) {
-        const ElPoolResult *q = &r->pool[l];
-        if (!q->used)
+        if (!r->pool[l].used)
             continue;
-        fputs("    <pool", f);
-        sattr(f, "id", s->pools[l].id);
-        sattr(f, "host", s->pools[l].host >= 0 ? s->jur[s->pools[l].host].id : "ROW");
-        attr(f, "price", q->price);
-        attr(f, "supplied", q->supplied);
-        attr(f, "supply-cost", q->supply_cost);
-        attr(f, "receipts", q->receipts);
-        fputs("/>\n", f);
+        el_out_str(o, "    <pool");
+        xml_key(o, "id", s->pools[l].id);
+        xml_key(o, "host", s->pools[l].host >= 0 ? s->jur[s->pools[l].host].id : "ROW");
+        xml_fields(w, EL_REC_POOL, &r->pool[l]);
+        el_out_str(o, "/>\n");
     }
     for (l = 0; l < r->naccepts; l++) {
-        const ElAcceptResult *q = &r->accept[l];
-        fputs("    <offset", f);
-        sattr(f, "pool", s->pools[q->pool].id);
-        sattr(f, "jurisdiction", s->jur[q->jur].id);
-        attr(f, "credits", q->credits);
-        attr(f, "credited", q->credited);
-        attr(f, "payment", q->payment);
-        fputs("/>\n", f);
+        el_out_str(o, "    <offset");
+        xml_key(o, "pool", s->pools[r->accept[l].pool].id);
+        xml_key(o, "jurisdiction", s->jur[r->accept[l].jur].id);
+        xml_fields(w, EL_REC_OFFSET, &r->accept[l]);
+        el_out_str(o, "/>\n");
     }
     for (l = 0; l < r->nprojects; l++) {
-        const ElProjectResult *q = &r->project[l];
-        fputs("    <project", f);
-        sattr(f, "id", des->projects[l].id);
-        sattr(f, "built", q->built ? "true" : "false");
-        attr(f, "credits", q->credits);
-        attr(f, "cost", q->cost);
-        fputs("/>\n", f);
+        el_out_str(o, "    <project");
+        xml_key(o, "id", des->projects[l].id);
+        xml_fields(w, EL_REC_PROJECT, &r->project[l]);
+        el_out_str(o, "/>\n");
     }
-    fputs("    <total", f);
-    attr(f, "abatement-cost", r->abatement_cost);
-    attr(f, "total-cost", r->total_cost);
-    attr(f, "national-cost", r->national_cost);
-    attr(f, "row-surplus", r->row_surplus);
-    attr(f, "gain", r->gain);
-    fputs("/>\n  </design>\n", f);
+    el_out_str(o, "    <total");
+    xml_fields(w, EL_REC_TOTAL, r);
+    el_out_str(o, "/>\n  </design>\n");
+}
+
+/* ---- CSV ---- */
+
+/* The rows of record rec (the prefix set by row_who) for the struct at base. */
+static void csv_fields(ElResultsWriter *w, ElRecord rec, const void *base)
+{
+    ElOut *o = &w->out;
+    int i;
+    for (i = 0; i < w->L.ncsv[rec]; i++) {
+        const Slot *sl = &w->L.csv[rec][i];
+        const ElResultField *fd = sl->f;
+        const char *name = NULL;
+        el_out_mem(o, w->row, w->row_len);
+        el_out_mem(o, sl->text, sl->len);
+        switch (fd->kind) {
+        case EL_VAL_NUM:
+            el_out_num(o, num_at(base, fd));
+            break;
+        case EL_VAL_BINDING: /* the code; its name in the unit column */
+            el_out_num(o, (double)int_at(base, fd));
+            name = el_binding_name((ElBinding)int_at(base, fd));
+            break;
+        case EL_VAL_FLAG:
+            el_out_char(o, int_at(base, fd) ? '1' : '0');
+            break;
+        case EL_VAL_OUTCOME: /* 1 with an equilibrium, 0 without; the unit names the outcome */
+            el_out_char(o, (ElOutcome)int_at(base, fd) == EL_OPTIMAL ? '1' : '0');
+            name = el_results_outcome_name((ElOutcome)int_at(base, fd));
+            break;
+        case EL_VAL_OTHER:
+            break;
+        }
+        el_out_char(o, ',');
+        if (fd->unit == EL_UNIT_NAME)
+            el_out_csv(o, name ? name : "");
+        else
+            el_out_str(o, w->unit[fd->unit]);
+        el_out_mem(o, "\r\n", 2);
+    }
+}
+
+static el_status csv_begin(ElResultsWriter *w, ElError *err)
+{
+    const char *cur = w->s->currency;
+    int k;
+    w->unit[EL_UNIT_NONE] = el_strdup("");
+    w->unit[EL_UNIT_MT] = el_strdup("Mt");
+    w->unit[EL_UNIT_PRICE] = csv_field_dup(cur, "/t");
+    w->unit[EL_UNIT_MONEY] = csv_field_dup("million ", cur);
+    w->unit[EL_UNIT_NAME] = el_strdup("");
+    w->unit[EL_UNIT_BUILT] = el_strdup("1 = built");
+    for (k = 0; k <= EL_UNIT_BUILT; k++)
+        if (!w->unit[k])
+            return el_error_set(err, EL_ERR_NOMEM, "out of memory (results.csv)");
+    el_out_str(&w->out, "design,jurisdiction,variable,value,unit\r\n");
+    return EL_OK;
+}
+
+static el_status csv_design(ElResultsWriter *w, const ElDesignResult *r, ElError *err)
+{
+    const ElScenario *s = w->s;
+    const ElDesign *des = r->design;
+    bool ok;
+    int j, l;
+    w->row_len = 0;
+    ok = row_append(w, r->id);
+    w->row_design = w->row_len;
+    ok = ok && row_who(w, "total", NULL, NULL);
+    if (ok)
+        csv_fields(w, EL_REC_OUTCOME, r);
+    if (r->outcome != EL_OPTIMAL) {
+        for (j = 0; ok && j < r->njur; j++) {
+            ok = row_who(w, s->jur[j].id, NULL, NULL);
+            if (ok)
+                csv_fields(w, EL_REC_SHORTFALL, &r->jur[j]);
+        }
+    } else {
+        for (j = 0; ok && j < r->njur; j++) {
+            ok = row_who(w, s->jur[j].id, NULL, NULL);
+            if (ok)
+                csv_fields(w, EL_REC_JUR, &r->jur[j]);
+        }
+        for (l = 0; ok && l < r->nlinks; l++) {
+            ok = row_who(w, s->jur[des->links[l].from].id, "->", s->jur[des->links[l].to].id);
+            if (ok)
+                csv_fields(w, EL_REC_LINK, &r->link[l]);
+        }
+        for (l = 0; ok && l < r->npools; l++) {
+            if (!r->pool[l].used)
+                continue;
+            ok = row_who(w, "pool:", "", s->pools[l].id);
+            if (ok)
+                csv_fields(w, EL_REC_POOL, &r->pool[l]);
+        }
+        for (l = 0; ok && l < r->naccepts; l++) {
+            ok = row_who(w, s->jur[r->accept[l].jur].id, "<-", s->pools[r->accept[l].pool].id);
+            if (ok)
+                csv_fields(w, EL_REC_OFFSET, &r->accept[l]);
+        }
+        for (l = 0; ok && l < r->nprojects; l++) {
+            ok = row_who(w, "project:", "", des->projects[l].id);
+            if (ok)
+                csv_fields(w, EL_REC_PROJECT, &r->project[l]);
+        }
+        ok = ok && row_who(w, "total", NULL, NULL);
+        if (ok)
+            csv_fields(w, EL_REC_TOTAL, r);
+    }
+    return ok ? EL_OK : el_error_set(err, EL_ERR_NOMEM, "out of memory (results.csv)");
+}
+
+/* ---- The sink ---- */
+
+static el_status write_failed(ElResultsWriter *w, ElError *err)
+{
+    char msg[EL_ERRNO_TEXT_SIZE];
+    return el_error_set(err, EL_ERR_IO, "%s: cannot write: %s", w->name ? w->name : "results",
+                        el_errno_text(w->out.error, msg, sizeof(msg)));
+}
+
+static el_status sink_begin(void *ctx, const ElScenario *s, long count, ElError *err)
+{
+    ElResultsWriter *w = ctx;
+    el_status st = EL_OK;
+    (void)count;
+    w->s = s;
+    if (w->fmt == EL_RESULTS_XML)
+        xml_begin(w);
+    else
+        st = csv_begin(w, err);
+    return st;
+}
+
+static el_status sink_result(void *ctx,
+                             long index,
+                             const ElBatchItem *item,
+                             const ElDesignResult *r,
+                             const ElDesignResult *baseline,
+                             ElError *err)
+{
+    ElResultsWriter *w = ctx;
+    el_status st = EL_OK;
+    (void)item;
+    (void)baseline;
+    if (index < 0) /* the baseline is not a design of the results */
+        return EL_OK;
+    if (w->fmt == EL_RESULTS_XML)
+        xml_design(w, r);
+    else
+        st = csv_design(w, r, err);
+    if (st == EL_OK && w->out.n > EL_OUT_SIZE / 2 && el_out_flush(&w->out) != 0)
+        st = write_failed(w, err);
+    return st;
+}
+
+static el_status sink_end(void *ctx, bool ok, ElError *err)
+{
+    ElResultsWriter *w = ctx;
+    if (!ok) {
+        w->out.n = 0; /* the caller discards the file */
+        return EL_OK;
+    }
+    if (w->fmt == EL_RESULTS_XML)
+        el_out_str(&w->out, "</results>\n");
+    return el_out_flush(&w->out) != 0 ? write_failed(w, err) : EL_OK;
+}
+
+el_status el_results_writer_create(
+    ElResultsWriter **out, ElResultsFormat fmt, FILE *f, const char *name, ElError *err)
+{
+    ElResultsWriter *w;
+    *out = NULL;
+    w = el_calloc(1, sizeof(*w));
+    if (!w)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (results writer)");
+    w->fmt = fmt;
+    w->name = name;
+    el_out_init(&w->out, f);
+    layout_init(&w->L);
+    *out = w;
+    return EL_OK;
+}
+
+ElSink el_results_writer_sink(ElResultsWriter *w)
+{
+    ElSink sink = {w, sink_begin, sink_result, sink_end};
+    return sink;
+}
+
+void el_results_writer_free(ElResultsWriter *w)
+{
+    int k;
+    if (!w)
+        return;
+    for (k = 0; k <= EL_UNIT_BUILT; k++)
+        el_free(w->unit[k]);
+    el_free(w->row);
+    el_free(w);
+}
+
+/* ---- A run in memory: the sink driven in a loop ---- */
+
+static el_status write_run(const ElRun *run, ElResultsFormat fmt, FILE *f, ElError *err)
+{
+    ElResultsWriter *w;
+    ElSink sink;
+    el_status st = el_results_writer_create(&w, fmt, f, NULL, err);
+    int d;
+    if (st != EL_OK)
+        return st;
+    sink = el_results_writer_sink(w);
+    st = sink.begin(sink.ctx, run->scenario, run->ndesigns, err);
+    if (st == EL_OK)
+        st = sink.result(sink.ctx, -1, NULL, &run->autarky, NULL, err);
+    for (d = 0; st == EL_OK && d < run->ndesigns; d++)
+        st = sink.result(sink.ctx, d, NULL, &run->designs[d], &run->autarky, err);
+    if (st == EL_OK)
+        st = sink.end(sink.ctx, true, err);
+    else
+        sink.end(sink.ctx, false, NULL);
+    el_results_writer_free(w);
+    return st;
 }
 
 void el_results_write_xml_stream(const ElRun *run, FILE *f)
 {
-    const ElScenario *s = run->scenario;
-    int d;
-    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<results", f);
-    sattr(f, "scenario", s->name);
-    sattr(f, "currency", s->currency);
-    sattr(f, "unit", s->unit);
-    fputs(">\n", f);
-    for (d = 0; d < run->ndesigns; d++)
-        xml_design(s, &run->designs[d], f);
-    fputs("</results>\n", f);
-}
-
-static void
-row(FILE *f, const char *design, const char *who, const char *var, double v, const char *unit)
-{
-    el_fmt_csv(f, design);
-    fputc(',', f);
-    el_fmt_csv(f, who);
-    fputc(',', f);
-    el_fmt_csv(f, var);
-    fputc(',', f);
-    el_fmt_num(f, v);
-    fputc(',', f);
-    el_fmt_csv(f, unit);
-    fputs("\r\n", f);
+    write_run(run, EL_RESULTS_XML, f, NULL);
 }
 
 void el_results_write_csv_stream(const ElRun *run, FILE *f)
 {
-    const ElScenario *s = run->scenario;
-    char money[96], price[96], who[200];
-    int d, j, l;
-    snprintf(price, sizeof(price), "%s/t", s->currency);
-    snprintf(money, sizeof(money), "million %s", s->currency);
-    fputs("design,jurisdiction,variable,value,unit\r\n", f);
-    for (d = 0; d < run->ndesigns; d++) {
-        const ElDesignResult *r = &run->designs[d];
-        const ElDesign *des = r->design;
-        /* 1 with an equilibrium, 0 without; the unit column names the outcome */
-        row(f, r->id, "total", "outcome", r->outcome == EL_OPTIMAL ? 1.0 : 0.0,
-            el_results_outcome_name(r->outcome));
-        if (r->outcome != EL_OPTIMAL) {
-            for (j = 0; j < r->njur; j++)
-                row(f, r->id, s->jur[j].id, "shortfall", r->jur[j].shortfall, "Mt");
-            continue;
-        }
-        for (j = 0; j < r->njur; j++) {
-            const ElJurResult *q = &r->jur[j];
-            const char *id = s->jur[j].id;
-            row(f, r->id, id, "price", q->price, price);
-            row(f, r->id, id, "abatement", q->abatement, "Mt");
-            row(f, r->id, id, "emissions", q->emissions, "Mt");
-            row(f, r->id, id, "net_imports", q->net_imports, "Mt");
-            row(f, r->id, id, "abatement_cost", q->abatement_cost, money);
-            row(f, r->id, id, "payments", q->payments, money);
-            row(f, r->id, id, "national_cost", q->national_cost, money);
-            row(f, r->id, id, "gain", q->gain, money);
-            /* the instrument setting the price: its code, named in the unit column */
-            row(f, r->id, id, "binding", (double)q->binding, el_binding_name(q->binding));
-            row(f, r->id, id, "offsets", q->offsets, "Mt");
-            row(f, r->id, id, "project_credits", q->project_credits, "Mt");
-            row(f, r->id, id, "withheld", q->withheld, "Mt");
-            row(f, r->id, id, "released", q->released, "Mt");
-            row(f, r->id, id, "penalised", q->penalised, "Mt");
-            row(f, r->id, id, "taxed", q->taxed, "Mt");
-            row(f, r->id, id, "payments_abroad", q->payments_abroad, money);
-            row(f, r->id, id, "receipts_abroad", q->receipts_abroad, money);
-            row(f, r->id, id, "firms_cost", q->firms_cost, money);
-            row(f, r->id, id, "gov_revenue", q->gov_revenue, money);
-            row(f, r->id, id, "offset_surplus", q->offset_surplus, money);
-            row(f, r->id, id, "ndc_emissions", q->ndc_emissions, "Mt");
-        }
-        for (l = 0; l < r->nlinks; l++) {
-            snprintf(who, sizeof(who), "%s->%s", s->jur[des->links[l].from].id,
-                     s->jur[des->links[l].to].id);
-            row(f, r->id, who, "link_units", r->link[l].units, "Mt");
-            row(f, r->id, who, "link_credited", r->link[l].credited, "Mt");
-            row(f, r->id, who, "link_unit_price", r->link[l].unit_price, price);
-            row(f, r->id, who, "link_rent", r->link[l].rent, money);
-        }
-        for (l = 0; l < r->npools; l++) {
-            if (!r->pool[l].used)
-                continue;
-            snprintf(who, sizeof(who), "pool:%s", s->pools[l].id);
-            row(f, r->id, who, "credit_price", r->pool[l].price, price);
-            row(f, r->id, who, "supplied", r->pool[l].supplied, "Mt");
-            row(f, r->id, who, "supply_cost", r->pool[l].supply_cost, money);
-        }
-        for (l = 0; l < r->naccepts; l++) {
-            snprintf(who, sizeof(who), "%s<-%s", s->jur[r->accept[l].jur].id,
-                     s->pools[r->accept[l].pool].id);
-            row(f, r->id, who, "offset_credits", r->accept[l].credits, "Mt");
-            row(f, r->id, who, "offset_credited", r->accept[l].credited, "Mt");
-        }
-        for (l = 0; l < r->nprojects; l++) {
-            snprintf(who, sizeof(who), "project:%s", des->projects[l].id);
-            row(f, r->id, who, "built", r->project[l].built ? 1.0 : 0.0, "1 = built");
-            row(f, r->id, who, "project_credits", r->project[l].credits, "Mt");
-        }
-        row(f, r->id, "total", "abatement_cost", r->abatement_cost, money);
-        row(f, r->id, "total", "total_cost", r->total_cost, money);
-        row(f, r->id, "total", "row_surplus", r->row_surplus, money);
-        row(f, r->id, "total", "national_cost", r->national_cost, money);
-        row(f, r->id, "total", "gain", r->gain, money);
-    }
+    write_run(run, EL_RESULTS_CSV, f, NULL);
 }
 
-typedef void (*writer)(const ElRun *, FILE *);
-
-static el_status write_atomic(const ElRun *run, const char *path, writer w, ElError *err)
+static el_status write_atomic(const ElRun *run, const char *path, ElResultsFormat fmt, ElError *err)
 {
     ElOutFile *of;
     el_status st = el_outfile_open(&of, path, err);
     if (st != EL_OK)
         return st;
-    w(run, el_outfile_stream(of));
+    st = write_run(run, fmt, el_outfile_stream(of), err);
+    if (st != EL_OK) {
+        el_outfile_abort(of);
+        return st;
+    }
     return el_outfile_commit(of, err);
 }
 
 el_status el_results_write_xml(const ElRun *run, const char *path, ElError *err)
 {
-    return write_atomic(run, path, el_results_write_xml_stream, err);
+    return write_atomic(run, path, EL_RESULTS_XML, err);
 }
 
 el_status el_results_write_csv(const ElRun *run, const char *path, ElError *err)
 {
-    return write_atomic(run, path, el_results_write_csv_stream, err);
+    return write_atomic(run, path, EL_RESULTS_CSV, err);
 }

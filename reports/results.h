@@ -1,11 +1,15 @@
-/* results: writes a solved run as results.xml (schema reports/results.xsd) and results.csv
- * (tidy long form: design,jurisdiction,variable,value,unit). Both files are written atomically:
- * a final name never holds a partial file. */
+/* results: writes results as results.xml (schema reports/results.xsd) and results.csv (tidy long
+ * form: design,jurisdiction,variable,value,unit), either from a solved run in memory or as a sink
+ * (engine/batch.h) that writes each design as it arrives, so that memory stays flat for a
+ * million designs. One field table (el_result_fields) says where every field of the result
+ * structs goes: both writers are driven by it, and a new result field is added there. */
 #ifndef EL_RESULTS_H
 #define EL_RESULTS_H
 
+#include <stddef.h>
 #include <stdio.h>
 
+#include "batch.h"
 #include "equilibrium.h"
 
 /** The outcome of a design as results.xml, results.csv and the report name it: "optimal",
@@ -20,5 +24,92 @@ el_status el_results_write_xml(const ElRun *run, const char *path, ElError *err)
  * `outcome` row; a design without an equilibrium has `shortfall` rows and nothing else. */
 void el_results_write_csv_stream(const ElRun *run, FILE *f);
 el_status el_results_write_csv(const ElRun *run, const char *path, ElError *err);
+
+/* ---- Streaming: a writer is a sink that writes each design as it arrives. ---- */
+
+typedef enum {
+    EL_RESULTS_XML,
+    EL_RESULTS_CSV
+} ElResultsFormat;
+
+typedef struct ElResultsWriter ElResultsWriter;
+
+/** A writer of results in format fmt to f (borrowed, already open: the stream of an el_io output
+ * file; must outlive w). `name` (borrowed, may be NULL) names the file in error messages. Its
+ * sink (el_results_writer_sink) writes the header at begin, each design (index >= 0; the
+ * baseline is not written) at once, and the footer at end when the batch succeeded; it keeps
+ * only one design's worth of buffered text. A failed write to f stops the batch with EL_ERR_IO.
+ * *out is owned by the caller (el_results_writer_free). */
+el_status el_results_writer_create(
+    ElResultsWriter **out, ElResultsFormat fmt, FILE *f, const char *name, ElError *err);
+/** The sink of w (w borrowed; must outlive the batch). */
+ElSink el_results_writer_sink(ElResultsWriter *w);
+void el_results_writer_free(ElResultsWriter *w);
+
+/* ---- The field table ---- */
+
+/** The result struct a field belongs to. */
+typedef enum {
+    EL_IN_JUR,     /* ElJurResult */
+    EL_IN_LINK,    /* ElLinkResult */
+    EL_IN_POOL,    /* ElPoolResult */
+    EL_IN_ACCEPT,  /* ElAcceptResult */
+    EL_IN_PROJECT, /* ElProjectResult */
+    EL_IN_DESIGN,  /* ElDesignResult */
+    EL_IN_COUNT
+} ElResultStruct;
+
+/** Where a field is written: one record (XML element / group of CSV rows) per ... */
+typedef enum {
+    EL_REC_NONE,      /* nowhere: a key, count, array, presence flag or diagnostic (see `note`) */
+    EL_REC_OUTCOME,   /* design: <design outcome=...>, CSV row total,outcome */
+    EL_REC_JUR,       /* jurisdiction of a design with an equilibrium: <jurisdiction>, id rows */
+    EL_REC_SHORTFALL, /* jurisdiction of a design without one: <shortfall>, id,shortfall rows */
+    EL_REC_LINK,      /* link: <link>, FROM->TO rows */
+    EL_REC_POOL,      /* pool used in the design: <pool>, pool:ID rows */
+    EL_REC_OFFSET,    /* acceptance in force: <offset>, J<-POOL rows */
+    EL_REC_PROJECT,   /* project: <project>, project:ID rows */
+    EL_REC_TOTAL,     /* design totals: <total>, total rows */
+    EL_REC_COUNT
+} ElRecord;
+
+/** How a field's value is read and written. */
+typedef enum {
+    EL_VAL_NUM,     /* double: the number (%.12g) */
+    EL_VAL_BINDING, /* ElBinding: XML its name; CSV its code, the name in the unit column */
+    EL_VAL_FLAG,    /* bool: XML true/false; CSV 1/0 */
+    EL_VAL_OUTCOME, /* ElOutcome: XML its name; CSV 1 (optimal) or 0, the name as unit */
+    EL_VAL_OTHER    /* not a written value (EL_REC_NONE) */
+} ElValueKind;
+
+/** The unit column of results.csv. */
+typedef enum {
+    EL_UNIT_NONE,  /* not in results.csv */
+    EL_UNIT_MT,    /* Mt */
+    EL_UNIT_PRICE, /* CUR/t */
+    EL_UNIT_MONEY, /* million CUR */
+    EL_UNIT_NAME,  /* the value's name (binding, outcome) */
+    EL_UNIT_BUILT  /* "1 = built" */
+} ElUnitKind;
+
+typedef struct {
+    ElResultStruct in;  /* the struct holding the field */
+    const char *member; /* its C name */
+    size_t offset;      /* offsetof(struct, member) */
+    size_t size;        /* sizeof the member */
+    ElRecord record;    /* where it is written */
+    ElValueKind kind;
+    ElUnitKind unit;
+    const char *xml;  /* attribute of the record's element (NULL: not in results.xml) */
+    int xml_pos;      /* its position among the record's attributes from the table (0, 1, ...) */
+    const char *csv;  /* variable column of results.csv (NULL: not in results.csv) */
+    int csv_pos;      /* its position among the record's rows (0, 1, ...) */
+    const char *note; /* for a field written nowhere: why */
+} ElResultField;
+
+/** The field table: every field of ElJurResult, ElLinkResult, ElPoolResult, ElAcceptResult,
+ * ElProjectResult and ElDesignResult exactly once (tests/unit/test_reports.c checks that the
+ * fields of each struct tile it). *n receives the number of entries. Static storage. */
+const ElResultField *el_result_fields(int *n);
 
 #endif

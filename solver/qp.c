@@ -22,7 +22,10 @@
 
 #define REQUIREMENT_SHIFT 1e-6
 #define FULL_UPDATE_ITERS 10
-#define NARROW_PIECE      1e-6 /* pieces narrower than this share of the widest: one step */
+#define NARROW_PIECE      1e-6  /* pieces narrower than this share of the widest: one step */
+#define KKT_FIRST_ITERS   16    /* iteration cap of step 0 (KKT first) per start (<= polish_iter) */
+#define STRICT_MARGIN     1e3   /* step 0's margins, in verification tolerances (kkt_tol) */
+#define KKT_FIRST_RCOND   1e-10 /* step 0's least condition estimate of its KKT system */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -217,8 +220,9 @@ typedef struct {
     int *cstat, *rstat;
     int *counts; /* LP columns per column of p in the current discretisation */
     double *x, *y, *r, *d;
-    ElKkt *kkt;   /* the KKT workspace, reused by every iteration */
-    double kkt_s; /* seconds spent in KKT solves */
+    ElKkt *kkt;     /* the KKT workspace, reused by every iteration */
+    ElKktInfo last; /* what the last KKT solve did */
+    double kkt_s;   /* seconds spent in KKT solves */
 } Polish;
 
 /* Solve the KKT system of the current active set (solver/kkt.c) into x, y, r, d. */
@@ -227,7 +231,7 @@ static el_status kkt_solve(Polish *w, ElError *err)
     const ElProblem *p = w->p;
     double t0 = el_clock_now();
     int i, j, t;
-    el_status st = el_kkt_solve(w->kkt, w->method, w->cstat, w->rstat, w->x, w->y, NULL, err);
+    el_status st = el_kkt_solve(w->kkt, w->method, w->cstat, w->rstat, w->x, w->y, &w->last, err);
     w->kkt_s += el_clock_now() - t0;
     if (st != EL_OK)
         return st;
@@ -331,7 +335,10 @@ static int violations(Polish *w, Change *ch, int cap, int *broken)
     return n;
 }
 
-static el_status polish(Polish *w, const ElSettings *s, int *iters, bool *ok, ElError *err)
+/* The active-set iteration from the statuses in w, at most maxit KKT solves; *ok when the
+ * last point verifies. */
+static el_status
+polish(Polish *w, const ElSettings *s, int maxit, int *iters, bool *ok, ElError *err)
 {
     const ElProblem *p = w->p;
     int cap = p->ncols + p->nrows;
@@ -341,7 +348,7 @@ static el_status polish(Polish *w, const ElSettings *s, int *iters, bool *ok, El
     *ok = false;
     if (!ch)
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (polish)");
-    for (it = 0; it < s->polish_iter && !el_clock_expired(s->deadline); it++) {
+    for (it = 0; it < maxit && !el_clock_expired(s->deadline); it++) {
         int broken, n, k, best = 0;
         ElError sub;
         (*iters)++;
@@ -456,10 +463,194 @@ static void store(const Polish *w, ElSolution *sol)
     memcpy(sol->rstat, w->rstat, (size_t)p->nrows * sizeof(int));
 }
 
-/* One connected part. p, s and the sizes of sol were checked by el_qp_solve; info is not NULL. */
+/* ---- Step 0: KKT first (qp.h) ----
+ * The polish from a predicted active set, before any LP. Its point is kept only when it is the
+ * problem's unique primal-dual solution with room to spare (strict_point), because then every
+ * path, the LP path included, must end on it: the left-derivative convention of requirement
+ * rows (docs/model.md §4) and the tie rules (§4.1) only ever choose where the dual or the
+ * primal solution is not unique, and such a point is left to the LP path. */
+
+/* A statuses array from elsewhere (a warm start) made consistent with p's bounds: no status
+ * at an infinite bound, equality rows and fixed columns fixed, anything unknown basic. */
+static void sanitize(const ElProblem *p, int *cstat, int *rstat)
+{
+    int i, j;
+    for (j = 0; j < p->ncols; j++) {
+        int st = cstat[j];
+        if (p->lo[j] == p->up[j])
+            st = EL_ST_FIXED;
+        else if ((st == EL_ST_LOWER && !isfinite(p->lo[j])) ||
+                 (st == EL_ST_UPPER && !isfinite(p->up[j])) ||
+                 (st != EL_ST_LOWER && st != EL_ST_UPPER))
+            st = EL_ST_BASIC;
+        cstat[j] = st;
+    }
+    for (i = 0; i < p->nrows; i++) {
+        int st = rstat[i];
+        if (p->rlo[i] == p->rup[i])
+            st = EL_ST_FIXED;
+        else if ((st == EL_ST_LOWER && !isfinite(p->rlo[i])) ||
+                 (st == EL_ST_UPPER && !isfinite(p->rup[i])) ||
+                 (st != EL_ST_LOWER && st != EL_ST_UPPER))
+            st = EL_ST_BASIC;
+        rstat[i] = st;
+    }
+}
+
+/* The cold guess, right for a market in its usual state: every quadratic column (MAC and supply
+ * pieces) strictly inside its bounds, every free or costless linear column (group trade, link
+ * flows, offsets used) basic, every other linear column (price instruments, steps) at its
+ * bound of least cost; requirement and equality rows active, other rows slack. */
+static void guess(const ElProblem *p, int *cstat, int *rstat)
+{
+    int i, j;
+    for (j = 0; j < p->ncols; j++) {
+        double lo = p->lo[j], up = p->up[j];
+        if (lo == up)
+            cstat[j] = EL_ST_FIXED;
+        else if (p->h[j] > 0 || p->c[j] == 0 || (!isfinite(lo) && !isfinite(up)))
+            cstat[j] = EL_ST_BASIC;
+        else if (p->c[j] > 0)
+            cstat[j] = isfinite(lo) ? EL_ST_LOWER : EL_ST_BASIC;
+        else
+            cstat[j] = isfinite(up) ? EL_ST_UPPER : EL_ST_BASIC;
+    }
+    for (i = 0; i < p->nrows; i++)
+        rstat[i] = p->rlo[i] == p->rup[i]                                     ? EL_ST_FIXED
+                   : p->rkind[i] == EL_ROW_REQUIREMENT && isfinite(p->rlo[i]) ? EL_ST_LOWER
+                                                                              : EL_ST_BASIC;
+}
+
+/* Whether the verified point in w is the unique primal-dual solution of p, with margins of
+ * STRICT_MARGIN verification tolerances. (1) The last KKT system was regular: the sparse LU's
+ * condition estimate at least KKT_FIRST_RCOND, or the dense path without least squares. (2)
+ * Complementarity is strict: every basic column strictly inside its bounds, every nonbasic
+ * column (lo < up) with a nonzero reduced cost, every slack row strictly inside its bounds and
+ * every active inequality row with a nonzero dual. Then any optimal point keeps the nonbasic
+ * columns at their bounds and the active rows tight (complementarity with this dual; quadratic
+ * columns are unique), and the regular system leaves no other values for the basic columns;
+ * any optimal dual is zero on the slack rows and solves the basic columns' equations, which a
+ * regular system determine. Equality rows and fixed columns need no margin. */
+static bool strict_point(const Polish *w)
+{
+    const ElProblem *p = w->p;
+    double dscale = 1, pm = STRICT_MARGIN * w->tol, dm;
+    int i, j;
+    if (w->last.singular || w->last.least_squares ||
+        (!w->last.dense && !(w->last.rcond >= KKT_FIRST_RCOND)))
+        return false;
+    for (j = 0; j < p->ncols; j++) /* the scale of violations() */
+        dscale = fmax(dscale, fmax(fabs(p->c[j]), fabs(p->h[j] * w->x[j])));
+    for (i = 0; i < p->nrows; i++)
+        dscale = fmax(dscale, fabs(w->y[i]));
+    dm = STRICT_MARGIN * w->tol * dscale;
+    for (j = 0; j < p->ncols; j++) {
+        double lo = p->lo[j], up = p->up[j], xj = w->x[j];
+        switch (w->cstat[j]) {
+        case EL_ST_BASIC:
+            if ((isfinite(lo) && !(xj - lo > pm * (1 + fabs(lo)))) ||
+                (isfinite(up) && !(up - xj > pm * (1 + fabs(up)))))
+                return false;
+            break;
+        case EL_ST_LOWER:
+        case EL_ST_UPPER:
+            if (lo != up && !(fabs(w->d[j]) > dm))
+                return false;
+            break;
+        case EL_ST_FIXED:
+            if (lo != up)
+                return false;
+            break;
+        default: /* nonbasic free: its reduced cost is zero */
+            return false;
+        }
+    }
+    for (i = 0; i < p->nrows; i++) {
+        double lo = p->rlo[i], up = p->rup[i], ri = w->r[i];
+        switch (w->rstat[i]) {
+        case EL_ST_BASIC:
+            if (lo == up || (isfinite(lo) && !(ri - lo > pm * (1 + fabs(lo)))) ||
+                (isfinite(up) && !(up - ri > pm * (1 + fabs(up)))))
+                return false;
+            break;
+        case EL_ST_LOWER:
+        case EL_ST_UPPER:
+            if (lo != up && !(fabs(w->y[i]) > dm))
+                return false;
+            break;
+        case EL_ST_FIXED:
+            if (lo != up)
+                return false;
+            break;
+        default:
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Step 0 on one part: the polish from the warm statuses wc, wr (may be NULL), then, if that
+ * did not verify and p is quadratic, from the cold guess (a pure LP's steps have none worth
+ * trying). *done when a strict point was stored in sol. Only EL_ERR_NOMEM is returned as an
+ * error: any other failure leaves the part to the LP path, which meets it again if it must. */
+static el_status kkt_first(const ElProblem *p,
+                           const ElSettings *s,
+                           ElKktMethod method,
+                           const int *wc,
+                           const int *wr,
+                           ElSolution *sol,
+                           ElQpInfo *info,
+                           bool *done,
+                           ElError *err)
+{
+    Polish w;
+    ElError sub;
+    /* a singular system ends the attempt: never the dense least-squares detour */
+    el_status st = polish_alloc(&w, p, s->kkt_tol,
+                                method == EL_KKT_SPARSE ? EL_KKT_SPARSE_ONLY : method, &sub);
+    int start, last = el_problem_is_quadratic(p) ? 1 : 0;
+    bool have = st == EL_OK; /* polish_alloc cleans up after itself */
+    *done = false;
+    for (start = wc ? 0 : 1; st == EL_OK && start <= last; start++) {
+        bool ok = false;
+        if (start == 0) {
+            memcpy(w.cstat, wc, (size_t)p->ncols * sizeof(int));
+            memcpy(w.rstat, wr, (size_t)p->nrows * sizeof(int));
+            sanitize(p, w.cstat, w.rstat);
+        } else {
+            guess(p, w.cstat, w.rstat);
+        }
+        st = polish(&w, s, s->polish_iter < KKT_FIRST_ITERS ? s->polish_iter : KKT_FIRST_ITERS,
+                    &info->polish_iter, &ok, &sub);
+        if (st == EL_OK && ok) {
+            /* verified but not strict: the problem is degenerate here, whatever the start */
+            if (strict_point(&w)) {
+                store(&w, sol);
+                *done = true;
+            }
+            break;
+        }
+    }
+    if (have) {
+        info->kkt_s += w.kkt_s;
+        polish_free(&w);
+    }
+    if (st == EL_ERR_NOMEM) {
+        if (err)
+            *err = sub;
+        return st;
+    }
+    return EL_OK;
+}
+
+/* One connected part. p, s and the sizes of sol were checked by el_qp_solve; info is not NULL.
+ * first: try step 0, from the warm statuses wc, wr if they are not NULL. */
 static el_status qp_solve_whole(const ElProblem *p,
                                 const ElSettings *s,
                                 ElKktMethod method,
+                                bool first,
+                                const int *wc,
+                                const int *wr,
                                 ElSolution *sol,
                                 ElQpInfo *info,
                                 ElError *err)
@@ -467,8 +658,19 @@ static el_status qp_solve_whole(const ElProblem *p,
     Polish w;
     el_status st;
     int round, grid;
-    double t0;
+    double t0, first_s = 0;
     memset(info, 0, sizeof(*info));
+    info->parts = 1;
+    if (first && (wc || el_problem_is_quadratic(p))) {
+        bool done = false;
+        st = kkt_first(p, s, method, wc, wr, sol, info, &done, err);
+        if (st != EL_OK || done) {
+            info->polished = done;
+            info->lp_skipped = done;
+            return st;
+        }
+        first_s = info->kkt_s; /* the LP path below starts afresh, as without step 0 */
+    }
     if (!el_problem_is_quadratic(p)) {
         /* GLPK's answer is exact unless a requirement is below its feasibility tolerance (a
          * cap 1e-8 below BAU): then the exact stage below verifies from a raised basis */
@@ -509,7 +711,7 @@ static el_status qp_solve_whole(const ElProblem *p,
         info->lp_s += el_clock_now() - t0;
         if (st == EL_OK && ls->outcome != EL_OPTIMAL) {
             sol->outcome = ls->outcome;
-            info->kkt_s = w.kkt_s;
+            info->kkt_s = first_s + w.kkt_s;
             el_solution_free(ls);
             el_problem_free(d);
             polish_free(&w);
@@ -517,7 +719,7 @@ static el_status qp_solve_whole(const ElProblem *p,
         }
         if (st == EL_OK) {
             map_basis(p, w.counts, ls, &w);
-            st = polish(&w, s, &info->polish_iter, &ok, err);
+            st = polish(&w, s, s->polish_iter, &info->polish_iter, &ok, err);
         }
         if (st == EL_OK && !ok && !el_clock_expired(s->deadline)) {
             /* a second start: the basis with every requirement raised (tiny requirements) */
@@ -526,7 +728,7 @@ static el_status qp_solve_whole(const ElProblem *p,
             info->lp_s += el_clock_now() - t0;
             if (st == EL_OK && ls->outcome == EL_OPTIMAL) {
                 map_basis(p, w.counts, ls, &w);
-                st = polish(&w, s, &info->polish_iter, &ok, err);
+                st = polish(&w, s, s->polish_iter, &info->polish_iter, &ok, err);
             }
         }
         el_solution_free(ls);
@@ -535,13 +737,13 @@ static el_status qp_solve_whole(const ElProblem *p,
             break;
         if (ok) {
             info->polished = true;
-            info->kkt_s = w.kkt_s;
+            info->kkt_s = first_s + w.kkt_s;
             store(&w, sol);
             polish_free(&w);
             return EL_OK;
         }
     }
-    info->kkt_s = w.kkt_s;
+    info->kkt_s = first_s + w.kkt_s;
     polish_free(&w);
     if (st != EL_OK)
         return st;
@@ -696,10 +898,11 @@ el_status el_qp_solve_with(const ElProblem *p,
     ElSettings defaults;
     ElQpInfo local, part;
     Split sp;
-    int *parent = NULL, nc, k, i, t, n = p->ncols + p->nrows;
+    int *parent = NULL, nc, k, i, t, n = p->ncols + p->nrows, *wc = NULL, *wr = NULL;
     el_status st;
-    bool any_bad = false;
+    bool any_bad = false, first;
     ElKktMethod method = o ? o->kkt : EL_KKT_SPARSE;
+    const ElSolution *warm = o ? o->warm : NULL;
     if (!info)
         info = &local;
     memset(info, 0, sizeof(*info));
@@ -714,6 +917,11 @@ el_status el_qp_solve_with(const ElProblem *p,
         return st;
     if (sol->ncols != p->ncols || sol->nrows != p->nrows)
         return el_error_set(err, EL_ERR_INTERNAL, "el_qp_solve: solution has the wrong size");
+    first = !(o && o->lp_only) && s->fast_path != 0;
+    /* read before anything is written: warm may be sol itself */
+    if (!first || !warm || warm->ncols != p->ncols || warm->nrows != p->nrows ||
+        warm->outcome != EL_OPTIMAL || !warm->cstat || !warm->rstat)
+        warm = NULL;
     memset(&sp, 0, sizeof(sp));
     parent = el_calloc((size_t)(2 * n + 1), sizeof(int));
     sp.ccomp = el_calloc((size_t)p->ncols + 1, sizeof(int));
@@ -730,7 +938,8 @@ el_status el_qp_solve_with(const ElProblem *p,
     el_free(parent);
     if (nc <= 1) {
         split_free(&sp);
-        st = qp_solve_whole(p, s, method, sol, info, err);
+        st = qp_solve_whole(p, s, method, first, warm ? warm->cstat : NULL,
+                            warm ? warm->rstat : NULL, sol, info, err);
         if (st == EL_ERR_NUMERIC)
             name_rows(p, NULL, 0, info);
         return st;
@@ -741,8 +950,15 @@ el_status el_qp_solve_with(const ElProblem *p,
     sp.corder = el_calloc((size_t)p->ncols + 1, sizeof(int));
     sp.rorder = el_calloc((size_t)p->nrows + 1, sizeof(int));
     sp.tkey = el_calloc((size_t)p->nnz + 1, sizeof(int));
-    if (!sp.tstart || !sp.cstart || !sp.rstart || !sp.corder || !sp.rorder || !sp.tkey) {
+    if (warm) { /* each part's warm statuses, in its own indices */
+        wc = el_calloc((size_t)p->ncols + 1, sizeof(int));
+        wr = el_calloc((size_t)p->nrows + 1, sizeof(int));
+    }
+    if (!sp.tstart || !sp.cstart || !sp.rstart || !sp.corder || !sp.rorder || !sp.tkey ||
+        (warm && (!wc || !wr))) {
         split_free(&sp);
+        el_free(wc);
+        el_free(wr);
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (components)");
     }
     for (t = 0; t < p->nnz; t++) /* the component of each triplet, as the key of the sort */
@@ -760,9 +976,16 @@ el_status el_qp_solve_with(const ElProblem *p,
         st = sub_problem(p, &sp, k, &q, err);
         if (st == EL_OK)
             st = el_solution_create(&qs, q->ncols, q->nrows, err);
+        for (t = sp.cstart[k]; warm && st == EL_OK && t < sp.cstart[k + 1]; t++)
+            wc[sp.cmap[sp.corder[t]]] = warm->cstat[sp.corder[t]];
+        for (t = sp.rstart[k]; warm && st == EL_OK && t < sp.rstart[k + 1]; t++)
+            wr[sp.rmap[sp.rorder[t]]] = warm->rstat[sp.rorder[t]];
         if (st == EL_OK)
-            st = qp_solve_whole(q, s, method, qs, &part, err);
+            st = qp_solve_whole(q, s, method, first, warm ? wc : NULL, warm ? wr : NULL, qs, &part,
+                                err);
         info->lp_solves += part.lp_solves;
+        info->parts += part.parts;
+        info->lp_skipped += part.lp_skipped;
         info->polish_iter += part.polish_iter;
         info->lp_s += part.lp_s;
         info->kkt_s += part.kkt_s;
@@ -794,5 +1017,7 @@ el_status el_qp_solve_with(const ElProblem *p,
         el_problem_free(q);
     }
     split_free(&sp);
+    el_free(wc);
+    el_free(wr);
     return st;
 }

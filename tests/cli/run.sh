@@ -365,5 +365,41 @@ expect 2 "--threads needs a whole number from 1 to 256" -- "$bin" solve --thread
 expect 2 "--threads needs a whole number" -- "$bin" solve --threads x scenarios/northeast-asia.xml -o "$tmp/th0"
 expect 2 "built without MPI" -- "$bin" solve --mpi scenarios/northeast-asia.xml -o "$tmp/th0"
 
+# Many designs (issue 9): every design streams into results.xml and results.csv, the table on
+# stdout stops after 100 rows, and past 20 designs report.tex is a summary (a ranking and
+# distributions) whose size does not grow with the designs; it compiles at 1,000 and 10,000.
+many_designs() {
+    awk -v N="$1" 'BEGIN {
+        print "<scenario name=\"quota sweep\" currency=\"USD\" unit=\"Mt\">"
+        print "<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac></jurisdiction>"
+        print "<jurisdiction id=\"B\"><bau>100</bau><cap>80</cap><mac><linear slope=\"2\"/></mac></jurisdiction>"
+        print "<jurisdiction id=\"C\"><bau>100</bau><cap>85</cap><mac><linear slope=\"3\"/></mac></jurisdiction>"
+        for (d = 0; d < N; d++)
+            printf "<design id=\"q%d\"><link from=\"A\" to=\"B\" quota=\"%g\"/><link from=\"A\" to=\"C\" quota=\"%g\"/></design>\n", d, 20 * d / N, 10 * d / N
+        print "</scenario>"
+    }'
+}
+for n in 1000 10000; do
+    d="$tmp/many$n"
+    many_designs "$n" >"$d.xml"
+    expect 0 "... and $((n - 100)) more designs" -- "$bin" solve "$d.xml" -o "$d"
+    [ "$(grep -c ',total,outcome,1,optimal' "$d/results.csv")" = "$n" ] && ok || bad "$n designs: results.csv lacks designs"
+    [ "$(grep -c '<design ' "$d/results.xml")" = "$n" ] && ok || bad "$n designs: results.xml lacks designs"
+    xmllint --noout --schema reports/results.xsd "$d/results.xml" 2>/dev/null && ok || bad "$n designs: results.xml is not valid"
+    grep -q "summary of $n designs" "$d/report.tex" && [ "$(wc -c <"$d/report.tex")" -lt 100000 ] && ok \
+        || bad "$n designs: report.tex is not a short summary"
+    [ "$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$d/report.tex")" -le 4000 ] && ok \
+        || bad "$n designs: report.tex has a line longer than 4,000 characters"
+    if command -v pdflatex >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+        pdftotext "$d/report.pdf" "$d/report.txt" 2>/dev/null && grep -q "Ranking of designs" "$d/report.txt" \
+            && grep -q "Total gains" "$d/report.txt" && ok || bad "$n designs: no report.pdf with the ranking"
+    fi
+done
+cmp -s "$tmp/many1000/results.csv" "$tmp/many10000/results.csv" && bad "two sweeps wrote the same results.csv" || ok
+expect 0 "" -- "$bin" solve --no-pdf -q --threads 2 "$tmp/many1000.xml" -o "$tmp/many1000t"
+for f in results.xml results.csv report.tex; do
+    cmp -s "$tmp/many1000/$f" "$tmp/many1000t/$f" && ok || bad "1,000 designs on 2 threads: $f differs"
+done
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

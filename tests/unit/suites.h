@@ -23,6 +23,8 @@ extern CU_TestInfo equilibrium_tests[];
 extern CU_TestInfo settings_tests[];
 extern CU_TestInfo batch_tests[];
 extern CU_TestInfo threads_tests[];
+extern CU_TestInfo fast_tests[];
+extern CU_TestInfo warm_tests[];
 int mechanisms_init(void);
 int mechanisms_clean(void);
 

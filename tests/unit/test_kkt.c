@@ -463,7 +463,7 @@ static ElProblem *random_qp(Rng *g)
 static void test_qp_random(void)
 {
     Rng g = {0x13198a2e03707344ULL};
-    ElQpOptions dense = {EL_KKT_DENSE};
+    ElQpOptions dense = {.kkt = EL_KKT_DENSE};
     int trial, compared = 0;
     for (trial = 0; trial < 300; trial++) {
         ElProblem *p = random_qp(&g);
@@ -506,7 +506,7 @@ static void test_singular(void)
     ElKkt *k = NULL;
     ElKktInfo info;
     ElSolution *ss = NULL, *sd = NULL;
-    ElQpOptions dense = {EL_KKT_DENSE};
+    ElQpOptions dense = {.kkt = EL_KKT_DENSE};
     ElError err;
     int cstat[7], rstat[4], j;
     double x[7], y[4], xd[7], yd[4];

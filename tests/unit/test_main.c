@@ -27,6 +27,8 @@ int main(int argc, char **argv)
         {.pName = "settings", .pTests = settings_tests},
         {.pName = "batch", .pTests = batch_tests},
         {.pName = "threads", .pTests = threads_tests},
+        {.pName = "fast", .pTests = fast_tests},
+        {.pName = "warm", .pTests = warm_tests},
         CU_SUITE_INFO_NULL,
     };
     unsigned fails;

@@ -1,0 +1,1508 @@
+/* The exact fast path (fast.h; docs/model.md §4.2).
+ *
+ * Markets. Jurisdictions joined by groups and by links whose flow lies strictly between its
+ * bounds ("free" links) form a market in which prices are tied by the links' rates: every
+ * member's price is theta_j P for one market price P (theta = 1 at the market's first
+ * jurisdiction; a group member's theta is the group's, a free link i -> j has
+ * theta_i = rate theta_j). Summing the compliance rows with weights theta_j cancels the market's
+ * own trades, so the market clears where its aggregate supply
+ *     G(P) = sum_j theta_j s_j(theta_j P),  s_j = abatement + ceiling + penalty + tax - floor,
+ * meets T = sum_j theta_j R'_j (R' the requirement net of the fixed links' flows). G is
+ * non-decreasing and piecewise linear with jumps (flat steps and instruments); it is searched
+ * over its sorted breakpoints, and the price is the least P with G(P+) >= T: where a
+ * requirement is met exactly by whole steps, the cost of the last measure used (the left
+ * derivative, as the slow path's lowered-requirement LP gives it, docs/model.md §4).
+ *
+ * Links. Each link is at zero, free or at its quota. Starting from the last solve's states (or
+ * all at zero), states that contradict the prices or flows found are switched and the markets
+ * solved again, until every link is consistent (at zero: rate p_to <= p_from; at the quota: the
+ * reverse; free: its flow within its bounds), or the iteration limit says to leave it to the
+ * slow path. Links at a bound whose reduced cost is zero are then made free (free_degenerate),
+ * so that the answer does not depend on the starting states.
+ *
+ * Ties (engine/ties.c, docs/model.md §4.1). Quantities that the prices leave open are set as the
+ * slow path's tie stages set them: in a market with a positive price the tied columns (flat
+ * steps and instruments whose price equals theirs, to 1e-9) of one theta must together supply
+ * D = (T - fixed supply) / theta; instruments supply only what the steps cannot (least volume),
+ * shared by minimising sum v^2 / (2 weight) (weights: volume, or BAU for penalties and taxes);
+ * steps share the rest in proportion to their widths. Trades are then unique where the market's
+ * groups and free links form a tree (solved from the leaves), and otherwise (a link parallel to
+ * a group, a ring of links) the least-squares flows, min sum x^2 / 2 (least_squares). In a
+ * market at price 0 the rows may be slack: tied steps (cost 0) are used in full and trades are
+ * the least-squares ones, which in a lone group is a water-filling m_j = max(need_j, lambda),
+ * and zero where nobody needs anything; other unpriced trade is left to the slow path.
+ *
+ * Verification. Whatever the construction, the point is accepted only if it satisfies every
+ * optimality condition of the problem p itself, relative 1e-9: bounds and rows, reduced costs
+ * c + h x - A'y with the signs of the columns' positions, duals with the signs of their rows
+ * and complementary slackness. Anything else returns solved = false, never a guess. */
+#include "fast.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "el_alloc.h"
+
+#define TIE_TOL    1e-9 /* engine/ties.c: reduced costs and duals below this count as zero */
+#define AMBIGUOUS  8.0  /* |d| within this factor of the tie threshold: left to the slow path */
+#define CHECK_TOL  1e-9 /* verification, relative */
+#define MAX_ITER   40   /* link-state iterations, plus 2 per link */
+#define FULL_ITERS 8    /* iterations that switch every inconsistent link at once */
+#define MAX_DENSE  300  /* nodes of a market with a cycle (least-squares flows, dense) */
+
+enum {
+    IT_SLOPED = 0, /* a MAC piece with slope > 0: a quadratic column */
+    IT_FLAT,       /* a MAC piece with slope 0: a step */
+    IT_INSTR       /* floor, ceiling, penalty or tax */
+};
+
+enum {
+    LS_ZERO = 0,
+    LS_FREE,
+    LS_QUOTA
+};
+
+typedef struct {
+    int col, jur, kind;
+    double a;       /* coefficient in the compliance row: 1, or -1 for a floor */
+    double c, h, u; /* cost, curvature, upper bound (HUGE_VAL for penalties and taxes) */
+    double weight;  /* weight of the tie stage (engine/ties.c classify) */
+    double bs, be;  /* breakpoints in the market price: where it starts and (sloped) ends */
+    double x;
+    int tied;
+} Item;
+
+typedef struct {
+    double b, jump, dslope;
+} Event;
+
+struct ElFastWork {
+    const char *reason;
+    char *b_nodes, *b_items, *b_edges, *b_links, *b_rows; /* the blocks the arrays live in */
+    /* sizes of the buffers */
+    int cap_nodes, cap_groups, cap_items, cap_edges, cap_cols, cap_rows, cap_links;
+    /* per node (jurisdictions, then groups): theta is the node's dual per unit of market price
+     * (a group's is minus its members'), price its dual */
+    double *theta, *acc, *req, *supply, *price, *scratch;
+    int *parent, *pedge, *order, *market, *adj_start;
+    /* per market, in order of their first jurisdiction: nodes order[mstart[k] .. mstart[k + 1]),
+     * price, T, no clearing price (minf), tied items, a cycle, and the one sloped piece that
+     * moves on the price's interval (mone, or -1) with its exact abatement */
+    int *mstart;
+    double *mprice, *mT, *mone_x;
+    int *minf, *mtied, *mcyc, *mone;
+    /* items: the jurisdictions' own columns, jurisdiction by jurisdiction */
+    Item *items;
+    int *ifirst;
+    Event *ev, *ev_tmp;
+    int *gfirst; /* per group: its first edge */
+    /* edges: group memberships, then links; coefficients e_cu, e_cv of the edge's column in the
+     * rows of its nodes e_u, e_v */
+    int *e_col, *e_u, *e_v, *e_link, *adj;
+    double *e_cu, *e_cv, *e_x;
+    int *e_fix; /* least-squares flows: 0 free, 1 at zero, 2 at the quota */
+    /* links: edge, state (LS_*), how far it is from consistent */
+    int *l_edge, *state;
+    double *viol;
+    int bad_link; /* build_markets: the link closing a cycle of contradictory rates */
+    bool nomem;   /* an allocation failed inside the iteration */
+    /* scratch: parts of a market (post_check), tied items (twice the items), each node's index in
+     * its market and the reduced Laplacian of a market with a cycle (least_squares) */
+    int *mark, *queue, *sel, *loc;
+    double *dense;
+    int cap_dense;
+    /* the last solve's link states (warm start) */
+    int *prev_state, *prev_from, *prev_to;
+    int prev_nlinks;
+    bool have_prev;
+    /* verification */
+    double *act, *ascale, *dj, *dscale;
+};
+
+/* ---- buffers ------------------------------------------------------------------------------ */
+
+/* The arrays of one size class live in one block, carved at 16-byte boundaries: a workspace
+ * costs a handful of allocations, not one per array. carve_*() with base NULL only measure. */
+#define ALIGN16(x) (((x) + 15) & ~(size_t)15)
+#define CARVE(f, cnt)                                  \
+    do {                                               \
+        if (base)                                      \
+            w->f = (void *)(base + off);               \
+        off += ALIGN16(sizeof(*w->f) * (size_t)(cnt)); \
+    } while (0)
+
+static size_t carve_nodes(ElFastWork *w, char *base, size_t n)
+{
+    size_t off = 0;
+    CARVE(theta, n);
+    CARVE(acc, n);
+    CARVE(req, n);
+    CARVE(supply, n);
+    CARVE(price, n);
+    CARVE(scratch, n);
+    CARVE(mprice, n);
+    CARVE(mT, n);
+    CARVE(mone_x, n);
+    CARVE(parent, n);
+    CARVE(pedge, n);
+    CARVE(order, n);
+    CARVE(market, n);
+    CARVE(adj_start, n + 1);
+    CARVE(mstart, n + 1);
+    CARVE(mone, n);
+    CARVE(minf, n);
+    CARVE(mtied, n);
+    CARVE(mcyc, n);
+    CARVE(ifirst, n + 1);
+    CARVE(loc, n);
+    CARVE(mark, n);
+    CARVE(queue, n);
+    return off;
+}
+
+static size_t carve_items(ElFastWork *w, char *base, size_t n)
+{
+    size_t off = 0;
+    CARVE(items, n);
+    CARVE(ev, 2 * n);
+    CARVE(ev_tmp, 2 * n);
+    CARVE(sel, 2 * n);
+    return off;
+}
+
+static size_t carve_edges(ElFastWork *w, char *base, size_t n)
+{
+    size_t off = 0;
+    CARVE(e_cu, n);
+    CARVE(e_cv, n);
+    CARVE(e_x, n);
+    CARVE(e_col, n);
+    CARVE(e_u, n);
+    CARVE(e_v, n);
+    CARVE(e_link, n);
+    CARVE(e_fix, n);
+    CARVE(adj, 2 * n);
+    return off;
+}
+
+static size_t carve_links(ElFastWork *w, char *base, size_t n)
+{
+    size_t off = 0;
+    CARVE(viol, n);
+    CARVE(l_edge, n);
+    CARVE(state, n);
+    return off;
+}
+
+static size_t carve_rows_cols(ElFastWork *w, char *base, size_t nc, size_t nr, size_t ng)
+{
+    size_t off = 0;
+    CARVE(dj, nc);
+    CARVE(dscale, nc);
+    CARVE(act, nr);
+    CARVE(ascale, nr);
+    CARVE(gfirst, ng + 1);
+    return off;
+}
+
+/* Replace *block by a new one of `size` bytes (contents not kept). */
+static bool new_block(char **block, size_t size)
+{
+    char *b = el_malloc(size > 0 ? size : 1);
+    if (!b)
+        return false;
+    el_free(*block);
+    *block = b;
+    return true;
+}
+
+el_status el_fast_work_create(ElFastWork **out, ElError *err)
+{
+    *out = el_calloc(1, sizeof(**out));
+    if (!*out)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (fast path)");
+    (*out)->reason = "";
+    return EL_OK;
+}
+
+void el_fast_work_free(ElFastWork *w)
+{
+    if (!w)
+        return;
+    el_free(w->b_nodes);
+    el_free(w->b_items);
+    el_free(w->b_edges);
+    el_free(w->b_links);
+    el_free(w->b_rows);
+    el_free(w->dense);
+    el_free(w->prev_state);
+    el_free(w->prev_from);
+    el_free(w->prev_to);
+    el_free(w);
+}
+
+const char *el_fast_last_reason(const ElFastWork *w)
+{
+    return w && w->reason ? w->reason : "";
+}
+
+/* Room for nn nodes, ng groups, ni items, ne edges, nl links and p's columns and rows. Buffers
+ * only grow, so a warm workspace allocates nothing. The last solve's link states (warm start)
+ * are kept in arrays of their own, which keep their contents when they grow. */
+static bool reserve(ElFastWork *w, int nn, int ng, int ni, int ne, int nl, const ElProblem *p)
+{
+    void *tmp;
+    if (nn + 1 > w->cap_nodes) {
+        size_t n = (size_t)nn + 1;
+        if (!new_block(&w->b_nodes, carve_nodes(w, NULL, n)))
+            return false;
+        carve_nodes(w, w->b_nodes, n);
+        w->cap_nodes = nn + 1;
+    }
+    if (ni + 1 > w->cap_items) {
+        size_t n = (size_t)ni + 1;
+        if (!new_block(&w->b_items, carve_items(w, NULL, n)))
+            return false;
+        carve_items(w, w->b_items, n);
+        w->cap_items = ni + 1;
+    }
+    if (ne + 1 > w->cap_edges) {
+        size_t n = (size_t)ne + 1;
+        if (!new_block(&w->b_edges, carve_edges(w, NULL, n)))
+            return false;
+        carve_edges(w, w->b_edges, n);
+        w->cap_edges = ne + 1;
+    }
+    if (nl + 1 > w->cap_links) {
+        size_t n = (size_t)nl + 1;
+        if (!new_block(&w->b_links, carve_links(w, NULL, n)))
+            return false;
+        carve_links(w, w->b_links, n);
+        if (!(tmp = el_reallocarray(w->prev_state, n, sizeof(int))))
+            return false;
+        w->prev_state = tmp;
+        if (!(tmp = el_reallocarray(w->prev_from, n, sizeof(int))))
+            return false;
+        w->prev_from = tmp;
+        if (!(tmp = el_reallocarray(w->prev_to, n, sizeof(int))))
+            return false;
+        w->prev_to = tmp;
+        w->cap_links = nl + 1;
+    }
+    if (p->ncols + 1 > w->cap_cols || p->nrows + 1 > w->cap_rows || ng + 1 > w->cap_groups) {
+        int nc = p->ncols + 1 > w->cap_cols ? p->ncols + 1 : w->cap_cols;
+        int nr = p->nrows + 1 > w->cap_rows ? p->nrows + 1 : w->cap_rows;
+        int ngr = ng + 1 > w->cap_groups ? ng + 1 : w->cap_groups;
+        if (!new_block(&w->b_rows, carve_rows_cols(w, NULL, (size_t)nc, (size_t)nr, (size_t)ngr)))
+            return false;
+        carve_rows_cols(w, w->b_rows, (size_t)nc, (size_t)nr, (size_t)ngr);
+        w->cap_cols = nc;
+        w->cap_rows = nr;
+        w->cap_groups = ngr;
+    }
+    return true;
+}
+
+/* ---- the problem's structure --------------------------------------------------------------- */
+
+/* The weight of a column in its tie stage, as engine/ties.c classify() makes it. */
+static double tie_weight(double v)
+{
+    if (!(v > 1e-12) || !isfinite(v))
+        v = v > 0 ? 1e12 : 1e-12;
+    return v;
+}
+
+static void add_item(
+    ElFastWork *w, int *ni, const ElProblem *p, int col, int jur, int kind, double a, double weight)
+{
+    Item *it = &w->items[(*ni)++];
+    it->col = col;
+    it->jur = jur;
+    it->kind = kind;
+    it->a = a;
+    it->c = p->c[col];
+    it->h = p->h[col];
+    it->u = p->up[col];
+    it->weight = tie_weight(weight);
+    it->x = 0;
+    it->tied = 0;
+}
+
+/* Counts of what the fast path models, or false (with w->reason) if p holds anything else:
+ * offsets, projects, export caps, integer columns, shortfall columns, or rows and columns the
+ * map does not account for. */
+static bool supported(
+    ElFastWork *w, const ElModelData *md, const ElProblem *p, const ElModelMap *m, int *ni, int *ne)
+{
+    const ElDesign *des = md->d;
+    int j, k, g, cols = 0, rows = 0;
+    *ni = 0;
+    *ne = 0;
+    if (m->naccepts > 0 || m->nexport_caps > 0 || m->nprojects > 0) {
+        w->reason = "offsets, export caps or projects";
+        return false;
+    }
+    for (k = 0; k < m->npools; k++)
+        if (m->pool_row[k] >= 0) {
+            w->reason = "offsets, export caps or projects";
+            return false;
+        }
+    if (m->njur != md->njur || (des ? des->nlinks : 0) != m->nlinks ||
+        (des ? des->ngroups : 0) != m->ngroups) {
+        w->reason = "map and data disagree";
+        return false;
+    }
+    for (j = 0; j < m->njur; j++) {
+        if (m->short_col[j] >= 0) {
+            w->reason = "elastic problem";
+            return false;
+        }
+        cols += m->abate_count[j] + (m->tax_col[j] >= 0);
+        for (k = 0; k < EL_INSTR_KINDS; k++)
+            cols += m->instr_col[k][j] >= 0;
+        rows += 1 + (m->credit_row[j] >= 0);
+    }
+    *ni = cols;
+    cols += m->nlinks;
+    for (k = 0; k < m->nlinks; k++)
+        rows += m->link_share_row[k] >= 0;
+    for (g = 0; g < m->ngroups; g++) {
+        cols += des->groups[g].n;
+        *ne += des->groups[g].n;
+    }
+    rows += m->ngroups;
+    *ne += m->nlinks;
+    if (cols != p->ncols || rows != p->nrows) {
+        w->reason = "rows or columns outside the fast path's class";
+        return false;
+    }
+    if (el_problem_has_integers(p)) {
+        w->reason = "integer columns";
+        return false;
+    }
+    return true;
+}
+
+/* Items (every jurisdiction's own columns), edges (group memberships, then links) and rows. */
+static bool setup(ElFastWork *w, const ElModelData *md, const ElProblem *p, const ElModelMap *m)
+{
+    static const double sign[EL_INSTR_KINDS] = {-1.0, 1.0, 1.0}; /* a floor withholds */
+    const ElDesign *des = md->d;
+    int nj = m->njur, ni = 0, ne = 0, j, k, g, l;
+    for (j = 0; j < nj; j++) {
+        double bau = fmax(md->jur[j].bau, 1e-9);
+        int r = m->comply_row[j];
+        w->ifirst[j] = ni;
+        if (p->rkind[r] != EL_ROW_REQUIREMENT || !isfinite(p->rlo[r]) || isfinite(p->rup[r])) {
+            w->reason = "compliance row of an unexpected form";
+            return false;
+        }
+        for (k = 0; k < m->abate_count[j]; k++) {
+            int c = m->abate_first[j] + k;
+            add_item(w, &ni, p, c, j, p->h[c] > 0 ? IT_SLOPED : IT_FLAT, 1.0, p->up[c]);
+        }
+        for (k = 0; k < EL_INSTR_KINDS; k++) {
+            int c = m->instr_col[k][j];
+            if (c >= 0)
+                add_item(w, &ni, p, c, j, IT_INSTR, sign[k], isfinite(p->up[c]) ? p->up[c] : bau);
+        }
+        if (m->tax_col[j] >= 0)
+            add_item(w, &ni, p, m->tax_col[j], j, IT_INSTR, 1.0, bau);
+    }
+    w->ifirst[nj] = ni;
+    for (k = 0; k < ni; k++) {
+        const Item *it = &w->items[k];
+        if (p->lo[it->col] != 0 || !(it->c / it->a >= 0) || !(it->u >= 0) ||
+            (it->kind != IT_INSTR && !isfinite(it->u))) {
+            w->reason = "a column of an unexpected form";
+            return false;
+        }
+    }
+    for (g = 0; g < m->ngroups; g++) {
+        w->gfirst[g] = ne;
+        for (k = 0; k < des->groups[g].n; k++, ne++) {
+            w->e_col[ne] = m->group_first_col[g] + k;
+            w->e_u[ne] = des->groups[g].members[k];
+            w->e_v[ne] = nj + g;
+            w->e_cu[ne] = 1.0;
+            w->e_cv[ne] = 1.0;
+            w->e_link[ne] = -1;
+        }
+    }
+    w->gfirst[m->ngroups] = ne;
+    for (l = 0; l < m->nlinks; l++, ne++) {
+        const ElLink *lk = &des->links[l];
+        w->e_col[ne] = m->link_col[l];
+        w->e_u[ne] = lk->from;
+        w->e_v[ne] = lk->to;
+        w->e_cu[ne] = -1.0;
+        w->e_cv[ne] = lk->rate;
+        w->e_link[ne] = l;
+        w->l_edge[l] = ne;
+        if (p->lo[m->link_col[l]] != 0 || !(lk->rate > 0)) {
+            w->reason = "a link of an unexpected form";
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- markets ------------------------------------------------------------------------------ */
+
+static bool edge_on(const ElFastWork *w, int e)
+{
+    return w->e_link[e] < 0 || w->state[w->e_link[e]] == LS_FREE;
+}
+
+/* Split the nodes into markets (connected by groups and free links), in order of their first
+ * jurisdiction, with each node's theta, a spanning tree (parent edges) in breadth-first order,
+ * and whether the market has a cycle (a link parallel to a group, a ring of links): its flows
+ * are then the least-squares ones (market_flows). Requirements are made net of the fixed links.
+ * Returns the number of markets, or -1 (w->reason) where a cycle's rates contradict each other
+ * (the free state is then impossible at a positive price); w->bad_link is then the link that
+ * closed the cycle, or -1. */
+static int build_markets(ElFastWork *w, const ElProblem *p, const ElModelMap *m, int ne)
+{
+    int nj = m->njur, nn = nj + m->ngroups, e, u, k, nm = 0, pos = 0, l;
+    for (u = 0; u <= nn; u++)
+        w->adj_start[u] = 0;
+    for (u = 0; u < nn; u++)
+        w->market[u] = -1;
+    for (e = 0; e < ne; e++)
+        if (edge_on(w, e)) {
+            w->adj_start[w->e_u[e] + 1]++;
+            w->adj_start[w->e_v[e] + 1]++;
+        }
+    for (u = 0; u < nn; u++)
+        w->adj_start[u + 1] += w->adj_start[u];
+    for (u = 0; u < nn; u++)
+        w->parent[u] = w->adj_start[u]; /* fill position, set properly below */
+    for (e = 0; e < ne; e++)
+        if (edge_on(w, e)) {
+            w->adj[w->parent[w->e_u[e]]++] = e;
+            w->adj[w->parent[w->e_v[e]]++] = e;
+        }
+    for (u = 0; u < nj; u++) {
+        int q;
+        if (w->market[u] >= 0)
+            continue;
+        w->mstart[nm] = pos;
+        w->mcyc[nm] = 0;
+        w->theta[u] = 1.0;
+        w->parent[u] = -1;
+        w->pedge[u] = -1;
+        w->market[u] = nm;
+        w->order[pos++] = u;
+        for (q = w->mstart[nm]; q < pos; q++) {
+            int x = w->order[q], t;
+            for (t = w->adj_start[x]; t < w->adj_start[x + 1]; t++) {
+                int ed = w->adj[t], y = w->e_u[ed] == x ? w->e_v[ed] : w->e_u[ed];
+                double cx = w->e_u[ed] == x ? w->e_cu[ed] : w->e_cv[ed];
+                double cy = w->e_u[ed] == x ? w->e_cv[ed] : w->e_cu[ed];
+                double th = -cx * w->theta[x] / cy; /* the edge's reduced cost is zero */
+                if (ed == w->pedge[x])
+                    continue;
+                if (w->market[y] >= 0) { /* an edge off the tree closes a cycle */
+                    w->mcyc[nm] = 1;
+                    if (!(fabs(th - w->theta[y]) <= CHECK_TOL * fabs(w->theta[y]))) {
+                        w->reason = "a cycle whose rates multiply to less than 1";
+                        w->bad_link = w->e_link[ed];
+                        return -1;
+                    }
+                    continue;
+                }
+                w->theta[y] = th;
+                w->parent[y] = x;
+                w->pedge[y] = ed;
+                w->market[y] = nm;
+                w->order[pos++] = y;
+            }
+        }
+        nm++;
+    }
+    w->mstart[nm] = pos;
+    if (pos != nn) {
+        w->reason = "a group without members";
+        return -1;
+    }
+    for (u = 0; u < nj; u++)
+        w->req[u] = p->rlo[m->comply_row[u]];
+    for (l = 0; l < m->nlinks; l++) {
+        double x;
+        e = w->l_edge[l];
+        if (w->state[l] == LS_FREE)
+            continue;
+        x = w->state[l] == LS_QUOTA ? p->up[w->e_col[e]] : 0.0;
+        w->req[w->e_u[e]] += x; /* units sent */
+        w->req[w->e_v[e]] -= w->e_cv[e] * x;
+    }
+    for (k = 0; k < nm; k++) {
+        double t = 0;
+        for (u = w->mstart[k]; u < w->mstart[k + 1]; u++)
+            if (w->order[u] < nj)
+                t += w->theta[w->order[u]] * w->req[w->order[u]];
+        w->mT[k] = t;
+    }
+    return nm;
+}
+
+/* The bits of a breakpoint b >= 0 (+0), which sort as the numbers do. */
+static uint64_t key_of(double b)
+{
+    uint64_t k;
+    b = b > 0 ? b : 0.0;
+    memcpy(&k, &b, sizeof(k));
+    return k;
+}
+
+/* Sort ev[0..n) by breakpoint: insertion sort when short, else a least-significant-digit radix
+ * sort on the bits (8 passes of a byte at most, those where all keys agree skipped): linear in n,
+ * so that a market of 10,000 members costs no more per member than one of 100. Stable. */
+static void sort_events(ElFastWork *w, int n)
+{
+    static const int bits = 8, buckets = 256;
+    size_t count[8][256];
+    Event *a = w->ev, *b = w->ev_tmp;
+    int i, d;
+    if (n < 48) {
+        for (i = 1; i < n; i++) {
+            Event e = a[i];
+            int k = i;
+            for (; k > 0 && a[k - 1].b > e.b; k--)
+                a[k] = a[k - 1];
+            a[k] = e;
+        }
+        return;
+    }
+    memset(count, 0, sizeof(count));
+    for (i = 0; i < n; i++) {
+        uint64_t k = key_of(a[i].b);
+        for (d = 0; d < 8; d++)
+            count[d][(k >> (d * bits)) & (uint64_t)(buckets - 1)]++;
+    }
+    for (d = 0; d < 8; d++) {
+        size_t pos = 0, c;
+        int v, skip = 0;
+        for (v = 0; v < buckets; v++)
+            skip |= count[d][v] == (size_t)n;
+        if (skip)
+            continue;
+        for (v = 0; v < buckets; v++) {
+            c = count[d][v];
+            count[d][v] = pos;
+            pos += c;
+        }
+        for (i = 0; i < n; i++)
+            b[count[d][(key_of(a[i].b) >> (d * bits)) & (uint64_t)(buckets - 1)]++] = a[i];
+        {
+            Event *t = a;
+            a = b;
+            b = t;
+        }
+    }
+    if (a != w->ev)
+        memcpy(w->ev, a, (size_t)n * sizeof(*a));
+}
+
+/* The market price of market k: the least P >= 0 with G(P+) >= T, by a search over the sorted
+ * breakpoints of G, then exact on its interval: P = (T - alpha) / beta with alpha and beta summed
+ * afresh over the pieces in force there (so that two linear MACs give sum R / sum 1/c to
+ * rounding). Sets w->minf[k] when no price clears the market (its supply ends short of T). */
+static void market_price(ElFastWork *w, int nj, int k)
+{
+    double T = w->mT[k], g0 = 0, g, slope = 0, prev = 0, lo = 0, hi = HUGE_VAL, P = 0;
+    double scale = 1 + fabs(T), tol;
+    int q, i, ne = 0, found = 0, at_jump = 0;
+    for (q = w->mstart[k]; q < w->mstart[k + 1]; q++) {
+        int j = w->order[q];
+        double th;
+        if (j >= nj)
+            continue;
+        th = w->theta[j];
+        for (i = w->ifirst[j]; i < w->ifirst[j + 1]; i++) {
+            Item *it = &w->items[i];
+            if (it->kind == IT_SLOPED) {
+                double s = th * th / it->h;
+                it->bs = it->c / th;
+                it->be = (it->c + it->h * it->u) / th;
+                w->ev[ne++] = (Event){it->bs, 0.0, s};
+                scale += th * it->u;
+                /* the end puts the piece's whole width in, whatever the rounding of s (be - bs) */
+                w->ev[ne++] = (Event){it->be, th * it->u - s * (it->be - it->bs), -s};
+            } else {
+                it->bs = it->c / it->a / th;
+                it->be = it->bs;
+                w->ev[ne++] = (Event){it->bs, th * it->u, 0.0};
+                scale += isfinite(it->u) ? th * it->u : 0.0;
+                if (it->a < 0)
+                    g0 -= th * it->u; /* a floor withholds its volume below its price */
+            }
+        }
+    }
+    /* G is a running sum: a requirement met exactly by whole pieces (sum of widths = T) must
+     * count as met whatever the rounding of the sum. 1e-12 of the scale is far below what the
+     * slow path resolves (its LP checks rows to 1e-11) */
+    tol = (1e-12 + 8.0 * ne * DBL_EPSILON) * scale;
+    T -= tol;
+    w->minf[k] = 0;
+    w->mone[k] = -1;
+    g = g0;
+    if (g0 >= T) {
+        found = 1; /* surplus at price 0 */
+    } else {
+        sort_events(w, ne);
+        for (i = 0; i < ne && !found;) {
+            double b = w->ev[i].b, gb = g + slope * (b - prev), ds = 0;
+            if (slope > 0 && gb >= T) { /* T is reached inside (prev, b] */
+                lo = prev;
+                hi = b;
+                found = 1;
+                break;
+            }
+            for (; i < ne && w->ev[i].b == b; i++) {
+                gb += w->ev[i].jump;
+                ds += w->ev[i].dslope;
+            }
+            if (gb >= T) { /* inside the jump at b: the least price is b itself */
+                P = b;
+                found = at_jump = 1;
+                break;
+            }
+            g = gb;
+            slope += ds;
+            prev = b;
+        }
+        if (!found && slope > 0) {
+            lo = prev;
+            found = 1;
+        }
+        if (!found) {
+            w->minf[k] = 1;
+            w->mprice[k] = HUGE_VAL;
+            return;
+        }
+        if (!at_jump) {
+            double alpha = g0, beta = 0, fixed;
+            int nsloped = 0, one = -1;
+            for (q = w->mstart[k]; q < w->mstart[k + 1]; q++) {
+                int j = w->order[q];
+                double th;
+                if (j >= nj)
+                    continue;
+                th = w->theta[j];
+                for (i = w->ifirst[j]; i < w->ifirst[j + 1]; i++) {
+                    const Item *it = &w->items[i];
+                    if (it->kind != IT_SLOPED) {
+                        if (it->bs <= lo)
+                            alpha += th * it->u;
+                    } else if (it->be <= lo) {
+                        alpha += th * it->u;
+                    } else if (it->bs <= lo) {
+                        beta += th * th / it->h;
+                        nsloped++;
+                        one = i;
+                    }
+                }
+            }
+            fixed = alpha;
+            for (q = w->mstart[k]; q < w->mstart[k + 1] && nsloped > 1; q++) {
+                int j = w->order[q];
+                for (i = j < nj ? w->ifirst[j] : 0; j < nj && i < w->ifirst[j + 1]; i++) {
+                    const Item *it = &w->items[i];
+                    if (it->kind == IT_SLOPED && it->bs <= lo && it->be > lo)
+                        alpha -= w->theta[j] * it->c / it->h;
+                }
+            }
+            if (nsloped == 1) {
+                /* one piece moves: its abatement is what the row leaves, exactly as the slow
+                 * path's row gives it (x = R in autarky), and the price is its MAC there */
+                const Item *it = &w->items[one];
+                double th = w->theta[it->jur];
+                w->mone[k] = one;
+                w->mone_x[k] = fmin(fmax((w->mT[k] - fixed) / th, 0.0), it->u);
+                P = (it->c + it->h * w->mone_x[k]) / th;
+            } else {
+                P = beta > 0 ? (w->mT[k] - alpha) / beta : lo;
+            }
+            P = fmin(fmax(P, lo), hi);
+        }
+    }
+    w->mprice[k] = P;
+}
+
+/* Share total t among n tied instruments as the tie stage does: minimise sum v^2 / (2 weight)
+ * with sum v = t, 0 <= v <= u, i.e. v = min(lambda weight, u). */
+static void water_fill(ElFastWork *w, const int *idx, int n, double t)
+{
+    double omega = 0;
+    int k, any = 1;
+    for (k = 0; k < n; k++) {
+        w->items[idx[k]].x = -1; /* not yet saturated */
+        omega += w->items[idx[k]].weight;
+    }
+    while (any && t > 0 && omega > 0) {
+        double lambda = t / omega;
+        any = 0;
+        for (k = 0; k < n; k++) {
+            Item *it = &w->items[idx[k]];
+            if (it->x < 0 && lambda * it->weight >= it->u) {
+                it->x = it->u;
+                t -= it->u;
+                omega -= it->weight;
+                any = 1;
+            }
+        }
+    }
+    for (k = 0; k < n; k++) {
+        Item *it = &w->items[idx[k]];
+        if (it->x < 0)
+            it->x = omega > 0 && t > 0 ? t * (it->weight / omega) : 0.0;
+    }
+}
+
+/* Quantities of market k at its price: every item's value, the tied ones by the tie rules, and
+ * each jurisdiction's own supply. False (w->reason) where the slow path must decide. */
+static bool market_quantities(ElFastWork *w, int nj, int k)
+{
+    double P = w->mprice[k], T = w->mT[k], th_tied = 0, fixed = 0, fscale = 0;
+    double W = 0, Up = 0, Vn = 0, D, tol, share, tpos, tneg;
+    int q, i, t, ntied = 0, nflat = 0, ninstr = 0;
+    bool uneven = false, narrow = false;
+    for (q = w->mstart[k]; q < w->mstart[k + 1]; q++) {
+        int j = w->order[q];
+        double pj, s = 0;
+        w->price[j] = w->theta[j] * P;
+        if (j >= nj)
+            continue;
+        pj = w->price[j];
+        for (i = w->ifirst[j]; i < w->ifirst[j + 1]; i++) {
+            Item *it = &w->items[i];
+            double d, sc;
+            it->tied = 0;
+            if (it->kind == IT_SLOPED) {
+                it->x =
+                    i == w->mone[k] ? w->mone_x[k] : fmin(fmax((pj - it->c) / it->h, 0.0), it->u);
+                s += it->x;
+                continue;
+            }
+            /* tied as engine/ties.c find_face decides: |reduced cost| <= 1e-9 of its scale */
+            d = it->c - it->a * pj;
+            sc = TIE_TOL * (1 + fabs(it->c) + fabs(pj));
+            if (fabs(d) <= sc * AMBIGUOUS && fabs(d) > sc / AMBIGUOUS) {
+                w->reason = "a price within rounding of the tie threshold";
+                return false;
+            }
+            if (fabs(d) > sc) {
+                it->x = d > 0 ? 0.0 : it->u;
+                if (!isfinite(it->x)) {
+                    w->reason = "an unbounded instrument below the price";
+                    return false;
+                }
+                s += it->a * it->x;
+                continue;
+            }
+            it->tied = 1;
+            it->x = 0;
+            if (ntied++ == 0)
+                th_tied = w->theta[j];
+            else if (w->theta[j] != th_tied)
+                uneven = true;
+            if (it->kind == IT_FLAT) {
+                W += it->u;
+                nflat++;
+                narrow = narrow || it->weight != it->u;
+            } else {
+                ninstr++;
+                if (it->a > 0)
+                    Up += it->u;
+                else
+                    Vn += it->u;
+            }
+            w->sel[ntied - 1] = i;
+        }
+        w->supply[j] = s;
+        fixed += w->theta[j] * s;
+        fscale += w->theta[j] * fabs(s);
+    }
+    w->mtied[k] = ntied;
+    if (ntied == 0)
+        return true;
+    if (uneven) {
+        w->reason = "ties across an exchange rate";
+        return false;
+    }
+    if (P == 0) { /* rows may be slack: steps at cost 0 are used in full (tie stage 2) */
+        if (ninstr > 0) {
+            w->reason = "an instrument at price 0";
+            return false;
+        }
+        for (t = 0; t < ntied; t++) {
+            Item *it = &w->items[w->sel[t]];
+            it->x = it->u;
+            w->supply[it->jur] += it->u;
+        }
+        return true;
+    }
+    if (nflat > 1 && narrow) {
+        w->reason = "a tied step narrower than 1e-12";
+        return false;
+    }
+    /* what the tied columns must supply together, in tonnes of their own jurisdictions:
+     * instruments only what steps cannot (stage 1, least volume), on one side */
+    D = (T - fixed) / th_tied;
+    tol = CHECK_TOL * (1 + (fabs(T) + fscale) / th_tied + W + Vn + (isfinite(Up) ? Up : 0));
+    tpos = fmax(D - W, 0.0);
+    tneg = fmax(-D, 0.0);
+    if ((tpos > 0 && tpos > Up + tol) || (tneg > 0 && tneg > Vn + tol)) {
+        w->reason = "tied columns cannot clear the market";
+        return false;
+    }
+    /* steps share the rest in proportion to their widths (stage 2: min sum (w - a)^2 / 2w) */
+    share = W > 0 ? fmin(fmax(D, 0.0), W) / W : 0.0;
+    for (t = 0; t < ntied; t++) {
+        Item *it = &w->items[w->sel[t]];
+        if (it->kind == IT_FLAT)
+            it->x = share >= 1 ? it->u : it->u * share;
+    }
+    if (tpos > 0 || tneg > 0) { /* stage 1: min sum v^2 / (2 weight) */
+        bool posside = tpos > 0;
+        int n = 0;
+        for (t = 0; t < ntied; t++) {
+            const Item *it = &w->items[w->sel[t]];
+            if (it->kind == IT_INSTR && (it->a > 0) == posside)
+                w->sel[ntied + n++] = w->sel[t];
+        }
+        water_fill(w, w->sel + ntied, n, posside ? fmin(tpos, Up) : fmin(tneg, Vn));
+    }
+    for (t = 0; t < ntied; t++) {
+        const Item *it = &w->items[w->sel[t]];
+        w->supply[it->jur] += it->a * it->x;
+    }
+    return true;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The least-squares flows of market k (one with a cycle: several routes between two
+ * jurisdictions), as tie stage 4 takes them: minimise sum x^2 / 2 subject to every row of the
+ * market and 0 <= x <= quota on links. With the links at a bound fixed, x = A'z over the other
+ * edges, where (A A') z = b is the market's weighted Laplacian, solved by a dense Cholesky
+ * factorisation with the first node's z fixed at 0 (the Laplacian's null vector is theta); a
+ * link beyond a bound is fixed there, and a fixed link whose multiplier has the wrong sign
+ * (A'z pulling it inside) is released, until both hold. For markets of up to MAX_DENSE nodes: a
+ * cycle is a small design's feature. */
+static bool least_squares(ElFastWork *w, const ElProblem *p, int nj, int k, double scale)
+{
+    int first = w->mstart[k], n = w->mstart[k + 1] - first - 1, q, t, a, b, c, it;
+    double *L, *z = w->scratch;
+    void *tmp;
+    if (n + 1 > MAX_DENSE) {
+        w->reason = "a cycle in a market of more than 300 nodes";
+        return false;
+    }
+    if (n * n > w->cap_dense) {
+        if (!(tmp = el_reallocarray(w->dense, (size_t)n * (size_t)n, sizeof(double)))) {
+            w->reason = "out of memory";
+            w->nomem = true; /* an error, not a decline (el_fast_solve) */
+            return false;
+        }
+        w->dense = tmp;
+        w->cap_dense = n * n;
+    }
+    L = w->dense;
+    for (q = first; q < first + n + 1; q++) {
+        int u = w->order[q];
+        w->loc[u] = q - first - 1; /* the root gets -1: its z is 0 */
+        for (t = w->adj_start[u]; t < w->adj_start[u + 1]; t++)
+            w->e_fix[w->adj[t]] = 0;
+    }
+    for (it = 0; it < 4 * (n + 2); it++) {
+        int changes = 0;
+        for (q = 0; q < n * n; q++)
+            L[q] = 0;
+        for (q = first; q < first + n + 1; q++) { /* Laplacian of the edges not fixed */
+            int u = w->order[q];
+            a = w->loc[u];
+            if (a >= 0)
+                z[a] = u < nj ? w->acc[u] : 0;
+            for (t = w->adj_start[u]; t < w->adj_start[u + 1]; t++) {
+                int e = w->adj[t], v = w->e_u[e] == u ? w->e_v[e] : w->e_u[e];
+                double cu = w->e_u[e] == u ? w->e_cu[e] : w->e_cv[e];
+                double cv = w->e_u[e] == u ? w->e_cv[e] : w->e_cu[e];
+                if (a < 0)
+                    continue;
+                if (w->e_fix[e]) { /* a link at a bound: its flow moves to the right-hand side */
+                    z[a] -= cu * w->e_x[e];
+                    continue;
+                }
+                b = w->loc[v];
+                L[a * n + a] += cu * cu;
+                if (b >= 0)
+                    L[a * n + b] += cu * cv;
+            }
+        }
+        for (c = 0; c < n; c++) { /* Cholesky, L = R'R in the lower triangle */
+            double d = L[c * n + c], d0 = d;
+            for (t = 0; t < c; t++)
+                d -= L[c * n + t] * L[c * n + t];
+            if (!(d > 1e-12 * (1 + d0))) {
+                w->reason = "a singular cycle (links at bounds split the market)";
+                return false;
+            }
+            d = sqrt(d);
+            L[c * n + c] = d;
+            for (a = c + 1; a < n; a++) {
+                double v = L[a * n + c];
+                for (t = 0; t < c; t++)
+                    v -= L[a * n + t] * L[c * n + t];
+                L[a * n + c] = v / d;
+            }
+        }
+        for (a = 0; a < n; a++) { /* forward */
+            double v = z[a];
+            for (t = 0; t < a; t++)
+                v -= L[a * n + t] * z[t];
+            z[a] = v / L[a * n + a];
+        }
+        for (a = n - 1; a >= 0; a--) { /* backward */
+            double v = z[a];
+            for (t = a + 1; t < n; t++)
+                v -= L[t * n + a] * z[t];
+            z[a] = v / L[a * n + a];
+        }
+        for (q = first; q < first + n + 1; q++) { /* x_e = c_ue z_u + c_ve z_v, once per edge */
+            int u = w->order[q];
+            for (t = w->adj_start[u]; t < w->adj_start[u + 1]; t++) {
+                int e = w->adj[t], l = w->e_link[e];
+                double atz, up, ptol;
+                if (w->e_u[e] != u)
+                    continue;
+                a = w->loc[u];
+                b = w->loc[w->e_v[e]];
+                atz = (a >= 0 ? w->e_cu[e] * z[a] : 0) + (b >= 0 ? w->e_cv[e] * z[b] : 0);
+                if (l < 0) {
+                    w->e_x[e] = atz;
+                    continue;
+                }
+                up = p->up[w->e_col[e]];
+                ptol = CHECK_TOL * (1 + (isfinite(up) ? up : 0));
+                if (w->e_fix[e] == 1 && atz > ptol) { /* released from 0 */
+                    w->e_fix[e] = 0;
+                    changes++;
+                } else if (w->e_fix[e] == 2 && atz < up - ptol) { /* released from the quota */
+                    w->e_fix[e] = 0;
+                    changes++;
+                } else if (!w->e_fix[e] && atz < -ptol) {
+                    w->e_fix[e] = 1;
+                    w->e_x[e] = 0;
+                    changes++;
+                } else if (!w->e_fix[e] && atz > up + ptol) {
+                    w->e_fix[e] = 2;
+                    w->e_x[e] = up;
+                    changes++;
+                } else if (!w->e_fix[e]) {
+                    w->e_x[e] = fmin(fmax(atz, 0.0), up);
+                }
+            }
+        }
+        if (changes == 0)
+            break;
+    }
+    if (it == 4 * (n + 2)) {
+        w->reason = "least-squares flows did not settle";
+        return false;
+    }
+    for (q = first; q < first + n + 1; q++) { /* every row, the root's included, must hold */
+        int u = w->order[q];
+        double r = u < nj ? w->acc[u] : 0;
+        for (t = w->adj_start[u]; t < w->adj_start[u + 1]; t++) {
+            int e = w->adj[t];
+            r -= (w->e_u[e] == u ? w->e_cu[e] : w->e_cv[e]) * w->e_x[e];
+        }
+        if (!(fabs(r) <= CHECK_TOL * scale)) {
+            w->reason = "a market that does not balance";
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Flows on the trade edges of market k. With a positive price every row holds with equality and
+ * the market is a tree, so the flows follow from the leaves inwards. At price 0 rows may be
+ * slack and the tie rule takes the least-squares trades: none where nobody needs anything, and
+ * in a lone group m_j = max(need_j, lambda) with sum m = 0 (a water-filling). */
+static bool market_flows(ElFastWork *w, const ElProblem *p, int nj, int k)
+{
+    int first = w->mstart[k], last = w->mstart[k + 1], q, t, ngroup = 0, nlink = 0, g = -1;
+    double scale = 1;
+    for (q = first; q < last; q++) {
+        int u = w->order[q];
+        w->acc[u] = u < nj ? w->req[u] - w->supply[u] : 0.0;
+        if (u < nj)
+            scale += fabs(w->req[u]) + fabs(w->supply[u]);
+        else {
+            ngroup++;
+            g = u - nj;
+        }
+        for (t = w->adj_start[u]; t < w->adj_start[u + 1]; t++) {
+            w->e_x[w->adj[t]] = 0;
+            nlink += w->e_link[w->adj[t]] >= 0;
+        }
+    }
+    if (w->mprice[k] == 0) {
+        double lambda, suffix = 0;
+        int n = 0, i;
+        bool needy = false;
+        for (q = first; q < last; q++) {
+            int u = w->order[q];
+            if (u < nj && w->acc[u] > 1e-11 * (1 + fabs(w->req[u]) + fabs(w->supply[u])))
+                needy = true;
+        }
+        if (!needy)
+            return true; /* zero flows */
+        if (ngroup != 1 || nlink > 0 || w->mcyc[k]) {
+            w->reason = "trade in a market at price 0 beyond one group";
+            return false;
+        }
+        for (q = first; q < last; q++)
+            if (w->order[q] < nj)
+                w->scratch[n++] = w->acc[w->order[q]];
+        qsort(w->scratch, (size_t)n, sizeof(double), by_value);
+        for (i = 0; i < n; i++)
+            suffix += w->scratch[i];
+        lambda = 0;
+        for (i = 0; i < n; i++) { /* the i + 1 lowest at lambda, the others at their needs */
+            suffix -= w->scratch[i];
+            lambda = -suffix / (i + 1);
+            if (lambda >= w->scratch[i] && (i + 1 == n || lambda <= w->scratch[i + 1]))
+                break;
+        }
+        if (i == n) {
+            w->reason = "no water level in a group at price 0";
+            return false;
+        }
+        for (i = w->gfirst[g]; i < w->gfirst[g + 1]; i++)
+            w->e_x[i] = fmax(w->acc[w->e_u[i]], lambda);
+        return true;
+    }
+    if (w->mcyc[k])
+        return least_squares(w, p, nj, k, scale);
+    for (q = last - 1; q > first; q--) { /* leaves first: the root is order[first] */
+        int u = w->order[q], e = w->pedge[u];
+        bool at_u = w->e_u[e] == u;
+        double cu = at_u ? w->e_cu[e] : w->e_cv[e], co = at_u ? w->e_cv[e] : w->e_cu[e];
+        double x = w->acc[u] / cu;
+        w->e_x[e] = x;
+        w->acc[w->parent[u]] -= co * x;
+    }
+    if (!(fabs(w->acc[w->order[first]]) <= CHECK_TOL * scale)) {
+        w->reason = "a market that does not balance";
+        return false;
+    }
+    return true;
+}
+
+/* Links whose state contradicts the prices and flows: viol[l] > 0 says how much (relative). */
+static int link_violations(ElFastWork *w, const ElProblem *p, const ElModelMap *m)
+{
+    int l, n = 0;
+    for (l = 0; l < m->nlinks; l++) {
+        int e = w->l_edge[l], i = w->e_u[e], j = w->e_v[e];
+        double rate = w->e_cv[e], up = p->up[w->e_col[e]];
+        double pi = w->price[i], pj = w->price[j], gap = rate * pj - pi;
+        double sc = 1 + fabs(pi) + rate * fabs(pj), tol = TIE_TOL * sc;
+        double ptol = CHECK_TOL * (1 + (isfinite(up) ? up : 0));
+        bool inf_i = w->minf[w->market[i]] != 0, inf_j = w->minf[w->market[j]] != 0;
+        w->viol[l] = 0;
+        if (w->state[l] == LS_ZERO) {
+            if (inf_j && !inf_i)
+                w->viol[l] = HUGE_VAL; /* a market short of supply: let it import */
+            else if (!inf_i && !inf_j && gap > tol)
+                w->viol[l] = gap / sc;
+        } else if (w->state[l] == LS_QUOTA) {
+            if (!inf_i && !inf_j && gap < -tol)
+                w->viol[l] = -gap / sc;
+        } else if (!inf_i) {
+            double x = w->e_x[e];
+            if (x < -ptol)
+                w->viol[l] = -x / (ptol / CHECK_TOL);
+            else if (x > up + ptol)
+                w->viol[l] = (x - up) / (ptol / CHECK_TOL);
+        }
+        n += w->viol[l] > 0;
+    }
+    return n;
+}
+
+static void switch_link(ElFastWork *w, const ElProblem *p, int l)
+{
+    int e = w->l_edge[l];
+    if (w->state[l] != LS_FREE)
+        w->state[l] = LS_FREE;
+    else
+        w->state[l] = w->e_x[e] < 0 || !isfinite(p->up[w->e_col[e]]) ? LS_ZERO : LS_QUOTA;
+}
+
+/* Link states, markets, prices and quantities until every link is consistent. Returns 1 when
+ * converged, 0 when left to the slow path (w->reason). */
+static int iterate(ElFastWork *w, const ElProblem *p, const ElModelMap *m, int ne, int max_iter)
+{
+    int nj = m->njur, it;
+    for (it = 0; it < max_iter; it++) {
+        int nm, k, l, nv, best = -1;
+        w->bad_link = -1;
+        nm = build_markets(w, p, m, ne);
+        if (nm < 0 && w->bad_link >= 0 && it + 1 < max_iter) {
+            w->state[w->bad_link] = LS_ZERO; /* the cycle cannot be free: open it there */
+            continue;
+        }
+        if (nm < 0)
+            return 0;
+        for (k = 0; k < nm; k++) {
+            market_price(w, nj, k);
+            if (w->minf[k]) {
+                int q;
+                for (q = w->mstart[k]; q < w->mstart[k + 1]; q++)
+                    w->price[w->order[q]] = HUGE_VAL;
+                continue;
+            }
+            if (!market_quantities(w, nj, k) || !market_flows(w, p, nj, k))
+                return 0;
+        }
+        nv = link_violations(w, p, m);
+        if (nv == 0) {
+            for (k = 0; k < nm; k++)
+                if (w->minf[k]) {
+                    w->reason = "no equilibrium (a market short of supply)";
+                    return 0;
+                }
+            return 1;
+        }
+        for (l = 0; l < m->nlinks; l++)
+            if (w->viol[l] > 0) {
+                if (it < FULL_ITERS)
+                    switch_link(w, p, l);
+                else if (best < 0 || w->viol[l] > w->viol[best])
+                    best = l;
+            }
+        if (best >= 0)
+            switch_link(w, p, best);
+    }
+    w->reason = "link states did not settle";
+    return 0;
+}
+
+/* Links at zero or at their quota whose reduced cost is zero (to 1e-9) are trade columns on the
+ * slow path's optimal face: the tie rule (least-squares trades) may move them. They are made
+ * free, which merges their markets without changing any price (each market's price was the
+ * least that clears it, so the least that clears both is the same), and the markets are solved
+ * once more. The states are then canonical: the same answer from any starting guess. Returns the
+ * number of links made free, or -1 (w->reason) for a reduced cost within rounding of the
+ * threshold. */
+static int free_degenerate(ElFastWork *w, const ElProblem *p, const ElModelMap *m)
+{
+    int l, n = 0;
+    for (l = 0; l < m->nlinks; l++) {
+        int e = w->l_edge[l], i = w->e_u[e], j = w->e_v[e];
+        double rate = w->e_cv[e], gap = rate * w->price[j] - w->price[i];
+        double tol = TIE_TOL * (1 + fabs(w->price[i]) + rate * fabs(w->price[j]));
+        if (w->state[l] == LS_FREE || !(p->up[w->e_col[e]] > 0) || fabs(gap) > tol * AMBIGUOUS)
+            continue;
+        if (fabs(gap) > tol / AMBIGUOUS) {
+            w->reason = "a link within rounding of the tie threshold";
+            return -1;
+        }
+        w->state[l] = LS_FREE;
+        n++;
+    }
+    return n;
+}
+
+static bool at_bound(const ElFastWork *w, const ElProblem *p, int e)
+{
+    double up = p->up[w->e_col[e]], x = w->e_x[e];
+    double ptol = CHECK_TOL * (1 + (isfinite(up) ? up : 0));
+    return w->e_link[e] >= 0 && (x <= ptol || x >= up - ptol);
+}
+
+/* The part of market k reached from node `start` through its edges other than links at a
+ * bound (marked with `stamp`). Returns whether that part is cleared only at the market price:
+ * below it the part's supply falls short, because a MAC piece slopes up to the price or tied
+ * columns supply something beyond their least. */
+static bool part_stuck(ElFastWork *w, const ElProblem *p, int nj, int k, int start, int stamp)
+{
+    double P = w->mprice[k];
+    int head = 0, tail = 0, i;
+    bool stuck = false;
+    w->mark[start] = stamp;
+    w->queue[tail++] = start;
+    while (head < tail) {
+        int u = w->queue[head++], t;
+        for (t = w->adj_start[u]; t < w->adj_start[u + 1]; t++) {
+            int e = w->adj[t], v = w->e_u[e] == u ? w->e_v[e] : w->e_u[e];
+            if (w->mark[v] != stamp && !at_bound(w, p, e)) {
+                w->mark[v] = stamp;
+                w->queue[tail++] = v;
+            }
+        }
+        for (i = u < nj ? w->ifirst[u] : 0; u < nj && i < w->ifirst[u + 1]; i++) {
+            const Item *it = &w->items[i];
+            double tiny = CHECK_TOL * (1 + (isfinite(it->u) ? it->u : 0));
+            if (it->kind == IT_SLOPED)
+                stuck = stuck || (it->bs < P && P <= it->be);
+            else if (it->tied)
+                stuck = stuck || (it->a > 0 ? it->x > tiny : it->x < it->u - tiny);
+        }
+    }
+    return stuck;
+}
+
+/* Last checks before the point is written: a positive price within rounding of the slow path's
+ * activity threshold (1e-9 of the largest dual), and a free link whose flow sits at a bound in a
+ * priced market (it could as well be at that bound, and where some market's price is an
+ * interval, whole steps, the two states can give different prices: the slow path's left
+ * derivative decides). Returns false (w->reason) to leave the design to the slow path. */
+static bool post_check(ElFastWork *w, const ElProblem *p, const ElModelMap *m)
+{
+    int nj = m->njur, nn = nj + m->ngroups, l, u, stamp = 0;
+    double ymax = 0;
+    bool stuck;
+    for (u = 0; u < nn; u++)
+        ymax = fmax(ymax, fabs(w->price[u]));
+    for (u = 0; u < nj; u++)
+        if (w->price[u] > 0 && w->price[u] <= AMBIGUOUS * TIE_TOL * (1 + ymax)) {
+            w->reason = "a price near the activity threshold";
+            return false;
+        }
+    for (u = 0; u < nn; u++)
+        w->mark[u] = 0;
+    for (l = 0; l < m->nlinks; l++) {
+        int e = w->l_edge[l];
+        double up = p->up[w->e_col[e]], x = w->e_x[e];
+        double ptol = CHECK_TOL * (1 + (isfinite(up) ? up : 0));
+        int k = w->market[w->e_u[e]];
+        if (w->state[l] != LS_FREE || !(x <= ptol || x >= up - ptol) || !(w->mprice[k] > 0))
+            continue;
+        /* the link could as well be at that bound. If the other routes keep the market whole,
+         * nothing changes; if it splits, each part's price is the least that clears it, which
+         * stays the market's only if below it each part falls short */
+        stamp += 2;
+        stuck = part_stuck(w, p, nj, k, w->e_u[e], stamp);
+        if (w->mark[w->e_v[e]] == stamp)
+            continue; /* not a bridge */
+        if (!stuck || !part_stuck(w, p, nj, k, w->e_v[e], stamp + 1)) {
+            w->reason = "a free link at a bound where a market's price is an interval";
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The point: columns, duals (compliance rows: prices; group rows: minus the group's price;
+ * share and credit-limit rows: 0), statuses and objective. */
+static void fill_solution(ElFastWork *w, const ElProblem *p, const ElModelMap *m, ElSolution *sol)
+{
+    int nj = m->njur, i, j, e, g, l;
+    for (j = 0; j < p->ncols; j++)
+        sol->x[j] = 0;
+    for (i = 0; i < p->nrows; i++) {
+        sol->y[i] = 0;
+        sol->rstat[i] = EL_ST_BASIC;
+    }
+    for (i = 0; i < w->ifirst[nj]; i++) {
+        const Item *it = &w->items[i];
+        sol->x[it->col] = fmin(fmax(it->x, 0.0), it->u);
+    }
+    for (e = 0; e < w->gfirst[m->ngroups]; e++)
+        sol->x[w->e_col[e]] = w->e_x[e];
+    for (l = 0; l < m->nlinks; l++) {
+        int c = w->e_col[w->l_edge[l]];
+        sol->x[c] = w->state[l] == LS_FREE    ? fmin(fmax(w->e_x[w->l_edge[l]], 0.0), p->up[c])
+                    : w->state[l] == LS_QUOTA ? p->up[c]
+                                              : 0.0;
+    }
+    for (j = 0; j < nj; j++) {
+        int r = m->comply_row[j];
+        sol->y[r] = w->price[j] > 0 ? w->price[j] : 0.0;
+        sol->rstat[r] = sol->y[r] > 0 ? EL_ST_LOWER : EL_ST_BASIC;
+    }
+    for (g = 0; g < m->ngroups; g++) {
+        sol->y[m->group_row[g]] = w->price[nj + g] < 0 ? w->price[nj + g] : 0.0;
+        sol->rstat[m->group_row[g]] = EL_ST_FIXED;
+    }
+    sol->obj = 0;
+    for (j = 0; j < p->ncols; j++) {
+        double x = sol->x[j];
+        sol->obj += p->c[j] * x + 0.5 * p->h[j] * x * x;
+        sol->cstat[j] = !isfinite(p->lo[j]) && !isfinite(p->up[j]) ? EL_ST_BASIC
+                        : x <= p->lo[j]                            ? EL_ST_LOWER
+                        : x >= p->up[j]                            ? EL_ST_UPPER
+                                                                   : EL_ST_BASIC;
+    }
+    sol->outcome = EL_OPTIMAL;
+}
+
+static double finite_abs(double v)
+{
+    return isfinite(v) ? fabs(v) : 0.0;
+}
+
+/* Every optimality condition of p at (x, y), relative CHECK_TOL, whatever produced the point:
+ * bounds, rows, reduced costs d = c + h x - A'y with the sign of the column's position, duals
+ * with the sign of their row and zero on a row that does not hold with equality. */
+static bool verify(ElFastWork *w, const ElProblem *p, const ElSolution *sol)
+{
+    const double *x = sol->x, *y = sol->y;
+    double ymax = 0;
+    int i, j, t;
+    for (i = 0; i < p->nrows; i++) {
+        w->act[i] = 0;
+        w->ascale[i] = 0;
+        ymax = fmax(ymax, fabs(y[i]));
+    }
+    for (j = 0; j < p->ncols; j++) {
+        double hx = p->h[j] * x[j];
+        if (!isfinite(x[j])) {
+            w->reason = "the point did not verify: not finite";
+            return false;
+        }
+        w->dj[j] = p->c[j] + hx;
+        w->dscale[j] = 1 + fabs(p->c[j]) + fabs(hx);
+    }
+    for (t = 0; t < p->nnz; t++) {
+        double ax = p->av[t] * x[p->aj[t]], ay = p->av[t] * y[p->ai[t]];
+        w->act[p->ai[t]] += ax;
+        w->ascale[p->ai[t]] += fabs(ax);
+        w->dj[p->aj[t]] -= ay;
+        w->dscale[p->aj[t]] += fabs(ay);
+    }
+    for (j = 0; j < p->ncols; j++) {
+        double lo = p->lo[j], up = p->up[j], d = w->dj[j], td = CHECK_TOL * w->dscale[j];
+        bool at_lo = isfinite(lo) && x[j] <= lo + CHECK_TOL * (1 + fabs(lo));
+        bool at_up = isfinite(up) && x[j] >= up - CHECK_TOL * (1 + fabs(up));
+        if (x[j] < lo - CHECK_TOL * (1 + finite_abs(lo)) ||
+            x[j] > up + CHECK_TOL * (1 + finite_abs(up))) {
+            w->reason = "the point did not verify: a column out of its bounds";
+            return false;
+        }
+        if (at_lo && at_up)
+            continue;
+        if ((at_lo && d < -td) || (at_up && d > td) || (!at_lo && !at_up && fabs(d) > td)) {
+            w->reason = "the point did not verify: a reduced cost";
+            return false;
+        }
+    }
+    for (i = 0; i < p->nrows; i++) {
+        double lo = p->rlo[i], up = p->rup[i], a = w->act[i], ty = CHECK_TOL * (1 + ymax);
+        double tr = CHECK_TOL * (1 + w->ascale[i] + finite_abs(lo) + finite_abs(up));
+        if (!isfinite(y[i]) || a < lo - tr || a > up + tr) {
+            /* typically a credit-limit or quota-share row the fast path takes as slack */
+            w->reason = "the point did not verify: a row (a binding credit limit or share)";
+            return false;
+        }
+        if (lo == up)
+            continue;
+        if ((y[i] > ty && !(isfinite(lo) && a <= lo + tr)) ||
+            (y[i] < -ty && !(isfinite(up) && a >= up - tr))) {
+            w->reason = "the point did not verify: a dual";
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Link states to start from: the last solve's, if it had the same links, else all at zero. */
+static bool start_states(
+    ElFastWork *w, const ElProblem *p, const ElModelMap *m, const ElDesign *des, bool allow_warm)
+{
+    int l;
+    bool warm = allow_warm && des && w->have_prev && w->prev_nlinks == m->nlinks;
+    for (l = 0; warm && l < m->nlinks; l++)
+        warm = w->prev_from[l] == des->links[l].from && w->prev_to[l] == des->links[l].to;
+    for (l = 0; l < m->nlinks; l++) {
+        w->state[l] = warm ? w->prev_state[l] : LS_ZERO;
+        if (w->state[l] == LS_QUOTA && !isfinite(p->up[m->link_col[l]]))
+            w->state[l] = LS_ZERO; /* the same link without a quota now */
+    }
+    return warm && m->nlinks > 0;
+}
+
+static void keep_states(ElFastWork *w, const ElModelMap *m, const ElDesign *des)
+{
+    int l;
+    for (l = 0; l < m->nlinks; l++) {
+        w->prev_state[l] = w->state[l];
+        w->prev_from[l] = des->links[l].from;
+        w->prev_to[l] = des->links[l].to;
+    }
+    w->prev_nlinks = m->nlinks;
+    w->have_prev = true;
+}
+
+el_status el_fast_solve(ElFastWork *w,
+                        const ElModelData *md,
+                        const ElProblem *p,
+                        const ElModelMap *m,
+                        ElSolution *sol,
+                        bool *solved,
+                        ElError *err)
+{
+    ElFastWork *own = NULL;
+    el_status st = EL_OK;
+    int ni, ne, r;
+    bool warm;
+    *solved = false;
+    if (!w) {
+        st = el_fast_work_create(&own, err);
+        if (st != EL_OK)
+            return st;
+        w = own;
+    }
+    w->reason = "";
+    w->nomem = false;
+    if (sol->ncols != p->ncols || sol->nrows != p->nrows) {
+        w->reason = "solution of the wrong size";
+        goto done;
+    }
+    if (!supported(w, md, p, m, &ni, &ne))
+        goto done;
+    if (!reserve(w, m->njur + m->ngroups, m->ngroups, ni, ne, m->nlinks, p)) {
+        st = el_error_set(err, EL_ERR_NOMEM, "out of memory (fast path)");
+        goto done;
+    }
+    if (!setup(w, md, p, m))
+        goto done;
+    warm = start_states(w, p, m, md->d, true);
+    r = iterate(w, p, m, ne, MAX_ITER + 2 * m->nlinks);
+    if (warm && r != 1) { /* the last solve's states led nowhere: start again from zero */
+        start_states(w, p, m, md->d, false);
+        r = iterate(w, p, m, ne, MAX_ITER + 2 * m->nlinks);
+    }
+    if (r == 1) {
+        int n = free_degenerate(w, p, m);
+        r = n < 0 ? 0 : n == 0 ? 1 : iterate(w, p, m, ne, 1);
+    }
+    if (w->nomem) {
+        st = el_error_set(err, EL_ERR_NOMEM, "out of memory (fast path)");
+        goto done;
+    }
+    if (r != 1 || !post_check(w, p, m))
+        goto done;
+    fill_solution(w, p, m, sol);
+    if (!verify(w, p, sol))
+        goto done;
+    *solved = true;
+    if (md->d)
+        keep_states(w, m, md->d);
+done:
+    el_fast_work_free(own);
+    return st;
+}

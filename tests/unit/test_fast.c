@@ -1,0 +1,887 @@
+/* fast suite: the exact fast path (engine/fast.h) against the slow path (GLPK, the KKT polish
+ * and the tie rules) and against closed forms (docs/model.md §6).
+ * - Every scenario file the tests use is solved with fast_path = 0 and = 1, and every number of
+ *   every result must agree to 1e-9 (1 + |x|); the bundled scenario's designs without offsets,
+ *   export caps or projects must take the fast path.
+ * - Thousands of seeded random scenarios (2-6 jurisdictions; linear, points and step MACs with
+ *   prices from a small set, so that steps tie across jurisdictions and with instruments;
+ *   requirements met exactly by whole steps; floors, ceilings, penalties, tax regimes; groups
+ *   and links with rates and quotas) are solved both ways and must agree the same way.
+ * - Closed forms: groups of 2 and 2,000 linear MACs, a binding quota, a binding floor, a step
+ *   curve met exactly (the left derivative), each solved by the fast path itself.
+ * Set FAST_STATS=1 in the environment to print how many designs took the fast path. */
+#include <dirent.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "data.h"
+#include "fast.h"
+#include "load.h"
+#include "suites.h"
+
+#define FAST_REL    1e-9 /* fast and slow: |a - b| <= FAST_REL (1 + max(|a|, |b|)) */
+#define CLOSED_REL  1e-10
+#define MAX_PRINTED 10
+#ifndef NRANDOM
+#define NRANDOM 2500 /* random scenarios, 3 designs each */
+#endif
+#ifndef SEED
+#define SEED 0x5eedfa57ULL
+#endif
+
+static int stats(void)
+{
+    const char *v = getenv("FAST_STATS");
+    return v && *v && strcmp(v, "0") != 0;
+}
+
+/* ---- comparing results -------------------------------------------------------------------- */
+
+typedef struct {
+    const char *where; /* file or random case */
+    int mismatches;
+} Cmp;
+
+static void num(Cmp *c, const char *design, const char *what, int i, double a, double b)
+{
+    if (fabs(a - b) <= FAST_REL * (1 + fmax(fabs(a), fabs(b))))
+        return;
+    if (c->mismatches++ < MAX_PRINTED)
+        fprintf(stderr, "\n  fast: %s, design %s: %s[%d]: slow %.17g, fast %.17g", c->where, design,
+                what, i, a, b);
+}
+
+/* Every number and flag of two results (the solver statistics in info excepted). */
+static void compare(Cmp *c, const ElDesignResult *a, const ElDesignResult *b)
+{
+    const char *d = a->id ? a->id : "?";
+    int i;
+    num(c, d, "outcome", 0, a->outcome, b->outcome);
+    num(c, d, "njur", 0, a->njur, b->njur);
+    num(c, d, "nlinks", 0, a->nlinks, b->nlinks);
+    num(c, d, "npools", 0, a->npools, b->npools);
+    num(c, d, "naccepts", 0, a->naccepts, b->naccepts);
+    num(c, d, "nprojects", 0, a->nprojects, b->nprojects);
+    if (a->njur != b->njur || a->nlinks != b->nlinks || a->npools != b->npools ||
+        a->naccepts != b->naccepts || a->nprojects != b->nprojects)
+        return;
+    for (i = 0; i < a->njur; i++) {
+        const ElJurResult *x = &a->jur[i], *y = &b->jur[i];
+#define J(f) num(c, d, #f, i, x->f, y->f)
+        J(price);
+        J(abatement);
+        J(emissions);
+        J(net_imports);
+        J(offsets);
+        J(project_credits);
+        J(withheld);
+        J(released);
+        J(penalised);
+        J(taxed);
+        J(binding);
+        J(abatement_cost);
+        J(payments_abroad);
+        J(receipts_abroad);
+        J(payments);
+        J(unit_payments);
+        J(credit_payments);
+        J(project_cost);
+        J(national_cost);
+        J(gain);
+        J(firms_cost);
+        J(gov_revenue);
+        J(offset_surplus);
+        J(ndc_emissions);
+        J(shortfall);
+        J(requirement);
+        J(max_abatement);
+#undef J
+    }
+    for (i = 0; i < a->nlinks; i++) {
+        num(c, d, "link.units", i, a->link[i].units, b->link[i].units);
+        num(c, d, "link.credited", i, a->link[i].credited, b->link[i].credited);
+        num(c, d, "link.unit_price", i, a->link[i].unit_price, b->link[i].unit_price);
+        num(c, d, "link.rent", i, a->link[i].rent, b->link[i].rent);
+    }
+    for (i = 0; i < a->npools; i++) {
+        num(c, d, "pool.used", i, a->pool[i].used, b->pool[i].used);
+        num(c, d, "pool.price", i, a->pool[i].price, b->pool[i].price);
+        num(c, d, "pool.supplied", i, a->pool[i].supplied, b->pool[i].supplied);
+        num(c, d, "pool.supply_cost", i, a->pool[i].supply_cost, b->pool[i].supply_cost);
+        num(c, d, "pool.receipts", i, a->pool[i].receipts, b->pool[i].receipts);
+    }
+    for (i = 0; i < a->naccepts; i++) {
+        num(c, d, "accept.pool", i, a->accept[i].pool, b->accept[i].pool);
+        num(c, d, "accept.jur", i, a->accept[i].jur, b->accept[i].jur);
+        num(c, d, "accept.credits", i, a->accept[i].credits, b->accept[i].credits);
+        num(c, d, "accept.credited", i, a->accept[i].credited, b->accept[i].credited);
+        num(c, d, "accept.payment", i, a->accept[i].payment, b->accept[i].payment);
+    }
+    for (i = 0; i < a->nprojects; i++) {
+        num(c, d, "project.built", i, a->project[i].built, b->project[i].built);
+        num(c, d, "project.credits", i, a->project[i].credits, b->project[i].credits);
+        num(c, d, "project.cost", i, a->project[i].cost, b->project[i].cost);
+    }
+    num(c, d, "abatement_cost", 0, a->abatement_cost, b->abatement_cost);
+    num(c, d, "total_cost", 0, a->total_cost, b->total_cost);
+    num(c, d, "national_cost", 0, a->national_cost, b->national_cost);
+    num(c, d, "row_surplus", 0, a->row_surplus, b->row_surplus);
+    num(c, d, "gain", 0, a->gain, b->gain);
+    num(c, d, "mip_checked", 0, a->mip_checked, b->mip_checked);
+    num(c, d, "mip_corrected", 0, a->mip_corrected, b->mip_corrected);
+    num(c, d, "fit_rounds", 0, a->fit_rounds, b->fit_rounds);
+}
+
+/* Why the fast path declines design d of s ("" if it does not): the problem is built again. */
+static const char *decline_reason(const ElScenario *s, const ElDesign *d)
+{
+    ElModelData md;
+    ElProblem *p = NULL;
+    ElModelMap *m = NULL;
+    ElSolution *sol = NULL;
+    ElFastWork *w = NULL;
+    ElError err;
+    bool solved = false;
+    const char *why = "(could not build)";
+    memset(&md, 0, sizeof(md));
+    if (el_model_data_init(&md, s, d, NULL, NULL, &err) == EL_OK &&
+        el_model_build(&md, 0, &p, &m, &err) == EL_OK &&
+        el_solution_create(&sol, p->ncols, p->nrows, &err) == EL_OK &&
+        el_fast_work_create(&w, &err) == EL_OK &&
+        el_fast_solve(w, &md, p, m, sol, &solved, &err) == EL_OK)
+        why = solved ? "" : el_fast_last_reason(w); /* a constant string of the library */
+    el_fast_work_free(w);
+    el_solution_free(sol);
+    el_problem_free(p);
+    el_model_map_free(m);
+    el_model_data_clear(&md);
+    return why;
+}
+
+/* ---- every scenario file ------------------------------------------------------------------ */
+
+typedef struct {
+    char **v;
+    int n;
+} Files;
+
+static void add_file(Files *f, const char *path)
+{
+    char **t = realloc(f->v, sizeof(*t) * (size_t)(f->n + 1));
+    if (!t)
+        return;
+    f->v = t;
+    f->v[f->n] = malloc(strlen(path) + 1);
+    if (f->v[f->n])
+        strcpy(f->v[f->n++], path);
+}
+
+/* The .xml files under dir, recursively (any order: the caller sorts). */
+static void find_xml(Files *f, const char *dir, int recurse)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        char full[1024];
+        struct stat st;
+        size_t n = strlen(e->d_name);
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(full, sizeof(full), "%s/%s", dir, e->d_name);
+        if (stat(full, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode) && recurse)
+            find_xml(f, full, recurse);
+        else if (S_ISREG(st.st_mode) && n > 4 && strcmp(e->d_name + n - 4, ".xml") == 0)
+            add_file(f, full);
+    }
+    closedir(d);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Solve the whole run of s with fast_path set to `fast`. */
+static el_status solve_run(ElScenario *s, int fast, ElRun **run, ElError *err)
+{
+    s->settings.fast_path = fast;
+    return el_run_solve(run, s, err);
+}
+
+static int fast_count(const ElRun *run)
+{
+    int d, n = run->autarky.fast_path;
+    for (d = 0; d < run->ndesigns; d++)
+        n += run->designs[d].fast_path;
+    return n;
+}
+
+/* Designs of northeast-asia.xml the fast path must take: all but those with offsets, export
+ * caps or projects (and autarky). */
+static void check_bundled(const ElRun *run)
+{
+    static const char *const fast[] = {"separate", "tokyo-saitama",   "cn-kr",
+                                       "cn-kr-jp", "kr-imports-5pct", "cn-kr-fx",
+                                       "cn-kr-kz", "cn-kr-kr-floor"};
+    static const char *const slow[] = {"ccer-indirect", "cn-kr-export-cap", "jp-tax-ccer",
+                                       "ne-asia-grid"};
+    size_t k;
+    int d;
+    CU_ASSERT_TRUE(run->autarky.fast_path);
+    for (d = 0; d < run->ndesigns; d++) {
+        const char *id = run->designs[d].id;
+        int want = -1;
+        for (k = 0; k < sizeof(fast) / sizeof(fast[0]); k++)
+            if (strcmp(id, fast[k]) == 0)
+                want = 1;
+        for (k = 0; k < sizeof(slow) / sizeof(slow[0]); k++)
+            if (strcmp(id, slow[k]) == 0)
+                want = 0;
+        CU_ASSERT_NOT_EQUAL(want, -1); /* a new design: list it above */
+        if (want >= 0 && run->designs[d].fast_path != want)
+            fprintf(stderr, "\n  fast: northeast-asia.xml, design %s: fast path %s", id,
+                    run->designs[d].fast_path ? "taken" : "not taken");
+        CU_ASSERT(want < 0 || run->designs[d].fast_path == want);
+    }
+}
+
+static void test_scenario_files(void)
+{
+    Files f = {NULL, 0};
+    Files g = {NULL, 0};
+    int i, files = 0, designs = 0, fast = 0, bundled = 0;
+    DIR *dir;
+    struct dirent *e;
+    find_xml(&f, "../scenarios", 1);
+    find_xml(&f, "data", 1);
+    dir = opendir("golden");
+    while (dir && (e = readdir(dir)) != NULL) {
+        char in[1024];
+        struct stat st;
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(in, sizeof(in), "golden/%s/input.xml", e->d_name);
+        if (stat(in, &st) == 0)
+            add_file(&g, in);
+    }
+    if (dir)
+        closedir(dir);
+    for (i = 0; i < g.n; i++)
+        add_file(&f, g.v[i]);
+    if (f.n > 0)
+        qsort(f.v, (size_t)f.n, sizeof(*f.v), by_name);
+    for (i = 0; i < f.n; i++) {
+        ElScenario *s = NULL;
+        ElRun *slow = NULL, *quick = NULL;
+        ElError e0 = {EL_OK, ""}, e1 = {EL_OK, ""};
+        el_status st0, st1;
+        Cmp c = {f.v[i], 0};
+        int d;
+        if (el_scenario_load(&s, f.v[i], NULL, &e0) != EL_OK)
+            continue; /* files that do not load are the loader's tests */
+        files++;
+        st0 = solve_run(s, 0, &slow, &e0);
+        st1 = solve_run(s, 1, &quick, &e1);
+        if (st0 != st1)
+            fprintf(stderr, "\n  fast: %s: slow %s (%s), fast %s (%s)", f.v[i], el_status_name(st0),
+                    e0.msg, el_status_name(st1), e1.msg);
+        CU_ASSERT_EQUAL(st0, st1);
+        if (slow && quick) {
+            CU_ASSERT_EQUAL(fast_count(slow), 0);
+            compare(&c, &slow->autarky, &quick->autarky);
+            for (d = 0; d < slow->ndesigns && d < quick->ndesigns; d++)
+                compare(&c, &slow->designs[d], &quick->designs[d]);
+            CU_ASSERT_EQUAL(c.mismatches, 0);
+            designs += 1 + quick->ndesigns;
+            fast += fast_count(quick);
+            if (strstr(f.v[i], "northeast-asia.xml")) {
+                check_bundled(quick);
+                bundled++;
+            }
+            if (stats())
+                fprintf(stderr, "\n  fast: %s: %d of %d designs (autarky included) fast", f.v[i],
+                        fast_count(quick), 1 + quick->ndesigns);
+            for (d = 0; stats() && d < quick->ndesigns; d++)
+                if (!quick->designs[d].fast_path)
+                    fprintf(stderr, "\n    %s: %s%s", quick->designs[d].id,
+                            decline_reason(s, s->designs[d]),
+                            quick->designs[d].outcome != EL_OPTIMAL ? " (no equilibrium)" : "");
+        }
+        el_run_free(slow);
+        el_run_free(quick);
+        el_scenario_free(s);
+    }
+    if (stats())
+        fprintf(stderr, "\n  fast: scenario files: %d files, %d of %d designs fast\n", files, fast,
+                designs);
+    CU_ASSERT_EQUAL(bundled, 1);
+    CU_ASSERT(files >= 15);
+    CU_ASSERT(fast * 2 >= designs); /* most designs of the test files are in the class */
+    for (i = 0; i < f.n; i++)
+        free(f.v[i]);
+    for (i = 0; i < g.n; i++)
+        free(g.v[i]);
+    free(f.v);
+    free(g.v);
+}
+
+/* ---- random scenarios --------------------------------------------------------------------- */
+
+static uint64_t rng_next(uint64_t *st)
+{
+    uint64_t z = (*st += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static double unif(uint64_t *st)
+{
+    return (double)(rng_next(st) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static int pick(uint64_t *st, int n)
+{
+    return (int)(rng_next(st) % (uint64_t)n);
+}
+
+static bool chance(uint64_t *st, double p)
+{
+    return unif(st) < p;
+}
+
+/* Prices drawn from a few round values tie steps across jurisdictions and with instruments. */
+static double a_price(uint64_t *st)
+{
+    static const double set[] = {5, 10, 20, 30, 40, 60};
+    return chance(st, 0.7) ? set[pick(st, 6)] : 1 + 59 * unif(st);
+}
+
+/* One random jurisdiction's curve; *exact receives a requirement met by whole steps (or -1). */
+static ElMac *random_mac(uint64_t *st, double bau, double *exact)
+{
+    ElMac *m = NULL;
+    ElError err;
+    int form = pick(st, 3), n, k;
+    double q[6], p[6], total = 0;
+    *exact = -1;
+    if (form == 0) { /* linear, sometimes with an intercept or an end */
+        double icpt = chance(st, 0.3) ? a_price(st) : 0;
+        double max = chance(st, 0.25) ? 20 + 60 * unif(st) : HUGE_VAL;
+        el_mac_create_linear(&m, icpt, 0.2 + 3 * unif(st), max, &err);
+        return m;
+    }
+    n = 1 + pick(st, 4);
+    if (form == 1) { /* points: q from 0, p non-decreasing, sometimes flat */
+        q[0] = 0;
+        p[0] = chance(st, 0.5) ? 0 : a_price(st) / 4;
+        for (k = 1; k <= n; k++) {
+            q[k] = q[k - 1] + 5 + 30 * unif(st);
+            p[k] = p[k - 1] + (chance(st, 0.25) ? 0 : 1 + 30 * unif(st));
+        }
+        if (q[n] > bau)
+            q[n] = bau;
+        for (k = 1; k <= n && q[k] > q[k - 1]; k++)
+            ;
+        el_mac_create_points(&m, q, p, k, &err);
+        return m;
+    }
+    for (k = 0; k < n; k++) { /* steps, in merit order */
+        int i;
+        q[k] = 2 + pick(st, 19);
+        p[k] = a_price(st);
+        for (i = k; i > 0 && p[i - 1] > p[i]; i--) {
+            double t = p[i];
+            p[i] = p[i - 1];
+            p[i - 1] = t;
+        }
+    }
+    for (k = 1 + pick(st, n); k > 0; k--) /* the first few steps, whole */
+        total += q[k - 1];
+    if (total < bau)
+        *exact = total;
+    el_mac_create_steps(&m, q, p, n, &err);
+    return m;
+}
+
+typedef struct {
+    int designs, fast, skipped, compared;
+    Cmp cmp;
+    const char *reason[32]; /* why the fast path declined (FAST_STATS only) */
+    int count[32];
+} RandomStats;
+
+/* Tally why the fast path declines design d (FAST_STATS only). */
+static void tally_reason(RandomStats *rs, const ElScenario *s, const ElDesign *d, bool optimal)
+{
+    const char *why = decline_reason(s, d);
+    int k;
+    if (!optimal)
+        why = "(no equilibrium: the slow path diagnoses)";
+    for (k = 0; k < 32 && rs->reason[k] && strcmp(rs->reason[k], why) != 0; k++)
+        ;
+    if (k < 32) {
+        rs->reason[k] = why;
+        rs->count[k]++;
+    }
+}
+
+static ElScenario *random_scenario(uint64_t *st, int *is_tax)
+{
+    ElScenario *s = NULL;
+    ElError err;
+    int nj = 2 + pick(st, 5), j;
+    if (el_scenario_create(&s, "random", "USD", "Mt", &err) != EL_OK)
+        return NULL;
+    for (j = 0; j < nj; j++) {
+        char id[8];
+        double bau = 60 + 100 * unif(st), exact, R, floor_p = -1;
+        ElMac *m = random_mac(st, bau, &exact);
+        snprintf(id, sizeof(id), "J%d", j);
+        R = exact >= 0 && chance(st, 0.4) ? exact : -10 + 50 * unif(st);
+        if (!m || el_scenario_add_jurisdiction(s, id, id, bau, bau - R, m, 0, &err) != EL_OK) {
+            el_scenario_free(s);
+            return NULL;
+        }
+        is_tax[j] = chance(st, 0.08);
+        if (is_tax[j]) {
+            el_scenario_set_tax(s, j, a_price(st), 5 + 40 * unif(st), &err);
+            continue;
+        }
+        s->jur[j].auction_share = chance(st, 0.5) ? 1 : unif(st);
+        if (chance(st, 0.15)) {
+            floor_p = a_price(st);
+            el_scenario_add_instrument(s, EL_SCENARIO_LEVEL, j, EL_INSTR_FLOOR, floor_p,
+                                       fmin(1 + 15 * unif(st), s->jur[j].auction_share * (bau - R)),
+                                       0, &err);
+        }
+        if (chance(st, 0.15))
+            el_scenario_add_instrument(s, EL_SCENARIO_LEVEL, j, EL_INSTR_CEILING,
+                                       fmax(a_price(st), floor_p), 1 + 15 * unif(st), 0, &err);
+        if (chance(st, 0.25))
+            el_scenario_add_instrument(s, EL_SCENARIO_LEVEL, j, EL_INSTR_PENALTY,
+                                       fmax(a_price(st) + (chance(st, 0.5) ? 20 : 0), floor_p),
+                                       HUGE_VAL, 0, &err);
+    }
+    if (el_scenario_finish(s, &err) != EL_OK) {
+        el_scenario_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static ElDesign *random_design(uint64_t *st, const ElScenario *s, const int *is_tax, int i)
+{
+    static const double rates[] = {1, 1, 1, 0.5, 2, 0.8};
+    ElDesign *d = NULL;
+    ElError err;
+    char id[16];
+    int nj = s->njur, ng = pick(st, 3), nl = pick(st, 4), g, l, k, members[6], n;
+    snprintf(id, sizeof(id), "d%d", i);
+    if (el_design_create(&d, id, 0, &err) != EL_OK)
+        return NULL;
+    for (g = 0; g < ng; g++) {
+        n = 0;
+        for (k = 0; k < nj; k++)
+            if (!is_tax[k] && chance(st, 0.6))
+                members[n++] = k;
+        if (n >= 2)
+            el_design_add_group(d, members, n, 0, &err);
+    }
+    for (l = 0; l < nl; l++) {
+        int from = pick(st, nj), to = pick(st, nj);
+        double rate = chance(st, 0.8) ? rates[pick(st, 6)] : 0.3 + 2 * unif(st);
+        double quota = chance(st, 0.4) ? 1 + 20 * unif(st) : HUGE_VAL;
+        if (from == to || is_tax[from])
+            continue;
+        el_design_add_link(d, from, to, rate, quota,
+                           chance(st, 0.1) ? 0.1 + 0.5 * unif(st) : nan(""), EL_RENT_BUYER, 0,
+                           &err);
+    }
+    if (chance(st, 0.2)) { /* a design's own instrument, at a round price */
+        k = pick(st, nj);
+        if (!is_tax[k])
+            el_design_add_instrument(d, k, chance(st, 0.5) ? EL_INSTR_CEILING : EL_INSTR_PENALTY,
+                                     60 + a_price(st), chance(st, 0.5) ? 10 : HUGE_VAL, 0, &err);
+    }
+    if (el_design_check(s, d, &err) != EL_OK) {
+        el_design_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* The data of design d of s, for a failure report (FAST_STATS only). */
+static void describe(const ElScenario *s, const ElDesign *d)
+{
+    ElModelData md;
+    ElError err;
+    int j, k;
+    memset(&md, 0, sizeof(md));
+    if (el_model_data_init(&md, s, d, NULL, NULL, &err) != EL_OK)
+        return;
+    for (j = 0; j < md.njur; j++) {
+        const ElJurData *q = &md.jur[j];
+        fprintf(stderr, "\n    J%d: bau %.17g R %.17g%s", j, q->bau, q->requirement,
+                q->kind == EL_CAP_TAX ? " tax" : "");
+        if (q->kind == EL_CAP_TAX)
+            fprintf(stderr, " rate %g limit %g", q->tax_rate, q->credit_limit);
+        for (k = 0; k < EL_INSTR_KINDS; k++)
+            if (q->has_instr[k])
+                fprintf(stderr, " instr%d %g/%g", k, q->instr[k].price, q->instr[k].volume);
+        for (k = 0; k < q->npieces; k++) {
+            const ElMacPiece *pc = el_model_data_piece(&md, j, k);
+            fprintf(stderr, " [%g +%g: %g slope %g]", pc->q0, pc->width, pc->p0, pc->slope);
+        }
+    }
+    for (k = 0; d && k < d->ngroups; k++) {
+        fprintf(stderr, "\n    group");
+        for (j = 0; j < d->groups[k].n; j++)
+            fprintf(stderr, " J%d", d->groups[k].members[j]);
+    }
+    for (k = 0; d && k < d->nlinks; k++)
+        fprintf(stderr, "\n    link J%d -> J%d rate %g quota %g", d->links[k].from, d->links[k].to,
+                d->links[k].rate, d->links[k].quota);
+    for (k = 0; d && k < d->ninstruments; k++)
+        fprintf(stderr, "\n    design instr J%d kind %d %g/%g", d->instruments[k].jur,
+                d->instruments[k].kind, d->instruments[k].price, d->instruments[k].volume);
+    el_model_data_clear(&md);
+}
+
+/* One design both ways (against each way's own baseline); compares and counts. */
+static void random_compare(RandomStats *rs,
+                           ElScenario *s,
+                           const ElDesign *d,
+                           const ElDesignResult *base0,
+                           const ElDesignResult *base1)
+{
+    ElDesignResult r0, r1;
+    ElError e0 = {EL_OK, ""}, e1 = {EL_OK, ""};
+    el_status st0, st1;
+    s->settings.fast_path = 0;
+    st0 = el_design_solve(s, d, NULL, base0, &r0, &e0);
+    s->settings.fast_path = 1;
+    st1 = el_design_solve(s, d, NULL, base1, &r1, &e1);
+    if (st0 != st1 && rs->cmp.mismatches++ < MAX_PRINTED)
+        fprintf(stderr, "\n  fast: %s, design %s: slow %s (%s), fast %s (%s)", rs->cmp.where,
+                d ? d->id : "autarky", el_status_name(st0), e0.msg, el_status_name(st1), e1.msg);
+    if (st0 == EL_OK && st1 == EL_OK) {
+        int before = rs->cmp.mismatches;
+        compare(&rs->cmp, &r0, &r1);
+        if (rs->cmp.mismatches > before && stats())
+            describe(s, d);
+        rs->compared++;
+        rs->fast += r1.fast_path;
+        CU_ASSERT_FALSE(r0.fast_path);
+        if (!r1.fast_path && stats())
+            tally_reason(rs, s, d, r0.outcome == EL_OPTIMAL);
+    }
+    rs->designs++;
+    el_design_result_clear(&r0);
+    el_design_result_clear(&r1);
+}
+
+static void test_random(void)
+{
+    uint64_t st = SEED;
+    RandomStats rs;
+    char where[64];
+    int i, k;
+    memset(&rs, 0, sizeof(rs));
+    rs.cmp.where = where;
+    for (i = 0; i < NRANDOM; i++) {
+        int is_tax[6] = {0};
+        ElScenario *s = random_scenario(&st, is_tax);
+        ElDesignResult b0, b1;
+        ElError err;
+        snprintf(where, sizeof(where), "random scenario %d", i);
+        if (!s) {
+            rs.skipped++;
+            continue;
+        }
+        s->settings.fast_path = 0;
+        if (el_design_solve(s, NULL, NULL, NULL, &b0, &err) != EL_OK) {
+            el_scenario_free(s);
+            rs.skipped++;
+            continue;
+        }
+        s->settings.fast_path = 1;
+        CU_ASSERT_EQUAL_FATAL(el_design_solve(s, NULL, NULL, NULL, &b1, &err), EL_OK);
+        b0.id = b1.id = "autarky";
+        k = rs.cmp.mismatches;
+        compare(&rs.cmp, &b0, &b1);
+        if (rs.cmp.mismatches > k && stats())
+            describe(s, NULL);
+        rs.designs++;
+        rs.compared++;
+        rs.fast += b1.fast_path;
+        if (!b1.fast_path && stats())
+            tally_reason(&rs, s, NULL, b0.outcome == EL_OPTIMAL);
+        for (k = 0; k < 3; k++) {
+            ElDesign *d = random_design(&st, s, is_tax, k);
+            if (!d) {
+                rs.skipped++;
+                continue;
+            }
+            random_compare(&rs, s, d, &b0, &b1);
+            el_design_free(d);
+        }
+        el_design_result_clear(&b0);
+        el_design_result_clear(&b1);
+        el_scenario_free(s);
+    }
+    if (stats())
+        fprintf(stderr, "\n  fast: random: %d designs compared (%d skipped), %d fast (%.1f%%)\n",
+                rs.compared, rs.skipped, rs.fast,
+                100.0 * rs.fast / (rs.compared ? rs.compared : 1));
+    for (k = 0; stats() && k < 32 && rs.reason[k]; k++)
+        fprintf(stderr, "  fast: declined %5d: %s\n", rs.count[k], rs.reason[k]);
+    CU_ASSERT_EQUAL(rs.cmp.mismatches, 0);
+    CU_ASSERT(rs.compared >= 5 * NRANDOM / 2);
+    CU_ASSERT(rs.fast * 10 >= rs.compared * 7); /* most random designs are in the class */
+}
+
+/* ---- closed forms ------------------------------------------------------------------------- */
+
+/* Solve design d (-1: the baseline) of s with the fast path, which must take it. */
+static void fast_solve(const ElScenario *s, int d, ElDesignResult *r)
+{
+    ElError err = {EL_OK, ""};
+    el_status st = test_design_solve(s, d, NULL, r, &err);
+    if (st != EL_OK)
+        fprintf(stderr, "\n  fast: %s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(st, EL_OK);
+    CU_ASSERT_TRUE(r->fast_path);
+}
+
+static void near_rel(double got, double want)
+{
+    CU_ASSERT_DOUBLE_EQUAL(got, want, CLOSED_REL * (1 + fabs(want)));
+}
+
+/* A group of n linear MACs c_j a: p = sum R / sum 1/c, a_j = p / c_j, m_j = R_j - a_j
+ * (docs/model.md §6). */
+static void group_closed_form(int n)
+{
+    double *bau = malloc(sizeof(double) * (size_t)n), *cap = malloc(sizeof(double) * (size_t)n);
+    double *slope = malloc(sizeof(double) * (size_t)n), sr = 0, sc = 0, p;
+    int *members = malloc(sizeof(int) * (size_t)n), j;
+    ElScenario *s;
+    ElDesignResult r;
+    ElError err;
+    CU_ASSERT_FATAL(bau && cap && slope && members);
+    for (j = 0; j < n; j++) {
+        bau[j] = 100 + j % 7;
+        cap[j] = bau[j] - (5 + (j * 37) % 23);
+        slope[j] = 0.5 + (j * 13) % 11 * 0.25;
+        members[j] = j;
+        sr += bau[j] - cap[j];
+        sc += 1 / slope[j];
+    }
+    p = sr / sc;
+    s = test_linear_scenario(n, bau, cap, slope, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_design(s, "all", 0, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_group(s, 0, members, n, 0, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_finish(s, &err), EL_OK);
+    fast_solve(s, 0, &r);
+    for (j = 0; j < n; j++) {
+        near_rel(r.jur[j].price, p);
+        near_rel(r.jur[j].abatement, p / slope[j]);
+        near_rel(r.jur[j].net_imports, bau[j] - cap[j] - p / slope[j]);
+    }
+    el_design_result_clear(&r);
+    el_scenario_free(s);
+    free(bau);
+    free(cap);
+    free(slope);
+    free(members);
+}
+
+static void test_group_closed_forms(void)
+{
+    group_closed_form(2);
+    group_closed_form(2000);
+}
+
+/* Binding quota q = 4 on A -> B (A: MAC = a, R 10; B: MAC = 2a, R 20): p_B = 2 (20 - 4) = 32,
+ * p_A = 1 (10 + 4) = 14, rent (32 - 14) 4 = 72 (README). */
+static void test_quota_closed_form(void)
+{
+    double bau[2] = {100, 100}, cap[2] = {90, 80}, slope[2] = {1, 2};
+    ElScenario *s = test_linear_scenario(2, bau, cap, slope, NULL);
+    ElDesignResult r;
+    ElError err;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_design(s, "quota", 0, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_link(s, 0, 0, 1, 1, 4, nan(""), 0, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_finish(s, &err), EL_OK);
+    fast_solve(s, 0, &r);
+    near_rel(r.jur[0].price, 14);
+    near_rel(r.jur[1].price, 32);
+    near_rel(r.link[0].units, 4);
+    near_rel(r.link[0].rent, 72);
+    el_design_result_clear(&r);
+    el_scenario_free(s);
+}
+
+/* Floor F = 25 in A of a group (A: MAC = a, R 10; B: MAC = 2a, R 20; sum 1/c = 1.5):
+ * w = clamp(F 1.5 - 30, 0, V), p = (30 + w) / 1.5: V = 3 gives w = 3, p = 22 (the floor's
+ * volume is used up); V = 10 gives w = 7.5 and p = 25, the floor. */
+static void test_floor_closed_form(void)
+{
+    double bau[2] = {100, 100}, cap[2] = {90, 80}, slope[2] = {1, 2};
+    ElScenario *s = test_linear_scenario(2, bau, cap, slope, NULL);
+    ElDesignResult r;
+    ElError err;
+    int members[2] = {0, 1}, d;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    s->jur[0].auction_share = 0.5; /* a floor withholds auctioned allowances only */
+    for (d = 0; d < 2; d++) {
+        CU_ASSERT_EQUAL_FATAL(el_scenario_add_design(s, d ? "v10" : "v3", 0, &err), EL_OK);
+        CU_ASSERT_EQUAL_FATAL(el_scenario_add_group(s, d, members, 2, 0, &err), EL_OK);
+        CU_ASSERT_EQUAL_FATAL(
+            el_scenario_add_instrument(s, d, 0, EL_INSTR_FLOOR, 25, d ? 10 : 3, 0, &err), EL_OK);
+    }
+    CU_ASSERT_EQUAL_FATAL(el_scenario_finish(s, &err), EL_OK);
+    fast_solve(s, 0, &r);
+    near_rel(r.jur[0].price, 22);
+    near_rel(r.jur[1].price, 22);
+    near_rel(r.jur[0].withheld, 3);
+    CU_ASSERT_EQUAL(r.jur[0].binding, EL_BIND_CAP);
+    el_design_result_clear(&r);
+    fast_solve(s, 1, &r);
+    near_rel(r.jur[0].price, 25);
+    near_rel(r.jur[0].withheld, 7.5);
+    near_rel(r.jur[0].abatement, 25);
+    near_rel(r.jur[1].abatement, 12.5);
+    CU_ASSERT_EQUAL(r.jur[0].binding, EL_BIND_FLOOR);
+    el_design_result_clear(&r);
+    el_scenario_free(s);
+}
+
+/* Steps 5 Mt at 10, 5 at 20, 10 at 40 and R = 10 (docs/model.md §4): the requirement is met by
+ * the first two steps exactly, and the price is the cost of the last one used, 20. With
+ * R = 12 the price is 40 and 2 Mt of the third step are used. */
+static void test_left_derivative(void)
+{
+    double q[3] = {5, 5, 10}, pr[3] = {10, 20, 40};
+    ElScenario *s = NULL;
+    ElMac *m = NULL;
+    ElDesignResult r;
+    ElError err;
+    CU_ASSERT_EQUAL_FATAL(el_scenario_create(&s, "steps", "USD", "Mt", &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_mac_create_steps(&m, q, pr, 3, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_jurisdiction(s, "S", "S", 100, 90, m, 0, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_mac_create_steps(&m, q, pr, 3, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_jurisdiction(s, "T", "T", 100, 88, m, 0, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_finish(s, &err), EL_OK);
+    fast_solve(s, -1, &r);
+    near_rel(r.jur[0].price, 20);
+    near_rel(r.jur[0].abatement, 10);
+    near_rel(r.jur[1].price, 40);
+    near_rel(r.jur[1].abatement, 12);
+    el_design_result_clear(&r);
+    el_scenario_free(s);
+}
+
+/* One workspace across a sweep of quotas (warm starts from the previous states) gives the same
+ * numbers, bit for bit, as a fresh workspace per solve, and solved = false leaves nothing
+ * behind: a design with an offset pool is refused with a reason. */
+static void test_workspace(void)
+{
+    double bau[3] = {100, 100, 100}, cap[3] = {90, 80, 70}, slope[3] = {1, 2, 3};
+    ElScenario *s = test_linear_scenario(3, bau, cap, slope, NULL);
+    ElFastWork *w = NULL;
+    ElError err;
+    int d;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    for (d = 0; d < 12; d++) {
+        char id[16];
+        snprintf(id, sizeof(id), "q%d", d);
+        CU_ASSERT_EQUAL_FATAL(el_scenario_add_design(s, id, 0, &err), EL_OK);
+        CU_ASSERT_EQUAL_FATAL(el_scenario_add_link(s, d, 0, 1, 1, 0.5 + 2 * d, nan(""), 0, &err),
+                              EL_OK);
+        CU_ASSERT_EQUAL_FATAL(el_scenario_add_link(s, d, 1, 2, 0.8, 30 - 2 * d, nan(""), 0, &err),
+                              EL_OK);
+    }
+    CU_ASSERT_EQUAL_FATAL(el_scenario_finish(s, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_fast_work_create(&w, &err), EL_OK);
+    for (d = 0; d < 2 * s->ndesigns; d++) {
+        const ElDesign *des = s->designs[d % s->ndesigns];
+        ElModelData md;
+        ElProblem *p = NULL;
+        ElModelMap *m = NULL;
+        ElSolution *a = NULL, *b = NULL;
+        bool sa = false, sb = false;
+        int j;
+        memset(&md, 0, sizeof(md));
+        CU_ASSERT_EQUAL_FATAL(el_model_data_init(&md, s, des, NULL, NULL, &err), EL_OK);
+        CU_ASSERT_EQUAL_FATAL(el_model_build(&md, 0, &p, &m, &err), EL_OK);
+        CU_ASSERT_EQUAL_FATAL(el_solution_create(&a, p->ncols, p->nrows, &err), EL_OK);
+        CU_ASSERT_EQUAL_FATAL(el_solution_create(&b, p->ncols, p->nrows, &err), EL_OK);
+        CU_ASSERT_EQUAL(el_fast_solve(w, &md, p, m, a, &sa, &err), EL_OK);
+        CU_ASSERT_EQUAL(el_fast_solve(NULL, &md, p, m, b, &sb, &err), EL_OK);
+        CU_ASSERT_TRUE(sa && sb);
+        CU_ASSERT_STRING_EQUAL(el_fast_last_reason(w), "");
+        for (j = 0; sa && sb && j < p->ncols; j++)
+            CU_ASSERT_EQUAL(memcmp(&a->x[j], &b->x[j], sizeof(double)), 0);
+        for (j = 0; sa && sb && j < p->nrows; j++)
+            CU_ASSERT_EQUAL(memcmp(&a->y[j], &b->y[j], sizeof(double)), 0);
+        el_solution_free(a);
+        el_solution_free(b);
+        el_problem_free(p);
+        el_model_map_free(m);
+        el_model_data_clear(&md);
+    }
+    el_fast_work_free(w);
+    el_fast_work_free(NULL);
+    el_scenario_free(s);
+}
+
+/* Outside the class: an offset pool, a design without an equilibrium. The fast path declines
+ * and the slow path answers (a shortfall). */
+static void test_declines(void)
+{
+    ElScenario *s = NULL;
+    ElError err = {EL_OK, ""};
+    ElRun *run = NULL;
+    int d;
+    CU_ASSERT_EQUAL_FATAL(el_scenario_load(&s, "data/mechanisms.xml", NULL, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_run_solve(&run, s, &err), EL_OK);
+    for (d = 0; d < run->ndesigns; d++)
+        if (strncmp(run->designs[d].id, "offset", 6) == 0 ||
+            strncmp(run->designs[d].id, "project", 7) == 0 ||
+            strncmp(run->designs[d].id, "export", 6) == 0)
+            CU_ASSERT_FALSE(run->designs[d].fast_path);
+    el_run_free(run);
+    el_scenario_free(s);
+    s = NULL;
+    CU_ASSERT_EQUAL_FATAL(el_scenario_load(&s, "data/no-eq-design.xml", NULL, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_run_solve(&run, s, &err), EL_OK);
+    for (d = 0; d < run->ndesigns; d++)
+        if (run->designs[d].outcome != EL_OPTIMAL)
+            CU_ASSERT_FALSE(run->designs[d].fast_path);
+    el_run_free(run);
+    el_scenario_free(s);
+}
+
+CU_TestInfo fast_tests[] = {
+    {"group of 2 and of 2000: p = sum R / sum 1/c", test_group_closed_forms},
+    {"binding quota: both prices by hand", test_quota_closed_form},
+    {"binding floor in a group", test_floor_closed_form},
+    {"steps met exactly: the left derivative", test_left_derivative},
+    {"one workspace, warm starts: bit-identical", test_workspace},
+    {"outside the class: the slow path answers", test_declines},
+    {"every scenario file: fast = slow to 1e-9", test_scenario_files},
+    {"random scenarios: fast = slow to 1e-9", test_random},
+    CU_TEST_INFO_NULL,
+};
