@@ -31,6 +31,7 @@ typedef struct {
     const ElScenario *s;
     const ElProducer *prod;
     const ElDesignResult *shared; /* the baseline without variation */
+    ElSolveWork *work;            /* the calling thread's (one thread, MPI) */
     Slot *slots;
     long window;
     long next;      /* next item to hand out */
@@ -44,7 +45,7 @@ typedef struct {
 } Batch;
 
 /* Solve item i into slot sl (any thread). */
-static void solve_item(Batch *b, long i, Slot *sl)
+static void solve_item(Batch *b, ElSolveWork *w, long i, Slot *sl)
 {
     ElError *err = &sl->err;
     const ElDesignResult *base = b->shared;
@@ -56,14 +57,15 @@ static void solve_item(Batch *b, long i, Slot *sl)
     sl->st = b->prod->item(b->prod->ctx, i, &sl->item, err);
     if (sl->st == EL_OK && sl->item.variation && sl->item.variation->n > 0) {
         /* the state of the world changed: the baseline is solved under it too */
-        sl->st = el_design_solve(b->s, NULL, sl->item.variation, NULL, &sl->base, err);
+        sl->st = el_design_solve_ws(w, b->s, NULL, sl->item.variation, NULL, &sl->base, err);
         sl->has_base = sl->st == EL_OK;
         if (sl->st == EL_OK && sl->base.outcome != EL_OPTIMAL)
             sl->st = el_baseline_check(b->s, &sl->base, err);
         base = &sl->base;
     }
     if (sl->st == EL_OK)
-        sl->st = el_design_solve(b->s, sl->item.design, sl->item.variation, base, &sl->r, err);
+        sl->st =
+            el_design_solve_ws(w, b->s, sl->item.design, sl->item.variation, base, &sl->r, err);
 }
 
 static void release_slot(Batch *b, long i, Slot *sl)
@@ -97,6 +99,10 @@ deliver(Batch *b, long i, Slot *sl, const ElSink *const *sinks, int nsinks, ElEr
 static void *worker(void *arg)
 {
     Batch *b = arg;
+    ElSolveWork *w = NULL;
+    ElError werr;
+    if (el_solve_work_create(&w, &werr) != EL_OK)
+        w = NULL; /* each solve then makes a temporary one, and reports running out itself */
     for (;;) {
         long first, last, i;
         pthread_mutex_lock(&b->mu);
@@ -110,11 +116,12 @@ static void *worker(void *arg)
         b->space_waiters--;
         if (b->stop || first >= b->prod->count) {
             pthread_mutex_unlock(&b->mu);
+            el_solve_work_free(w);
             return NULL;
         }
         pthread_mutex_unlock(&b->mu);
         for (i = first; i < last; i++)
-            solve_item(b, i, &b->slots[i % b->window]);
+            solve_item(b, w, i, &b->slots[i % b->window]);
         /* one lock and at most one wake-up per chunk, and only if delivery waits for it */
         pthread_mutex_lock(&b->mu);
         for (i = first; i < last; i++)
@@ -326,14 +333,14 @@ static el_status run_mpi(Batch *b, const ElSink *const *sinks, int nsinks, ElErr
         if (rank != 0) {
             if (own != rank)
                 continue;
-            solve_item(b, i, &sl);
+            solve_item(b, b->work, i, &sl);
             if (st == EL_OK)
                 st = send_slot(&sl, err);
             release_slot(b, i, &sl);
             continue;
         }
         if (own == 0) {
-            solve_item(b, i, &sl);
+            solve_item(b, b->work, i, &sl);
         } else {
             el_status rs = recv_slot(b, i, own, &sl, &buf, &cap, err);
             if (rs != EL_OK && st == EL_OK)
@@ -370,7 +377,9 @@ el_status el_batch_solve(const ElScenario *s,
     b.window = o.window > 0 ? o.window : 128L * o.threads;
     if (b.window < CHUNK)
         b.window = CHUNK; /* a chunk always fits: a worker never waits for itself */
-    st = el_design_solve(s, NULL, NULL, NULL, &shared, err);
+    st = el_solve_work_create(&b.work, err);
+    if (st == EL_OK)
+        st = el_design_solve_ws(b.work, s, NULL, NULL, NULL, &shared, err);
     if (st == EL_OK && shared.outcome != EL_OPTIMAL)
         st = el_baseline_check(s, &shared, err);
     for (k = 0; st == EL_OK && k < nsinks; k++, begun++)
@@ -385,7 +394,7 @@ el_status el_batch_solve(const ElScenario *s,
         Slot sl;
         memset(&sl, 0, sizeof(sl));
         for (i = 0; st == EL_OK && i < producer->count; i++) {
-            solve_item(&b, i, &sl);
+            solve_item(&b, b.work, i, &sl);
             st = deliver(&b, i, &sl, sinks, nsinks, err);
             release_slot(&b, i, &sl);
         }
@@ -413,6 +422,7 @@ el_status el_batch_solve(const ElScenario *s,
                 st = s2;
         }
     el_design_result_clear(&shared);
+    el_solve_work_free(b.work);
     return st;
 }
 

@@ -523,6 +523,7 @@ alloc_result(const ElScenario *s, const ElDesign *des, ElDesignResult *r, ElErro
 
 /* Build the problem of md and solve it (projects included). */
 static el_status solve_once(const ElModelData *md,
+                            ElFastWork *fw,
                             const ElSettings *set,
                             ElProblem **p,
                             ElModelMap **m,
@@ -537,7 +538,7 @@ static el_status solve_once(const ElModelData *md,
     if (st == EL_OK && (*m)->nprojects > 0)
         st = decide_projects(*p, *m, md->d->projects, set, *sol, r, err);
     else if (st == EL_OK && set->fast_path) /* exact and verified, ties included (fast.h) */
-        st = el_fast_solve(NULL, md, *p, *m, *sol, &r->fast_path, err);
+        st = el_fast_solve(fw, md, *p, *m, *sol, &r->fast_path, err);
     if (st == EL_OK && (*m)->nprojects == 0 && !r->fast_path)
         st = el_qp_solve(*p, set, *sol, &r->info, err);
     return st;
@@ -561,6 +562,7 @@ static bool has_fits(const ElScenario *s)
 #define FIT_TOL    1e-12
 
 static el_status refine_fits(ElModelData *md,
+                             ElFastWork *fw,
                              const ElDesign *d,
                              const ElVariation *v,
                              const ElSettings *set,
@@ -605,7 +607,7 @@ static el_status refine_fits(ElModelData *md,
         *m = NULL;
         st = el_model_data_init(md, s, d, v, (const ElMac *const *)macs, err);
         if (st == EL_OK)
-            st = solve_once(md, set, p, m, sol, r, err);
+            st = solve_once(md, fw, set, p, m, sol, r, err);
         r->fit_rounds = round + 1;
     }
     for (j = 0; macs && j < s->njur; j++)
@@ -640,6 +642,41 @@ static el_status name_failure(
     }
 }
 
+static el_status design_solve(ElSolveWork *w,
+                              const ElScenario *s,
+                              const ElDesign *d,
+                              const ElVariation *v,
+                              const ElDesignResult *baseline,
+                              ElDesignResult *r,
+                              ElError *err);
+
+struct ElSolveWork {
+    ElModelData md;
+    ElFastWork *fast;
+};
+
+el_status el_solve_work_create(ElSolveWork **out, ElError *err)
+{
+    ElSolveWork *w = el_calloc(1, sizeof(*w));
+    el_status st = w ? el_fast_work_create(&w->fast, err)
+                     : el_error_set(err, EL_ERR_NOMEM, "out of memory (workspace)");
+    if (st != EL_OK) {
+        el_free(w);
+        w = NULL;
+    }
+    *out = w;
+    return st;
+}
+
+void el_solve_work_free(ElSolveWork *w)
+{
+    if (!w)
+        return;
+    el_model_data_clear(&w->md);
+    el_fast_work_free(w->fast);
+    el_free(w);
+}
+
 el_status el_design_solve(const ElScenario *s,
                           const ElDesign *d,
                           const ElVariation *v,
@@ -647,7 +684,40 @@ el_status el_design_solve(const ElScenario *s,
                           ElDesignResult *r,
                           ElError *err)
 {
-    ElModelData md;
+    return el_design_solve_ws(NULL, s, d, v, baseline, r, err);
+}
+
+el_status el_design_solve_ws(ElSolveWork *w,
+                             const ElScenario *s,
+                             const ElDesign *d,
+                             const ElVariation *v,
+                             const ElDesignResult *baseline,
+                             ElDesignResult *r,
+                             ElError *err)
+{
+    ElSolveWork *own = NULL;
+    el_status st;
+    if (!w) {
+        st = el_solve_work_create(&own, err);
+        if (st != EL_OK)
+            return st;
+        w = own;
+    }
+    el_fast_work_forget(w->fast); /* every solve starts cold: answers never depend on order */
+    st = design_solve(w, s, d, v, baseline, r, err);
+    el_solve_work_free(own);
+    return st;
+}
+
+static el_status design_solve(ElSolveWork *w,
+                              const ElScenario *s,
+                              const ElDesign *d,
+                              const ElVariation *v,
+                              const ElDesignResult *baseline,
+                              ElDesignResult *r,
+                              ElError *err)
+{
+    ElModelData *md = &w->md;
     ElProblem *p = NULL;
     ElModelMap *m = NULL;
     ElSolution *sol = NULL;
@@ -655,15 +725,14 @@ el_status el_design_solve(const ElScenario *s,
     el_status st = alloc_result(s, d, r, err);
     if (st != EL_OK)
         return st;
-    memset(&md, 0, sizeof(md));
     set.deadline = el_clock_now() + set.design_time_limit_s;
-    st = el_model_data_init(&md, s, d, v, NULL, err);
+    st = el_model_data_init(md, s, d, v, NULL, err);
     if (st == EL_OK)
-        st = solve_once(&md, &set, &p, &m, &sol, r, err);
+        st = solve_once(md, w->fast, &set, &p, &m, &sol, r, err);
     if (st == EL_OK && sol->outcome == EL_OPTIMAL && has_fits(s))
-        st = refine_fits(&md, d, v, &set, &p, &m, &sol, r, err);
+        st = refine_fits(md, w->fast, d, v, &set, &p, &m, &sol, r, err);
     if (st == EL_OK && sol->outcome == EL_OPTIMAL && !r->fast_path) /* tie rules (§4.1) */
-        st = el_ties_resolve(&md, p, m, &set, sol, err);
+        st = el_ties_resolve(md, p, m, &set, sol, err);
     if (st == EL_OK) {
         r->naccepts = m->naccepts;
         r->accept = el_calloc((size_t)(m->naccepts > 0 ? m->naccepts : 1), sizeof(*r->accept));
@@ -673,9 +742,9 @@ el_status el_design_solve(const ElScenario *s,
     if (st == EL_OK) {
         r->outcome = sol->outcome;
         if (sol->outcome == EL_OPTIMAL)
-            fill(&md, m, p, sol, baseline, r);
+            fill(md, m, p, sol, baseline, r);
         else if (sol->outcome == EL_INFEASIBLE)
-            st = diagnose(&md, &set, r, err);
+            st = diagnose(md, &set, r, err);
         else if (sol->outcome == EL_TIME_LIMIT)
             st = el_error_set(err, EL_ERR_NUMERIC,
                               "%s: design '%s' was not solved within design_time_limit_s = %g s "
@@ -690,7 +759,6 @@ el_status el_design_solve(const ElScenario *s,
     el_solution_free(sol);
     el_problem_free(p);
     el_model_map_free(m);
-    el_model_data_clear(&md);
     if (st != EL_OK)
         el_design_result_clear(r);
     return st;

@@ -110,6 +110,20 @@ el_status el_design_solve(const ElScenario *s,
                           const ElDesignResult *baseline,
                           ElDesignResult *r,
                           ElError *err);
+/** A reusable solve workspace: the data in force and the fast path's buffers, grown to the
+ * largest design seen and kept. One per thread (not shared); every solve starts cold, so results
+ * never depend on what the workspace solved before. */
+typedef struct ElSolveWork ElSolveWork;
+el_status el_solve_work_create(ElSolveWork **out, ElError *err);
+void el_solve_work_free(ElSolveWork *w);
+/** el_design_solve with a workspace (NULL: a temporary one). */
+el_status el_design_solve_ws(ElSolveWork *w,
+                             const ElScenario *s,
+                             const ElDesign *d,
+                             const ElVariation *v,
+                             const ElDesignResult *baseline,
+                             ElDesignResult *r,
+                             ElError *err);
 void el_design_result_clear(ElDesignResult *r);
 /** Deep copy of a result (the borrowed id and design stay borrowed). */
 el_status el_design_result_copy(ElDesignResult *to, const ElDesignResult *from, ElError *err);

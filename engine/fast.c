@@ -244,6 +244,12 @@ void el_fast_work_free(ElFastWork *w)
     el_free(w);
 }
 
+void el_fast_work_forget(ElFastWork *w)
+{
+    if (w)
+        w->have_prev = false;
+}
+
 const char *el_fast_last_reason(const ElFastWork *w)
 {
     return w && w->reason ? w->reason : "";

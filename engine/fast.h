@@ -39,6 +39,11 @@ el_status el_fast_solve(ElFastWork *w,
                         bool *solved,
                         ElError *err);
 
+/** Forget the last solve's link states (keep the buffers): the next solve starts cold, so that
+ * its answer cannot depend on what the workspace solved before (batches on any number of
+ * threads give the same bytes). */
+void el_fast_work_forget(ElFastWork *w);
+
 /** Why the last el_fast_solve of w did not solve (a short constant text, "" if it did): for
  * tests and benchmarks. */
 const char *el_fast_last_reason(const ElFastWork *w);

@@ -442,7 +442,7 @@ static ElScenario *random_scenario(uint64_t *st, int *is_tax)
     if (el_scenario_create(&s, "random", "USD", "Mt", &err) != EL_OK)
         return NULL;
     for (j = 0; j < nj; j++) {
-        char id[8];
+        char id[16];
         double bau = 60 + 100 * unif(st), exact, R, floor_p = -1;
         ElMac *m = random_mac(st, bau, &exact);
         snprintf(id, sizeof(id), "J%d", j);
