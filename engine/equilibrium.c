@@ -531,8 +531,10 @@ static el_status solve_once(const ElModelData *md,
                             ElDesignResult *r,
                             ElError *err)
 {
-    el_status st = el_model_build(md, 0, p, m, err);
-    if (st == EL_OK)
+    el_status st = *p ? el_model_build_into(md, 0, *p, m, err) : el_model_build(md, 0, p, m, err);
+    if (st == EL_OK && *sol)
+        st = el_solution_resize(*sol, (*p)->ncols, (*p)->nrows, err);
+    else if (st == EL_OK)
         st = el_solution_create(sol, (*p)->ncols, (*p)->nrows, err);
     r->fast_path = false;
     if (st == EL_OK && (*m)->nprojects > 0)
@@ -599,11 +601,7 @@ static el_status refine_fits(ElModelData *md,
         }
         if (st != EL_OK)
             break;
-        el_solution_free(*sol);
-        el_problem_free(*p);
-        el_model_map_free(*m);
-        *sol = NULL;
-        *p = NULL;
+        el_model_map_free(*m); /* the problem and solution are rebuilt in place */
         *m = NULL;
         st = el_model_data_init(md, s, d, v, (const ElMac *const *)macs, err);
         if (st == EL_OK)
@@ -653,6 +651,8 @@ static el_status design_solve(ElSolveWork *w,
 struct ElSolveWork {
     ElModelData md;
     ElFastWork *fast;
+    ElProblem *p;    /* the last problem, kept for its capacity */
+    ElSolution *sol; /* likewise */
 };
 
 el_status el_solve_work_create(ElSolveWork **out, ElError *err)
@@ -674,6 +674,8 @@ void el_solve_work_free(ElSolveWork *w)
         return;
     el_model_data_clear(&w->md);
     el_fast_work_free(w->fast);
+    el_problem_free(w->p);
+    el_solution_free(w->sol);
     el_free(w);
 }
 
@@ -718,9 +720,9 @@ static el_status design_solve(ElSolveWork *w,
                               ElError *err)
 {
     ElModelData *md = &w->md;
-    ElProblem *p = NULL;
+    ElProblem *p = w->p; /* reused (refine_fits may replace them: kept below) */
     ElModelMap *m = NULL;
-    ElSolution *sol = NULL;
+    ElSolution *sol = w->sol;
     ElSettings set = s->settings; /* with this design's deadline */
     el_status st = alloc_result(s, d, r, err);
     if (st != EL_OK)
@@ -756,8 +758,8 @@ static el_status design_solve(ElSolveWork *w,
     } else if (st == EL_ERR_NUMERIC || st == EL_ERR_LP) {
         st = name_failure(s, r, m, st, err);
     }
-    el_solution_free(sol);
-    el_problem_free(p);
+    w->sol = sol;
+    w->p = p;
     el_model_map_free(m);
     if (st != EL_OK)
         el_design_result_clear(r);

@@ -12,28 +12,10 @@
 
 void el_model_map_free(ElModelMap *m)
 {
-    int k;
     if (!m)
         return;
-    el_free(m->abate_first);
-    el_free(m->abate_count);
-    el_free(m->comply_row);
-    el_free(m->short_col);
-    for (k = 0; k < EL_INSTR_KINDS; k++)
-        el_free(m->instr_col[k]);
-    el_free(m->tax_col);
-    el_free(m->credit_row);
-    el_free(m->link_col);
-    el_free(m->link_share_row);
-    el_free(m->group_row);
-    el_free(m->group_first_col);
-    el_free(m->pool_row);
-    el_free(m->pool_first_col);
-    el_free(m->pool_count);
+    el_free(m->block); /* every index array lives in it */
     el_free(m->accepts);
-    el_free(m->export_row);
-    el_free(m->project_col);
-    el_free(m->project_first_col);
     el_free(m);
 }
 
@@ -59,17 +41,15 @@ static const char *nm(const char *buf)
     return buf[0] ? buf : NULL;
 }
 
-static int *ints(int n)
-{
-    return el_calloc((size_t)(n > 0 ? n : 1), sizeof(int));
-}
-
+/* The map's index arrays share one allocation (a small design's build is dominated by
+ * allocations otherwise). */
 static el_status alloc_map(ElModelMap **out, const ElModelData *md, ElError *err)
 {
     const ElScenario *s = md->s;
     const ElDesign *des = md->d;
     ElModelMap *m = el_calloc(1, sizeof(*m));
-    int nj = s->njur, k, ok;
+    int nj = s->njur, k, *at;
+    size_t total;
     *out = NULL;
     if (!m)
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (model map)");
@@ -80,33 +60,35 @@ static el_status alloc_map(ElModelMap **out, const ElModelData *md, ElError *err
     m->naccepts = md->naccepts;
     m->nexport_caps = des ? des->nexport_caps : 0;
     m->nprojects = des ? des->nprojects : 0;
-    m->abate_first = ints(nj);
-    m->abate_count = ints(nj);
-    m->comply_row = ints(nj);
-    m->short_col = ints(nj);
-    m->tax_col = ints(nj);
-    m->credit_row = ints(nj);
-    ok = m->abate_first && m->abate_count && m->comply_row && m->short_col && m->tax_col &&
-         m->credit_row;
-    for (k = 0; k < EL_INSTR_KINDS; k++)
-        ok = (m->instr_col[k] = ints(nj)) != NULL && ok;
-    m->link_col = ints(m->nlinks);
-    m->link_share_row = ints(m->nlinks);
-    m->group_row = ints(m->ngroups);
-    m->group_first_col = ints(m->ngroups);
-    m->pool_row = ints(m->npools);
-    m->pool_first_col = ints(m->npools);
-    m->pool_count = ints(m->npools);
+    total = (size_t)nj * (6 + EL_INSTR_KINDS) + 2 * (size_t)m->nlinks + 2 * (size_t)m->ngroups +
+            3 * (size_t)m->npools + (size_t)m->nexport_caps + 2 * (size_t)m->nprojects;
+    m->block = el_calloc(total > 0 ? total : 1, sizeof(int));
     m->accepts = el_calloc((size_t)(m->naccepts > 0 ? m->naccepts : 1), sizeof(*m->accepts));
-    m->export_row = ints(m->nexport_caps);
-    m->project_col = ints(m->nprojects);
-    m->project_first_col = ints(m->nprojects);
-    if (!ok || !m->link_col || !m->link_share_row || !m->group_row || !m->group_first_col ||
-        !m->pool_row || !m->pool_first_col || !m->pool_count || !m->accepts || !m->export_row ||
-        !m->project_col || !m->project_first_col) {
+    if (!m->block || !m->accepts) {
         el_model_map_free(m);
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (model map)");
     }
+    at = m->block;
+#define TAKE(field, n) (m->field = at, at += (n))
+    TAKE(abate_first, nj);
+    TAKE(abate_count, nj);
+    TAKE(comply_row, nj);
+    TAKE(short_col, nj);
+    TAKE(tax_col, nj);
+    TAKE(credit_row, nj);
+    for (k = 0; k < EL_INSTR_KINDS; k++)
+        TAKE(instr_col[k], nj);
+    TAKE(link_col, m->nlinks);
+    TAKE(link_share_row, m->nlinks);
+    TAKE(group_row, m->ngroups);
+    TAKE(group_first_col, m->ngroups);
+    TAKE(pool_row, m->npools);
+    TAKE(pool_first_col, m->npools);
+    TAKE(pool_count, m->npools);
+    TAKE(export_row, m->nexport_caps);
+    TAKE(project_col, m->nprojects);
+    TAKE(project_first_col, m->nprojects);
+#undef TAKE
     for (k = 0; k < md->naccepts; k++)
         m->accepts[k].spec = md->accepts[k];
     *out = m;
@@ -452,18 +434,31 @@ build_projects(const ElDesign *des, bool elastic, ElProblem *p, ElModelMap *m, E
 el_status el_model_build(
     const ElModelData *md, unsigned flags, ElProblem **prob, ElModelMap **map, ElError *err)
 {
+    ElProblem *p = NULL;
+    el_status st = el_problem_create(&p, err);
+    *prob = NULL;
+    if (st == EL_OK)
+        st = el_model_build_into(md, flags, p, map, err);
+    if (st != EL_OK) {
+        el_problem_free(p);
+        return st;
+    }
+    *prob = p;
+    return EL_OK;
+}
+
+el_status el_model_build_into(
+    const ElModelData *md, unsigned flags, ElProblem *p, ElModelMap **map, ElError *err)
+{
     const ElDesign *des = md->d;
     bool elastic = (flags & EL_BUILD_ELASTIC) != 0;
-    ElProblem *p = NULL;
     ElModelMap *m = NULL;
     el_status st;
-    *prob = NULL;
     *map = NULL;
+    el_problem_reset(p);
     st = alloc_map(&m, md, err);
-    if (st == EL_OK) {
+    if (st == EL_OK)
         m->named = (flags & EL_BUILD_NAMES) != 0;
-        st = el_problem_create(&p, err);
-    }
     if (st == EL_OK)
         st = build_jurisdictions(md, elastic, p, m, err);
     if (st == EL_OK)
@@ -477,11 +472,10 @@ el_status el_model_build(
     if (st == EL_OK)
         st = el_problem_check(p, err);
     if (st != EL_OK) {
-        el_problem_free(p);
+        el_problem_reset(p);
         el_model_map_free(m);
         return st;
     }
-    *prob = p;
     *map = m;
     return EL_OK;
 }

@@ -25,6 +25,7 @@ typedef struct {
 
 typedef struct {
     bool named; /* rows and columns have names (EL_BUILD_NAMES) */
+    int *block; /* the one allocation every index array below lives in */
     int njur, nlinks, ngroups, npools, naccepts, nexport_caps, nprojects;
     int *abate_first; /* per jurisdiction: first abatement column */
     int *abate_count; /* per jurisdiction: number of abatement columns (MAC pieces) */
@@ -58,6 +59,10 @@ typedef struct {
  * both are NULL. */
 el_status el_model_build(
     const ElModelData *md, unsigned flags, ElProblem **prob, ElModelMap **map, ElError *err);
+/** The same into p, which is emptied first and keeps its capacity (a workspace's problem). On
+ * failure p is left empty and *map NULL. */
+el_status el_model_build_into(
+    const ElModelData *md, unsigned flags, ElProblem *p, ElModelMap **map, ElError *err);
 void el_model_map_free(ElModelMap *m);
 
 #endif

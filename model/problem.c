@@ -18,6 +18,20 @@ el_status el_problem_create(ElProblem **out, ElError *err)
     return *out ? EL_OK : nomem(err);
 }
 
+void el_problem_reset(ElProblem *p)
+{
+    int k;
+    for (k = 0; k < p->ncols; k++) {
+        el_free(p->colname[k]);
+        p->colname[k] = NULL;
+    }
+    for (k = 0; k < p->nrows; k++) {
+        el_free(p->rowname[k]);
+        p->rowname[k] = NULL;
+    }
+    p->ncols = p->nrows = p->nnz = 0;
+}
+
 void el_problem_free(ElProblem *p)
 {
     int k;

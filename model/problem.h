@@ -31,6 +31,8 @@ typedef struct {
 /** Empty problem; freed with el_problem_free. */
 el_status el_problem_create(ElProblem **out, ElError *err);
 void el_problem_free(ElProblem *p);
+/** Empty p (no rows, columns or coefficients), keeping its capacity. */
+void el_problem_reset(ElProblem *p);
 /** Deep copy. */
 el_status el_problem_copy(ElProblem **out, const ElProblem *p, ElError *err);
 

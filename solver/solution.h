@@ -34,11 +34,15 @@ typedef struct {
     double *y;  /* row duals: d obj / d bound of the row (>= 0 for an active lower bound) */
     int *cstat; /* ElVarStat per column */
     int *rstat; /* ElVarStat per row */
+    int cap_cols, cap_rows; /* allocated entries (el_solution_resize) */
 } ElSolution;
 
 /** Allocate a zeroed solution; free with el_solution_free (NULL is a no-op). */
 el_status el_solution_create(ElSolution **out, int ncols, int nrows, ElError *err);
 void el_solution_free(ElSolution *s);
+/** Give s the sizes ncols x nrows, zeroed like a new solution, keeping its arrays when they are
+ * large enough (a workspace's solution). */
+el_status el_solution_resize(ElSolution *s, int ncols, int nrows, ElError *err);
 const char *el_outcome_name(ElOutcome o);
 
 #endif
