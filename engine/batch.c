@@ -1,8 +1,9 @@
-/* Batches (batch.h). T worker threads take items in chunks from a shared counter and solve them
- * into a ring of `window` slots; the calling thread delivers the slots to the sinks strictly in
- * item order, so that the sinks see one thread and one order whatever T. A worker waits while
- * its item is `window` or more ahead of the one being delivered, so memory is bounded by the
- * window, not the number of items. The first error in item order stops the batch. */
+/* Batches (batch.h). T threads (the caller and T - 1 workers) take items in chunks from a shared
+ * counter and solve them into a ring of `window` slots; the calling thread alone delivers the
+ * slots to the sinks strictly in item order, so that the sinks see one thread and one order
+ * whatever T. A worker waits while its item is `window` or more ahead of the one being delivered,
+ * so memory is bounded by the window, not the number of items. The first error in item order stops
+ * the batch. */
 #include "batch.h"
 
 #include <pthread.h>
@@ -20,7 +21,8 @@ typedef struct {
     ElDesignResult r;    /* solved result, or cleared */
     ElDesignResult base; /* the item's own baseline when it has a variation */
     ElBatchItem item;
-    long index; /* of the item in the slot */
+    long index;      /* of the item in the slot */
+    bool to_release; /* delivered; the item goes back to the producer when the slot is reused */
     bool has_base;
     bool ready;
     el_status st;
@@ -44,11 +46,22 @@ typedef struct {
     pthread_cond_t space_cv; /* a slot was delivered */
 } Batch;
 
+/* The item of a slot goes back to the producer (any thread). */
+static void give_back(Batch *b, Slot *sl)
+{
+    if (b->prod->release)
+        b->prod->release(b->prod->ctx, sl->index, &sl->item);
+    memset(&sl->item, 0, sizeof(sl->item));
+    sl->to_release = false;
+}
+
 /* Solve item i into slot sl (any thread). */
 static void solve_item(Batch *b, ElSolveWork *w, long i, Slot *sl)
 {
     ElError *err = &sl->err;
     const ElDesignResult *base = b->shared;
+    if (sl->to_release)
+        give_back(b, sl);
     sl->has_base = false;
     sl->index = i;
     memset(&sl->item, 0, sizeof(sl->item));
@@ -57,7 +70,7 @@ static void solve_item(Batch *b, ElSolveWork *w, long i, Slot *sl)
     sl->st = b->prod->item(b->prod->ctx, i, &sl->item, err);
     if (sl->st == EL_OK && sl->item.variation && sl->item.variation->n > 0) {
         /* the state of the world changed: the baseline is solved under it too */
-        sl->st = el_design_solve_ws(w, b->s, NULL, sl->item.variation, NULL, &sl->base, err);
+        sl->st = el_design_solve_into(w, b->s, NULL, sl->item.variation, NULL, &sl->base, err);
         sl->has_base = sl->st == EL_OK;
         if (sl->st == EL_OK && sl->base.outcome != EL_OPTIMAL)
             sl->st = el_baseline_check(b->s, &sl->base, err);
@@ -65,18 +78,26 @@ static void solve_item(Batch *b, ElSolveWork *w, long i, Slot *sl)
     }
     if (sl->st == EL_OK)
         sl->st =
-            el_design_solve_ws(w, b->s, sl->item.design, sl->item.variation, base, &sl->r, err);
+            el_design_solve_into(w, b->s, sl->item.design, sl->item.variation, base, &sl->r, err);
 }
 
+/* A delivered slot: its item goes back to the producer when a solving thread next takes the
+ * slot, and the slot keeps its result arrays for that next item (el_design_solve_into), so that
+ * threads do not free, item after item, what another thread allocated. */
 static void release_slot(Batch *b, long i, Slot *sl)
 {
-    el_design_result_clear(&sl->r);
-    if (sl->has_base)
-        el_design_result_clear(&sl->base);
+    (void)b;
+    sl->index = i;
     sl->has_base = false;
-    if (b->prod->release)
-        b->prod->release(b->prod->ctx, i, &sl->item);
-    memset(&sl->item, 0, sizeof(sl->item));
+    sl->to_release = true;
+}
+
+static void slot_free(Batch *b, Slot *sl)
+{
+    if (sl->to_release)
+        give_back(b, sl);
+    el_design_result_clear(&sl->r);
+    el_design_result_clear(&sl->base);
 }
 
 static el_status
@@ -132,41 +153,61 @@ static void *worker(void *arg)
     }
 }
 
-/* Deliver every item in order while the workers solve ahead: each wake-up delivers the whole
- * run of consecutive results that are ready. */
+/* The calling thread is one of the T solvers and the only one that delivers: whenever the next
+ * result in order is ready it delivers the whole run of ready results; otherwise it solves a
+ * chunk itself if one fits in the window, and only when neither is possible does it sleep until
+ * a worker finishes the chunk it waits for. T - 1 worker threads do the rest. */
 static el_status
 run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElError *err)
 {
     pthread_t *tid = el_calloc((size_t)threads, sizeof(*tid));
     el_status st = tid ? EL_OK : el_error_set(err, EL_ERR_NOMEM, "out of memory (batch)");
     int t, started = 0;
-    long i = 0, j;
+    long i = 0, j, count = b->prod->count;
     b->awaited = -1;
-    for (t = 0; st == EL_OK && t < threads; t++) {
+    for (t = 0; st == EL_OK && t < threads - 1; t++) {
         if (pthread_create(&tid[t], NULL, worker, b) != 0) {
             st = el_error_set(err, EL_ERR_INTERNAL, "cannot start a worker thread");
             break;
         }
         started++;
     }
-    while (st == EL_OK && i < b->prod->count) {
+    while (st == EL_OK && i < count) {
+        long first = -1, last = -1;
         pthread_mutex_lock(&b->mu);
-        while (!b->slots[i % b->window].ready) {
-            b->awaited = i;
-            pthread_cond_wait(&b->ready_cv, &b->mu);
+        if (!b->slots[i % b->window].ready) {
+            if (b->next < count && b->next + CHUNK <= b->delivered + b->window) {
+                first = b->next; /* solve a chunk here rather than wait */
+                last = first + CHUNK < count ? first + CHUNK : count;
+                b->next = last;
+            } else {
+                b->awaited = i;
+                while (!b->slots[i % b->window].ready)
+                    pthread_cond_wait(&b->ready_cv, &b->mu);
+                b->awaited = -1;
+            }
         }
-        b->awaited = -1;
-        for (j = i; j < b->prod->count && j < i + b->window && b->slots[j % b->window].ready; j++)
+        pthread_mutex_unlock(&b->mu);
+        if (first >= 0) {
+            for (j = first; j < last; j++)
+                solve_item(b, b->work, j, &b->slots[j % b->window]);
+            pthread_mutex_lock(&b->mu);
+            for (j = first; j < last; j++)
+                b->slots[j % b->window].ready = true;
+            pthread_mutex_unlock(&b->mu);
+            continue;
+        }
+        pthread_mutex_lock(&b->mu);
+        for (j = i; j < count && j < i + b->window && b->slots[j % b->window].ready; j++)
             ;
         pthread_mutex_unlock(&b->mu);
         for (; i < j; i++) {
             Slot *sl = &b->slots[i % b->window];
-            if (st == EL_OK)
-                st = deliver(b, i, sl, sinks, nsinks, err);
+            st = deliver(b, i, sl, sinks, nsinks, err);
             if (st != EL_OK)
                 break;
             release_slot(b, i, sl);
-            sl->ready = false; /* no worker writes a slot until delivered moves past it */
+            sl->ready = false; /* no solver writes a slot until delivered moves past it */
         }
         pthread_mutex_lock(&b->mu);
         b->delivered = i;
@@ -286,6 +327,7 @@ recv_slot(Batch *b, long i, int from, Slot *sl, void **buf, size_t *cap, ElError
     size_t len = 0;
     Wire w;
     el_status st = el_mpi_recv(from, buf, cap, &len, err);
+    slot_free(b, sl); /* its arrays are replaced by the received ones */
     memset(&sl->item, 0, sizeof(sl->item));
     sl->index = i;
     sl->has_base = false;
@@ -350,6 +392,7 @@ static el_status run_mpi(Batch *b, const ElSink *const *sinks, int nsinks, ElErr
             st = deliver(b, i, &sl, sinks, nsinks, err);
         release_slot(b, i, &sl);
     }
+    slot_free(b, &sl);
     el_free(buf);
     return st;
 }
@@ -398,6 +441,7 @@ el_status el_batch_solve(const ElScenario *s,
             st = deliver(&b, i, &sl, sinks, nsinks, err);
             release_slot(&b, i, &sl);
         }
+        slot_free(&b, &sl);
     } else if (st == EL_OK) {
         b.slots = el_calloc((size_t)b.window, sizeof(*b.slots));
         if (!b.slots)
@@ -412,6 +456,8 @@ el_status el_batch_solve(const ElScenario *s,
             pthread_cond_destroy(&b.ready_cv);
             pthread_mutex_destroy(&b.mu);
         }
+        for (i = 0; b.slots && i < b.window; i++)
+            slot_free(&b, &b.slots[i]);
         el_free(b.slots);
     }
     for (k = 0; k < begun; k++)

@@ -21,7 +21,8 @@ typedef struct {
 
 /** Makes items. `item` may be called from several threads at once, each time for a different i,
  * and must fill *out with pointers valid until `release` is called for the same i (which may be
- * NULL if nothing needs releasing). */
+ * NULL if nothing needs releasing). `release` comes after the item's result was delivered, from
+ * any of the batch's threads, at the latest before el_batch_solve returns. */
 typedef struct {
     void *ctx;
     long count;

@@ -500,21 +500,54 @@ done:
     return st;
 }
 
-static el_status
-alloc_result(const ElScenario *s, const ElDesign *des, ElDesignResult *r, ElError *err)
+/* *arr with room for n (at least 1) zeroed entries of size sz: kept if its capacity *cap
+ * suffices (reuse), else freed and allocated anew. */
+static bool room(void **arr, int *cap, int n, size_t sz, bool reuse)
 {
+    int want = n > 0 ? n : 1;
+    if (reuse && *arr && *cap >= want) {
+        memset(*arr, 0, (size_t)want * sz);
+        return true;
+    }
+    if (reuse)
+        el_free(*arr);
+    *arr = el_calloc((size_t)want, sz);
+    *cap = *arr ? want : 0;
+    return *arr != NULL;
+}
+
+/* A result for design des: its arrays zeroed, kept from r's earlier use when reuse is set
+ * (el_design_solve_into), otherwise r is taken as uninitialised. */
+static el_status
+alloc_result(const ElScenario *s, const ElDesign *des, bool reuse, ElDesignResult *r, ElError *err)
+{
+    ElDesignResult old = *r;
+    bool ok;
     memset(r, 0, sizeof(*r));
+    if (reuse) { /* keep the arrays and their capacities */
+        r->jur = old.jur;
+        r->link = old.link;
+        r->pool = old.pool;
+        r->accept = old.accept;
+        r->project = old.project;
+        r->cap_jur = old.cap_jur;
+        r->cap_links = old.cap_links;
+        r->cap_pools = old.cap_pools;
+        r->cap_accepts = old.cap_accepts;
+        r->cap_projects = old.cap_projects;
+    }
     r->id = des ? des->id : "autarky";
     r->design = des;
     r->njur = s->njur;
     r->nlinks = des ? des->nlinks : 0;
     r->npools = s->npools;
     r->nprojects = des ? des->nprojects : 0;
-    r->jur = el_calloc((size_t)s->njur, sizeof(*r->jur));
-    r->link = el_calloc((size_t)(r->nlinks > 0 ? r->nlinks : 1), sizeof(*r->link));
-    r->pool = el_calloc((size_t)(r->npools > 0 ? r->npools : 1), sizeof(*r->pool));
-    r->project = el_calloc((size_t)(r->nprojects > 0 ? r->nprojects : 1), sizeof(*r->project));
-    if (!r->jur || !r->link || !r->pool || !r->project) {
+    ok = room((void **)&r->jur, &r->cap_jur, s->njur, sizeof(*r->jur), reuse);
+    ok = room((void **)&r->link, &r->cap_links, r->nlinks, sizeof(*r->link), reuse) && ok;
+    ok = room((void **)&r->pool, &r->cap_pools, r->npools, sizeof(*r->pool), reuse) && ok;
+    ok = room((void **)&r->project, &r->cap_projects, r->nprojects, sizeof(*r->project), reuse) &&
+         ok;
+    if (!ok) {
         el_design_result_clear(r);
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (results)");
     }
@@ -645,6 +678,7 @@ static el_status design_solve(ElSolveWork *w,
                               const ElDesign *d,
                               const ElVariation *v,
                               const ElDesignResult *baseline,
+                              bool reuse,
                               ElDesignResult *r,
                               ElError *err);
 
@@ -689,6 +723,32 @@ el_status el_design_solve(const ElScenario *s,
     return el_design_solve_ws(NULL, s, d, v, baseline, r, err);
 }
 
+static el_status solve_with(ElSolveWork *w,
+                            const ElScenario *s,
+                            const ElDesign *d,
+                            const ElVariation *v,
+                            const ElDesignResult *baseline,
+                            bool reuse,
+                            ElDesignResult *r,
+                            ElError *err)
+{
+    ElSolveWork *own = NULL;
+    el_status st;
+    if (!w) {
+        st = el_solve_work_create(&own, err);
+        if (st != EL_OK) {
+            if (!reuse)
+                memset(r, 0, sizeof(*r));
+            return st;
+        }
+        w = own;
+    }
+    el_fast_work_forget(w->fast); /* every solve starts cold: answers never depend on order */
+    st = design_solve(w, s, d, v, baseline, reuse, r, err);
+    el_solve_work_free(own);
+    return st;
+}
+
 el_status el_design_solve_ws(ElSolveWork *w,
                              const ElScenario *s,
                              const ElDesign *d,
@@ -697,18 +757,18 @@ el_status el_design_solve_ws(ElSolveWork *w,
                              ElDesignResult *r,
                              ElError *err)
 {
-    ElSolveWork *own = NULL;
-    el_status st;
-    if (!w) {
-        st = el_solve_work_create(&own, err);
-        if (st != EL_OK)
-            return st;
-        w = own;
-    }
-    el_fast_work_forget(w->fast); /* every solve starts cold: answers never depend on order */
-    st = design_solve(w, s, d, v, baseline, r, err);
-    el_solve_work_free(own);
-    return st;
+    return solve_with(w, s, d, v, baseline, false, r, err);
+}
+
+el_status el_design_solve_into(ElSolveWork *w,
+                               const ElScenario *s,
+                               const ElDesign *d,
+                               const ElVariation *v,
+                               const ElDesignResult *baseline,
+                               ElDesignResult *r,
+                               ElError *err)
+{
+    return solve_with(w, s, d, v, baseline, true, r, err);
 }
 
 static el_status design_solve(ElSolveWork *w,
@@ -716,6 +776,7 @@ static el_status design_solve(ElSolveWork *w,
                               const ElDesign *d,
                               const ElVariation *v,
                               const ElDesignResult *baseline,
+                              bool reuse,
                               ElDesignResult *r,
                               ElError *err)
 {
@@ -724,7 +785,7 @@ static el_status design_solve(ElSolveWork *w,
     ElModelMap *m = NULL;
     ElSolution *sol = w->sol;
     ElSettings set = s->settings; /* with this design's deadline */
-    el_status st = alloc_result(s, d, r, err);
+    el_status st = alloc_result(s, d, reuse, r, err);
     if (st != EL_OK)
         return st;
     set.deadline = el_clock_now() + set.design_time_limit_s;
@@ -737,8 +798,7 @@ static el_status design_solve(ElSolveWork *w,
         st = el_ties_resolve(md, p, m, &set, sol, err);
     if (st == EL_OK) {
         r->naccepts = m->naccepts;
-        r->accept = el_calloc((size_t)(m->naccepts > 0 ? m->naccepts : 1), sizeof(*r->accept));
-        if (!r->accept)
+        if (!room((void **)&r->accept, &r->cap_accepts, m->naccepts, sizeof(*r->accept), reuse))
             st = el_error_set(err, EL_ERR_NOMEM, "out of memory (results)");
     }
     if (st == EL_OK) {
@@ -922,6 +982,11 @@ el_status el_design_result_copy(ElDesignResult *to, const ElDesignResult *from, 
     to->pool = dup_array(from->pool, from->npools, sizeof(*from->pool), &ok);
     to->accept = dup_array(from->accept, from->naccepts, sizeof(*from->accept), &ok);
     to->project = dup_array(from->project, from->nprojects, sizeof(*from->project), &ok);
+    to->cap_jur = from->jur ? from->njur : 0;
+    to->cap_links = from->link ? from->nlinks : 0;
+    to->cap_pools = from->pool ? from->npools : 0;
+    to->cap_accepts = from->accept ? from->naccepts : 0;
+    to->cap_projects = from->project ? from->nprojects : 0;
     if (!ok) {
         el_design_result_clear(to);
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (results)");

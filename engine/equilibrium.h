@@ -94,7 +94,9 @@ typedef struct {
     bool mip_checked;         /* decisions confirmed on the exact problem (§2.1) */
     bool mip_corrected;       /* ... which overruled the branch-and-cut choice */
     int fit_rounds;           /* re-solves with fitted curves resampled around the solution */
-    bool fast_path;           /* solved by the exact fast path (engine/fast.h), ties included */
+    /* allocated entries of the arrays (el_design_solve_into reuses them) */
+    int cap_jur, cap_links, cap_pools, cap_accepts, cap_projects;
+    bool fast_path; /* solved by the exact fast path (engine/fast.h), ties included */
     ElQpInfo info;
 } ElDesignResult;
 
@@ -116,6 +118,16 @@ el_status el_design_solve(const ElScenario *s,
 typedef struct ElSolveWork ElSolveWork;
 el_status el_solve_work_create(ElSolveWork **out, ElError *err);
 void el_solve_work_free(ElSolveWork *w);
+/** el_design_solve into r, keeping r's arrays where they are large enough: r must be zeroed
+ * before its first use and hold only results of this function (a batch slot). Release with
+ * el_design_result_clear. */
+el_status el_design_solve_into(ElSolveWork *w,
+                               const ElScenario *s,
+                               const ElDesign *d,
+                               const ElVariation *v,
+                               const ElDesignResult *baseline,
+                               ElDesignResult *r,
+                               ElError *err);
 /** el_design_solve with a workspace (NULL: a temporary one). */
 el_status el_design_solve_ws(ElSolveWork *w,
                              const ElScenario *s,

@@ -138,6 +138,11 @@ static const ElResultField fields[] = {
     DES_NONE(mip_checked, "solver diagnostic"),
     DES_NONE(mip_corrected, "solver diagnostic"),
     DES_NONE(fit_rounds, "solver diagnostic"),
+    DES_NONE(cap_jur, "allocation size"),
+    DES_NONE(cap_links, "allocation size"),
+    DES_NONE(cap_pools, "allocation size"),
+    DES_NONE(cap_accepts, "allocation size"),
+    DES_NONE(cap_projects, "allocation size"),
     DES_NONE(fast_path, "solver diagnostic"),
     DES_NONE(info, "solver diagnostic"),
 };
