@@ -223,7 +223,7 @@ static bool time_calls(CallFn fn_, void *ctx, double first, Timing *out)
     return true;
 }
 
-/* etslink: one el_design_solve (design d against the baseline base) and its clearing. */
+/* etslink: one solve of design d against the baseline base. */
 typedef struct {
     const ElScenario *s;
     const ElDesign *d;
@@ -233,14 +233,27 @@ typedef struct {
     el_status st;
 } ElCall;
 
+/* Timed calls run as a batch worker does: one solve workspace (engine/equilibrium.h) and one
+ * result whose arrays are reused, kept for the whole bench (one thread). */
+static ElSolveWork *bench_work;
+static ElDesignResult bench_result;
+
+static void bench_work_free(void)
+{
+    el_solve_work_free(bench_work);
+    el_design_result_clear(&bench_result);
+}
+
 static bool el_call(void *p)
 {
     ElCall *c = p;
-    c->st = el_design_solve(c->s, c->d, NULL, c->base, &c->r, &c->err);
-    if (c->st != EL_OK)
-        return false;
-    el_design_result_clear(&c->r);
-    return true;
+    if (!bench_work) {
+        if (el_solve_work_create(&bench_work, &c->err) != EL_OK)
+            return false;
+        atexit(bench_work_free);
+    }
+    c->st = el_design_solve_into(bench_work, c->s, c->d, NULL, c->base, &bench_result, &c->err);
+    return c->st == EL_OK;
 }
 
 /* The check solve: one call whose result is kept in c->r (cleared by the caller); its time. */
