@@ -255,33 +255,29 @@ const char *el_fast_last_reason(const ElFastWork *w)
     return w && w->reason ? w->reason : "";
 }
 
+/* The block *block, carved by carve, with room for need entries if *cap is less. */
+static bool grow_block(
+    ElFastWork *w, char **block, int *cap, int need, size_t (*carve)(ElFastWork *, char *, size_t))
+{
+    if (need <= *cap)
+        return true;
+    if (!new_block(block, carve(w, NULL, (size_t)need)))
+        return false;
+    carve(w, *block, (size_t)need);
+    *cap = need;
+    return true;
+}
+
 /* Room for nn nodes, ng groups, ni items, ne edges, nl links and p's columns and rows. Buffers
  * only grow, so a warm workspace allocates nothing. The last solve's link states (warm start)
  * are kept in arrays of their own, which keep their contents when they grow. */
 static bool reserve(ElFastWork *w, int nn, int ng, int ni, int ne, int nl, const ElProblem *p)
 {
     void *tmp;
-    if (nn + 1 > w->cap_nodes) {
-        size_t n = (size_t)nn + 1;
-        if (!new_block(&w->b_nodes, carve_nodes(w, NULL, n)))
-            return false;
-        carve_nodes(w, w->b_nodes, n);
-        w->cap_nodes = nn + 1;
-    }
-    if (ni + 1 > w->cap_items) {
-        size_t n = (size_t)ni + 1;
-        if (!new_block(&w->b_items, carve_items(w, NULL, n)))
-            return false;
-        carve_items(w, w->b_items, n);
-        w->cap_items = ni + 1;
-    }
-    if (ne + 1 > w->cap_edges) {
-        size_t n = (size_t)ne + 1;
-        if (!new_block(&w->b_edges, carve_edges(w, NULL, n)))
-            return false;
-        carve_edges(w, w->b_edges, n);
-        w->cap_edges = ne + 1;
-    }
+    if (!grow_block(w, &w->b_nodes, &w->cap_nodes, nn + 1, carve_nodes) ||
+        !grow_block(w, &w->b_items, &w->cap_items, ni + 1, carve_items) ||
+        !grow_block(w, &w->b_edges, &w->cap_edges, ne + 1, carve_edges))
+        return false;
     if (nl + 1 > w->cap_links) {
         size_t n = (size_t)nl + 1;
         if (!new_block(&w->b_links, carve_links(w, NULL, n)))

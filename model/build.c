@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "el_alloc.h"
+#include "el_uf.h"
 
 void el_model_map_free(ElModelMap *m)
 {
@@ -208,21 +209,6 @@ static el_status build_links(const ElModelData *md, ElProblem *p, ElModelMap *m,
     return st;
 }
 
-static int jur_root(int *parent, int j)
-{
-    while (parent[j] != j)
-        j = parent[j] = parent[parent[j]];
-    return j;
-}
-
-static void jur_union(int *parent, int a, int b)
-{
-    a = jur_root(parent, a);
-    b = jur_root(parent, b);
-    if (a != b)
-        parent[a > b ? a : b] = a > b ? b : a;
-}
-
 /* Credits pool k can usefully supply in this design: each acceptance credits at most its limit
  * and never more than the emissions (BAU) of the jurisdictions its user trades with through the
  * design's links, groups, projects and shared pools. The supply curve is cut beyond that, so
@@ -248,27 +234,27 @@ static el_status pool_bounds(const ElModelData *md, const ElModelMap *m, double 
     for (k = 0; k < s->npools; k++)
         first[k] = -1;
     for (k = 0; des && k < des->nlinks; k++)
-        jur_union(parent, des->links[k].from, des->links[k].to);
+        el_uf_union(parent, des->links[k].from, des->links[k].to);
     for (k = 0; des && k < des->ngroups; k++)
         for (j = 1; j < des->groups[k].n; j++)
-            jur_union(parent, des->groups[k].members[0], des->groups[k].members[j]);
+            el_uf_union(parent, des->groups[k].members[0], des->groups[k].members[j]);
     for (k = 0; des && k < des->nprojects; k++)
         for (j = 1; j < des->projects[k].n; j++)
-            jur_union(parent, des->projects[k].members[0], des->projects[k].members[j]);
+            el_uf_union(parent, des->projects[k].members[0], des->projects[k].members[j]);
     for (a = 0; a < m->naccepts; a++) {
         const ElAccept *ac = &m->accepts[a].spec;
         if (first[ac->pool] < 0)
             first[ac->pool] = ac->jur;
         else
-            jur_union(parent, first[ac->pool], ac->jur);
+            el_uf_union(parent, first[ac->pool], ac->jur);
     }
     for (j = 0; j < s->njur; j++)
-        bau[jur_root(parent, j)] += md->jur[j].bau;
+        bau[el_uf_find(parent, j)] += md->jur[j].bau;
     for (k = 0; k < s->npools; k++)
         cut[k] = 0;
     for (a = 0; a < m->naccepts; a++) {
         const ElAccept *ac = &m->accepts[a].spec;
-        cut[ac->pool] += fmin(ac->limit, bau[jur_root(parent, ac->jur)]) / ac->discount;
+        cut[ac->pool] += fmin(ac->limit, bau[el_uf_find(parent, ac->jur)]) / ac->discount;
     }
     /* the curve goes on past what can be used (twice that, plus 1 Mt), so that a supply curve
      * that continues is never cut exactly at the demand: its price there stays its own */

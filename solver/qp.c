@@ -19,6 +19,7 @@
 
 #include "el_alloc.h"
 #include "el_clock.h"
+#include "el_uf.h"
 
 #define REQUIREMENT_SHIFT 1e-6
 #define FULL_UPDATE_ITERS 10
@@ -521,6 +522,26 @@ static void guess(const ElProblem *p, int *cstat, int *rstat)
                                                                               : EL_ST_BASIC;
 }
 
+/* One column (value v, reduced cost mult) or row (activity v, dual mult) of a strict point:
+ * basic strictly inside its bounds by the margin pm, at a bound with a multiplier above dm
+ * (fixed entries and equality rows exempt), never nonbasic free. */
+static bool
+strict_entry(int stat, double lo, double up, double v, double mult, double pm, double dm)
+{
+    switch (stat) {
+    case EL_ST_BASIC:
+        return lo != up && (!isfinite(lo) || v - lo > pm * (1 + fabs(lo))) &&
+               (!isfinite(up) || up - v > pm * (1 + fabs(up)));
+    case EL_ST_LOWER:
+    case EL_ST_UPPER:
+        return lo == up || fabs(mult) > dm;
+    case EL_ST_FIXED:
+        return lo == up;
+    default: /* nonbasic free: its reduced cost is zero */
+        return false;
+    }
+}
+
 /* Whether the verified point in w is the unique primal-dual solution of p, with margins of
  * STRICT_MARGIN verification tolerances. (1) The last KKT system was regular: the sparse LU's
  * condition estimate at least KKT_FIRST_RCOND, or the dense path without least squares. (2)
@@ -544,48 +565,12 @@ static bool strict_point(const Polish *w)
     for (i = 0; i < p->nrows; i++)
         dscale = fmax(dscale, fabs(w->y[i]));
     dm = STRICT_MARGIN * w->tol * dscale;
-    for (j = 0; j < p->ncols; j++) {
-        double lo = p->lo[j], up = p->up[j], xj = w->x[j];
-        switch (w->cstat[j]) {
-        case EL_ST_BASIC:
-            if ((isfinite(lo) && !(xj - lo > pm * (1 + fabs(lo)))) ||
-                (isfinite(up) && !(up - xj > pm * (1 + fabs(up)))))
-                return false;
-            break;
-        case EL_ST_LOWER:
-        case EL_ST_UPPER:
-            if (lo != up && !(fabs(w->d[j]) > dm))
-                return false;
-            break;
-        case EL_ST_FIXED:
-            if (lo != up)
-                return false;
-            break;
-        default: /* nonbasic free: its reduced cost is zero */
+    for (j = 0; j < p->ncols; j++)
+        if (!strict_entry(w->cstat[j], p->lo[j], p->up[j], w->x[j], w->d[j], pm, dm))
             return false;
-        }
-    }
-    for (i = 0; i < p->nrows; i++) {
-        double lo = p->rlo[i], up = p->rup[i], ri = w->r[i];
-        switch (w->rstat[i]) {
-        case EL_ST_BASIC:
-            if (lo == up || (isfinite(lo) && !(ri - lo > pm * (1 + fabs(lo)))) ||
-                (isfinite(up) && !(up - ri > pm * (1 + fabs(up)))))
-                return false;
-            break;
-        case EL_ST_LOWER:
-        case EL_ST_UPPER:
-            if (lo != up && !(fabs(w->y[i]) > dm))
-                return false;
-            break;
-        case EL_ST_FIXED:
-            if (lo != up)
-                return false;
-            break;
-        default:
+    for (i = 0; i < p->nrows; i++)
+        if (!strict_entry(w->rstat[i], p->rlo[i], p->rup[i], w->r[i], w->y[i], pm, dm))
             return false;
-        }
-    }
     return true;
 }
 
@@ -762,23 +747,6 @@ static el_status qp_solve_whole(const ElProblem *p,
  * with its members, ...). Each is solved on its own, so tolerances, grid widths and the LP
  * basis of one never depend on another, and a design's numbers depend only on what it uses. */
 
-static int uf_find(int *parent, int i)
-{
-    while (parent[i] != i) {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
-    }
-    return i;
-}
-
-static void uf_union(int *parent, int a, int b)
-{
-    a = uf_find(parent, a);
-    b = uf_find(parent, b);
-    if (a != b)
-        parent[a < b ? b : a] = a < b ? a : b; /* the smaller index is the root */
-}
-
 /* Component of each column and row (a row without columns is a component of its own);
  * returns the count. parent has 2 (ncols + nrows) entries of scratch. Components are numbered
  * in order of their first column (or row), so the numbering follows the problem's order. */
@@ -791,16 +759,16 @@ static int components(const ElProblem *p, int *parent, int *ccomp, int *rcomp)
         label[i] = -1;
     }
     for (t = 0; t < p->nnz; t++) /* column node j, row node ncols + i */
-        uf_union(parent, p->aj[t], p->ncols + p->ai[t]);
+        el_uf_union(parent, p->aj[t], p->ncols + p->ai[t]);
     for (i = 0; i < n; i++) {
-        int r = uf_find(parent, i);
+        int r = el_uf_find(parent, i);
         if (label[r] < 0)
             label[r] = nc++;
     }
     for (i = 0; i < p->ncols; i++)
-        ccomp[i] = label[uf_find(parent, i)];
+        ccomp[i] = label[el_uf_find(parent, i)];
     for (i = 0; i < p->nrows; i++)
-        rcomp[i] = label[uf_find(parent, p->ncols + i)];
+        rcomp[i] = label[el_uf_find(parent, p->ncols + i)];
     return nc;
 }
 

@@ -62,3 +62,21 @@ el_status test_design_solve(
 {
     return el_design_solve(s, d < 0 ? NULL : s->designs[d], NULL, baseline, r, err);
 }
+
+double urand(Rng *g)
+{
+    g->s ^= g->s >> 12;
+    g->s ^= g->s << 25;
+    g->s ^= g->s >> 27;
+    return (double)((g->s * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+}
+
+double uniform(Rng *g, double a, double b)
+{
+    return a + (b - a) * urand(g);
+}
+
+int irand(Rng *g, int n)
+{
+    return (int)(urand(g) * n) % n;
+}

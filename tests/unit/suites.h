@@ -2,6 +2,8 @@
 #ifndef EL_TEST_SUITES_H
 #define EL_TEST_SUITES_H
 
+#include <stdint.h>
+
 #include <CUnit/CUnit.h>
 
 #include "build.h"
@@ -35,6 +37,17 @@ int mechanisms_clean(void);
 /** A scenario with n jurisdictions with linear MACs c_j a, BAU e_j and cap A_j (test helper). */
 ElScenario *test_linear_scenario(
     int n, const double *bau, const double *cap, const double *slope, const double *intercept);
+/** A seeded generator for random tests (xorshift64*: the same numbers on every platform). */
+typedef struct {
+    uint64_t s;
+} Rng;
+/** Uniform in [0, 1). */
+double urand(Rng *g);
+/** Uniform in [a, b). */
+double uniform(Rng *g, double a, double b);
+/** Uniform in 0..n-1. */
+int irand(Rng *g, int n);
+
 /** Build design d of s (-1: the baseline), no variation: el_model_data_init + el_model_build. */
 el_status
 test_build(const ElScenario *s, int d, bool elastic, ElProblem **p, ElModelMap **m, ElError *err);

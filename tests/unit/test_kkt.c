@@ -17,29 +17,6 @@
 #define KKT_REL 1e-10 /* sparse vs dense on one system, relative to the solution's size */
 #define QP_REL  1e-9  /* sparse vs dense through el_qp_solve, and the closed-form price */
 
-/* xorshift64*: deterministic across platforms */
-typedef struct {
-    uint64_t s;
-} Rng;
-
-static double urand(Rng *g)
-{
-    g->s ^= g->s >> 12;
-    g->s ^= g->s << 25;
-    g->s ^= g->s >> 27;
-    return (double)((g->s * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
-}
-
-static double uniform(Rng *g, double a, double b)
-{
-    return a + (b - a) * urand(g);
-}
-
-static int irand(Rng *g, int n)
-{
-    return (int)(urand(g) * n) % n;
-}
-
 /* A coefficient away from 0: +-[0.2, 2]. */
 static double coef(Rng *g)
 {

@@ -19,29 +19,6 @@
 
 #define SAME_REL 1e-9 /* step 0 against the LP path, and prices against closed forms */
 
-/* xorshift64*: deterministic across platforms */
-typedef struct {
-    uint64_t s;
-} Rng;
-
-static double urand(Rng *g)
-{
-    g->s ^= g->s >> 12;
-    g->s ^= g->s << 25;
-    g->s ^= g->s >> 27;
-    return (double)((g->s * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
-}
-
-static double uniform(Rng *g, double a, double b)
-{
-    return a + (b - a) * urand(g);
-}
-
-static int irand(Rng *g, int n)
-{
-    return (int)(urand(g) * n) % n;
-}
-
 static int stats(void)
 {
     const char *v = getenv("EL_WARM_STATS");
