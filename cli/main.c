@@ -12,8 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analyze.h"
 #include "batch.h"
 #include "build.h"
+#include "el_clock.h"
 #include "el_io.h"
 #include "el_mpi.h"
 #include "el_settings.h"
@@ -33,14 +35,14 @@
 
 static const char usage_text[] =
     "usage: etslink solve SCENARIO.xml -o DIR [--set NAME=VALUE]... [--allow-any-path] [--no-pdf]\n"
-    "                     [--quiet] [--threads N] [--mpi]\n"
+    "                     [--quiet] [--threads N] [--mpi] [--only ID]...\n"
     "       etslink validate SCENARIO.xml [--allow-any-path]\n"
     "       etslink export-lp SCENARIO.xml --design ID -o FILE.mps|FILE.lp [--set NAME=VALUE]...\n"
     "       etslink --help | --version\n"
     "\n"
-    "solve      computes the equilibrium of every linkage design (and the autarky baseline)\n"
-    "           and writes DIR/results.xml, results.csv, report.tex and (with pdflatex)\n"
-    "           report.pdf\n"
+    "solve      computes the equilibrium of every linkage design (and the autarky baseline),\n"
+    "           runs every sweep, search and sequence, and writes DIR/results.xml,\n"
+    "           results.csv, report.tex and (with pdflatex) report.pdf\n"
     "validate   checks a scenario against the schema and the model rules without solving\n"
     "export-lp  writes the LP GLPK solves first for one design (\"autarky\" for the baseline)\n"
     "\n"
@@ -80,8 +82,10 @@ typedef struct {
     const char *sets[64];
     int nsets;
     int allow_any_path, quiet, no_pdf;
-    int threads; /* --threads N: worker threads for the designs (default 1) */
-    int mpi;     /* --mpi: share the designs across the ranks of mpirun (etslink-mpi) */
+    int threads;          /* --threads N: worker threads (default: every online core) */
+    int mpi;              /* --mpi: share the designs across the ranks of mpirun (etslink-mpi) */
+    const char *only[64]; /* --only ID: the designs and analyses to run (default all) */
+    int nonly;
 } Args;
 
 static int fail(el_status st, const ElError *err)
@@ -121,7 +125,11 @@ static int parse_args(int argc, char **argv, Args *a)
             a->no_pdf = 1;
         else if (strcmp(s, "--mpi") == 0)
             a->mpi = 1;
-        else if (strcmp(s, "--threads") == 0 && i + 1 < argc) {
+        else if (strcmp(s, "--only") == 0 && i + 1 < argc) {
+            if (a->nonly == (int)(sizeof(a->only) / sizeof(a->only[0])))
+                return usage_error("too many --only options");
+            a->only[a->nonly++] = argv[++i];
+        } else if (strcmp(s, "--threads") == 0 && i + 1 < argc) {
             char *end;
             long t = strtol(argv[++i], &end, 10);
             if (*end != '\0' || end == argv[i] || t < 1 || t > 256)
@@ -306,6 +314,11 @@ typedef struct {
     int nkept;
     long nfailed;
     int complete; /* every design was delivered */
+    FILE *notes;  /* one line per analysis, printed after the table */
+    char *notes_text;
+    size_t notes_len;
+    ElError search_fail; /* the first search without a feasible point (exit 4) */
+    el_status search_st;
 } Console;
 
 /* printf("%*.*f") without a negative zero: a value that rounds to 0 prints as 0. */
@@ -390,6 +403,9 @@ static el_status console_end(void *ctx, bool ok, ElError *err)
 static void console_free(Console *con)
 {
     int k;
+    if (con->notes)
+        fclose(con->notes);
+    free(con->notes_text);
     if (con->mem)
         fclose(con->mem);
     free(con->table);
@@ -410,14 +426,306 @@ static void console_print(Console *con)
                "them)\n",
                con->more, con->more == 1 ? "" : "s");
     printf("(prices in %s/t, gains in million %s)\n", s->currency, s->currency);
+    if (con->notes) {
+        fflush(con->notes);
+        fwrite(con->notes_text, 1, con->notes_len, stdout);
+    }
+}
+
+/* --only: is id selected? (everything without --only) */
+static bool selected(const Args *a, const char *id)
+{
+    int k;
+    if (a->nonly == 0)
+        return true;
+    for (k = 0; k < a->nonly; k++)
+        if (strcmp(a->only[k], id) == 0)
+            return true;
+    return false;
+}
+
+/* Every --only names a design or an analysis of s. */
+static el_status check_only(const Args *a, const ElScenario *s, ElError *err)
+{
+    int k;
+    for (k = 0; k < a->nonly; k++)
+        if (el_scenario_find_design(s, a->only[k]) < 0 &&
+            !el_analyses_find(s->analyses, a->only[k]))
+            return el_error_set(err, EL_ERR_USAGE,
+                                "--only %.200s: %s has no design, sweep, search or sequence of "
+                                "that id",
+                                a->only[k], a->scenario);
+    return EL_OK;
+}
+
+/* The designs --only selects, in file order. */
+typedef struct {
+    const ElScenario *s;
+    int *idx;
+    int n;
+} Pick;
+
+static el_status pick_item(void *ctx, long i, ElBatchItem *out, ElError *err)
+{
+    const Pick *p = ctx;
+    (void)err;
+    out->design = p->s->designs[p->idx[i]];
+    out->variation = NULL;
+    return EL_OK;
+}
+
+static ElBatchOptions batch_options(const Args *a)
+{
+    ElBatchOptions opt = {a->threads, a->mpi != 0, 0};
+    if (opt.threads <= 0) { /* every online core */
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        opt.threads = n < 1 ? 1 : n > 256 ? 256 : (int)n;
+    }
+    return opt;
 }
 
 static el_status solve_designs(
     const Args *a, const ElScenario *s, const ElSink *const *sinks, int nsinks, ElError *err)
 {
+    ElBatchOptions opt = batch_options(a);
+    Pick pick = {s, NULL, 0};
     ElProducer prod = el_producer_scenario(s);
-    ElBatchOptions opt = {a->threads > 0 ? a->threads : 1, a->mpi != 0, 0};
-    return el_batch_solve(s, &prod, &opt, sinks, nsinks, err);
+    el_status st;
+    int d;
+    if (a->nonly == 0)
+        return el_batch_solve(s, &prod, &opt, sinks, nsinks, err);
+    pick.idx = malloc(sizeof(int) * (size_t)(s->ndesigns + 1));
+    if (!pick.idx)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory");
+    for (d = 0; d < s->ndesigns; d++)
+        if (selected(a, s->designs[d]->id))
+            pick.idx[pick.n++] = d;
+    prod = (ElProducer){&pick, pick.n, pick_item, NULL};
+    st = el_batch_solve(s, &prod, &opt, sinks, nsinks, err);
+    free(pick.idx);
+    return st;
+}
+
+/* ---- Analyses: progress on a terminal, a line each on stdout ---- */
+
+typedef struct {
+    const char *kind, *id;
+    long total, done, failed;
+    double t0, shown;
+    bool tty;
+} Progress;
+
+static void progress_show(Progress *p, bool last)
+{
+    double now = el_clock_now(), rate;
+    if (!p->tty || (!last && now - p->shown < 0.25))
+        return;
+    p->shown = now;
+    if (last) {
+        fprintf(stderr, "\r\033[K");
+        return;
+    }
+    rate = p->done / fmax(now - p->t0, 1e-9);
+    if (p->total > 0)
+        fprintf(stderr, "\r\033[K%s %s: %ld of %ld equilibria, %.0f/s, about %.0f s left", p->kind,
+                p->id, p->done, p->total, rate, (p->total - p->done) / fmax(rate, 1e-9));
+    else
+        fprintf(stderr, "\r\033[K%s %s: %ld equilibria, %.0f/s", p->kind, p->id, p->done, rate);
+    fflush(stderr);
+}
+
+static el_status progress_result(void *ctx,
+                                 long index,
+                                 const ElBatchItem *item,
+                                 const ElDesignResult *r,
+                                 const ElDesignResult *baseline,
+                                 ElError *err)
+{
+    Progress *p = ctx;
+    (void)item;
+    (void)baseline;
+    (void)err;
+    if (index < 0)
+        return EL_OK;
+    p->done++;
+    p->failed += r->outcome != EL_OPTIMAL;
+    if ((p->done & 63) == 0)
+        progress_show(p, false);
+    return EL_OK;
+}
+
+static void progress_search(void *ctx, const char *id, long done, long total)
+{
+    Progress *p = ctx;
+    (void)id;
+    (void)total;
+    p->done = done;
+    progress_show(p, false);
+}
+
+static void note_point(FILE *f, const ElAnalysis *an, const double *values)
+{
+    int k;
+    for (k = 0; k < an->nparams; k++) {
+        const ElParam *p = &an->params[k];
+        double v = values[p->slot];
+        if (p->words)
+            fprintf(f, "%s%s=%s", k ? " " : "", p->name, el_slot_word_name("rent-to", (int)v));
+        else
+            fprintf(f, "%s%s=%.10g", k ? " " : "", p->name, v);
+    }
+}
+
+/* The writers an analysis' results go to (NULL on MPI ranks other than 0: nothing is written) */
+typedef struct {
+    ElResultsWriter *xml, *csv;
+    ElReportWriter *tex;
+    Console *con;
+} Writers;
+
+static el_status
+run_sweep(const Args *a, const ElScenario *s, const ElAnalysis *an, Writers *w, ElError *err)
+{
+    ElBatchOptions opt = batch_options(a);
+    Progress pg = {"sweep", an->id, an->points, 0, 0, el_clock_now(), 0, false};
+    ElSink sink[4];
+    const ElSink *sinks[4] = {&sink[0], &sink[1], &sink[2], &sink[3]};
+    el_status st;
+    if (!w)
+        return el_sweep_run(s, an, &opt, NULL, 0, err);
+    pg.tty = !a->quiet && isatty(2);
+    sink[0] = el_results_writer_sweep_sink(w->xml, an);
+    sink[1] = el_results_writer_sweep_sink(w->csv, an);
+    sink[2] = el_report_writer_sweep_sink(w->tex, an);
+    sink[3] = (ElSink){&pg, NULL, progress_result, NULL};
+    st = el_sweep_run(s, an, &opt, sinks, 4, err);
+    progress_show(&pg, true);
+    if (st == EL_OK)
+        fprintf(w->con->notes, "sweep %s: %ld points%s", an->id, pg.done,
+                pg.failed ? "" : ", each with an equilibrium\n");
+    if (st == EL_OK && pg.failed)
+        fprintf(w->con->notes, ", %ld without an equilibrium (marked in the results)\n", pg.failed);
+    return st;
+}
+
+static el_status
+run_search(const Args *a, const ElScenario *s, const ElAnalysis *an, Writers *w, ElError *err)
+{
+    ElBatchOptions opt = batch_options(a);
+    Progress pg = {"search", an->id, -1, 0, 0, el_clock_now(), 0, false};
+    ElSearchResult res;
+    el_status st;
+    char what[200];
+    pg.tty = w && !a->quiet && isatty(2);
+    st = el_search_run(s, an, &opt, pg.tty ? progress_search : NULL, &pg, &res, err);
+    progress_show(&pg, true);
+    if (st == EL_OK && w) {
+        st = el_results_writer_search(w->xml, &res, err);
+        if (st == EL_OK)
+            st = el_results_writer_search(w->csv, &res, err);
+        if (st == EL_OK)
+            st = el_report_writer_search(w->tex, &res, err);
+    }
+    if (st == EL_OK && w) {
+        FILE *f = w->con->notes;
+        el_criterion_text(s, &an->objective[0], what, sizeof(what));
+        fprintf(f, "search %s: ", an->id);
+        note_point(f, an, res.best.values);
+        if (res.found) {
+            fprintf(f, ": %s = %.6g (%ld equilibria)\n", what, res.best.obj[0], res.evaluations);
+        } else {
+            char req[200];
+            el_criterion_text(s, &an->require[res.best.worst >= 0 ? res.best.worst : 0], req,
+                              sizeof(req));
+            fprintf(f, ": no feasible point\n");
+            if (w->con->search_st == EL_OK) {
+                char pt[300];
+                FILE *m = fmemopen(pt, sizeof(pt), "w");
+                if (m) {
+                    note_point(m, an, res.best.values);
+                    fclose(m);
+                } else {
+                    pt[0] = '\0';
+                }
+                w->con->search_st = el_error_set(
+                    &w->con->search_fail, EL_ERR_NO_EQUILIBRIUM,
+                    "%s:%d: search '%s' has no feasible point: %s; the closest, at %s, misses "
+                    "'%s %s %g' by %.6g",
+                    s->path, an->line, an->id,
+                    res.best.ok ? "every point misses a requirement"
+                                : "no point has an equilibrium",
+                    pt, req,
+                    an->require[res.best.worst >= 0 ? res.best.worst : 0].at_most ? "at-most"
+                                                                                  : "at-least",
+                    an->require[res.best.worst >= 0 ? res.best.worst : 0].bound,
+                    isfinite(res.best.margin) ? -res.best.margin : HUGE_VAL);
+            }
+        }
+    }
+    el_search_result_clear(&res);
+    return st;
+}
+
+static el_status
+run_sequence(const Args *a, const ElScenario *s, const ElAnalysis *an, Writers *w, ElError *err)
+{
+    ElBatchOptions opt = batch_options(a);
+    ElSequenceResult res;
+    el_status st = el_sequence_run(s, an, &opt, &res, err);
+    int k, j;
+    if (st == EL_OK && w) {
+        st = el_results_writer_sequence(w->xml, &res, err);
+        if (st == EL_OK)
+            st = el_results_writer_sequence(w->csv, &res, err);
+        if (st == EL_OK)
+            st = el_report_writer_sequence(w->tex, &res, err);
+    }
+    if (st == EL_OK && w) {
+        FILE *f = w->con->notes;
+        fprintf(f, "sequence %s: %s\n", an->id,
+                res.all_pareto ? "every step is a Pareto improvement"
+                               : "not every step is a Pareto improvement");
+        for (k = 0; k < res.nsteps; k++) {
+            const ElSequenceStep *p = &res.steps[k];
+            int nl = 0;
+            if (p->pareto)
+                continue;
+            fprintf(f, "  step %d (%s):", k + 1, p->result.id);
+            if (p->result.outcome != EL_OPTIMAL)
+                fprintf(f, " no equilibrium");
+            for (j = 0; p->result.outcome == EL_OPTIMAL && j < s->njur; j++)
+                if (p->delta[j] < 0 && !isnan(p->delta[j]) && nl++ < 8)
+                    fprintf(f, " %s loses %.4g", s->jur[j].id, -p->delta[j]);
+            fprintf(f, "\n");
+        }
+    }
+    el_sequence_result_clear(&res);
+    return st;
+}
+
+/* Every selected analysis, in file order (every MPI rank runs the same ones). */
+static el_status run_analyses(const Args *a, const ElScenario *s, Writers *w, ElError *err)
+{
+    const ElAnalyses *x = s->analyses;
+    el_status st = EL_OK;
+    int i;
+    if (w && !w->con->notes) {
+        w->con->notes = open_memstream(&w->con->notes_text, &w->con->notes_len);
+        if (!w->con->notes)
+            return el_error_set(err, EL_ERR_NOMEM, "out of memory");
+    }
+    for (i = 0; x && st == EL_OK && i < x->nanalyses; i++) {
+        const ElAnalysis *an = x->analyses[i];
+        if (!selected(a, an->id))
+            continue;
+        if (an->kind == EL_ANALYSIS_SWEEP)
+            st = run_sweep(a, s, an, w, err);
+        else if (an->kind == EL_ANALYSIS_SEARCH)
+            st = run_search(a, s, an, w, err);
+        else
+            st = run_sequence(a, s, an, w, err);
+    }
+    return st;
 }
 
 /* Solve every design and write results.xml, results.csv and report.tex as the designs arrive
@@ -452,11 +760,23 @@ solve_and_write(const Args *a, const ElScenario *s, OutSet *o, Console *con, ElE
         st = el_report_writer_create(&tex, el_outfile_stream(of[OUT_TEX]), err);
     if (st == EL_OK) {
         ElSink c = {con, console_begin, console_result, console_end};
+        Writers w = {xml, csv, tex, con};
+        el_results_writer_hold(xml);
+        el_results_writer_hold(csv);
+        el_report_writer_hold(tex);
         sink[0] = el_results_writer_sink(xml);
         sink[1] = el_results_writer_sink(csv);
         sink[2] = el_report_writer_sink(tex);
         sink[3] = c;
         st = solve_designs(a, s, sinks, 4, err);
+        if (st == EL_OK)
+            st = run_analyses(a, s, &w, err);
+        if (st == EL_OK)
+            st = el_results_writer_close(xml, err);
+        if (st == EL_OK)
+            st = el_results_writer_close(csv, err);
+        if (st == EL_OK)
+            st = el_report_writer_close(tex, err);
     }
     el_results_writer_free(xml);
     el_results_writer_free(csv);
@@ -510,7 +830,13 @@ static int solve_on_worker_rank(const Args *a)
     ElScenario *s = NULL;
     el_status st = load(a, &s, &err);
     if (st == EL_OK)
+        st = check_only(a, s, &err);
+    if (st == EL_OK)
+        st = el_analyses_check_limits(s, &err);
+    if (st == EL_OK)
         st = solve_designs(a, s, NULL, 0, &err);
+    if (st == EL_OK)
+        st = run_analyses(a, s, NULL, &err);
     el_scenario_free(s);
     return st == EL_OK ? 0 : el_status_exit_code(st);
 }
@@ -536,11 +862,21 @@ static int cmd_solve(const Args *a)
     if (st == EL_OK)
         st = load(a, &s, &err);
     if (st == EL_OK)
+        st = check_only(a, s, &err);
+    if (st == EL_OK)
+        st = el_analyses_check_limits(s, &err);
+    if (st == EL_OK)
         st = prepare_out_dir(a->out, &err);
     if (st == EL_OK)
         st = solve_and_write(a, s, &o, &con, &err);
     if (con.complete) /* a design without an equilibrium: exit 4 below */
         eq = el_failed_check(s, con.failed, con.nkept, con.nfailed, &check);
+    if (st == EL_OK && eq == EL_OK && con.search_st != EL_OK) { /* no feasible point: exit 4 */
+        eq = con.search_st;
+        check = con.search_fail;
+    } else if (st == EL_OK && con.search_st != EL_OK) {
+        fprintf(stderr, "etslink: %s\n", con.search_fail.msg);
+    }
     if (st == EL_OK && !a->quiet) {
         console_print(&con);
         printf("wrote %s, %s and %s\n", o.path[OUT_XML], o.path[OUT_CSV], o.path[OUT_TEX]);

@@ -34,6 +34,10 @@ static const field fields[] = {
     {"design_time_limit_s", T_DOUBLE, offsetof(ElSettings, design_time_limit_s), 0.001, 1e6,
      EL_DEFAULT_DESIGN_TIME_LIMIT_S, EL_DEFAULT_DESIGN_TIME_LIMIT_S},
     {"fast_path", T_INT, offsetof(ElSettings, fast_path), 0, 1, EL_DEFAULT_FAST_PATH, 1},
+    {"sweep_max_points", T_INT, offsetof(ElSettings, sweep_max_points), 1, 1e9,
+     EL_DEFAULT_SWEEP_MAX_POINTS, EL_DEFAULT_SWEEP_MAX_POINTS},
+    {"search_scan", T_INT, offsetof(ElSettings, search_scan), 4, 100000, EL_DEFAULT_SEARCH_SCAN,
+     100000},
 };
 #define NFIELDS ((int)(sizeof(fields) / sizeof(fields[0])))
 
@@ -151,5 +155,5 @@ const char *el_settings_name(int i)
 void el_settings_default_text(int i, char *buf, int bufsize)
 {
     if (i >= 0 && i < NFIELDS && bufsize > 0)
-        snprintf(buf, (size_t)bufsize, "%g", fields[i].def);
+        snprintf(buf, (size_t)bufsize, "%.10g", fields[i].def);
 }

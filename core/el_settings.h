@@ -6,14 +6,16 @@
 #include "el_clock.h"
 #include "el_status.h"
 
-#define EL_DEFAULT_KKT_TOL      (1e-9)   /* relative tolerance of the exact (KKT) verification */
-#define EL_DEFAULT_GRID         (16)     /* LP steps per quadratic MAC piece in the first solve */
-#define EL_DEFAULT_REFINE       (3)      /* grid refinements (x8 each) if the polish fails */
-#define EL_DEFAULT_POLISH_ITER  (60)     /* active-set iterations of the exact polish */
-#define EL_DEFAULT_LP_ITER      (100000) /* simplex iteration limit per LP */
-#define EL_DEFAULT_TIME_LIMIT_S (0.0)    /* per LP, 0 = no limit */
-#define EL_DEFAULT_VERBOSITY    (0)      /* 0 silent .. 3 GLPK chatter */
-#define EL_DEFAULT_FAST_PATH    (1)      /* 1: exact fast path first (engine/fast.h), 0: never */
+#define EL_DEFAULT_KKT_TOL          (1e-9) /* relative tolerance of the exact (KKT) verification */
+#define EL_DEFAULT_GRID             (16)   /* LP steps per quadratic MAC piece in the first solve */
+#define EL_DEFAULT_REFINE           (3)    /* grid refinements (x8 each) if the polish fails */
+#define EL_DEFAULT_POLISH_ITER      (60)   /* active-set iterations of the exact polish */
+#define EL_DEFAULT_LP_ITER          (100000) /* simplex iteration limit per LP */
+#define EL_DEFAULT_TIME_LIMIT_S     (0.0)    /* per LP, 0 = no limit */
+#define EL_DEFAULT_VERBOSITY        (0)      /* 0 silent .. 3 GLPK chatter */
+#define EL_DEFAULT_FAST_PATH        (1) /* 1: exact fast path first (engine/fast.h), 0: never */
+#define EL_DEFAULT_SWEEP_MAX_POINTS (2000000) /* most points of one sweep; the CLI may raise it */
+#define EL_DEFAULT_SEARCH_SCAN      (64)      /* intervals of a search's first scan per parameter */
 
 /* wall-clock seconds per design; a scenario file may lower it, only the command line raise it */
 #define EL_DEFAULT_DESIGN_TIME_LIMIT_S (600.0)
@@ -35,6 +37,8 @@ typedef struct {
     int verbosity;       /* 0 silent ... 3 debug */
     double design_time_limit_s; /* wall-clock limit of one design's solve, seconds */
     int fast_path;              /* 1: try the exact fast path before the LP (engine/fast.h) */
+    int sweep_max_points;       /* most points of one sweep (a scenario may only lower it) */
+    int search_scan;            /* a search's first scan: intervals per continuous parameter */
     /* Not a setting by name: an absolute time on el_clock_now()'s clock after which solvers
      * stop with outcome EL_TIME_LIMIT; 0 = none. Callers set it on a copy of the settings
      * (deadline = el_clock_now() + design_time_limit_s) at the start of a design. */
@@ -61,7 +65,7 @@ el_settings_set_scenario(ElSettings *s, const char *name, const char *value, ElE
 /** Number of settings and the name of the i-th (0-based), for docs and tests. */
 int el_settings_count(void);
 const char *el_settings_name(int i);
-/** Default of the i-th setting as text (%g), written into buf. */
+/** Default of the i-th setting as text (%.10g), written into buf. */
 void el_settings_default_text(int i, char *buf, int bufsize);
 
 #endif

@@ -96,7 +96,26 @@ el_status el_mpi_recv(int from, void **buf, size_t *cap, size_t *len, ElError *e
     return EL_OK;
 }
 
+el_status el_mpi_bcast(void *buf, size_t len, ElError *err)
+{
+    if (!el_mpi_active())
+        return EL_OK;
+    if (len > (size_t)2147483647)
+        return el_error_set(err, EL_ERR_INTERNAL, "MPI broadcast of %zu bytes is too long", len);
+    if (MPI_Bcast(buf, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
+        return el_error_set(err, EL_ERR_INTERNAL, "MPI_Bcast failed");
+    return EL_OK;
+}
+
 #else /* no MPI in this build */
+
+el_status el_mpi_bcast(void *buf, size_t len, ElError *err)
+{
+    (void)buf;
+    (void)len;
+    (void)err;
+    return EL_OK;
+}
 
 el_status el_mpi_init(int *argc, char ***argv, ElError *err)
 {

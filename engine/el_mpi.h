@@ -23,6 +23,9 @@ bool el_mpi_built(void);
 
 /** Point-to-point messages of bytes (MPI_COMM_WORLD, one tag); only when el_mpi_active. */
 el_status el_mpi_send(int to, const void *buf, size_t len, ElError *err);
+/** Rank 0's len bytes at buf copied to every rank (a no-op outside an MPI job). Every rank
+ * must call it, with the same len. */
+el_status el_mpi_bcast(void *buf, size_t len, ElError *err);
 /** Receive the next message from `from` into a buffer of *cap bytes at *buf, grown with
  * el_realloc as needed; *len receives its length. */
 el_status el_mpi_recv(int from, void **buf, size_t *cap, size_t *len, ElError *err);

@@ -181,6 +181,34 @@ fill_projects(const ElDesign *des, const ElModelMap *m, const ElSolution *sol, E
     }
 }
 
+/* NDC margins (target - NDC-accounted emissions, once every adjustment is in) and the rents of
+ * import limits: the dual of a limit's row (<= 0; minus the value of one more tonne of room) times
+ * the limit in force, max or share x emissions. The rent stays with the limited jurisdiction's
+ * firms, as a quota's does by default: units and credits still trade at the seller's (the
+ * group's, the pool's) price, so nothing is paid for it (docs/model.md §3). */
+static void
+fill_limits(const ElModelData *md, const ElModelMap *m, const ElSolution *sol, ElDesignResult *r)
+{
+    const ElScenario *s = md->s;
+    const ElDesign *des = md->d;
+    int j, i;
+    for (j = 0; j < s->njur; j++) {
+        double target = s->jur[j].ndc_target;
+        r->jur[j].ndc_margin = isnan(target) ? nan("") : target - r->jur[j].ndc_emissions;
+        r->jur[j].import_rent = nan("");
+    }
+    for (i = 0; des && i < m->nimport_limits; i++) {
+        const ElImportLimit *x = &des->import_limits[i];
+        ElJurResult *q = &r->jur[x->jur];
+        double mu = fmax(-sol->y[m->import_row[i]], 0.0);
+        double limit = isnan(x->share) ? x->max : x->share * q->emissions;
+        if (isnan(q->import_rent))
+            q->import_rent = 0;
+        if (mu > 1e-12 * (1 + q->price))
+            q->import_rent += mu * limit;
+    }
+}
+
 /* The instrument that sets the price: one whose volume is in use at exactly its own price. A
  * floor whose whole volume is withheld (or a ceiling whose volume is sold out) no longer sets
  * the price; the market does, so the label is then the cap. */
@@ -246,6 +274,7 @@ static void fill(const ElModelData *md,
     fill_trade(des, m, sol, r);
     fill_offsets(s, m, p, sol, r);
     fill_projects(des, m, sol, r);
+    fill_limits(md, m, sol, r);
     for (k = 0; k < s->npools; k++)
         r->total_cost += r->pool[k].supply_cost;
     r->national_cost = 0;

@@ -43,6 +43,9 @@ typedef struct {
     double gov_revenue;     /* auction, ceiling sales, penalties, tax, import rights */
     double offset_surplus;  /* receipts - supply cost of offset pools hosted here */
     double ndc_emissions;   /* emissions with corresponding adjustments */
+    double ndc_margin;      /* NDC target - ndc_emissions (Mt); NaN: the jurisdiction has none */
+    double import_rent;     /* its import limits' rent: sum of each limit's dual x its limit in
+                               force (million; kept by its firms); NaN: no import limit */
     double shortfall;       /* Mt missing for compliance when the design has no equilibrium */
     double requirement;     /* ... then also: abatement the cap requires (e - A in force) */
     double max_abatement;   /* ... and where the MAC curve in force ends (Mt) */

@@ -335,8 +335,8 @@ static void add_item(
 }
 
 /* Counts of what the fast path models, or false (with w->reason) if p holds anything else:
- * offsets, projects, export caps, integer columns, shortfall columns, or rows and columns the
- * map does not account for. */
+ * offsets, projects, export caps, import limits, integer columns, shortfall columns, or rows
+ * and columns the map does not account for. */
 static bool supported(
     ElFastWork *w, const ElModelData *md, const ElProblem *p, const ElModelMap *m, int *ni, int *ne)
 {
@@ -344,8 +344,8 @@ static bool supported(
     int j, k, g, cols = 0, rows = 0;
     *ni = 0;
     *ne = 0;
-    if (m->naccepts > 0 || m->nexport_caps > 0 || m->nprojects > 0) {
-        w->reason = "offsets, export caps or projects";
+    if (m->naccepts > 0 || m->nexport_caps > 0 || m->nprojects > 0 || m->nimport_limits > 0) {
+        w->reason = "offsets, export caps, import limits or projects";
         return false;
     }
     for (k = 0; k < m->npools; k++)

@@ -13,7 +13,9 @@
  *      min sum (w - a)^2 / (2 w);
  *   3. offset supply on flat steps and joint-project credits: the least, pro rata to widths
  *      (project entitlements): min sum s^2 / (2 w);
- *   4. trade (links, groups, credits surrendered): the least-squares flows: min sum x^2 / 2.
+ *   4. trade (links, groups, credits surrendered): the least-squares flows: min sum x^2 / 2;
+ *   5. the import parts of group purchases (u >= max(m, 0), counted by import limits): the
+ *      least, min sum u^2 / 2, which with the trades fixed is u = max(m, 0).
  * Every stage starts from a point of the face (the previous stage's answer), so a stage that
  * cannot be solved leaves a valid optimal solution, only without that rule. */
 #include "ties.h"
@@ -32,6 +34,7 @@ enum {
     CLS_OWN,
     CLS_SUPPLY,
     CLS_TRADE,
+    CLS_IMPORT_PART,
     CLS_COUNT
 };
 
@@ -85,6 +88,10 @@ static void classify(const ElModelData *md, const ElModelMap *m, Face *f)
             f->cls[c] = CLS_SUPPLY;
             f->weight[c] = des->projects[q].shares[k] * des->projects[q].capacity;
         }
+    for (q = 0, k = 0; des && m->nimport_limits > 0 && q < m->ngroups; q++)
+        for (j = 0; j < des->groups[q].n; j++, k++)
+            if (m->import_group_col[k] >= 0)
+                f->cls[m->import_group_col[k]] = CLS_IMPORT_PART;
     for (j = 0; j < p->ncols; j++)
         if (!(f->weight[j] > 1e-12) || !isfinite(f->weight[j]))
             f->weight[j] = f->weight[j] > 0 ? 1e12 : 1e-12;

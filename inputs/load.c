@@ -48,6 +48,11 @@ typedef struct {
     ElScenario *s;
     ElError *err;
     IdIndex jur_index, pool_index;
+    /* design templates (model/analysis.h): the template of the design being read, made at its
+     * first {parameter}, and where a parameter met now goes (slot_kind -1: nowhere allowed) */
+    ElTemplate *tmpl;
+    int slot_kind, slot_index;
+    const char *slot_attr; /* the slot's attribute if not the XML one (a <set>: "value") */
 } Loader;
 
 static int idref_order(const void *a, const void *b)
@@ -113,6 +118,65 @@ static el_status find_pool_index(Loader *L, const char *id, int *idx)
 }
 
 /* Read attribute `name` of n as a number. Absent: *v = dflt and *present = 0. */
+static el_status nomem_at(Loader *L)
+{
+    return el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+}
+
+/* A parameter {name} (text as written) in attribute attr of the element being read: a slot of
+ * the current design's template, which is made now if this is its first parameter. */
+static el_status
+add_slot(Loader *L, const ElXmlNode *n, const char *attr, const char *text, bool word)
+{
+    ElTemplate *t = L->tmpl;
+    size_t len = strlen(text);
+    int k;
+    ElSlot *ns;
+    if (L->slot_kind < 0)
+        return el_error_set(L->err, EL_ERR_INPUT,
+                            "%s:%d: <%s %s=\"%.66s\">: a parameter is allowed only in an "
+                            "attribute of an element inside a <design>",
+                            L->path, el_xml_line(n), el_xml_name(n), attr, text);
+    if (!t) {
+        t = L->tmpl = el_calloc(1, sizeof(*t));
+        if (!t)
+            return nomem_at(L);
+    }
+    for (k = 0; k < t->nparams; k++)
+        if (strlen(t->params[k]) == len - 2 && strncmp(t->params[k], text + 1, len - 2) == 0)
+            break;
+    if (k == t->nparams) {
+        char **np = el_reallocarray(t->params, (size_t)k + 1, sizeof(*np));
+        bool *nw;
+        if (!np)
+            return nomem_at(L);
+        t->params = np;
+        nw = el_reallocarray(t->words, (size_t)k + 1, sizeof(*nw));
+        if (!nw)
+            return nomem_at(L);
+        t->words = nw;
+        np[k] = el_malloc(len - 1);
+        if (!np[k])
+            return nomem_at(L);
+        memcpy(np[k], text + 1, len - 2);
+        np[k][len - 2] = '\0';
+        nw[k] = word;
+        t->nparams++;
+    } else if (t->words[k] != word) {
+        return el_error_set(L->err, EL_ERR_INPUT,
+                            "%s:%d: <%s %s=\"%s\">: parameter '%s' is used both for a word "
+                            "(rent-to) and for a number",
+                            L->path, el_xml_line(n), el_xml_name(n), attr, text, t->params[k]);
+    }
+    ns = el_reallocarray(t->slots, (size_t)t->nslots + 1, sizeof(*ns));
+    if (!ns)
+        return nomem_at(L);
+    t->slots = ns;
+    ns[t->nslots++] = (ElSlot){k, (ElSlotKind)L->slot_kind, L->slot_index,
+                               L->slot_attr ? L->slot_attr : attr, el_xml_line(n)};
+    return EL_OK;
+}
+
 static el_status
 num_attr(Loader *L, const ElXmlNode *n, const char *name, double dflt, double *v, int *present)
 {
@@ -124,6 +188,12 @@ num_attr(Loader *L, const ElXmlNode *n, const char *name, double dflt, double *v
             return el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
         *v = dflt;
         return EL_OK;
+    }
+    if (txt[0] == '{') { /* a parameter (the schema allows it only inside designs) */
+        el_status st = add_slot(L, n, name, txt, false);
+        el_free(txt);
+        *v = 1; /* a placeholder in range for every attribute; the point's value replaces it */
+        return st;
     }
     errno = 0;
     *v = strtod(txt, &end);
@@ -369,7 +439,7 @@ static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
     char *id = el_xml_attr(jn, "id"), *name = el_xml_attr(jn, "name"), what[100];
     const ElXmlNode *c;
     double bau = nan(""), cap = nan(""), bench = 0, output = 0, bint = 0, auction = 0;
-    double tax_rate = 0, credit_limit = 0;
+    double tax_rate = 0, credit_limit = 0, ndc = nan("");
     int has_bau = 0, has_bint = 0, intensity = 0, tax = 0, line = el_xml_line(jn);
     ElMac *mac = NULL;
     ElMacFit *fit = NULL;
@@ -412,6 +482,8 @@ static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
             }
         } else if (strcmp(nm, "mac") == 0) {
             st = read_mac(L, c, what, has_bau ? bau : nan(""), &mac, &fit);
+        } else if (strcmp(nm, "ndc") == 0) {
+            st = num_attr(L, c, "target", nan(""), &ndc, NULL);
         }
     }
     if (st == EL_OK && !has_bau)
@@ -428,6 +500,7 @@ static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
             j->fit = fit;
             fit = NULL;
             j->auction_share = auction;
+            j->ndc_target = ndc;
             if (intensity) {
                 j->cap_kind = EL_CAP_INTENSITY;
                 j->benchmark = bench;
@@ -597,7 +670,9 @@ static el_status read_link(Loader *L, const ElXmlNode *c, int d, const char *id)
     if (st == EL_OK)
         st = el_scenario_add_link(L->s, d, fi, ti, rate, quota, has_share ? share : nan(""),
                                   el_xml_line(c), L->err);
-    if (st == EL_OK && rent) {
+    if (st == EL_OK && rent && rent[0] == '{') {
+        st = add_slot(L, c, "rent-to", rent, true);
+    } else if (st == EL_OK && rent) {
         ElLink *lk = &L->s->designs[d]->links[L->s->designs[d]->nlinks - 1];
         lk->rent_to = strcmp(rent, "seller") == 0             ? EL_RENT_SELLER
                       : strcmp(rent, "buyer-government") == 0 ? EL_RENT_BUYER_GOV
@@ -628,6 +703,7 @@ static el_status read_set(Loader *L, const ElXmlNode *n, int d, const char *wher
     for (f = 0; st == EL_OK && f < EL_SET_FIELDS; f++) {
         double v;
         int has;
+        L->slot_index = L->s->designs[d]->sets.n;
         st = num_attr(L, n, el_set_field_name((ElSetField)f), 0, &v, &has);
         if (st == EL_OK && has) {
             any = 1;
@@ -648,6 +724,115 @@ static el_status read_set(Loader *L, const ElXmlNode *n, int d, const char *wher
     return st;
 }
 
+/* Where a parameter in the design element called nm goes: its kind and index-to-be. */
+static void slot_at(Loader *L, const char *nm, const ElDesign *des)
+{
+    L->slot_attr = NULL;
+    L->slot_kind = -1;
+    L->slot_index = 0;
+    if (strcmp(nm, "link") == 0) {
+        L->slot_kind = EL_SLOT_LINK;
+        L->slot_index = des->nlinks;
+    } else if (is_instrument(nm)) {
+        L->slot_kind = EL_SLOT_INSTRUMENT;
+        L->slot_index = des->ninstruments;
+    } else if (strcmp(nm, "accept") == 0) {
+        L->slot_kind = EL_SLOT_ACCEPT;
+        L->slot_index = des->naccepts;
+    } else if (strcmp(nm, "export-cap") == 0) {
+        L->slot_kind = EL_SLOT_EXPORT_CAP;
+        L->slot_index = des->nexport_caps;
+    } else if (strcmp(nm, "project") == 0) {
+        L->slot_kind = EL_SLOT_PROJECT;
+        L->slot_index = des->nprojects;
+    } else if (strcmp(nm, "import-limit") == 0) {
+        L->slot_kind = EL_SLOT_IMPORT_LIMIT;
+        L->slot_index = des->nimport_limits;
+    } else if (strcmp(nm, "set") == 0) {
+        L->slot_kind = EL_SLOT_SET; /* read_set sets the index per attribute */
+        L->slot_attr = "value";
+    }
+}
+
+/* The design just read has parameters: move it from the scenario's designs into its template. */
+static el_status keep_template(Loader *L)
+{
+    ElScenario *s = L->s;
+    ElAnalyses *x = s->analyses;
+    ElTemplate **nt;
+    if (!x) {
+        x = s->analyses = el_calloc(1, sizeof(*x));
+        if (!x)
+            return nomem_at(L);
+    }
+    nt = el_reallocarray(x->templates, (size_t)x->ntemplates + 1, sizeof(*nt));
+    if (!nt)
+        return nomem_at(L);
+    x->templates = nt;
+    L->tmpl->design = s->designs[--s->ndesigns];
+    nt[x->ntemplates++] = L->tmpl;
+    L->tmpl = NULL;
+    return EL_OK;
+}
+
+/* <import-limit jurisdiction="KR" max="12" | share="0.05" sources="links groups offsets POOL"/>:
+ * a limit on the tonnes KR has credited from the sources listed (default links, groups and
+ * offsets). A word of sources is a kind of source (links, groups, offsets, projects) or else a
+ * pool id: a pool called like a kind can only be counted through `offsets`. */
+static el_status read_import_limit(Loader *L, const ElXmlNode *n, int d, const char *where)
+{
+    char *src = el_xml_attr(n, "sources"), *tok, *save = NULL;
+    double mx, share;
+    int j, has_max, has_share, *pools = NULL, npools = 0, cap = 0;
+    unsigned sources = src ? 0u : EL_IMPORT_DEFAULT;
+    el_status st = (!src && el_xml_has_attr(n, "sources"))
+                       ? el_error_set(L->err, EL_ERR_NOMEM, "out of memory")
+                       : jur_attr(L, n, L->s->designs[d]->id, "jurisdiction", &j);
+    if (st == EL_OK)
+        st = num_attr(L, n, "max", HUGE_VAL, &mx, &has_max);
+    if (st == EL_OK)
+        st = num_attr(L, n, "share", nan(""), &share, &has_share);
+    if (st == EL_OK && has_max == has_share)
+        st = el_error_set(L->err, EL_ERR_INPUT,
+                          "%s:%d: %s: <import-limit jurisdiction=\"%s\"> needs exactly one of max "
+                          "and share",
+                          L->path, el_xml_line(n), where, L->s->jur[j].id);
+    for (tok = st == EL_OK && src ? strtok_r(src, " \t\r\n", &save) : NULL; tok && st == EL_OK;
+         tok = strtok_r(NULL, " \t\r\n", &save)) {
+        static const char *const kinds[] = {"links", "groups", "offsets", "projects"};
+        static const unsigned bits[] = {EL_IMPORT_LINKS, EL_IMPORT_GROUPS, EL_IMPORT_OFFSETS,
+                                        EL_IMPORT_PROJECTS};
+        int k, pk = -1;
+        for (k = 0; k < 4 && strcmp(tok, kinds[k]) != 0; k++)
+            ;
+        if (k < 4) {
+            sources |= bits[k];
+            continue;
+        }
+        st = find_pool_index(L, tok, &pk);
+        if (st == EL_OK && pk < 0)
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: %s: <import-limit jurisdiction=\"%s\">: sources: '%s' is "
+                              "neither links, groups, offsets, projects nor an <offset-pool>",
+                              L->path, el_xml_line(n), where, L->s->jur[j].id, tok);
+        if (st == EL_OK && npools == cap) {
+            int *np = el_reallocarray(pools, (size_t)(cap = cap ? 2 * cap : 4), sizeof(int));
+            if (!np)
+                st = el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+            else
+                pools = np;
+        }
+        if (st == EL_OK)
+            pools[npools++] = pk;
+    }
+    if (st == EL_OK)
+        st = el_design_add_import_limit(L->s->designs[d], j, mx, has_share ? share : nan(""),
+                                        sources, pools, npools, el_xml_line(n), L->err);
+    el_free(pools);
+    el_free(src);
+    return st;
+}
+
 static el_status read_design(Loader *L, const ElXmlNode *dn)
 {
     char *id = el_xml_attr(dn, "id"), where[100];
@@ -659,7 +844,9 @@ static el_status read_design(Loader *L, const ElXmlNode *dn)
     snprintf(where, sizeof(where), "design '%s'", id ? id : "?");
     for (c = el_xml_child(dn); c && st == EL_OK; c = el_xml_next(c)) {
         const char *nm = el_xml_name(c);
+        const ElDesign *des = L->s->designs[d];
         int j;
+        slot_at(L, nm, des);
         if (strcmp(nm, "group") == 0) {
             st = read_group(L, c, d, id);
         } else if (strcmp(nm, "link") == 0) {
@@ -686,13 +873,290 @@ static el_status read_design(Loader *L, const ElXmlNode *dn)
             if (st == EL_OK)
                 st = el_scenario_add_export_cap(L->s, d, j, mx, has_share ? share : nan(""),
                                                 el_xml_line(c), L->err);
+        } else if (strcmp(nm, "import-limit") == 0) {
+            st = read_import_limit(L, c, d, where);
         } else if (strcmp(nm, "project") == 0) {
             st = read_project(L, c, d, where);
         } else if (strcmp(nm, "set") == 0) {
             st = read_set(L, c, d, where);
         }
     }
+    L->slot_kind = -1;
+    L->slot_attr = NULL;
+    if (st == EL_OK && L->tmpl) /* a template: kept apart, solved only through analyses */
+        st = keep_template(L);
+    el_template_free(L->tmpl);
+    L->tmpl = NULL;
     el_free(id);
+    return st;
+}
+
+/* ---- Analyses: <sweep>, <search>, <sequence> (model/analysis.h) ---- */
+
+static const char *analysis_tag(ElAnalysisKind k)
+{
+    return k == EL_ANALYSIS_SWEEP ? "sweep" : k == EL_ANALYSIS_SEARCH ? "search" : "sequence";
+}
+
+/* One <param>: values="..." (numbers, or words for a word parameter), from/to/count, or
+ * min/max (searches). */
+static el_status read_param(Loader *L, const ElXmlNode *n, ElAnalysis *a, ElParam *p)
+{
+    const ElTemplate *t = a->tmpl;
+    char *values = el_xml_attr(n, "values");
+    int has_from, has_to, has_min, has_max, has_count, forms, k;
+    double count = 0;
+    el_status st = EL_OK;
+    p->line = el_xml_line(n);
+    p->slot = -1;
+    p->name = el_xml_attr(n, "name");
+    if (!p->name || (!values && el_xml_has_attr(n, "values")))
+        st = nomem_at(L);
+    for (k = 0; st == EL_OK && t && k < t->nparams; k++)
+        if (strcmp(t->params[k], p->name) == 0)
+            p->slot = k;
+    if (st == EL_OK)
+        st = num_attr(L, n, "from", 0, &p->from, &has_from);
+    if (st == EL_OK)
+        st = num_attr(L, n, "to", 0, &p->to, &has_to);
+    if (st == EL_OK)
+        st = num_attr(L, n, "count", 0, &count, &has_count);
+    if (st == EL_OK)
+        st = num_attr(L, n, "min", 0, &p->min, &has_min);
+    if (st == EL_OK)
+        st = num_attr(L, n, "max", 0, &p->max, &has_max);
+    if (st != EL_OK) {
+        el_free(values);
+        return st;
+    }
+    forms = (values != NULL) + (has_from || has_to || has_count) + (has_min || has_max);
+    if (forms != 1 || (has_from || has_to || has_count) != (has_from && has_to && has_count) ||
+        (has_min || has_max) != (has_min && has_max)) {
+        el_free(values);
+        return el_error_set(L->err, EL_ERR_INPUT,
+                            "%s:%d: <%s id=\"%s\">: <param name=\"%s\">: give exactly one of "
+                            "values=\"...\", from/to/count, or min/max",
+                            L->path, p->line, analysis_tag(a->kind), a->id, p->name);
+    }
+    p->words = p->slot >= 0 && t->words[p->slot];
+    if (values) {
+        char *tok, *save = NULL;
+        p->kind = EL_PARAM_VALUES;
+        for (tok = strtok_r(values, " \t\r\n", &save); tok && st == EL_OK;
+             tok = strtok_r(NULL, " \t\r\n", &save)) {
+            double v = 0, *nv;
+            char *end, **ntx;
+            if (p->words) {
+                int code = el_slot_word_code("rent-to", tok);
+                if (code < 0)
+                    st = el_error_set(L->err, EL_ERR_INPUT,
+                                      "%s:%d: <param name=\"%s\">: '%s' is not buyer, "
+                                      "buyer-government or seller",
+                                      L->path, p->line, p->name, tok);
+                v = code;
+            } else {
+                errno = 0;
+                v = strtod(tok, &end);
+                if (end == tok || *end != '\0' || errno == ERANGE || !isfinite(v))
+                    st = el_error_set(L->err, EL_ERR_INPUT,
+                                      "%s:%d: <param name=\"%s\">: '%s' is not a finite number",
+                                      L->path, p->line, p->name, tok);
+            }
+            if (st != EL_OK)
+                break;
+            nv = el_reallocarray(p->values, (size_t)p->nvalues + 1, sizeof(*nv));
+            if (nv)
+                p->values = nv;
+            ntx = nv ? el_reallocarray(p->text, (size_t)p->nvalues + 1, sizeof(*ntx)) : NULL;
+            if (ntx)
+                p->text = ntx;
+            if (!nv || !ntx || !(ntx[p->nvalues] = el_strdup(tok))) {
+                st = nomem_at(L);
+                break;
+            }
+            nv[p->nvalues++] = v;
+        }
+        el_free(values);
+        if (st == EL_OK && p->nvalues == 0)
+            st = el_error_set(L->err, EL_ERR_INPUT, "%s:%d: <param name=\"%s\">: no values",
+                              L->path, p->line, p->name);
+        return st;
+    }
+    if (p->words && st == EL_OK)
+        return el_error_set(L->err, EL_ERR_INPUT,
+                            "%s:%d: <param name=\"%s\">: a word parameter (rent-to) takes "
+                            "values=\"...\"",
+                            L->path, p->line, p->name);
+    if (has_count) {
+        p->kind = EL_PARAM_RANGE;
+        if (count > 1e12 || count != floor(count))
+            return el_error_set(L->err, EL_ERR_INPUT, "%s:%d: <param name=\"%s\">: count %g",
+                                L->path, p->line, p->name, count);
+        p->nvalues = (long)count;
+        return EL_OK;
+    }
+    p->kind = EL_PARAM_CONTINUOUS;
+    if (!(p->min <= p->max))
+        return el_error_set(L->err, EL_ERR_INPUT,
+                            "%s:%d: <param name=\"%s\">: min %g is above max %g", L->path, p->line,
+                            p->name, p->min, p->max);
+    return EL_OK;
+}
+
+static el_status
+read_criterion(Loader *L, const ElXmlNode *n, ElAnalysis *a, ElCriterion *c, bool bound)
+{
+    char *what = el_xml_attr(n, "what"), *of = el_xml_attr(n, "of");
+    int has_least = 0, has_most = 0, w;
+    double least = 0, most = 0;
+    el_status st = (what && (of || !el_xml_has_attr(n, "of"))) ? EL_OK : nomem_at(L);
+    c->line = el_xml_line(n);
+    c->of = EL_OF_TOTAL;
+    if (st == EL_OK)
+        st = num_attr(L, n, "at-least", 0, &least, &has_least);
+    if (st == EL_OK)
+        st = num_attr(L, n, "at-most", 0, &most, &has_most);
+    if (st == EL_OK) {
+        w = el_what_parse(what);
+        c->what = (ElWhat)(w < 0 ? 0 : w);
+        if (of && strcmp(of, "total") != 0) {
+            c->of = el_scenario_find(L->s, of);
+            if (c->of < 0)
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: <%s id=\"%s\">: <%s of=\"%s\">: no such jurisdiction",
+                                  L->path, c->line, analysis_tag(a->kind), a->id, el_xml_name(n),
+                                  of);
+        }
+    }
+    if (st == EL_OK && (c->what == EL_WHAT_MIN_GAIN || c->what == EL_WHAT_TOTAL_GAIN) &&
+        c->of != EL_OF_TOTAL)
+        st = el_error_set(L->err, EL_ERR_INPUT,
+                          "%s:%d: <%s what=\"%s\">: this measure is of all jurisdictions: "
+                          "leave out of= or write of=\"total\"",
+                          L->path, c->line, el_xml_name(n), what);
+    if (st == EL_OK && c->what == EL_WHAT_NDC_MARGIN) {
+        int j, any = 0;
+        for (j = 0; j < L->s->njur; j++)
+            any += (c->of == EL_OF_TOTAL || c->of == j) && !isnan(L->s->jur[j].ndc_target);
+        if (!any)
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: <%s what=\"ndc-margin\">: %s%s has no <ndc target=...>",
+                              L->path, c->line, el_xml_name(n),
+                              c->of == EL_OF_TOTAL ? "no jurisdiction" : "jurisdiction ",
+                              c->of == EL_OF_TOTAL ? "" : L->s->jur[c->of].id);
+    }
+    if (st == EL_OK && c->what == EL_WHAT_PRICE && c->of == EL_OF_TOTAL)
+        st = el_error_set(L->err, EL_ERR_INPUT,
+                          "%s:%d: <%s what=\"price\">: a price is of one jurisdiction: "
+                          "name it with of=\"...\"",
+                          L->path, c->line, el_xml_name(n));
+    if (st == EL_OK && bound && has_least == has_most)
+        st = el_error_set(L->err, EL_ERR_INPUT,
+                          "%s:%d: <require>: give exactly one of at-least and at-most", L->path,
+                          c->line);
+    if (st == EL_OK && !bound && (has_least || has_most))
+        st = el_error_set(L->err, EL_ERR_INPUT,
+                          "%s:%d: <maximize>: at-least and at-most belong in <require>", L->path,
+                          c->line);
+    c->at_most = has_most;
+    c->bound = has_most ? most : least;
+    el_free(what);
+    el_free(of);
+    return st;
+}
+
+static el_status read_analysis(Loader *L, const ElXmlNode *n, ElAnalysisKind kind)
+{
+    ElAnalyses *x = L->s->analyses;
+    ElAnalysis *a, **na;
+    const ElXmlNode *c;
+    el_status st = EL_OK;
+    if (!x) {
+        x = L->s->analyses = el_calloc(1, sizeof(*x));
+        if (!x)
+            return nomem_at(L);
+    }
+    a = el_calloc(1, sizeof(*a));
+    na = a ? el_reallocarray(x->analyses, (size_t)x->nanalyses + 1, sizeof(*na)) : NULL;
+    if (!na) {
+        el_free(a);
+        return nomem_at(L);
+    }
+    x->analyses = na;
+    na[x->nanalyses++] = a; /* owned by the scenario from here, also on failure */
+    a->kind = kind;
+    a->line = el_xml_line(n);
+    a->id = el_xml_attr(n, "id");
+    if (!a->id)
+        return nomem_at(L);
+    if (kind == EL_ANALYSIS_SEQUENCE) {
+        char *list = el_xml_attr(n, "designs"), *tok, *save = NULL;
+        if (!list)
+            return nomem_at(L);
+        for (tok = strtok_r(list, " \t\r\n", &save); tok && st == EL_OK;
+             tok = strtok_r(NULL, " \t\r\n", &save)) {
+            int d = el_scenario_find_design(L->s, tok), *nd;
+            if (d < 0) {
+                st = el_error_set(L->err, EL_ERR_INPUT, "%s:%d: <sequence id=\"%s\">: %s '%s'",
+                                  L->path, a->line, a->id,
+                                  el_analyses_find_template(x, tok)
+                                      ? "a step must be a design without parameters, not"
+                                      : "no design",
+                                  tok);
+                break;
+            }
+            nd = el_reallocarray(a->designs, (size_t)a->nsteps + 1, sizeof(*nd));
+            if (!nd) {
+                st = nomem_at(L);
+                break;
+            }
+            a->designs = nd;
+            nd[a->nsteps++] = d;
+        }
+        el_free(list);
+        if (st == EL_OK && a->nsteps == 0)
+            st = el_error_set(L->err, EL_ERR_INPUT, "%s:%d: <sequence id=\"%s\">: no designs",
+                              L->path, a->line, a->id);
+        return st;
+    }
+    a->design_id = el_xml_attr(n, "design");
+    if (!a->design_id)
+        return nomem_at(L);
+    a->tmpl = el_analyses_find_template(x, a->design_id);
+    if (!a->tmpl)
+        return el_error_set(L->err, EL_ERR_INPUT, "%s:%d: <%s id=\"%s\">: design '%s' %s", L->path,
+                            a->line, analysis_tag(kind), a->id, a->design_id,
+                            el_scenario_find_design(L->s, a->design_id) >= 0
+                                ? "has no parameters: write {name} in an attribute to make it a "
+                                  "template"
+                                : "does not exist");
+    for (c = el_xml_child(n); c && st == EL_OK; c = el_xml_next(c)) {
+        const char *nm = el_xml_name(c);
+        if (strcmp(nm, "param") == 0) {
+            ElParam *np = el_reallocarray(a->params, (size_t)a->nparams + 1, sizeof(*np));
+            if (!np)
+                return nomem_at(L);
+            a->params = np;
+            memset(&np[a->nparams], 0, sizeof(*np));
+            st = read_param(L, c, a, &np[a->nparams++]);
+        } else if (strcmp(nm, "maximize") == 0) {
+            st = read_criterion(L, c, a, &a->objective[a->nobjectives++], false);
+        } else if (strcmp(nm, "require") == 0) {
+            ElCriterion *nr = el_reallocarray(a->require, (size_t)a->nrequire + 1, sizeof(*nr));
+            if (!nr)
+                return nomem_at(L);
+            a->require = nr;
+            st = read_criterion(L, c, a, &nr[a->nrequire++], true);
+        }
+    }
+    if (st == EL_OK && kind == EL_ANALYSIS_SWEEP) {
+        int k;
+        a->points = 1;
+        for (k = 0; k < a->nparams; k++) {
+            long cnt = el_param_count(&a->params[k]);
+            a->points = (cnt > 0 && a->points > LONG_MAX / cnt) ? LONG_MAX : a->points * cnt;
+        }
+    }
     return st;
 }
 
@@ -757,6 +1221,7 @@ static el_status load(ElScenario **out,
     memset(&L, 0, sizeof(L));
     L.path = path;
     L.err = err;
+    L.slot_kind = -1;
     if (opt)
         L.opt = *opt;
     st = buf ? el_xml_read_memory(&doc, buf, len, path, el_scenario_schema(), err)
@@ -790,6 +1255,12 @@ static el_status load(ElScenario **out,
             st = read_pool(&L, c);
         else if (strcmp(nm, "accept") == 0)
             st = read_accept(&L, c, EL_SCENARIO_LEVEL, "scenario");
+        else if (strcmp(nm, "sweep") == 0)
+            st = read_analysis(&L, c, EL_ANALYSIS_SWEEP);
+        else if (strcmp(nm, "search") == 0)
+            st = read_analysis(&L, c, EL_ANALYSIS_SEARCH);
+        else if (strcmp(nm, "sequence") == 0)
+            st = read_analysis(&L, c, EL_ANALYSIS_SEQUENCE);
     }
     if (st == EL_OK)
         st = el_scenario_finish(L.s, err);

@@ -50,7 +50,7 @@ static el_status alloc_map(ElModelMap **out, const ElModelData *md, ElError *err
     const ElDesign *des = md->d;
     ElModelMap *m = el_calloc(1, sizeof(*m));
     int nj = s->njur, k, *at;
-    size_t total;
+    size_t total, members = 0;
     *out = NULL;
     if (!m)
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (model map)");
@@ -61,8 +61,12 @@ static el_status alloc_map(ElModelMap **out, const ElModelData *md, ElError *err
     m->naccepts = md->naccepts;
     m->nexport_caps = des ? des->nexport_caps : 0;
     m->nprojects = des ? des->nprojects : 0;
+    m->nimport_limits = des ? des->nimport_limits : 0;
+    for (k = 0; m->nimport_limits > 0 && k < m->ngroups; k++)
+        members += (size_t)des->groups[k].n; /* import parts are needed only with limits */
     total = (size_t)nj * (6 + EL_INSTR_KINDS) + 2 * (size_t)m->nlinks + 2 * (size_t)m->ngroups +
-            3 * (size_t)m->npools + (size_t)m->nexport_caps + 2 * (size_t)m->nprojects;
+            3 * (size_t)m->npools + (size_t)m->nexport_caps + 2 * (size_t)m->nprojects +
+            (size_t)m->nimport_limits + members;
     m->block = el_calloc(total > 0 ? total : 1, sizeof(int));
     m->accepts = el_calloc((size_t)(m->naccepts > 0 ? m->naccepts : 1), sizeof(*m->accepts));
     if (!m->block || !m->accepts) {
@@ -89,6 +93,8 @@ static el_status alloc_map(ElModelMap **out, const ElModelData *md, ElError *err
     TAKE(export_row, m->nexport_caps);
     TAKE(project_col, m->nprojects);
     TAKE(project_first_col, m->nprojects);
+    TAKE(import_row, m->nimport_limits);
+    TAKE(import_group_col, (int)members);
 #undef TAKE
     for (k = 0; k < md->naccepts; k++)
         m->accepts[k].spec = md->accepts[k];
@@ -383,6 +389,80 @@ static el_status build_trade_rows(const ElModelData *md, ElProblem *p, ElModelMa
     return st;
 }
 
+/* Does import limit x count credits of pool (all the jurisdiction's pools, or those listed)? */
+static bool counts_pool(const ElImportLimit *x, int pool)
+{
+    int k;
+    if (x->sources & EL_IMPORT_OFFSETS)
+        return true;
+    for (k = 0; k < x->npools; k++)
+        if (x->pools[k] == pool)
+            return true;
+    return false;
+}
+
+/* Import limits (docs/model.md §2.1): for limit x on jurisdiction j, one row
+ *     sum_{links l into j} rate_l x_l + sum_g u_jg + sum_{pools counted} discount o_pj
+ *       + sum_{projects} g_pj [+ share sum_k a_jk]  <=  max  [or share e_j]
+ * over the sources x counts. A group member's net purchases m_jg are free in sign; only
+ * purchases count, through u_jg >= 0 with m_jg - u_jg <= 0 (one per member of a group whose
+ * jurisdiction has a limit counting groups, shared by its limits): the rows allow exactly the
+ * allocations whose positive parts max(m_jg, 0) fit, so the limit stays linear and exact. */
+static el_status
+build_import_limits(const ElModelData *md, ElProblem *p, ElModelMap *m, ElError *err)
+{
+    const ElDesign *des = md->d;
+    char name[96];
+    el_status st = EL_OK;
+    int i, l, g, k, a, at;
+    for (g = 0, at = 0; des && m->nimport_limits > 0 && g < des->ngroups && st == EL_OK; g++)
+        for (k = 0; k < des->groups[g].n && st == EL_OK; k++, at++) {
+            int j = des->groups[g].members[k], r;
+            bool wanted = false;
+            m->import_group_col[at] = -1;
+            for (i = 0; i < des->nimport_limits; i++)
+                wanted = wanted || (des->import_limits[i].jur == j &&
+                                    (des->import_limits[i].sources & EL_IMPORT_GROUPS));
+            if (!wanted)
+                continue;
+            label(m, name, sizeof(name), "import_part_%d_%d", g, j);
+            st = col1(p, nm(name), 0, 0, 0, HUGE_VAL, -1, 0, &m->import_group_col[at], err);
+            label(m, name, sizeof(name), "import_part_row_%d_%d", g, j);
+            if (st == EL_OK)
+                st = el_problem_add_row(p, nm(name), -HUGE_VAL, 0, EL_ROW_PLAIN, &r, err);
+            if (st == EL_OK)
+                st = el_problem_add_coef(p, r, m->group_first_col[g] + k, 1.0, err);
+            if (st == EL_OK)
+                st = el_problem_add_coef(p, r, m->import_group_col[at], -1.0, err);
+        }
+    for (i = 0; des && i < des->nimport_limits && st == EL_OK; i++) {
+        const ElImportLimit *x = &des->import_limits[i];
+        int j = x->jur, r;
+        bool share = !isnan(x->share);
+        label(m, name, sizeof(name), "import_limit_%d", i);
+        st = el_problem_add_row(p, nm(name), -HUGE_VAL, share ? x->share * md->jur[j].bau : x->max,
+                                EL_ROW_PLAIN, &r, err);
+        m->import_row[i] = r;
+        for (l = 0; (x->sources & EL_IMPORT_LINKS) && l < des->nlinks && st == EL_OK; l++)
+            if (des->links[l].to == j)
+                st = el_problem_add_coef(p, r, m->link_col[l], des->links[l].rate, err);
+        for (g = 0, at = 0; (x->sources & EL_IMPORT_GROUPS) && g < des->ngroups && st == EL_OK; g++)
+            for (k = 0; k < des->groups[g].n && st == EL_OK; k++, at++)
+                if (des->groups[g].members[k] == j)
+                    st = el_problem_add_coef(p, r, m->import_group_col[at], 1.0, err);
+        for (a = 0; a < m->naccepts && st == EL_OK; a++)
+            if (m->accepts[a].spec.jur == j && counts_pool(x, m->accepts[a].spec.pool))
+                st = el_problem_add_coef(p, r, m->accepts[a].col, m->accepts[a].spec.discount, err);
+        for (g = 0; (x->sources & EL_IMPORT_PROJECTS) && g < des->nprojects && st == EL_OK; g++)
+            for (k = 0; k < des->projects[g].n && st == EL_OK; k++)
+                if (des->projects[g].members[k] == j)
+                    st = el_problem_add_coef(p, r, m->project_first_col[g] + k, 1.0, err);
+        for (k = 0; share && x->share > 0 && k < m->abate_count[j] && st == EL_OK; k++)
+            st = el_problem_add_coef(p, r, m->abate_first[j] + k, x->share, err);
+    }
+    return st;
+}
+
 /* A project: decision b in {0, 1} at the fixed cost; member k receives up to share_k capacity
  * credits at the variable cost: credit_k - share_k capacity b <= 0. */
 static el_status
@@ -455,6 +535,8 @@ el_status el_model_build_into(
         st = build_projects(des, elastic, p, m, err);
     if (st == EL_OK)
         st = build_trade_rows(md, p, m, err);
+    if (st == EL_OK)
+        st = build_import_limits(md, p, m, err);
     if (st == EL_OK)
         st = el_problem_check(p, err);
     if (st != EL_OK) {

@@ -7,7 +7,9 @@
  * quota / rate, plus a row for a quota-share. A group g is one free column m_jg per member and
  * one row sum_j m_jg = 0, so a group of n members adds n columns, never n^2. An offset pool is a
  * supply curve (columns like a MAC) and a balance row whose dual is the credit price. A joint
- * project is a binary column and one credit column per member. */
+ * project is a binary column and one credit column per member. An import limit is one row over
+ * the tonnes its jurisdiction has credited from the sources it counts; a group member's purchases
+ * enter it through a column u_jg >= max(m_jg, 0) (a row m_jg - u_jg <= 0), its import part. */
 #ifndef EL_BUILD_H
 #define EL_BUILD_H
 
@@ -26,7 +28,7 @@ typedef struct {
 typedef struct {
     bool named; /* rows and columns have names (EL_BUILD_NAMES) */
     int *block; /* the one allocation every index array below lives in */
-    int njur, nlinks, ngroups, npools, naccepts, nexport_caps, nprojects;
+    int njur, nlinks, ngroups, npools, naccepts, nexport_caps, nprojects, nimport_limits;
     int *abate_first; /* per jurisdiction: first abatement column */
     int *abate_count; /* per jurisdiction: number of abatement columns (MAC pieces) */
     int *comply_row;  /* per jurisdiction: compliance row (its dual is the price) */
@@ -45,6 +47,10 @@ typedef struct {
     int *export_row;        /* per export cap of the design */
     int *project_col;       /* per project: the build decision (binary) */
     int *project_first_col; /* per project: credit column of member k is first + k */
+    int *import_row;        /* per import limit of the design: its row (dual <= 0: minus the rent
+                               per tonne credited) */
+    int *import_group_col;  /* per group member (group 0's members, then group 1's, ...): the
+                               column u_jg >= max(m_jg, 0) counted by import limits, or -1 */
 } ElModelMap;
 
 #define EL_BUILD_ELASTIC 1u /* see below */

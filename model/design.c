@@ -110,6 +110,9 @@ void el_design_free(ElDesign *d)
     el_free(d->instruments);
     el_free(d->accepts);
     el_free(d->export_caps);
+    for (g = 0; g < d->nimport_limits; g++)
+        el_free(d->import_limits[g].pools);
+    el_free(d->import_limits);
     for (g = 0; g < d->nprojects; g++) {
         el_free(d->projects[g].id);
         el_free(d->projects[g].members);
@@ -144,6 +147,11 @@ el_status el_design_copy(ElDesign **out, const ElDesign *d, const char *id, ElEr
     for (k = 0; st == EL_OK && k < d->nexport_caps; k++) {
         const ElExportCap *x = &d->export_caps[k];
         st = el_design_add_export_cap(c, x->jur, x->max, x->share_of_cap, x->line, err);
+    }
+    for (k = 0; st == EL_OK && k < d->nimport_limits; k++) {
+        const ElImportLimit *x = &d->import_limits[k];
+        st = el_design_add_import_limit(c, x->jur, x->max, x->share, x->sources, x->pools,
+                                        x->npools, x->line, err);
     }
     for (k = 0; st == EL_OK && k < d->nprojects; k++) {
         const ElProject *p = &d->projects[k];
@@ -230,6 +238,32 @@ el_status el_design_add_export_cap(
         return nomem(err);
     d->export_caps = a;
     a[d->nexport_caps++] = (ElExportCap){jur, max, share_of_cap, line};
+    return EL_OK;
+}
+
+el_status el_design_add_import_limit(ElDesign *d,
+                                     int jur,
+                                     double max,
+                                     double share,
+                                     unsigned sources,
+                                     const int *pools,
+                                     int npools,
+                                     int line,
+                                     ElError *err)
+{
+    ElImportLimit *a = append(d->import_limits, d->nimport_limits, sizeof(*a));
+    int *copy;
+    if (!pools || npools < 0)
+        npools = 0;
+    if (!a)
+        return nomem(err);
+    d->import_limits = a;
+    copy = el_calloc((size_t)(npools > 0 ? npools : 1), sizeof(*copy));
+    if (!copy)
+        return nomem(err);
+    if (npools > 0)
+        memcpy(copy, pools, (size_t)npools * sizeof(*copy));
+    a[d->nimport_limits++] = (ElImportLimit){jur, max, share, sources, copy, npools, line};
     return EL_OK;
 }
 

@@ -1,9 +1,9 @@
 /* design: a linkage design as a value of its own, and variations of a scenario's data.
  *
- * A design (links, full-link groups, price instruments, offset acceptances, export caps, joint
- * projects, and <set> changes of data) refers to jurisdictions and pools of a scenario by index
- * but never changes the scenario: code may create any number of designs against one loaded,
- * immutable scenario, check each (el_design_check) and solve it (engine/equilibrium.h).
+ * A design (links, full-link groups, price instruments, offset acceptances, export caps, import
+ * limits, joint projects, and <set> changes of data) refers to jurisdictions and pools of a
+ * scenario by index but never changes the scenario: code may create any number of designs against
+ * one loaded, immutable scenario, check each (el_design_check) and solve it (engine/equilibrium.h).
  *
  * A variation is an overlay on the scenario's data: a list of (jurisdiction, field, value)
  * changes applied when a problem is built (model/data.h), never by copying the scenario. A
@@ -59,6 +59,27 @@ typedef struct {
     double share_of_cap; /* share of the jurisdiction's cap; nan("") if none */
     int line;
 } ElExportCap;
+
+/** What an import limit counts (ElImportLimit.sources), as bits; pools may also be listed one
+ * by one (ElImportLimit.pools). */
+#define EL_IMPORT_LINKS    1u /* tonnes credited on links into the jurisdiction */
+#define EL_IMPORT_GROUPS   2u /* its net purchases in full-link groups (positive part only) */
+#define EL_IMPORT_OFFSETS  4u /* tonnes credited from every offset pool it accepts */
+#define EL_IMPORT_PROJECTS 8u /* joint-project credits it uses (not in the default) */
+#define EL_IMPORT_DEFAULT  (EL_IMPORT_LINKS | EL_IMPORT_GROUPS | EL_IMPORT_OFFSETS)
+#define EL_IMPORT_ALL      (EL_IMPORT_DEFAULT | EL_IMPORT_PROJECTS)
+
+/** An aggregate limit on the tonnes a jurisdiction has credited from outside its own cap, over
+ * the sources it names (docs/model.md §2.1): credited <= max, or <= share x its emissions. */
+typedef struct {
+    int jur;
+    double max;       /* Mt credited; HUGE_VAL if given as a share */
+    double share;     /* share of the jurisdiction's emissions (BAU - abatement); nan("") if none */
+    unsigned sources; /* EL_IMPORT_* bits */
+    int *pools;       /* pools counted one by one (indices, owned), besides EL_IMPORT_OFFSETS */
+    int npools;
+    int line;
+} ElImportLimit;
 
 typedef struct {
     char *id;
@@ -146,6 +167,8 @@ struct ElDesign {
     int naccepts;
     ElExportCap *export_caps;
     int nexport_caps;
+    ElImportLimit *import_limits;
+    int nimport_limits;
     ElProject *projects;
     int nprojects;
     ElVariation sets; /* data the design changes (<set> elements): its policy, see below */
@@ -186,6 +209,18 @@ el_status el_design_add_accept(ElDesign *d,
 /** Cap jur's net exports (max in Mt, or share_of_cap; the other HUGE_VAL / nan("")). */
 el_status el_design_add_export_cap(
     ElDesign *d, int jur, double max, double share_of_cap, int line, ElError *err);
+/** Limit the tonnes jur has credited from the sources named by `sources` (EL_IMPORT_* bits) and
+ * by the npools pool indices in pools (copied; may be NULL when npools is 0): at most max Mt, or
+ * at most share x jur's emissions (the other HUGE_VAL / nan("")). */
+el_status el_design_add_import_limit(ElDesign *d,
+                                     int jur,
+                                     double max,
+                                     double share,
+                                     unsigned sources,
+                                     const int *pools,
+                                     int npools,
+                                     int line,
+                                     ElError *err);
 /** Add a joint project; members and shares (n entries) are copied. */
 el_status el_design_add_project(ElDesign *d,
                                 const char *id,

@@ -52,6 +52,7 @@ void el_scenario_free(ElScenario *s)
     for (i = 0; i < s->ndesigns; i++)
         el_design_free(s->designs[i]);
     el_free(s->designs);
+    el_analyses_free(s->analyses);
     for (i = 0; i < s->npools; i++) {
         el_free(s->pools[i].id);
         el_mac_free(s->pools[i].supply);
@@ -89,6 +90,7 @@ el_status el_scenario_add_jurisdiction(ElScenario *s,
     j->cap = cap;
     j->cap_kind = EL_CAP_ABSOLUTE;
     j->bau_intensity = nan("");
+    j->ndc_target = nan("");
     j->line = line;
     j->id = el_strdup(id);
     j->name = el_strdup(name ? name : id);
@@ -441,6 +443,59 @@ check_accepts(const ElScenario *s, const ElAccept *ac, int n, const char *where,
     return EL_OK;
 }
 
+/* Import limits: exactly one of max (0 <= max <= EL_MAX_QUANTITY) and share (in [0, 1]), and a
+ * source list that names something: known source kinds, pools of the scenario, each once. */
+static el_status
+check_import_limits(const ElScenario *s, const ElDesign *d, const char *where, ElError *err)
+{
+    int i, k, q;
+    for (i = 0; i < d->nimport_limits; i++) {
+        const ElImportLimit *x = &d->import_limits[i];
+        bool has_max = x->max != HUGE_VAL, has_share = !isnan(x->share);
+        const char *jid;
+        if (x->jur < 0 || x->jur >= s->njur || (x->sources & ~EL_IMPORT_ALL) != 0 ||
+            x->npools < 0 || (x->npools > 0 && !x->pools))
+            return el_error_set(err, EL_ERR_INTERNAL,
+                                "%s:%d: %s: <import-limit>: bad jurisdiction index or source",
+                                s->path, x->line, where);
+        jid = s->jur[x->jur].id;
+        if (has_max == has_share)
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: %s: <import-limit jurisdiction=\"%s\">: needs exactly one "
+                                "of max and share",
+                                s->path, x->line, where, jid);
+        if (has_max && !(x->max >= 0 && x->max <= EL_MAX_QUANTITY))
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: %s: <import-limit jurisdiction=\"%s\">: max %g must be in "
+                                "[0, %g] Mt",
+                                s->path, x->line, where, jid, x->max, EL_MAX_QUANTITY);
+        if (has_share && !(x->share >= 0 && x->share <= 1))
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: %s: <import-limit jurisdiction=\"%s\">: share %g must be "
+                                "in [0, 1]",
+                                s->path, x->line, where, jid, x->share);
+        if (x->sources == 0 && x->npools == 0)
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: %s: <import-limit jurisdiction=\"%s\">: sources names "
+                                "nothing to count (links, groups, offsets, projects or pool ids)",
+                                s->path, x->line, where, jid);
+        for (k = 0; k < x->npools; k++) {
+            if (x->pools[k] < 0 || x->pools[k] >= s->npools)
+                return el_error_set(err, EL_ERR_INPUT,
+                                    "%s:%d: %s: <import-limit jurisdiction=\"%s\">: source %d is "
+                                    "not an offset pool of the scenario",
+                                    s->path, x->line, where, jid, x->pools[k]);
+            for (q = 0; q < k; q++)
+                if (x->pools[q] == x->pools[k])
+                    return el_error_set(err, EL_ERR_INPUT,
+                                        "%s:%d: %s: <import-limit jurisdiction=\"%s\">: pool "
+                                        "'%s' is listed twice in sources",
+                                        s->path, x->line, where, jid, s->pools[x->pools[k]].id);
+        }
+    }
+    return EL_OK;
+}
+
 static el_status check_mechanisms(const ElScenario *s, const ElDesign *d, ElError *err)
 {
     char where[96];
@@ -463,6 +518,9 @@ static el_status check_mechanisms(const ElScenario *s, const ElDesign *d, ElErro
                                 "share-of-cap in [0, 1]",
                                 s->path, x->line, where, s->jur[x->jur].id);
     }
+    st = check_import_limits(s, d, where, err);
+    if (st != EL_OK)
+        return st;
     for (i = 0; i < d->nprojects; i++) {
         const ElProject *p = &d->projects[i];
         double sum = 0;
@@ -663,6 +721,10 @@ static el_status check_jurisdiction(const ElScenario *s, ElJurisdiction *j, ElEr
     if (!j->mac)
         return el_error_set(err, EL_ERR_INPUT, "%s:%d: jurisdiction '%s' has no MAC curve", s->path,
                             j->line, j->id);
+    if (!isnan(j->ndc_target) && !(j->ndc_target >= 0 && j->ndc_target <= EL_MAX_QUANTITY))
+        return el_error_set(err, EL_ERR_INPUT,
+                            "%s:%d: jurisdiction '%s': <ndc> target %g must be in [0, %g] Mt",
+                            s->path, j->line, j->id, j->ndc_target, EL_MAX_QUANTITY);
     amax = el_mac_max_abatement(j->mac);
     if (el_mac_form(j->mac) != EL_MAC_LINEAR && amax > j->bau * (1 + 1e-12))
         return el_error_set(err, EL_ERR_INPUT,
@@ -1230,6 +1292,39 @@ static el_status design_ids_unique(const ElScenario *s, ElError *err)
     return EL_OK;
 }
 
+/* Templates and analyses: ids distinct from each other and from the designs' (O(n^2) in the
+ * number of templates and analyses, which are few), then each analysis checked. */
+static el_status check_analyses(const ElScenario *s, ElError *err)
+{
+    const ElAnalyses *x = s->analyses;
+    int i, k;
+    el_status st = EL_OK;
+    for (i = 0; i < x->ntemplates; i++) {
+        const ElDesign *t = x->templates[i]->design;
+        int d = el_scenario_find_design(s, t->id);
+        for (k = 0; k < i && d < 0; k++)
+            if (strcmp(x->templates[k]->design->id, t->id) == 0)
+                d = k, k = i;
+        if (d >= 0)
+            return el_error_set(err, EL_ERR_INPUT, "%s:%d: design id '%s' is already used", s->path,
+                                t->line, t->id);
+    }
+    for (i = 0; i < x->nanalyses; i++) {
+        const ElAnalysis *a = x->analyses[i];
+        bool dup =
+            el_scenario_find_design(s, a->id) >= 0 || el_analyses_find_template(x, a->id) != NULL;
+        for (k = 0; k < i && !dup; k++)
+            dup = strcmp(x->analyses[k]->id, a->id) == 0;
+        if (dup)
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: id '%s' is already used by a design or an analysis",
+                                s->path, a->line, a->id);
+    }
+    for (i = 0; st == EL_OK && i < x->nanalyses; i++)
+        st = el_analysis_check(s, x->analyses[i], err);
+    return st;
+}
+
 el_status el_scenario_finish(ElScenario *s, ElError *err)
 {
     int i, later, first;
@@ -1257,6 +1352,8 @@ el_status el_scenario_finish(ElScenario *s, ElError *err)
         st = design_ids_unique(s, err);
     for (i = 0; st == EL_OK && i < s->ndesigns; i++)
         st = el_design_check(s, s->designs[i], err);
+    if (st == EL_OK && s->analyses)
+        st = check_analyses(s, err);
     if (st != EL_OK)
         return st;
     return el_settings_validate(&s->settings, err);

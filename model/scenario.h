@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "analysis.h"
 #include "design.h"
 #include "el_settings.h"
 #include "el_status.h"
@@ -50,6 +51,8 @@ typedef struct {
     double auction_share; /* share of the cap sold by the government (revenue accounting) */
     double tax_rate;      /* EL_CAP_TAX: the tax per tonne emitted */
     double credit_limit;  /* EL_CAP_TAX: max tonnes of linked units and credits surrendered */
+    double ndc_target;    /* Mt of NDC-accounted emissions of its covered sectors (<ndc>); nan("")
+                             if none */
     int line;             /* line in the scenario file, 0 if built in code */
 } ElJurisdiction;
 
@@ -69,6 +72,8 @@ struct ElScenario {
     ElAccept *accepts; /* apply in every design, autarky included */
     int naccepts;
     ElSettings settings;
+    ElAnalyses *analyses; /* templates, sweeps, searches, sequences (model/analysis.h); owned,
+                             NULL when the file declares none */
 };
 
 /** Empty scenario with default settings. The caller frees it with el_scenario_free. */

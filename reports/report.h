@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "analyze.h"
 #include "batch.h"
 #include "equilibrium.h"
 
@@ -34,6 +35,21 @@ el_status el_report_writer_create(ElReportWriter **out, FILE *f, ElError *err);
 /** The sink of w (w borrowed; must outlive the batch). */
 ElSink el_report_writer_sink(ElReportWriter *w);
 void el_report_writer_free(ElReportWriter *w);
+
+/* ---- Analyses (engine/analyze.h): sweeps, searches, sequences after the designs ---- */
+
+/** Keep the report open when the designs' batch ends: analyses are added afterwards and
+ * el_report_writer_close writes the whole report. Call before the batch. */
+void el_report_writer_hold(ElReportWriter *w);
+/** A sink for the points of sweep a (el_sweep_run); the report keeps a bounded number of points
+ * per line (memory flat in the number of points). w and a borrowed; a must outlive w. */
+ElSink el_report_writer_sweep_sink(ElReportWriter *w, const ElAnalysis *a);
+/** Add a search's result (copied: r may be cleared afterwards). */
+el_status el_report_writer_search(ElReportWriter *w, const ElSearchResult *r, ElError *err);
+/** Add a sequence's result (copied). */
+el_status el_report_writer_sequence(ElReportWriter *w, const ElSequenceResult *r, ElError *err);
+/** Write the whole report of a held writer. */
+el_status el_report_writer_close(ElReportWriter *w, ElError *err);
 
 /** True if pdflatex is on the PATH. */
 bool el_report_pdf_available(void);

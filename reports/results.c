@@ -8,6 +8,7 @@
 #include "results.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -56,6 +57,9 @@ static const ElResultField fields[] = {
     JUR(gov_revenue, NUM, MON, "gov-revenue", 18, "gov_revenue", 18),
     JUR(offset_surplus, NUM, MON, "offset-surplus", 19, "offset_surplus", 19),
     JUR(ndc_emissions, NUM, MT, "ndc-emissions", 20, "ndc_emissions", 20),
+    /* absent (NaN) for a jurisdiction without an NDC target / without an import limit */
+    JUR(ndc_margin, EL_VAL_NUM_OPT, MT, "ndc-margin", 21, "ndc_margin", 21),
+    JUR(import_rent, EL_VAL_NUM_OPT, MON, "import-rent", 22, "import_rent", 22),
     FIELD(ElJurResult,
           EL_IN_JUR,
           shortfall,
@@ -217,6 +221,8 @@ struct ElResultsWriter {
     char *row; /* CSV: the escaped "design,who," that starts each row of a record */
     size_t row_cap, row_design, row_len;
     char *unit[EL_UNIT_BUILT + 1]; /* CSV: the escaped unit column of each fixed unit kind */
+    bool hold;                     /* analyses follow the designs: no footer at the batch's end */
+    const ElAnalysis *sweep;       /* the sweep whose points the sweep sink writes */
 };
 
 static bool row_reserve(ElResultsWriter *w, size_t extra)
@@ -351,9 +357,12 @@ static void xml_fields(ElResultsWriter *w, ElRecord rec, const void *base)
     for (i = 0; i < w->L.nxml[rec]; i++) {
         const Slot *sl = &w->L.xml[rec][i];
         const ElResultField *fd = sl->f;
+        if (fd->kind == EL_VAL_NUM_OPT && isnan(num_at(base, fd)))
+            continue; /* absent */
         el_out_mem(o, sl->text, sl->len);
         switch (fd->kind) {
         case EL_VAL_NUM:
+        case EL_VAL_NUM_OPT:
             el_out_num(o, num_at(base, fd));
             break;
         case EL_VAL_BINDING:
@@ -456,10 +465,13 @@ static void csv_fields(ElResultsWriter *w, ElRecord rec, const void *base)
         const Slot *sl = &w->L.csv[rec][i];
         const ElResultField *fd = sl->f;
         const char *name = NULL;
+        if (fd->kind == EL_VAL_NUM_OPT && isnan(num_at(base, fd)))
+            continue; /* absent */
         el_out_mem(o, w->row, w->row_len);
         el_out_mem(o, sl->text, sl->len);
         switch (fd->kind) {
         case EL_VAL_NUM:
+        case EL_VAL_NUM_OPT:
             el_out_num(o, num_at(base, fd));
             break;
         case EL_VAL_BINDING: /* the code; its name in the unit column */
@@ -606,9 +618,353 @@ static el_status sink_end(void *ctx, bool ok, ElError *err)
         w->out.n = 0; /* the caller discards the file */
         return EL_OK;
     }
+    if (w->hold)
+        return el_out_flush(&w->out) != 0 ? write_failed(w, err) : EL_OK;
     if (w->fmt == EL_RESULTS_XML)
         el_out_str(&w->out, "</results>\n");
     return el_out_flush(&w->out) != 0 ? write_failed(w, err) : EL_OK;
+}
+
+/* ---- Analyses ---- */
+
+void el_results_writer_hold(ElResultsWriter *w)
+{
+    w->hold = true;
+}
+
+el_status el_results_writer_close(ElResultsWriter *w, ElError *err)
+{
+    if (w->fmt == EL_RESULTS_XML)
+        el_out_str(&w->out, "</results>\n");
+    return el_out_flush(&w->out) != 0 ? write_failed(w, err) : EL_OK;
+}
+
+static el_status flush_some(ElResultsWriter *w, ElError *err)
+{
+    if (w->out.n > EL_OUT_SIZE / 2 && el_out_flush(&w->out) != 0)
+        return write_failed(w, err);
+    return EL_OK;
+}
+
+/* The parameters of an analysis' point (values in template order): <param name value/> or
+ * rows LABEL,param:NAME,value,V,WORD. */
+static bool
+write_params(ElResultsWriter *w, const ElAnalysis *a, const double *values, const char *indent)
+{
+    ElOut *o = &w->out;
+    int k;
+    bool ok = true;
+    for (k = 0; k < a->nparams && ok; k++) {
+        const ElParam *p = &a->params[k];
+        double v = values[p->slot];
+        const char *word = p->words ? el_slot_word_name("rent-to", (int)v) : NULL;
+        if (w->fmt == EL_RESULTS_XML) {
+            el_out_str(o, indent);
+            el_out_str(o, "<param");
+            xml_key(o, "name", p->name);
+            if (word) {
+                xml_key(o, "value", word);
+            } else {
+                el_out_str(o, " value=\"");
+                el_out_num(o, v);
+                el_out_char(o, '"');
+            }
+            el_out_str(o, "/>\n");
+        } else {
+            ok = row_who(w, "param:", "", p->name);
+            if (ok) {
+                el_out_mem(o, w->row, w->row_len);
+                el_out_str(o, "value,");
+                el_out_num(o, v);
+                el_out_char(o, ',');
+                el_out_csv(o, word ? word : "");
+                el_out_mem(o, "\r\n", 2);
+            }
+        }
+    }
+    return ok;
+}
+
+/* One CSV row LABEL,who,variable,value,unit (value NaN: empty). */
+static bool
+csv_row(ElResultsWriter *w, const char *who, const char *variable, double value, const char *unit)
+{
+    ElOut *o = &w->out;
+    if (!row_who(w, who, NULL, NULL))
+        return false;
+    el_out_mem(o, w->row, w->row_len);
+    el_out_csv(o, variable);
+    el_out_char(o, ',');
+    if (!isnan(value))
+        el_out_num(o, value);
+    el_out_char(o, ',');
+    if (unit == w->unit[EL_UNIT_MONEY] || unit == w->unit[EL_UNIT_MT] ||
+        unit == w->unit[EL_UNIT_PRICE])
+        el_out_str(o, unit); /* already escaped */
+    else
+        el_out_csv(o, unit ? unit : "");
+    el_out_mem(o, "\r\n", 2);
+    return true;
+}
+
+/* Start the CSV rows of a labelled record (a point, a candidate, a step). */
+static bool csv_label(ElResultsWriter *w, const char *label)
+{
+    w->row_len = 0;
+    if (!row_append(w, label))
+        return false;
+    w->row_design = w->row_len;
+    return true;
+}
+
+static el_status sweep_begin(void *ctx, const ElScenario *s, long count, ElError *err)
+{
+    ElResultsWriter *w = ctx;
+    ElOut *o = &w->out;
+    (void)err;
+    w->s = s;
+    if (w->fmt == EL_RESULTS_XML) {
+        el_out_str(o, "  <sweep");
+        xml_key(o, "id", w->sweep->id);
+        xml_key(o, "design", w->sweep->design_id);
+        el_out_str(o, " points=\"");
+        el_out_num(o, (double)count);
+        el_out_str(o, "\">\n");
+    }
+    return EL_OK;
+}
+
+static el_status sweep_result(void *ctx,
+                              long index,
+                              const ElBatchItem *item,
+                              const ElDesignResult *r,
+                              const ElDesignResult *baseline,
+                              ElError *err)
+{
+    ElResultsWriter *w = ctx;
+    const ElAnalysis *a = w->sweep;
+    ElOut *o = &w->out;
+    double values[64];
+    char regime[400], num[32];
+    el_status st = EL_OK;
+    (void)item;
+    (void)baseline;
+    if (index < 0)
+        return EL_OK;
+    el_sweep_point(a, index, values);
+    el_result_regime_text(w->s, r, regime, sizeof(regime));
+    snprintf(num, sizeof(num), "%ld", index);
+    if (w->fmt == EL_RESULTS_XML) {
+        el_out_str(o, "  <point");
+        xml_key(o, "sweep", a->id);
+        xml_key(o, "index", num);
+        xml_key(o, "regime", regime);
+        el_out_str(o, ">\n");
+        write_params(w, a, values, "    ");
+        xml_design(w, r);
+        el_out_str(o, "  </point>\n");
+    } else {
+        bool ok = csv_label(w, r->id) && write_params(w, a, values, NULL) &&
+                  csv_row(w, "total", "regime", nan(""), regime);
+        st = ok ? csv_design(w, r, err) : el_error_set(err, EL_ERR_NOMEM, "out of memory");
+    }
+    return st == EL_OK ? flush_some(w, err) : st;
+}
+
+static el_status sweep_end(void *ctx, bool ok, ElError *err)
+{
+    ElResultsWriter *w = ctx;
+    (void)err;
+    if (ok && w->fmt == EL_RESULTS_XML)
+        el_out_str(&w->out, "  </sweep>\n");
+    return EL_OK;
+}
+
+ElSink el_results_writer_sweep_sink(ElResultsWriter *w, const ElAnalysis *a)
+{
+    ElSink sink = {w, sweep_begin, sweep_result, sweep_end};
+    w->sweep = a;
+    return sink;
+}
+
+/* One search point: XML <TAG rank feasible objective... margin><param/>...</TAG>, or CSV rows
+ * under label. */
+static bool search_point(ElResultsWriter *w,
+                         const ElSearchResult *r,
+                         const ElSearchPoint *p,
+                         const char *tag,
+                         const char *label,
+                         long rank)
+{
+    const ElAnalysis *a = r->analysis;
+    ElOut *o = &w->out;
+    char what[200];
+    int k;
+    if (w->fmt == EL_RESULTS_XML) {
+        el_out_str(o, "    <");
+        el_out_str(o, tag);
+        if (rank > 0) {
+            el_out_str(o, " rank=\"");
+            el_out_num(o, (double)rank);
+            el_out_char(o, '"');
+        }
+        el_out_str(o, p->feasible ? " feasible=\"true\"" : " feasible=\"false\"");
+        for (k = 0; k < a->nobjectives && p->ok; k++) {
+            el_out_str(o, k ? " objective2=\"" : " objective=\"");
+            el_out_num(o, p->obj[k]);
+            el_out_char(o, '"');
+        }
+        if (a->nrequire > 0 && p->ok) {
+            el_out_str(o, " margin=\"");
+            el_out_num(o, p->margin);
+            el_out_char(o, '"');
+        }
+        el_out_str(o, ">\n");
+        write_params(w, a, p->values, "      ");
+        el_out_str(o, "    </");
+        el_out_str(o, tag);
+        el_out_str(o, ">\n");
+        return true;
+    }
+    if (!csv_label(w, label) || !write_params(w, a, p->values, NULL) ||
+        !csv_row(w, "total", "feasible", p->feasible ? 1 : 0, NULL))
+        return false;
+    for (k = 0; k < a->nobjectives && p->ok; k++) {
+        el_criterion_text(w->s, &a->objective[k], what, sizeof(what));
+        if (!csv_row(w, "total", k ? "objective2" : "objective", p->obj[k], what))
+            return false;
+    }
+    if (a->nrequire > 0 && p->ok && !csv_row(w, "total", "margin", p->margin, NULL))
+        return false;
+    return true;
+}
+
+el_status el_results_writer_search(ElResultsWriter *w, const ElSearchResult *r, ElError *err)
+{
+    const ElAnalysis *a = r->analysis;
+    ElOut *o = &w->out;
+    char label[200], what[200];
+    long k;
+    bool ok = true;
+    el_status st = EL_OK;
+    if (w->fmt == EL_RESULTS_XML) {
+        el_out_str(o, "  <search");
+        xml_key(o, "id", a->id);
+        xml_key(o, "design", a->design_id);
+        el_out_str(o, r->found ? " found=\"true\"" : " found=\"false\"");
+        el_out_str(o, " evaluations=\"");
+        el_out_num(o, (double)r->evaluations);
+        el_out_str(o, "\">\n");
+        for (k = 0; k < a->nobjectives; k++) {
+            el_criterion_text(w->s, &a->objective[k], what, sizeof(what));
+            el_out_str(o, "    <maximize");
+            xml_key(o, "measure", what);
+            el_out_str(o, "/>\n");
+        }
+        search_point(w, r, &r->best, "optimum", NULL, 0);
+        for (k = 0; k < r->nactive; k++) {
+            el_out_str(o, "    <active");
+            xml_key(o, "what", r->active[k]);
+            el_out_str(o, "/>\n");
+        }
+        if (r->best_result.njur > 0) {
+            el_out_str(o, "  ");
+            xml_design(w, &r->best_result);
+        }
+        for (k = 0; k < r->nranked; k++)
+            search_point(w, r, &r->ranked[k], "candidate", NULL, k + 1);
+        for (k = 0; k < r->nfront; k++)
+            search_point(w, r, &r->front[k], "pareto", NULL, k + 1);
+        el_out_str(o, "  </search>\n");
+        return flush_some(w, err);
+    }
+    ok = search_point(w, r, &r->best, NULL, a->id, 0) &&
+         csv_row(w, "total", "found", r->found ? 1 : 0, NULL) &&
+         csv_row(w, "total", "evaluations", (double)r->evaluations, NULL);
+    for (k = 0; ok && k < r->nactive; k++)
+        ok = csv_row(w, "total", "active", (double)(k + 1), r->active[k]);
+    if (ok && r->best_result.njur > 0)
+        st = csv_design(w, &r->best_result, err);
+    for (k = 0; ok && st == EL_OK && k < r->nranked; k++) {
+        snprintf(label, sizeof(label), "%s/rank/%ld", a->id, k + 1);
+        ok = search_point(w, r, &r->ranked[k], NULL, label, k + 1);
+        if (ok && k % 64 == 63)
+            st = flush_some(w, err);
+    }
+    for (k = 0; ok && st == EL_OK && k < r->nfront; k++) {
+        snprintf(label, sizeof(label), "%s/pareto/%ld", a->id, k + 1);
+        ok = search_point(w, r, &r->front[k], NULL, label, k + 1);
+        if (ok && k % 64 == 63)
+            st = flush_some(w, err);
+    }
+    if (!ok)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (results.csv)");
+    return st == EL_OK ? flush_some(w, err) : st;
+}
+
+el_status el_results_writer_sequence(ElResultsWriter *w, const ElSequenceResult *r, ElError *err)
+{
+    const ElAnalysis *a = r->analysis;
+    const ElScenario *s = w->s;
+    ElOut *o = &w->out;
+    char label[200], num[32];
+    int k, j;
+    bool ok = true;
+    if (w->fmt == EL_RESULTS_XML) {
+        el_out_str(o, "  <sequence");
+        xml_key(o, "id", a->id);
+        el_out_str(o, r->all_pareto ? " all-pareto=\"true\">\n" : " all-pareto=\"false\">\n");
+    }
+    for (k = 0; k < r->nsteps && ok; k++) {
+        const ElSequenceStep *p = &r->steps[k];
+        const ElDesignResult *d = &p->result;
+        bool solved = d->outcome == EL_OPTIMAL;
+        snprintf(num, sizeof(num), "%d", k + 1);
+        if (w->fmt == EL_RESULTS_XML) {
+            el_out_str(o, "    <step");
+            xml_key(o, "index", num);
+            xml_key(o, "design", d->id);
+            xml_key(o, "outcome", el_results_outcome_name(d->outcome));
+            el_out_str(o, p->pareto ? " pareto=\"true\"" : " pareto=\"false\"");
+            el_out_str(o, p->strict ? " strict=\"true\">\n" : " strict=\"false\">\n");
+            for (j = 0; solved && j < s->njur; j++) {
+                el_out_str(o, "      <jurisdiction");
+                xml_key(o, "id", s->jur[j].id);
+                el_out_str(o, " gain=\"");
+                el_out_num(o, d->jur[j].gain);
+                el_out_str(o, "\" change=\"");
+                el_out_num(o, p->delta[j]);
+                el_out_str(o, "\"/>\n");
+            }
+            if (solved) {
+                el_out_str(o, "      <total gain=\"");
+                el_out_num(o, d->gain);
+                el_out_str(o, "\" change=\"");
+                el_out_num(o, p->delta_total);
+                el_out_str(o, "\"/>\n");
+            }
+            el_out_str(o, "    </step>\n");
+            continue;
+        }
+        snprintf(label, sizeof(label), "%s/%d", a->id, k + 1);
+        ok = csv_label(w, label) && csv_row(w, "total", "step", k + 1, d->id) &&
+             csv_row(w, "total", "outcome", solved ? 1 : 0, el_results_outcome_name(d->outcome)) &&
+             csv_row(w, "total", "pareto", p->pareto ? 1 : 0, NULL) &&
+             csv_row(w, "total", "strict", p->strict ? 1 : 0, NULL);
+        for (j = 0; ok && solved && j < s->njur; j++)
+            ok = csv_row(w, s->jur[j].id, "gain", d->jur[j].gain, w->unit[EL_UNIT_MONEY]) &&
+                 csv_row(w, s->jur[j].id, "gain_change", p->delta[j], w->unit[EL_UNIT_MONEY]);
+        if (ok && solved)
+            ok = csv_row(w, "total", "gain", d->gain, w->unit[EL_UNIT_MONEY]) &&
+                 csv_row(w, "total", "gain_change", p->delta_total, w->unit[EL_UNIT_MONEY]);
+    }
+    if (!ok)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (results.csv)");
+    if (w->fmt == EL_RESULTS_XML)
+        el_out_str(o, "  </sequence>\n");
+    else if (!csv_label(w, a->id) || !csv_row(w, "total", "all_pareto", r->all_pareto, NULL))
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (results.csv)");
+    return flush_some(w, err);
 }
 
 el_status el_results_writer_create(

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "analyze.h"
 #include "batch.h"
 #include "equilibrium.h"
 
@@ -46,6 +47,22 @@ el_status el_results_writer_create(
 ElSink el_results_writer_sink(ElResultsWriter *w);
 void el_results_writer_free(ElResultsWriter *w);
 
+/* ---- Analyses (engine/analyze.h), written after the designs ---- */
+
+/** Keep the file open when the designs' batch ends (no footer): analyses follow, then
+ * el_results_writer_close. Call before the batch. */
+void el_results_writer_hold(ElResultsWriter *w);
+/** A sink writing the points of sweep a (el_sweep_run): a <sweep> element / rows of designs
+ * "ID/i" with their parameters (docs/results-format.md). w and a borrowed. */
+ElSink el_results_writer_sweep_sink(ElResultsWriter *w, const ElAnalysis *a);
+/** Write a search's result: the optimum and its equilibrium, what binds, the ranked list and
+ * the Pareto front. */
+el_status el_results_writer_search(ElResultsWriter *w, const ElSearchResult *r, ElError *err);
+/** Write a sequence's steps and verdicts. */
+el_status el_results_writer_sequence(ElResultsWriter *w, const ElSequenceResult *r, ElError *err);
+/** Write the footer of a held writer and flush. */
+el_status el_results_writer_close(ElResultsWriter *w, ElError *err);
+
 /* ---- The field table ---- */
 
 /** The result struct a field belongs to. */
@@ -76,6 +93,7 @@ typedef enum {
 /** How a field's value is read and written. */
 typedef enum {
     EL_VAL_NUM,     /* double: the number (%.12g) */
+    EL_VAL_NUM_OPT, /* double that may be absent: NaN writes no attribute and no row */
     EL_VAL_BINDING, /* ElBinding: XML its name; CSV its code, the name in the unit column */
     EL_VAL_FLAG,    /* bool: XML true/false; CSV 1/0 */
     EL_VAL_OUTCOME, /* ElOutcome: XML its name; CSV 1 (optimal) or 0, the name as unit */

@@ -8,7 +8,7 @@
  * Usage: etslink-bench SCENARIO.xml [--quick] [--only=CASES]
  *   --quick: shorter timings, no 10,000-member group, a smaller batch (for development);
  *   --only=CASES: only the cases named (comma-separated): linear, steps, quota, bundled, kkt,
- *   batch.
+ *   batch, sweep.
  *
  * Timing: a call is repeated in batches of about 2 ms; the figure is the median over batches of
  * the time per call, with at least 0.2 s and at most 2 s timed per side and case. A call slower
@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyze.h"
 #include "batch.h"
 #include "design.h"
 #include "equilibrium.h"
@@ -2262,6 +2263,158 @@ static void batch_cases(void)
 
 /* ------------------------------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------------------------------ */
+/* Case: a 100,000-point sweep of the bundled scenario (issue 10): a template link CN -> KR with
+ * quota {q} (50,000 values from 0 to 30) and rent-to {who} (buyer, seller), streamed through
+ * el_sweep_run on 1 and 2 threads. Reference: the closed-form quota link (docs/model.md §6),
+ * per point; every point's prices are checked against it. Memory: the resident set after the
+ * sweep against before it (flat: the points are never held). */
+
+typedef struct {
+    const ElAnalysis *a;
+    int cn, kr;
+    double cC, RC, cK, RK;
+    long n, bad;
+    double err;
+} SweepRef;
+
+static void sweep_prices(const SweepRef *k, double q, double *pc, double *pk)
+{
+    double pl = (k->RC + k->RK) / (1 / k->cC + 1 / k->cK);
+    if (pl <= k->cC * k->RC) {
+        *pc = k->cC * k->RC;
+        *pk = k->cK * k->RK;
+    } else if (pl / k->cC - k->RC <= q) {
+        *pc = *pk = pl;
+    } else {
+        *pc = k->cC * (k->RC + q);
+        *pk = k->cK * (k->RK - q);
+    }
+}
+
+static el_status sweep_check(void *ctx,
+                             long index,
+                             const ElBatchItem *item,
+                             const ElDesignResult *r,
+                             const ElDesignResult *baseline,
+                             ElError *err)
+{
+    SweepRef *k = ctx;
+    double v[2], pc, pk;
+    (void)item;
+    (void)baseline;
+    (void)err;
+    if (index < 0)
+        return EL_OK;
+    el_sweep_point(k->a, index, v);
+    sweep_prices(k, v[0], &pc, &pk);
+    k->err = fmax(k->err, fmax(rel_err(r->jur[k->cn].price, pc), rel_err(r->jur[k->kr].price, pk)));
+    if (r->outcome != EL_OPTIMAL || !agrees(r->jur[k->cn].price, pc) ||
+        !agrees(r->jur[k->kr].price, pk))
+        k->bad++;
+    k->n++;
+    return EL_OK;
+}
+
+static bool sweep_ref_call(void *p)
+{
+    SweepRef *k = p;
+    double pc, pk;
+    long i;
+    for (i = 0; i < 1000; i++)
+        sweep_prices(k, 30.0 * (double)i / 999, &pc, &pk);
+    return pc >= 0 && pk >= 0;
+}
+
+static void sweep_cases(const char *path)
+{
+    ElScenario *s = NULL;
+    ElError err;
+    ElDesign *d = NULL;
+    ElTemplate t;
+    ElAnalysis a;
+    ElParam par[2];
+    ElSlot slots[2];
+    static char n_q[] = "q", n_who[] = "who", a_id[] = "bench-sweep", a_des[] = "bench-quota";
+    char *names[2] = {n_q, n_who};
+    bool words[2] = {false, true};
+    double who[2] = {EL_RENT_BUYER, EL_RENT_SELLER};
+    SweepRef k;
+    Timing tr;
+    int th;
+    long npts = quick ? 10000 : 100000;
+    double t1 = -1;
+    if (el_scenario_load(&s, path, NULL, &err) != EL_OK)
+        die("sweep: bundled scenario", &err);
+    memset(&k, 0, sizeof(k));
+    k.cn = el_scenario_find(s, "CN");
+    k.kr = el_scenario_find(s, "KR");
+    if (k.cn < 0 || k.kr < 0 || el_design_create(&d, "bench-quota", 0, &err) != EL_OK ||
+        el_design_add_link(d, k.cn, k.kr, 1, 1, nan(""), EL_RENT_BUYER, 0, &err) != EL_OK)
+        die("sweep: template", &err);
+    /* linear curves through the origin: the slope is the price over the abatement at any point */
+    {
+        const ElJurisdiction *jc = &s->jur[k.cn], *jk = &s->jur[k.kr];
+        k.RC = jc->bau_intensity * jc->output - jc->benchmark * jc->output;
+        k.cC = el_mac_value(jc->mac, 1);
+        k.RK = jk->bau - jk->cap;
+        k.cK = el_mac_value(jk->mac, 1);
+    }
+    t = (ElTemplate){d, names, words, 2, slots, 2};
+    slots[0] = (ElSlot){0, EL_SLOT_LINK, 0, "quota", 0};
+    slots[1] = (ElSlot){1, EL_SLOT_LINK, 0, "rent-to", 0};
+    memset(par, 0, sizeof(par));
+    par[0] = (ElParam){n_q, 0, EL_PARAM_RANGE, false, NULL, NULL, npts / 2, 0, 30, 0, 0, 0};
+    par[1] = (ElParam){n_who, 1, EL_PARAM_VALUES, true, who, NULL, 2, 0, 0, 0, 0, 0};
+    memset(&a, 0, sizeof(a));
+    a.id = a_id;
+    a.kind = EL_ANALYSIS_SWEEP;
+    a.tmpl = &t;
+    a.design_id = a_des;
+    a.params = par;
+    a.nparams = 2;
+    a.points = npts;
+    k.a = &a;
+    for (th = 1; th <= 2; th++) {
+        ElBatchOptions opt = {th, false, 0};
+        ElSink sink = {&k, NULL, sweep_check, NULL};
+        const ElSink *sinks[1] = {&sink};
+        Row row;
+        char size[32], text[96];
+        long rss0 = status_kb("VmRSS"), rss1;
+        double t0 = now_s(), el;
+        el_status st;
+        k.n = k.bad = 0;
+        k.err = 0;
+        snprintf(size, sizeof(size), "%ld points, %d thr", npts, th);
+        row_init(&row, "sweep CN->KR quota (bundled)", size);
+        st = el_sweep_run(s, &a, &opt, sinks, 1, &err);
+        el = now_s() - t0;
+        rss1 = status_kb("VmRSS");
+        if (st != EL_OK) {
+            row_fail(&row, st, &err);
+            print_row(&row);
+            continue;
+        }
+        row.t_el = el / (double)npts;
+        row.n_el = npts;
+        row.err = k.err;
+        row.agree = k.bad == 0 && k.n == npts;
+        if (time_calls(sweep_ref_call, &k, -1, &tr))
+            row.t_ref = tr.per_call / 1000;
+        row.tk = th == 1 ? T_SECONDS : T_SPEEDUP;
+        row.tv = th == 1 ? (quick ? 1.0 : 10.0) : 1.5;
+        row.tmeasure = th == 1 ? el : t1 / el;
+        if (th == 1)
+            t1 = el;
+        snprintf(text, sizeof(text), "%.2f s for the sweep; RSS %+ld kB", el, rss1 - rss0);
+        note_add(&row, text);
+        print_row(&row);
+    }
+    el_design_free(d);
+    el_scenario_free(s);
+}
+
 int main(int argc, char **argv)
 {
     static const int lin[5] = {2, 20, 500, 2000, 10000};
@@ -2280,7 +2433,7 @@ int main(int argc, char **argv)
     }
     if (!path) {
         fprintf(stderr, "usage: etslink-bench SCENARIO.xml [--quick] [--only=linear,steps,quota,"
-                        "bundled,kkt,batch]\n");
+                        "bundled,kkt,batch,sweep]\n");
         return 2;
     }
     if (quick) {
@@ -2373,6 +2526,8 @@ int main(int argc, char **argv)
     }
     if (wanted("batch"))
         batch_cases();
+    if (wanted("sweep"))
+        sweep_cases(path);
     {
         char la[64];
         loadavg(la, sizeof(la));

@@ -29,6 +29,7 @@ int main(int argc, char **argv)
         {.pName = "threads", .pTests = threads_tests},
         {.pName = "fast", .pTests = fast_tests},
         {.pName = "warm", .pTests = warm_tests},
+        {.pName = "analysis", .pTests = analysis_tests},
         CU_SUITE_INFO_NULL,
     };
     unsigned fails;
