@@ -915,6 +915,14 @@ static el_status read_param(Loader *L, const ElXmlNode *n, ElAnalysis *a, ElPara
     for (k = 0; st == EL_OK && t && k < t->nparams; k++)
         if (strcmp(t->params[k], p->name) == 0)
             p->slot = k;
+    if (st == EL_OK && p->slot < 0) {
+        el_free(values);
+        return el_error_set(L->err, EL_ERR_INPUT,
+                            "%s:%d: <%s id=\"%s\">: unknown parameter '%s': design '%s' has no "
+                            "{%s}",
+                            L->path, p->line, analysis_tag(a->kind), a->id, p->name, a->design_id,
+                            p->name);
+    }
     if (st == EL_OK)
         st = num_attr(L, n, "from", 0, &p->from, &has_from);
     if (st == EL_OK)

@@ -401,5 +401,34 @@ for f in results.xml results.csv report.tex; do
     cmp -s "$tmp/many1000/$f" "$tmp/many1000t/$f" && ok || bad "1,000 designs on 2 threads: $f differs"
 done
 
+# Analyses (issue 10): the bundled negotiation example end to end, the same bytes on 1 and 2
+# threads, --only, a search without a feasible point (exit 4 after writing), a sweep too large
+# (exit 3 at once), and bad parameters.
+expect 0 "search best-quota: q=" -- "$bin" solve --no-pdf --threads 1 scenarios/negotiation.xml -o "$tmp/neg1"
+grep -q "sequence ne-asia-path: not every step is a Pareto improvement" "$tmp/out" && ok || bad "negotiation: the sequence verdict is not printed"
+xmllint --noout --schema reports/results.xsd "$tmp/neg1/results.xml" 2>/dev/null && ok || bad "negotiation: results.xml is not valid"
+[ "$(grep -c '^quota-sweep/[0-9]*,total,outcome,1,optimal' "$tmp/neg1/results.csv")" = 603 ] && ok || bad "negotiation: results.csv lacks sweep points"
+grep -q '^best-quota,total,found,1,' "$tmp/neg1/results.csv" && ok || bad "negotiation: no optimum in results.csv"
+grep -q '^ne-asia-path/3,KR,gain_change,-' "$tmp/neg1/results.csv" && ok || bad "negotiation: Korea's loss at step 3 not in results.csv"
+expect 0 "" -- "$bin" solve --no-pdf -q --threads 2 scenarios/negotiation.xml -o "$tmp/neg2"
+for f in results.xml results.csv report.tex; do
+    cmp -s "$tmp/neg1/$f" "$tmp/neg2/$f" && ok || bad "negotiation on 2 threads: $f differs"
+done
+expect 0 "search best-quota" -- "$bin" solve --no-pdf --only best-quota --only cn-kr scenarios/negotiation.xml -o "$tmp/neg3"
+grep -q '^quota-sweep/' "$tmp/neg3/results.csv" && bad "--only best-quota ran the sweep" || ok
+grep -q '^cn-kr,total,outcome' "$tmp/neg3/results.csv" && ok || bad "--only cn-kr did not solve cn-kr"
+grep -q '^separate,total,outcome' "$tmp/neg3/results.csv" && bad "--only solved a design not named" || ok
+expect 2 "--only nope: " -- "$bin" solve --no-pdf --only nope scenarios/negotiation.xml -o "$tmp/neg4"
+sed 's|<require what="gain" of="CN" at-least="0"/>|<require what="gain" of="CN" at-least="1000"/>|' scenarios/negotiation.xml >"$tmp/neg-infeasible.xml"
+expect 4 "search 'best-quota' has no feasible point" -- "$bin" solve --no-pdf --only best-quota "$tmp/neg-infeasible.xml" -o "$tmp/neg5"
+grep -q '^best-quota,total,found,0,' "$tmp/neg5/results.csv" && ok || bad "an infeasible search did not write its results"
+sed 's|count="201"|count="5000000"|' scenarios/negotiation.xml >"$tmp/neg-huge.xml"
+expect 3 "more than sweep_max_points" -- timeout 20 "$bin" solve --no-pdf "$tmp/neg-huge.xml" -o "$tmp/neg6"
+[ ! -e "$tmp/neg6/results.xml" ] && ok || bad "a refused sweep wrote results"
+sed 's|<param name="who" values="buyer seller buyer-government"/>|<param name="whom" values="buyer"/>|' scenarios/negotiation.xml >"$tmp/neg-unknown.xml"
+expect 3 "unknown parameter 'whom'" -- "$bin" validate "$tmp/neg-unknown.xml"
+sed 's|<param name="q" from="0" to="5" count="201"/>||' scenarios/negotiation.xml >"$tmp/neg-unbound.xml"
+expect 3 "parameter {q} of design 'kr-quota' is left unbound" -- "$bin" validate "$tmp/neg-unbound.xml"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
