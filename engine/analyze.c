@@ -372,6 +372,7 @@ typedef struct {
     int worst;
     int ok, feasible;
     uint64_t sig; /* regime, with the requirements met, as a hash */
+    double noise; /* rounding in a gain: 1e-12 of the costs it is the difference of */
 } Eval;
 
 typedef struct {
@@ -414,12 +415,20 @@ static el_status search_item(void *ctx, long i, ElBatchItem *out, ElError *err)
     return st;
 }
 
-static void eval_result(const Searcher *S, const ElDesignResult *r, Eval *e)
+static void
+eval_result(const Searcher *S, const ElDesignResult *r, const ElDesignResult *base, Eval *e)
 {
     const ElAnalysis *a = S->a;
+    double scale = 1;
     int k;
     Fnv f;
     memset(e, 0, sizeof(*e));
+    for (k = 0; k < r->njur; k++) {
+        const ElJurResult *q = &r->jur[k];
+        scale += fabs(q->abatement_cost) + fabs(q->payments_abroad) + fabs(q->receipts_abroad) +
+                 fabs(q->project_cost) + (base ? fabs(base->jur[k].national_cost) : 0);
+    }
+    e->noise = 1e-12 * scale;
     e->ok = r->outcome == EL_OPTIMAL;
     e->margin = HUGE_VAL;
     e->worst = -1;
@@ -451,10 +460,9 @@ static el_status search_result(void *ctx,
 {
     Searcher *S = ctx;
     (void)item;
-    (void)baseline;
     (void)err;
     if (index >= 0)
-        eval_result(S, r, &S->out[index]);
+        eval_result(S, r, baseline, &S->out[index]);
     return EL_OK;
 }
 
@@ -558,8 +566,10 @@ typedef struct {
     double fc, fd;
     long qc, qd; /* queued this round, or -1 */
     bool done;
-    uint64_t sig; /* the regime */
-    long q3;      /* the parabola stage: first of its three points, its vertex */
+    uint64_t sig;  /* the regime */
+    double fa, fb; /* the objective at the regime's end samples a and b */
+    double u, v;   /* the regime's end samples */
+    long q3;       /* the parabola stage: first of its three points, its vertex */
     long qv;
     double tv, fv; /* the vertex and the value the parabola predicts there */
 } Golden;
@@ -659,10 +669,18 @@ static el_status parabolas(Searcher *S, Line *lines, Golden *gs, long ng, ElErro
         f2 = gval(&e[1], g->o);
         f3 = gval(&e[2], g->o);
         curv = f3 - 2 * f2 + f1;
+        { /* shortcuts only for a quadratic: the parabola must also pass through both ends */
+            double x2 = g->a + 2 * h, tol = 1e3 * fmax(e[0].noise, fmax(e[1].noise, e[2].noise)) +
+                                            1e-9 * (fabs(f1) + fabs(f2) + fabs(f3));
+            double pa = f2 + (f3 - f1) / (2 * h) * (g->a - x2) +
+                        curv / (2 * h * h) * (g->a - x2) * (g->a - x2);
+            double pb = f2 + (f3 - f1) / (2 * h) * (g->b - x2) +
+                        curv / (2 * h * h) * (g->b - x2) * (g->b - x2);
+            if (!(fabs(pa - g->fa) <= tol && fabs(pb - g->fb) <= tol))
+                continue; /* not a quadratic: golden section */
+        }
         if (!(curv < -1e-12 * (fabs(f1) + fabs(f2) + fabs(f3) + 1e-300))) {
-            /* straight or convex: the best is at an end, which is a sample already */
-            if (curv >= 0)
-                g->done = true;
+            g->done = true; /* straight or convex: the best is at an end, a sample already */
             continue;
         }
         g->tv = g->a + 2 * h - h * (f3 - f1) / (2 * curv);
@@ -694,11 +712,113 @@ static el_status parabolas(Searcher *S, Line *lines, Golden *gs, long ng, ElErro
         if (!add_sample(L, g->tv, e))
             return nomem(err, "search");
         if (e->sig == g->sig && e->feasible &&
-            fabs(e->obj[g->o] - g->fv) <= 1e-9 * (1 + fabs(g->fv))) {
+            fabs(e->obj[g->o] - g->fv) <= 1e3 * e->noise + 1e-9 * fabs(g->fv)) {
             L->smp[L->n - 1].exact = g->o == 0;
             g->done = true;
         }
     }
+    return st;
+}
+
+/* A parameter that enters the matrix (an exchange rate, a share): after golden section, whose
+ * answer near a flat top is only as good as the objective's rounding allows, one Newton step
+ * from its point t0 with derivatives from symmetric differences at t0 +- h and t0 +- h/2,
+ * Richardson-extrapolated: the vertex estimates v(h) = t* + K h^2 + O(h^4), so
+ * (4 v(h/2) - v(h)) / 3 = t* + O(h^4), with h = 1/200 of the regime. Kept as the regime's
+ * optimum (preferred among equal values) where it is in the regime and at least as good as
+ * golden section's point. */
+static el_status richardson(Searcher *S, Line *lines, Golden *gs, long ng, ElError *err)
+{
+    static const double off[4] = {-1, 1, -0.5, 0.5};
+    long k, *q = el_calloc((size_t)ng * 6 + 1, sizeof(long));
+    double *t0 = el_calloc((size_t)ng * 2 + 1, sizeof(double));
+    el_status st = EL_OK;
+    int m;
+    if (!q || !t0) {
+        el_free(q);
+        el_free(t0);
+        return nomem(err, "search");
+    }
+    S->npts = 0;
+    for (k = 0; k < ng && st == EL_OK; k++) {
+        Golden *g = &gs[k];
+        double lo = g->u, hi = g->v;
+        double h = (hi - lo) / 200, c = 0.5 * (g->a + g->b);
+        q[6 * k] = -1;
+        t0[2 * k] = c;
+        t0[2 * k + 1] = h;
+        if (!(c - h > lo && c + h < hi))
+            continue; /* the top is at (or near) an end of the regime: golden's point stands */
+        for (m = 0; m < 4; m++)
+            if ((q[6 * k + m] =
+                     queue(S, lines[g->line].base, lines[g->line].coord, c + off[m] * h)) < 0)
+                st = nomem(err, "search");
+        if (st == EL_OK &&
+            (q[6 * k + 4] = queue(S, lines[g->line].base, lines[g->line].coord, c)) < 0)
+            st = nomem(err, "search");
+    }
+    if (st == EL_OK && S->npts > 0)
+        st = evaluate(S, err);
+    /* the extrapolated vertices */
+    if (st == EL_OK) {
+        long nq = S->npts;
+        Eval *ev = el_calloc((size_t)nq + 1, sizeof(Eval));
+        if (!ev)
+            st = nomem(err, "search");
+        else
+            memcpy(ev, S->out, (size_t)nq * sizeof(Eval));
+        S->npts = 0;
+        for (k = 0; ev && k < ng && st == EL_OK; k++) {
+            Golden *g = &gs[k];
+            const Eval *e[5];
+            double h = t0[2 * k + 1], c = t0[2 * k], f[5], v1, v2, tr;
+            bool ok = q[6 * k] >= 0;
+            q[6 * k + 5] = -1;
+            for (m = 0; ok && m < 5; m++) {
+                e[m] = &ev[q[6 * k + m]];
+                f[m] = gval(e[m], g->o);
+                ok = e[m]->sig == g->sig && e[m]->feasible;
+            }
+            if (!ok)
+                continue;
+            if (!(f[0] - 2 * f[4] + f[1] < 0 && f[2] - 2 * f[4] + f[3] < 0))
+                continue;
+            v1 = c - h * (f[1] - f[0]) / (2 * (f[1] - 2 * f[4] + f[0]));
+            v2 = c - 0.5 * h * (f[3] - f[2]) / (2 * (f[3] - 2 * f[4] + f[2]));
+            tr = (4 * v2 - v1) / 3;
+            if (!(fabs(tr - c) < h / 2))
+                continue;
+            if ((q[6 * k + 5] = queue(S, lines[g->line].base, lines[g->line].coord, tr)) < 0)
+                st = nomem(err, "search");
+            t0[2 * k] = tr;
+        }
+        for (k = 0; ev && k < ng && st == EL_OK; k++) /* keep the five points as samples */
+            for (m = 0; q[6 * k] >= 0 && m < 5; m++)
+                if (!add_sample(&lines[gs[k].line],
+                                m < 4 ? 0.5 * (gs[k].a + gs[k].b) + off[m] * t0[2 * k + 1]
+                                      : 0.5 * (gs[k].a + gs[k].b),
+                                &ev[q[6 * k + m]]))
+                    st = nomem(err, "search");
+        el_free(ev);
+    }
+    if (st == EL_OK && S->npts > 0)
+        st = evaluate(S, err);
+    for (k = 0; st == EL_OK && k < ng; k++) {
+        Golden *g = &gs[k];
+        Line *L = &lines[g->line];
+        const Eval *e;
+        if (q[6 * k] < 0 || q[6 * k + 5] < 0)
+            continue;
+        e = &S->out[q[6 * k + 5]];
+        if (!add_sample(L, t0[2 * k], e)) {
+            st = nomem(err, "search");
+            break;
+        }
+        if (e->sig == g->sig && e->feasible)
+            L->smp[L->n - 1].exact = g->o == 0;
+    }
+    el_free(q);
+    el_free(t0);
     return st;
 }
 
@@ -830,6 +950,10 @@ static el_status optimize_lines(Searcher *S, Line *lines, int nl, bool pareto, E
                                         -1,
                                         false,
                                         L->smp[k].e.sig,
+                                        gval(&L->smp[k].e, o),
+                                        gval(&L->smp[e].e, o),
+                                        lo,
+                                        hi,
                                         -1,
                                         -1,
                                         nan(""),
@@ -841,7 +965,7 @@ static el_status optimize_lines(Searcher *S, Line *lines, int nl, bool pareto, E
     }
     if (pareto && st == EL_OK) /* evenly spaced points in each feasible regime, for the front */
         st = pareto_points(S, lines, nl, err);
-    if (st == EL_OK && ng > 0)
+    if (st == EL_OK && ng > 0 && el_template_param_affine(a->tmpl, lines[0].coord))
         st = parabolas(S, lines, gs, ng, err);
     for (;;) {
         long pending = 0;
@@ -898,6 +1022,8 @@ static el_status optimize_lines(Searcher *S, Line *lines, int nl, bool pareto, E
                 g->done = true;
         }
     }
+    if (st == EL_OK && ng > 0 && !el_template_param_affine(a->tmpl, lines[0].coord))
+        st = richardson(S, lines, gs, ng, err);
     for (i = 0; i < nl; i++) /* in order of t: the first of equal samples wins */
         qsort(lines[i].smp, (size_t)lines[i].n, sizeof(*lines[i].smp), sample_order);
     el_free(gs);
@@ -910,10 +1036,15 @@ static const Sample *line_best(const Line *L)
 {
     const Sample *b = NULL;
     int k;
-    for (k = 0; k < L->n; k++)
-        if (!b || better(&L->smp[k].e, &b->e, 0) ||
-            (L->smp[k].exact && !b->exact && !better(&b->e, &L->smp[k].e, 0)))
-            b = &L->smp[k];
+    for (k = 0; k < L->n; k++) {
+        const Sample *x = &L->smp[k];
+        /* a verified vertex and another sample within rounding (1e3 x noise) of each other:
+         * the vertex, whose place is exact where the other's is not */
+        bool close = b && x->exact != b->exact && x->e.feasible && b->e.feasible &&
+                     fabs(x->e.obj[0] - b->e.obj[0]) <= 1e3 * fmax(x->e.noise, b->e.noise);
+        if (!b || (close ? x->exact && !b->exact : better(&x->e, &b->e, 0)))
+            b = x;
+    }
     return b;
 }
 

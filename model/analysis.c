@@ -16,26 +16,27 @@ typedef struct {
     const char *attr;
     size_t offset; /* of a double in the element struct */
     bool word;
+    bool affine; /* enters the right-hand side or the linear costs of the problem (model.md §7) */
 } AttrField;
 
 static const AttrField attr_fields[] = {
-    {EL_SLOT_LINK, "rate", offsetof(ElLink, rate), false},
-    {EL_SLOT_LINK, "quota", offsetof(ElLink, quota), false},
-    {EL_SLOT_LINK, "quota-share", offsetof(ElLink, quota_share), false},
-    {EL_SLOT_LINK, "rent-to", offsetof(ElLink, rent_to), true},
-    {EL_SLOT_INSTRUMENT, "price", offsetof(ElInstrument, price), false},
-    {EL_SLOT_INSTRUMENT, "volume", offsetof(ElInstrument, volume), false},
-    {EL_SLOT_ACCEPT, "limit", offsetof(ElAccept, limit), false},
-    {EL_SLOT_ACCEPT, "limit-share", offsetof(ElAccept, limit_share), false},
-    {EL_SLOT_ACCEPT, "discount", offsetof(ElAccept, discount), false},
-    {EL_SLOT_EXPORT_CAP, "max", offsetof(ElExportCap, max), false},
-    {EL_SLOT_EXPORT_CAP, "share-of-cap", offsetof(ElExportCap, share_of_cap), false},
-    {EL_SLOT_PROJECT, "capacity", offsetof(ElProject, capacity), false},
-    {EL_SLOT_PROJECT, "fixed-cost", offsetof(ElProject, fixed_cost), false},
-    {EL_SLOT_PROJECT, "variable-cost", offsetof(ElProject, variable_cost), false},
-    {EL_SLOT_SET, "value", offsetof(ElSet, value), false},
-    {EL_SLOT_IMPORT_LIMIT, "max", offsetof(ElImportLimit, max), false},
-    {EL_SLOT_IMPORT_LIMIT, "share", offsetof(ElImportLimit, share), false},
+    {EL_SLOT_LINK, "rate", offsetof(ElLink, rate), false, false},
+    {EL_SLOT_LINK, "quota", offsetof(ElLink, quota), false, true},
+    {EL_SLOT_LINK, "quota-share", offsetof(ElLink, quota_share), false, false},
+    {EL_SLOT_LINK, "rent-to", offsetof(ElLink, rent_to), true, true},
+    {EL_SLOT_INSTRUMENT, "price", offsetof(ElInstrument, price), false, true},
+    {EL_SLOT_INSTRUMENT, "volume", offsetof(ElInstrument, volume), false, true},
+    {EL_SLOT_ACCEPT, "limit", offsetof(ElAccept, limit), false, true},
+    {EL_SLOT_ACCEPT, "limit-share", offsetof(ElAccept, limit_share), false, false},
+    {EL_SLOT_ACCEPT, "discount", offsetof(ElAccept, discount), false, false},
+    {EL_SLOT_EXPORT_CAP, "max", offsetof(ElExportCap, max), false, true},
+    {EL_SLOT_EXPORT_CAP, "share-of-cap", offsetof(ElExportCap, share_of_cap), false, true},
+    {EL_SLOT_PROJECT, "capacity", offsetof(ElProject, capacity), false, true},
+    {EL_SLOT_PROJECT, "fixed-cost", offsetof(ElProject, fixed_cost), false, true},
+    {EL_SLOT_PROJECT, "variable-cost", offsetof(ElProject, variable_cost), false, true},
+    {EL_SLOT_SET, "value", offsetof(ElSet, value), false, true},
+    {EL_SLOT_IMPORT_LIMIT, "max", offsetof(ElImportLimit, max), false, true},
+    {EL_SLOT_IMPORT_LIMIT, "share", offsetof(ElImportLimit, share), false, false},
 };
 #define NATTR ((int)(sizeof(attr_fields) / sizeof(attr_fields[0])))
 
@@ -46,6 +47,25 @@ static const AttrField *attr_field(ElSlotKind k, const char *attr)
         if (attr_fields[i].kind == k && strcmp(attr_fields[i].attr, attr) == 0)
             return &attr_fields[i];
     return NULL;
+}
+
+bool el_template_param_affine(const ElTemplate *t, int param)
+{
+    int i;
+    for (i = 0; i < t->nslots; i++) {
+        const ElSlot *sl = &t->slots[i];
+        const AttrField *f = attr_field(sl->kind, sl->attr);
+        if (sl->param != param || !f)
+            continue;
+        if (!f->affine)
+            return false;
+        if (sl->kind == EL_SLOT_SET) { /* a <set>: the field decides */
+            const ElSet *set = &t->design->sets.sets[sl->index];
+            if (set->field == EL_SET_MAC_SCALE)
+                return false; /* scales the MAC slopes: the KKT matrix */
+        }
+    }
+    return true;
 }
 
 int el_slot_attr_kind(ElSlotKind k, const char *attr)

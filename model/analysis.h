@@ -49,6 +49,11 @@ typedef struct {
 /** Does attribute attr of an element of kind k take words (rent-to) rather than numbers? -1 if
  * the attribute cannot be a parameter. */
 int el_slot_attr_kind(ElSlotKind k, const char *attr);
+/** Does every slot of parameter `param` enter the problem affinely (the right-hand side or the
+ * linear costs: quotas, caps, volumes, limits, prices, BAU, a MAC shift), so that within one
+ * regime every cost and gain is quadratic in it (docs/model.md §7)? False for exchange rates,
+ * discounts, quota and limit shares of emissions, and MAC scales, which enter the matrix. */
+bool el_template_param_affine(const ElTemplate *t, int param);
 /** The code of a word value of attribute attr ("buyer" -> EL_RENT_BUYER ...), or -1. */
 int el_slot_word_code(const char *attr, const char *word);
 /** The word of a code (for output). */

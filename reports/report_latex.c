@@ -23,6 +23,7 @@
 #include "el_io.h"
 #include "fmt.h"
 #include "report.h"
+#include "report_analysis.h"
 #include "results.h"
 #include "summary.h"
 
@@ -287,6 +288,14 @@ static void summary(const ElRun *run, FILE *f)
     const ElScenario *s = run->scenario;
     int best, d, worst = -1;
     double g = max_gain(run, &best);
+    if (run->ndesigns == 0) { /* a scenario of analyses only */
+        fprintf(f,
+                "The scenario declares no linkage design of its own: the report shows the "
+                "autarky baseline of its %d jurisdiction%s, in which each system meets its own "
+                "cap.\n",
+                s->njur, s->njur == 1 ? "" : "s");
+        return;
+    }
     fprintf(f,
             "This report compares %d linkage design%s of %d jurisdiction%s with the autarky "
             "baseline, in which each system meets its own cap.\n",
@@ -332,19 +341,25 @@ static void units_text(const ElRun *run, FILE *f)
           f);
 }
 
-static void title(const ElRun *run, FILE *f)
+static void title(const ElRun *run, const ElReportAnalyses *an, FILE *f)
 {
     int d;
     title_open(run, "equilibrium of each design", f);
     summary(run, f);
     units_text(run, f);
-    fputs("\\par\\vspace{0.5cm}\nDesigns:\n\\begin{itemize}\n", f);
-    for (d = 0; d < run->ndesigns; d++) {
-        fprintf(f, "\\item[%d.] ", d + 1);
-        tex(f, run->designs[d].id);
-        fputs(solved(&run->designs[d]) ? "\n" : " (no equilibrium)\n", f);
+    if (run->ndesigns > 0) {
+        fputs("\\par\\vspace{0.5cm}\nDesigns:\n\\begin{itemize}\n", f);
+        for (d = 0; d < run->ndesigns; d++) {
+            fprintf(f, "\\item[%d.] ", d + 1);
+            tex(f, run->designs[d].id);
+            fputs(solved(&run->designs[d]) ? "\n" : " (no equilibrium)\n", f);
+        }
+        fputs("\\end{itemize}\n", f);
+    } else {
+        fputs("\n", f);
     }
-    fputs("\\end{itemize}\n\\end{titlepage}\n", f);
+    el_report_analyses_title(an, f);
+    fputs("\\end{titlepage}\n", f);
 }
 
 static void fit_text(const ElMacFit *fit, FILE *f)
@@ -764,8 +779,9 @@ static void fig_curves(const ElRun *run, FILE *f)
     long label[EL_REPORT_DETAIL_MAX + 1];
     int i, nd = chart_designs(run, idx);
     curves_intro(run,
-                 "each design (the number is the design's, as listed on the title page; 0 is "
-                 "autarky).",
+                 run->ndesigns == 0 ? "autarky (0)."
+                                    : "each design (the number is the design's, as listed on "
+                                      "the title page; 0 is autarky).",
                  f);
     chart_note(run, nd, f);
     fputs(" Crosses are the observations a fitted curve was estimated from.\n\n", f);
@@ -846,17 +862,20 @@ static void fig_bars(const ElRun *run,
     fputs("\\end{axis}\n\\end{tikzpicture}\n\\end{center}\n\\end{minipage}\n", f);
 }
 
-/* Detail mode: the run has at most EL_REPORT_DETAIL_MAX designs. */
-static void write_detail(const ElRun *run, FILE *f)
+/* Detail mode: the run has at most EL_REPORT_DETAIL_MAX designs; then the analyses (an may be
+ * NULL). */
+static void write_detail(const ElRun *run, const ElReportAnalyses *an, FILE *f)
 {
     int d, idx[EL_REPORT_DETAIL_MAX];
     preamble(false, f);
-    title(run, f);
+    title(run, an, f);
     scenario_section(run, f);
-    fputs("\\section*{Equilibrium of each design}\n", f);
-    for (d = 0; d < run->ndesigns; d++)
-        design_table(run, d, f);
-    comparison(run, f);
+    if (run->ndesigns > 0) {
+        fputs("\\section*{Equilibrium of each design}\n", f);
+        for (d = 0; d < run->ndesigns; d++)
+            design_table(run, d, f);
+        comparison(run, f);
+    }
     fig_curves(run, f);
     if (chart_designs(run, idx) > 0) {
         fig_bars(run, f, "Prices by design",
@@ -869,6 +888,7 @@ static void write_detail(const ElRun *run, FILE *f)
                  "Net imports of units and credits: positive for buyers, negative for sellers.",
                  "net imports (Mt)", v_trade, 0);
     }
+    el_report_analyses_write(an, run->scenario, f);
     fputs("\\end{document}\n", f);
 }
 
@@ -884,7 +904,7 @@ static ElRun summary_view(const ElSummary *sm)
     return view;
 }
 
-static void summary_title(const ElRun *view, ElSummary *sm, FILE *f)
+static void summary_title(const ElRun *view, ElSummary *sm, const ElReportAnalyses *an, FILE *f)
 {
     const ElScenario *s = sm->s;
     char what[64];
@@ -925,7 +945,9 @@ static void summary_title(const ElRun *view, ElSummary *sm, FILE *f)
         fputs(".\n", f);
     }
     units_text(view, f);
-    fputs("\n\\end{titlepage}\n", f);
+    fputs("\n", f);
+    el_report_analyses_title(an, f);
+    fputs("\\end{titlepage}\n", f);
 }
 
 /* One ranking row: rank, number in file order, id, figures. */
@@ -1171,17 +1193,19 @@ static void summary_figures(const ElRun *view, ElSummary *sm, FILE *f)
               "gain (million @C)", 1 + sm->njur, sm->gain_min, sm->gain_max, f);
 }
 
-/* Summary mode: any number of designs, from the collector (finished). */
-static void write_summary(ElSummary *sm, FILE *f)
+/* Summary mode: any number of designs, from the collector (finished); then the analyses (an may
+ * be NULL). */
+static void write_summary(ElSummary *sm, const ElReportAnalyses *an, FILE *f)
 {
     ElRun view = summary_view(sm);
     preamble(true, f);
-    summary_title(&view, sm, f);
+    summary_title(&view, sm, an, f);
     scenario_section(&view, f);
     summary_ranking(&view, sm, f);
     if (sm->nsolved > 0)
         summary_tables(&view, sm, f);
     summary_figures(&view, sm, f);
+    el_report_analyses_write(an, sm->s, f);
     fputs("\\end{document}\n", f);
 }
 
@@ -1192,7 +1216,7 @@ void el_report_write_tex_stream(const ElRun *run, FILE *f)
     ElSummary *sm = NULL;
     int d;
     if (run->ndesigns <= EL_REPORT_DETAIL_MAX) {
-        write_detail(run, f);
+        write_detail(run, NULL, f);
         return;
     }
     if (el_summary_create(&sm, run->scenario, NULL) != EL_OK)
@@ -1203,7 +1227,7 @@ void el_report_write_tex_stream(const ElRun *run, FILE *f)
                 break;
         if (d == run->ndesigns) {
             el_summary_finish(sm);
-            write_summary(sm, f);
+            write_summary(sm, NULL, f);
         }
     }
     el_summary_free(sm);
@@ -1230,6 +1254,10 @@ struct ElReportWriter {
     long count;
     /* summary mode */
     ElSummary *sm;
+    /* analyses (el_report_writer_hold): the report is written by el_report_writer_close */
+    bool held;
+    bool designs_done; /* the designs' batch ended successfully */
+    ElReportAnalyses *an;
 };
 
 static void detail_clear(ElReportWriter *w)
@@ -1310,12 +1338,16 @@ static el_status report_end(void *ctx, bool ok, ElError *err)
     (void)err;
     if (!ok)
         return EL_OK;
-    if (w->summary_mode) {
+    if (w->summary_mode)
         el_summary_finish(w->sm);
-        write_summary(w->sm, w->f);
-    } else {
-        write_detail(&w->run, w->f);
+    if (w->held) { /* el_report_writer_close writes it, with the analyses */
+        w->designs_done = true;
+        return EL_OK;
     }
+    if (w->summary_mode)
+        write_summary(w->sm, NULL, w->f);
+    else
+        write_detail(&w->run, NULL, w->f);
     return EL_OK;
 }
 
@@ -1327,6 +1359,10 @@ el_status el_report_writer_create(ElReportWriter **out, FILE *f, ElError *err)
     if (!w)
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (report writer)");
     w->f = f;
+    if (el_report_analyses_create(&w->an, err) != EL_OK) {
+        el_free(w);
+        return EL_ERR_NOMEM;
+    }
     *out = w;
     return EL_OK;
 }
@@ -1343,5 +1379,42 @@ void el_report_writer_free(ElReportWriter *w)
         return;
     detail_clear(w);
     el_summary_free(w->sm);
+    el_report_analyses_free(w->an);
     el_free(w);
+}
+
+/* ---- Analyses ---- */
+
+void el_report_writer_hold(ElReportWriter *w)
+{
+    w->held = true;
+}
+
+ElSink el_report_writer_sweep_sink(ElReportWriter *w, const ElAnalysis *a)
+{
+    return el_report_analyses_sweep_sink(w->an, a);
+}
+
+el_status el_report_writer_search(ElReportWriter *w, const ElSearchResult *r, ElError *err)
+{
+    return el_report_analyses_add_search(w->an, r, err);
+}
+
+el_status el_report_writer_sequence(ElReportWriter *w, const ElSequenceResult *r, ElError *err)
+{
+    return el_report_analyses_add_sequence(w->an, r, err);
+}
+
+el_status el_report_writer_close(ElReportWriter *w, ElError *err)
+{
+    if (!w->held || !w->designs_done)
+        return el_error_set(err, EL_ERR_INTERNAL,
+                            "report: closed before the designs' batch finished (or not held)");
+    if (w->summary_mode)
+        write_summary(w->sm, w->an, w->f);
+    else
+        write_detail(&w->run, w->an, w->f);
+    w->held = false; /* written once */
+    w->designs_done = false;
+    return EL_OK;
 }

@@ -765,6 +765,10 @@ static void ref_xml(const ElRun *run, FILE *f)
             ref_attr(f, "gov-revenue", q->gov_revenue);
             ref_attr(f, "offset-surplus", q->offset_surplus);
             ref_attr(f, "ndc-emissions", q->ndc_emissions);
+            if (!isnan(q->ndc_margin)) /* absent without an NDC target */
+                ref_attr(f, "ndc-margin", q->ndc_margin);
+            if (!isnan(q->import_rent)) /* absent without an import limit */
+                ref_attr(f, "import-rent", q->import_rent);
             fputs("/>\n", f);
         }
         for (l = 0; l < r->nlinks; l++) {
@@ -879,6 +883,10 @@ static void ref_csv(const ElRun *run, FILE *f)
             ref_row(f, r->id, id, "gov_revenue", q->gov_revenue, money);
             ref_row(f, r->id, id, "offset_surplus", q->offset_surplus, money);
             ref_row(f, r->id, id, "ndc_emissions", q->ndc_emissions, "Mt");
+            if (!isnan(q->ndc_margin))
+                ref_row(f, r->id, id, "ndc_margin", q->ndc_margin, "Mt");
+            if (!isnan(q->import_rent))
+                ref_row(f, r->id, id, "import_rent", q->import_rent, money);
         }
         for (l = 0; l < r->nlinks; l++) {
             snprintf(who, sizeof(who), "%s->%s", s->jur[des->links[l].from].id,
@@ -1001,7 +1009,7 @@ static void test_field_table(void)
         }
         CU_ASSERT(t[i].xml != NULL || t[i].csv != NULL);
         CU_ASSERT(t[i].csv == NULL || t[i].unit != EL_UNIT_NONE);
-        if (t[i].kind == EL_VAL_NUM)
+        if (t[i].kind == EL_VAL_NUM || t[i].kind == EL_VAL_NUM_OPT)
             CU_ASSERT_EQUAL(t[i].size, sizeof(double));
     }
 }
@@ -1109,7 +1117,7 @@ static void randomise(ElRun *run, uint64_t seed)
             int count[5] = {r->njur, r->nlinks, r->npools, r->naccepts, r->nprojects};
             size_t size[5] = {sizeof(*r->jur), sizeof(*r->link), sizeof(*r->pool),
                               sizeof(*r->accept), sizeof(*r->project)};
-            if (t[i].kind != EL_VAL_NUM)
+            if (t[i].kind != EL_VAL_NUM && t[i].kind != EL_VAL_NUM_OPT)
                 continue;
             if (t[i].in == EL_IN_DESIGN) {
                 double v = random_value(&seed);
@@ -1118,6 +1126,8 @@ static void randomise(ElRun *run, uint64_t seed)
             }
             for (k = 0; k < count[t[i].in]; k++) {
                 double v = random_value(&seed);
+                if (t[i].kind == EL_VAL_NUM_OPT && test_rng(&seed) % 3 == 0)
+                    v = nan(""); /* an absent value: no attribute, no row */
                 memcpy(base[t[i].in] + (size_t)k * size[t[i].in] + t[i].offset, &v, sizeof(v));
             }
         }
@@ -1131,7 +1141,8 @@ static void test_sinks_match_reference(void)
     static const char *const files[] = {
         "golden/small/input.xml", "../scenarios/northeast-asia.xml",
         "data/no-eq-design.xml",  "data/mechanisms.xml",
-        "data/ties.xml",          "../scenarios/examples/fitted-mac.xml"};
+        "data/ties.xml",          "../scenarios/examples/fitted-mac.xml",
+        "data/import-limits.xml"};
     size_t k;
     for (k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
         ElScenario *s = NULL;
@@ -1635,6 +1646,447 @@ static void test_report_modes(void)
     remove(path);
 }
 
+/* ---- Analyses in the report (issue 10): sweeps, searches, sequences ---- */
+
+/* Two jurisdictions with linear MACs: A needs 10 Mt at slope 1, B 30 Mt at slope 2. A quota q
+ * on the link A->B binds below 50/3 Mt: then p_A = 10 + q and p_B = 2 (30 - q); above it both
+ * pay 80/3. Gains: with the rent to the buyer (B pays p_A) g_A = q^2/2 and g_B = 50 q - 2 q^2;
+ * with the rent to the seller (B pays p_B) g_A = 50 q - 5 q^2/2 and g_B = q^2; above 50/3
+ * g_A = 1250/9 and g_B = 2500/9 in both. */
+#define ANALYSIS_XML(bound)                                                                   \
+    "<scenario name=\"t\">\n"                                                                 \
+    "<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac>"      \
+    "</jurisdiction>\n"                                                                       \
+    "<jurisdiction id=\"B\"><bau>100</bau><cap>70</cap><mac><linear slope=\"2\"/></mac>"      \
+    "</jurisdiction>\n"                                                                       \
+    "<design id=\"q\"><link from=\"A\" to=\"B\" quota=\"{q}\" rent-to=\"{who}\"/></design>\n" \
+    "<design id=\"full\"><group members=\"A B\"/></design>\n"                                 \
+    "<sweep id=\"sw\" design=\"q\"><param name=\"q\" from=\"0\" to=\"30\" count=\"31\"/>"     \
+    "<param name=\"who\" values=\"buyer seller\"/></sweep>\n"                                 \
+    "<search id=\"se\" design=\"q\"><param name=\"q\" min=\"0\" max=\"30\"/>"                 \
+    "<param name=\"who\" values=\"buyer seller\"/><maximize what=\"gain\" of=\"B\"/>"         \
+    "<require what=\"gain\" of=\"A\" at-least=\"" bound "\"/></search>\n"                     \
+    "<sequence id=\"seq\" designs=\"full\"/>\n"                                               \
+    "</scenario>\n"
+
+static double hand_price(int jur, double q)
+{
+    if (q >= 50.0 / 3)
+        return 80.0 / 3;
+    return jur == 0 ? 10 + q : 2 * (30 - q);
+}
+
+static double hand_gain(int jur, int seller, double q)
+{
+    if (q >= 50.0 / 3)
+        return jur == 0 ? 1250.0 / 9 : 2500.0 / 9;
+    if (jur == 0)
+        return seller ? 50 * q - 2.5 * q * q : 0.5 * q * q;
+    return seller ? q * q : 50 * q - 2 * q * q;
+}
+
+/* The longest line of the analyses' sections (those of the designs are tested above). */
+static size_t longest_analysis_line(const char *text)
+{
+    static const char *const heads[] = {
+        "\\section*{Sweep: ", "\\section*{Search: ", "\\section*{Sequence: "};
+    const char *first = NULL;
+    int k;
+    for (k = 0; k < 3; k++) {
+        const char *at = strstr(text, heads[k]);
+        if (at && (!first || at < first))
+            first = at;
+    }
+    CU_ASSERT_PTR_NOT_NULL(first);
+    return first ? longest_line(first) : 0;
+}
+
+/* Run the designs, then every analysis of s in file order, into a held report writer; the
+ * search's and the sequence's results are also handed back (cleared by the caller). */
+static char *
+analysis_report_on(const ElScenario *s, int threads, ElSearchResult *se, ElSequenceResult *sq)
+{
+    ElBatchOptions opt = {threads, false, 0};
+    ElError err = {EL_OK, ""};
+    ElReportWriter *w = NULL;
+    ElProducer prod = el_producer_scenario(s);
+    ElSink sink;
+    const ElSink *sinks[1] = {&sink};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    int k;
+    CU_ASSERT_EQUAL_FATAL(el_report_writer_create(&w, f, &err), EL_OK);
+    el_report_writer_hold(w);
+    sink = el_report_writer_sink(w);
+    CU_ASSERT_EQUAL(el_batch_solve(s, &prod, &opt, sinks, 1, &err), EL_OK);
+    for (k = 0; s->analyses && k < s->analyses->nanalyses; k++) {
+        const ElAnalysis *a = s->analyses->analyses[k];
+        el_status st = EL_OK;
+        if (a->kind == EL_ANALYSIS_SWEEP) {
+            sink = el_report_writer_sweep_sink(w, a);
+            st = el_sweep_run(s, a, &opt, sinks, 1, &err);
+        } else if (a->kind == EL_ANALYSIS_SEARCH) {
+            st = el_search_run(s, a, &opt, NULL, NULL, se, &err);
+            if (st == EL_OK)
+                st = el_report_writer_search(w, se, &err);
+        } else {
+            st = el_sequence_run(s, a, &opt, sq, &err);
+            if (st == EL_OK)
+                st = el_report_writer_sequence(w, sq, &err);
+        }
+        if (st != EL_OK)
+            fprintf(stderr, "\n  analysis %s: %s\n", a->id, err.msg);
+        CU_ASSERT_EQUAL(st, EL_OK);
+    }
+    CU_ASSERT_EQUAL(el_report_writer_close(w, &err), EL_OK);
+    el_report_writer_free(w);
+    fclose(f);
+    return text;
+}
+
+static char *analysis_report(const ElScenario *s, ElSearchResult *se, ElSequenceResult *sq)
+{
+    return analysis_report_on(s, 1, se, sq);
+}
+
+/* The coordinates of line `line` (0: the first jurisdiction) of chart `chart` (0: the first
+ * axis) after `from`: n points into x, y (NaN for a gap); -1 if not found. */
+static int chart_coords(const char *from, int chart, int line, double *x, double *y, int max)
+{
+    const char *p = from;
+    int i, n = 0;
+    for (i = 0; i <= chart && p; i++)
+        if ((p = strstr(p, "\\begin{axis}")) != NULL)
+            p++;
+    for (i = 0; i <= line && p; i++)
+        if ((p = strstr(p, "\\addplot[thick")) != NULL)
+            p++;
+    if (!p || !(p = strstr(p, "coordinates {")))
+        return -1;
+    for (p += 13; *p && *p != '}' && n < max; p++) {
+        char *e;
+        if (*p != '(')
+            continue;
+        x[n] = strtod(p + 1, &e);
+        if (*e != ',')
+            return -1;
+        y[n] = strtod(e + 1, &e);
+        n++;
+        p = e;
+    }
+    return n;
+}
+
+static ElScenario *load_text(const char *xml)
+{
+    ElScenario *s = NULL;
+    ElError err = {EL_OK, ""};
+    if (el_scenario_load_memory(&s, xml, (long)strlen(xml), "analyses.xml", NULL, &err) != EL_OK)
+        fprintf(stderr, "\n  analyses.xml: %s\n", err.msg);
+    return s;
+}
+
+/* Write text to dir/report.tex, compile it if pdflatex is there, and keep nothing. */
+static void compile_text(const char *text)
+{
+    char dir[] = "/tmp/etslink-analyses-XXXXXX", tex[128];
+    FILE *f;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(tex, sizeof(tex), "%s/report.tex", dir);
+    f = fopen(tex, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(text, f);
+    fclose(f);
+    compile_if_possible(tex, dir);
+    remove(tex);
+    rmdir(dir);
+}
+
+/* A sweep, a search and a sequence: sections, charts against the hand values above, the
+ * regime changes, the optimum, the ranking, the step table; short lines; it compiles. */
+static void test_report_analyses(void)
+{
+    ElScenario *s = load_text(ANALYSIS_XML("0"));
+    ElSearchResult se;
+    ElSequenceResult sq;
+    char *text;
+    const char *at;
+    double x[64], y[64];
+    int who, jur, k;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    memset(&se, 0, sizeof(se));
+    memset(&sq, 0, sizeof(sq));
+    text = analysis_report(s, &se, &sq);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT(longest_analysis_line(text) <= 350);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "the report shows 3 analyses:\nsweep \\emph{sw},\n"
+                                        "search \\emph{se} and\nsequence \\emph{seq}."));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\section*{Sweep: sw}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\section*{Search: se}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\section*{Sequence: seq}"));
+    CU_ASSERT(strstr(text, "\\section*{Sweep: sw}") < strstr(text, "\\section*{Search: se}"));
+    /* the sweep: prices and gains of A and B at q = 0 .. 30, for either rent-to */
+    for (who = 0; who < 2; who++) {
+        at = strstr(text, who ? "\\subsection*{who = seller}" : "\\subsection*{who = buyer}");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+        for (jur = 0; jur < 2; jur++) {
+            CU_ASSERT_EQUAL_FATAL(chart_coords(at, 0, jur, x, y, 64), 31);
+            for (k = 0; k < 31; k++) {
+                CHECK_REL(x[k], k);
+                CHECK_REL(y[k], hand_price(jur, k));
+            }
+            CU_ASSERT_EQUAL_FATAL(chart_coords(at, 1, jur, x, y, 64), 31);
+            for (k = 0; k < 31; k++)
+                CHECK_REL(y[k], hand_gain(jur, who, k));
+        }
+    }
+    /* the quota binds from q = 1 to 16 (50/3 Mt is where it stops binding) */
+    at = strstr(text, "\\subsection*{who = buyer}");
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\num{16} to \\num{17} & change & from quota "
+                                      "A-{}\\textgreater{}B\nto none \\\\"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\num{30} & last & none \\\\"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "--cycle;")); /* regimes shaded */
+    /* the search: rent to the buyer, q = 12.5 (50 - 4q = 0), g_B = 312.5, g_A = 78.125 */
+    CU_ASSERT_TRUE(se.found);
+    at = strstr(text, "\\section*{Search: se}");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\textbf{Optimum found.}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "q & \\num{12.5} \\\\\nwho & buyer \\\\\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "gain of B (million "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, " & \\num{312.5000} \\\\\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "A & \\num{22.50} & \\num{78.1")); /* 78.125 */
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "B & \\num{35.00} & \\num{312.50} & -- \\\\\n"));
+    /* ranked: the seller's best is 2500/9 at any q >= 50/3 */
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\subsection*{Ranking of the 2 combinations"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "who~=~seller & \\num{277.7778} & yes \\\\\n"));
+    CU_ASSERT_PTR_NULL(strstr(at, "Pareto front")); /* one objective */
+    /* the sequence: the group prices at 80/3; g_A = 1250/9, g_B = 2500/9 */
+    at = strstr(text, "\\section*{Sequence: seq}");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\textbf{Every step is a Pareto improvement.}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "1 & full & \\num{138.89} & \\num{277.78} & \\num{416.67} "
+                                      "& \\num{416.67} & yes \\\\\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "const plot"));
+    CU_ASSERT_EQUAL_FATAL(chart_coords(at, 0, 1, x, y, 64), 3); /* autarky, step 1, past it */
+    CHECK_REL(y[0], 0);
+    CHECK_REL(y[1], 2500.0 / 9);
+    CHECK_REL(y[2], 2500.0 / 9);
+    CU_ASSERT_PTR_NULL(negative_zero(text));
+    compile_text(text);
+    free(text);
+    el_search_result_clear(&se);
+    el_sequence_result_clear(&sq);
+    el_scenario_free(s);
+}
+
+/* Requirements no point meets: the report says so and shows the point that misses them least.
+ * g_A is at most 250 (rent to the seller, q = 10): a requirement of 1000 is missed by 750 or,
+ * between the search's scan points, by a little more. Two objectives: a Pareto front. */
+static void test_report_search_not_found(void)
+{
+    ElScenario *s = load_text(ANALYSIS_XML("1000"));
+    ElSearchResult se;
+    ElSequenceResult sq;
+    char *text, want[200], miss[64];
+    memset(&se, 0, sizeof(se));
+    memset(&sq, 0, sizeof(sq));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    text = analysis_report(s, &se, &sq);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_FALSE(se.found);
+    CU_ASSERT(-se.best.margin >= 750 - 1e-6 && -se.best.margin <= 750.2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\textbf{No point meets every requirement.}"));
+    el_fmt_fixed_str(miss, sizeof(miss), -se.best.margin, 4);
+    snprintf(want, sizeof(want), "it misses gain of A at least \\num{1000} (million ");
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, want));
+    snprintf(want, sizeof(want), ") by \\num{%s}.", miss);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, want));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "who & seller \\\\\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "Meets every requirement & no \\\\\n"));
+    CU_ASSERT(longest_analysis_line(text) <= 350);
+    free(text);
+    el_search_result_clear(&se);
+    el_sequence_result_clear(&sq);
+    el_scenario_free(s);
+}
+
+/* Two objectives over q alone with the rent to the buyer: the front runs from q = 12.5 (g_B
+ * 312.5, g_A 78.125) to q = 50/3 (g_B 2500/9, g_A 1250/9), where g_A = q^2/2 and
+ * g_B = 50 q - 2 q^2; below 12.5 both fall, so no point there is on it. */
+static void test_report_pareto(void)
+{
+    static const char xml[] =
+        "<scenario name=\"t\">\n"
+        "<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac>"
+        "</jurisdiction>\n"
+        "<jurisdiction id=\"B\"><bau>100</bau><cap>70</cap><mac><linear slope=\"2\"/></mac>"
+        "</jurisdiction>\n"
+        "<design id=\"q\"><link from=\"A\" to=\"B\" quota=\"{q}\"/></design>\n"
+        "<search id=\"two\" design=\"q\"><param name=\"q\" min=\"0\" max=\"30\"/>"
+        "<maximize what=\"gain\" of=\"B\"/><maximize what=\"gain\" of=\"A\"/></search>\n"
+        "</scenario>\n";
+    ElScenario *s = load_text(xml);
+    ElSearchResult se;
+    ElSequenceResult sq;
+    double x[500], y[500];
+    char *text;
+    const char *at;
+    int n, k;
+    memset(&se, 0, sizeof(se));
+    memset(&sq, 0, sizeof(sq));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    text = analysis_report(s, &se, &sq);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    at = strstr(text, "\\subsection*{Pareto front}");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    n = chart_coords(at, 0, 0, x, y, 500);
+    CU_ASSERT_FATAL(n >= 2);
+    CHECK_REL(x[0], 312.5);
+    CHECK_REL(y[0], 78.125);
+    for (k = 0; k < n; k++) { /* on the curve: q from g_A, then g_B */
+        double q = sqrt(2 * y[k]);
+        CU_ASSERT(q >= 12.5 - 1e-6 && q <= 50.0 / 3 + 1e-6);
+        CHECK_REL(x[k], 50 * q - 2 * q * q);
+        if (k > 0)
+            CU_ASSERT(x[k] < x[k - 1] && y[k] > y[k - 1]);
+    }
+    CHECK_REL(x[n - 1], 2500.0 / 9);
+    CHECK_REL(y[n - 1], 1250.0 / 9);
+    CU_ASSERT(longest_analysis_line(text) <= 350);
+    compile_text(text);
+    free(text);
+    el_search_result_clear(&se);
+    el_sequence_result_clear(&sq);
+    el_scenario_free(s);
+}
+
+/* 2,001 values along the axis: the lines keep every 6th value (at most 400), the last, and the
+ * points on either side of each change of regime (q = 16.665 and 16.68 around 50/3), each at
+ * its hand value. */
+static void test_report_sweep_strided(void)
+{
+    static const char xml[] =
+        "<scenario name=\"t\">\n"
+        "<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac>"
+        "</jurisdiction>\n"
+        "<jurisdiction id=\"B\"><bau>100</bau><cap>70</cap><mac><linear slope=\"2\"/></mac>"
+        "</jurisdiction>\n"
+        "<design id=\"q\"><link from=\"A\" to=\"B\" quota=\"{q}\"/></design>\n"
+        "<sweep id=\"big\" design=\"q\"><param name=\"q\" from=\"0\" to=\"30\" "
+        "count=\"2001\"/></sweep>\n"
+        "</scenario>\n";
+    ElScenario *s = load_text(xml);
+    ElSearchResult se;
+    ElSequenceResult sq;
+    static double x[3000], y[3000];
+    char *text;
+    int n, k, i, found[2001];
+    memset(&se, 0, sizeof(se));
+    memset(&sq, 0, sizeof(sq));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    text = analysis_report(s, &se, &sq);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "every 6th value"));
+    n = chart_coords(strstr(text, "\\section*{Sweep: big}"), 0, 1, x, y, 3000);
+    CU_ASSERT(n >= 337 && n <= 338); /* 334 multiples of 6, 1111, 1112, 2000 (and q = 0.015
+                                        if q = 0 has a regime of its own) */
+    memset(found, 0, sizeof(found));
+    for (i = 0; i < n; i++) {
+        k = (int)lround(x[i] / 0.015);
+        CU_ASSERT(k >= 0 && k <= 2000 && (i == 0 || x[i] > x[i - 1]));
+        if (k >= 0 && k <= 2000)
+            found[k] = 1;
+        CHECK_REL(y[i], hand_price(1, x[i]));
+    }
+    for (k = 0; k <= 2000; k++)
+        if (k % 6 == 0 || k == 1111 || k == 1112 || k == 2000)
+            CU_ASSERT(found[k]);
+    CU_ASSERT(longest_analysis_line(text) <= 350);
+    compile_text(text);
+    free(text);
+    el_scenario_free(s);
+}
+
+/* Points without an equilibrium are gaps: A can abate 20 Mt (slope 1), B 40 Mt (slope 2); in
+ * a group with B's cap c they need 10 + 100 - c <= 60 Mt, so c < 50 has no equilibrium; from
+ * 50 to 80 A is at the end of its curve and the price is B's, 2 (90 - c). */
+static void test_report_sweep_gaps(void)
+{
+    static const char xml[] =
+        "<scenario name=\"t\">\n"
+        "<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap><mac><points><point q=\"0\" "
+        "p=\"0\"/><point q=\"20\" p=\"20\"/></points></mac></jurisdiction>\n"
+        "<jurisdiction id=\"B\"><bau>100</bau><cap>70</cap><mac><points><point q=\"0\" "
+        "p=\"0\"/><point q=\"40\" p=\"80\"/></points></mac></jurisdiction>\n"
+        "<design id=\"g\"><group members=\"A B\"/><set jurisdiction=\"B\" cap=\"{c}\"/></design>\n"
+        "<sweep id=\"gaps\" design=\"g\"><param name=\"c\" from=\"41\" to=\"71\" "
+        "count=\"16\"/></sweep>\n"
+        "</scenario>\n";
+    ElScenario *s = load_text(xml);
+    double x[32], y[32];
+    char *text;
+    int n, k;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    text = analysis_report(s, NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "5 of the points have no equilibrium; they are gaps"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\addplot[fill=black!18, draw=none"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\num{49} to \\num{51} & change & from no equilibrium"));
+    n = chart_coords(strstr(text, "\\section*{Sweep: gaps}"), 0, 1, x, y, 32);
+    CU_ASSERT_EQUAL_FATAL(n, 16);
+    for (k = 0; k < n; k++) {
+        double c = 41 + 2 * k;
+        CHECK_REL(x[k], c);
+        if (c < 50) {
+            CU_ASSERT(isnan(y[k]));
+        } else {
+            CHECK_REL(y[k], 2 * (90 - c));
+        }
+    }
+    CU_ASSERT(longest_analysis_line(text) <= 350);
+    compile_text(text);
+    free(text);
+    el_scenario_free(s);
+}
+
+/* The analyses' sections are the same bytes on 1 and 3 threads. */
+static void test_report_analyses_threads(void)
+{
+    ElScenario *s = load_text(ANALYSIS_XML("0"));
+    ElSearchResult se[2];
+    ElSequenceResult sq[2];
+    char *text[2];
+    int k;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    for (k = 0; k < 2; k++) {
+        memset(&se[k], 0, sizeof(se[k]));
+        memset(&sq[k], 0, sizeof(sq[k]));
+        text[k] = analysis_report_on(s, k ? 3 : 1, &se[k], &sq[k]);
+    }
+    CU_ASSERT(text[0] && text[1] && strcmp(text[0], text[1]) == 0);
+    for (k = 0; k < 2; k++) {
+        free(text[k]);
+        el_search_result_clear(&se[k]);
+        el_sequence_result_clear(&sq[k]);
+    }
+    el_scenario_free(s);
+}
+
+/* A held writer of a scenario without analyses writes the report byte for byte as before. */
+static void test_report_held_unchanged(void)
+{
+    ElScenario *s = NULL;
+    ElError err = {EL_OK, ""};
+    char *text, *want = slurp("golden/small/report.tex");
+    CU_ASSERT_EQUAL_FATAL(el_scenario_load(&s, "golden/small/input.xml", NULL, &err), EL_OK);
+    text = analysis_report(s, NULL, NULL);
+    CU_ASSERT(want && text && strcmp(want, text) == 0);
+    free(text);
+    free(want);
+    el_scenario_free(s);
+}
+
 CU_TestInfo reports_tests[] = {
     {"golden results, schema-valid", test_golden},
     {"hostile names escaped in XML, CSV, TeX and PDF", test_hostile_names},
@@ -1658,5 +2110,15 @@ CU_TestInfo reports_tests[] = {
     {"sampled quantiles against a full sort", test_quantiles},
     {"summary collector against the run in memory", test_summary_collector},
     {"detail report up to 20 designs, summary from 21", test_report_modes},
+    {"analyses: sweep charts, search optimum, sequence steps against hand values",
+     test_report_analyses},
+    {"a search that finds no feasible point shows the least-violating one",
+     test_report_search_not_found},
+    {"two objectives: the Pareto front on its closed form", test_report_pareto},
+    {"a long sweep keeps a strided subset and both sides of each regime change",
+     test_report_sweep_strided},
+    {"points without an equilibrium are gaps in a sweep's lines", test_report_sweep_gaps},
+    {"the analyses' sections are the same on 1 and 3 threads", test_report_analyses_threads},
+    {"a held writer without analyses writes the same report", test_report_held_unchanged},
     CU_TEST_INFO_NULL,
 };
