@@ -97,10 +97,14 @@ mpi-check: $(BUILD)/etslink-mpi $(BIN)
 $(BENCH): $(BUILD)/tests/bench/bench.o $(LIB)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+NEGOTIATION ?= scenarios/negotiation.xml
+
 run: all
 	@sh tools/deps.sh $(DEPS_TEX)
 	./$(BIN) solve $(SCENARIO) -o $(OUT)
 	@echo "results: $(OUT)/results.xml $(OUT)/results.csv $(OUT)/report.tex $(OUT)/report.pdf"
+	./$(BIN) solve $(NEGOTIATION) -o $(OUT)/negotiation
+	@echo "negotiation (sweep, search, sequence): $(OUT)/negotiation/report.pdf"
 
 check: deps $(BIN) $(TESTS) $(BUILD)/replay-scenario $(BUILD)/replay-csv
 	@sh tools/deps.sh $(DEPS_TEST)
