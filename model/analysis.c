@@ -1,6 +1,7 @@
 /* Templates, parameters and analyses as declared (model/analysis.h). */
 #include "analysis.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -346,6 +347,26 @@ el_status el_analyses_check_limits(const ElScenario *s, ElError *err)
     int i;
     for (i = 0; x && i < x->nanalyses; i++) {
         const ElAnalysis *a = x->analyses[i];
+        if (a->kind == EL_ANALYSIS_SEARCH) {
+            long combos = 1;
+            int k, cont = 0;
+            for (k = 0; k < a->nparams; k++) {
+                long n = el_param_count(&a->params[k]);
+                cont += n == 0;
+                combos = n > 0 && combos > LONG_MAX / n ? LONG_MAX : combos * (n > 0 ? n : 1);
+            }
+            if ((cont && combos > EL_SEARCH_MAX_LINES) ||
+                combos > (long)s->settings.sweep_max_points)
+                return el_error_set(err, EL_ERR_INPUT,
+                                    "%s:%d: <search id=\"%s\">: %ld combinations of the discrete "
+                                    "parameters, more than %ld%s",
+                                    s->path, a->line, a->id, combos,
+                                    cont ? EL_SEARCH_MAX_LINES : (long)s->settings.sweep_max_points,
+                                    cont ? " with a continuous parameter (each is searched at "
+                                           "once: make one of them continuous, or split the "
+                                           "search)"
+                                         : " (sweep_max_points)");
+        }
         if (a->kind == EL_ANALYSIS_SWEEP && a->points > (long)s->settings.sweep_max_points)
             return el_error_set(err, EL_ERR_INPUT,
                                 "%s:%d: <sweep id=\"%s\">: %ld points, more than "

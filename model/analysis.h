@@ -170,8 +170,13 @@ const ElAnalysis *el_analyses_find(const ElAnalyses *x, const char *id);
  * parameter. */
 el_status el_analysis_check(const ElScenario *s, const ElAnalysis *a, ElError *err);
 
-/** Check the sizes of every analysis of s against its settings (sweep_max_points): a sweep
- * with more points is refused before anything is solved, naming the setting that allows it. */
+/** Most combinations of discrete parameters a search with a continuous parameter may have: all
+ * are searched at once, each keeping a few hundred samples (about 10 kB). */
+#define EL_SEARCH_MAX_LINES 10000L
+
+/** Check the sizes of every analysis of s against its settings (sweep_max_points) and
+ * EL_SEARCH_MAX_LINES: a larger sweep or search is refused before anything is solved, naming
+ * the setting that allows it. */
 el_status el_analyses_check_limits(const ElScenario *s, ElError *err);
 
 #endif

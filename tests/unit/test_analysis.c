@@ -393,6 +393,17 @@ static void test_sweep_limit(void)
     CU_ASSERT_EQUAL(el_analyses_check_limits(s, &err), EL_ERR_INPUT);
     CU_ASSERT(strstr(err.msg, "sweep_max_points") != NULL);
     el_scenario_free(s);
+    /* a search with a continuous parameter and 20,000 discrete combinations */
+    s = pair(1, 10, 2, 30,
+             "<design id=\"q2\"><link from=\"A\" to=\"B\" quota=\"{q}\" rate=\"{r}\"/>"
+             "</design><search id=\"wide\" design=\"q2\"><param name=\"q\" min=\"0\" "
+             "max=\"9\"/><param name=\"r\" from=\"0.5\" to=\"1.5\" count=\"20000\"/>"
+             "<maximize what=\"gain\" of=\"B\"/></search>");
+    if (!s)
+        return;
+    CU_ASSERT_EQUAL(el_analyses_check_limits(s, &err), EL_ERR_INPUT);
+    CU_ASSERT(strstr(err.msg, "20000 combinations") != NULL);
+    el_scenario_free(s);
 }
 
 /* The same search on 1 and 2 threads: the same numbers, bit for bit. */
@@ -670,7 +681,7 @@ CU_TestInfo analysis_tests[] = {
     {"search: same numbers on 1 and 2 threads", test_search_threads},
     {"search against a dense grid on 100 random scenarios", test_search_vs_grid},
     {"sweep points on the quota closed forms", test_sweep_closed_forms},
-    {"sweep of 10 million points refused", test_sweep_limit},
+    {"sweep of 10 million points and a search of 20,000 lines refused", test_sweep_limit},
     {"sweep of an import limit on its closed form", test_sweep_import_limit},
     {"sequence whose middle step hurts a party", test_sequence},
     {"bad analyses refused with file:line", test_bad_analyses},
