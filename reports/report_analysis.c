@@ -1,0 +1,1458 @@
+/* The report's sections on analyses (report_analysis.h; docs/guide.md):
+ * - a sweep as line charts of every jurisdiction's price and gain against its first numeric
+ *   parameter, one pair per combination of the other parameters (at most SWEEP_LINES), the
+ *   binding regime shaded, and a table of the first and last points and every change of regime;
+ * - a search as a table of the optimum (or of the point that misses the requirements least),
+ *   the ranked discrete combinations, the equilibrium at the optimum and, with two objectives,
+ *   a chart of the Pareto front;
+ * - a sequence as a table of each step's gains and Pareto verdict and a step chart of the
+ *   cumulative gains.
+ * A sweep keeps, per line, every point up to SWEEP_STRIDED values along the axis and beyond
+ * that an evenly strided subset plus both points around each change of regime, so that its
+ * memory does not grow with the number of points. As in report_latex.c every string goes
+ * through el_fmt_tex, every number through el_fmt_fixed or el_fmt_num, a few coordinates to a
+ * line, and nothing depends on the time or the locale. */
+#include "report_analysis.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "el_alloc.h"
+#include "fmt.h"
+#include "scenario.h"
+
+#define SWEEP_LINES   4    /* combinations of the other parameters drawn */
+#define SWEEP_STRIDED 400  /* points along the axis kept per line before striding */
+#define SWEEP_CHANGES 400  /* changes of regime whose two sides a line keeps */
+#define SWEEP_LISTED  24   /* changes of regime listed per line (a table that fits a page) */
+#define MAX_REGIMES   32   /* regimes named and shaded */
+#define REGIME_TEXT   1024 /* room for a regime in words */
+#define MAX_SERIES    10   /* jurisdictions drawn in a chart */
+#define MAX_RANKED    10   /* ranked combinations listed */
+#define MAX_FRONT     400  /* points of a Pareto front drawn */
+#define MAX_VALUES    12   /* values of a parameter listed */
+#define JUR_BLOCK     8    /* jurisdictions per table of a sequence */
+#define PER_LINE      6    /* coordinates per line of report.tex */
+
+/* ---- Formatting ---- */
+
+static void tex(FILE *f, const char *s)
+{
+    el_fmt_tex(f, s);
+}
+
+/* \num{v} with `decimals` digits, or "--" for a missing value. */
+static void num(FILE *f, double v, int decimals)
+{
+    if (!isfinite(v)) {
+        fputs("--", f);
+        return;
+    }
+    fputs("\\num{", f);
+    el_fmt_fixed(f, v, decimals);
+    fputc('}', f);
+}
+
+static void cell(FILE *f, double v, int decimals)
+{
+    fputs(" & ", f);
+    num(f, v, decimals);
+}
+
+/* A coordinate value: NaN (no equilibrium) is a gap with unbounded coords=jump. */
+static void cnum(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("nan", f);
+    else
+        el_fmt_num(f, v);
+}
+
+static void coord(FILE *f, int k, double x, double y)
+{
+    if (k > 0 && k % PER_LINE == 0)
+        fputc('\n', f);
+    fputc('(', f);
+    cnum(f, x);
+    fputc(',', f);
+    cnum(f, y);
+    fputc(')', f);
+}
+
+/* Text made of parts joined by "; " (a regime, a constraint), one part to a line. */
+static void tex_parts(FILE *f, const char *s)
+{
+    const char *sep;
+    while ((sep = strstr(s, "; ")) != NULL) {
+        char part[REGIME_TEXT];
+        size_t n = (size_t)(sep - s) < sizeof(part) - 1 ? (size_t)(sep - s) : sizeof(part) - 1;
+        memcpy(part, s, n);
+        part[n] = '\0';
+        tex(f, part);
+        fputs(";\n", f);
+        s = sep + 2;
+    }
+    tex(f, s);
+}
+
+static const char *const fills[] = {"blue!12",   "orange!22",  "green!15", "red!12",
+                                    "violet!15", "yellow!30",  "cyan!15",  "brown!20",
+                                    "teal!15",   "magenta!12", "lime!25",  "gray!20"};
+#define NFILLS ((int)(sizeof(fills) / sizeof(fills[0])))
+static const char *const nofill_eq = "black!18"; /* points without an equilibrium */
+
+static const char *const line_colors[MAX_SERIES] = {"blue",   "red",   "green!50!black", "orange",
+                                                    "violet", "brown", "cyan!60!black",  "magenta",
+                                                    "olive",  "black"};
+static const char *const line_marks[MAX_SERIES] = {"*",         "square*", "triangle*", "diamond*",
+                                                   "pentagon*", "o",       "square",    "triangle",
+                                                   "diamond",   "x"};
+
+/* A small filled box in colour c, for keys. */
+static void swatch(FILE *f, const char *c)
+{
+    fprintf(f, "\\fcolorbox{black!40}{%s}{\\rule{0pt}{1ex}\\hspace{1.2em}}", c);
+}
+
+static const char *cur(const ElScenario *s)
+{
+    return s->currency;
+}
+
+/* The attribute a word parameter fills (for el_slot_word_name). */
+static const char *word_attr(const ElAnalysis *a, const ElParam *p)
+{
+    int k;
+    for (k = 0; a->tmpl && k < a->tmpl->nslots; k++) {
+        const ElSlot *sl = &a->tmpl->slots[k];
+        if (sl->param == p->slot && el_slot_attr_kind(sl->kind, sl->attr) == 1)
+            return sl->attr;
+    }
+    return "rent-to";
+}
+
+/* A parameter's value: a word, or a number to 8 significant digits. */
+static void param_value(FILE *f, const ElAnalysis *a, const ElParam *p, double v)
+{
+    if (p->words) {
+        tex(f, el_slot_word_name(word_attr(a, p), (int)v));
+        return;
+    }
+    fputs("\\num{", f);
+    el_fmt_sig(f, v, 8);
+    fputc('}', f);
+}
+
+/* Value k of discrete parameter p as written. */
+static void param_value_k(FILE *f, const ElAnalysis *a, const ElParam *p, long k)
+{
+    if (p->kind == EL_PARAM_VALUES && p->words && p->text && p->text[k])
+        tex(f, p->text[k]);
+    else
+        param_value(f, a, p, el_param_value(p, k));
+}
+
+/* "q from 0 to 30 (31 values)", "who: buyer, seller", "q between 0 and 30". */
+static void param_text(FILE *f, const ElAnalysis *a, const ElParam *p)
+{
+    long k, n = el_param_count(p);
+    fputs("\\emph{", f);
+    tex(f, p->name);
+    fputs("}", f);
+    switch (p->kind) {
+    case EL_PARAM_RANGE:
+        fputs(" from ", f);
+        param_value(f, a, p, p->from);
+        fputs(" to ", f);
+        param_value(f, a, p, p->to);
+        fprintf(f, " (%ld value%s)", n, n == 1 ? "" : "s");
+        break;
+    case EL_PARAM_VALUES:
+        fputs(" one of", f);
+        for (k = 0; k < n && k < MAX_VALUES; k++) {
+            fputs(k ? ",\n" : "\n", f);
+            param_value_k(f, a, p, k);
+        }
+        if (n > MAX_VALUES)
+            fprintf(f, "\nand %ld more", n - MAX_VALUES);
+        break;
+    case EL_PARAM_CONTINUOUS:
+        fputs(" between ", f);
+        param_value(f, a, p, p->min);
+        fputs(" and ", f);
+        param_value(f, a, p, p->max);
+        break;
+    }
+}
+
+/* "q = 12.5, who = buyer" for values in template order. */
+static void point_text(FILE *f, const ElAnalysis *a, const double *values)
+{
+    int k;
+    for (k = 0; k < a->nparams; k++) {
+        const ElParam *p = &a->params[k];
+        fputs(k ? ",\n" : "", f);
+        tex(f, p->name);
+        fputs("~=~", f);
+        param_value(f, a, p, values[p->slot]);
+    }
+}
+
+/* The unit of what a criterion measures, with the currency for "@C". */
+static void what_unit(FILE *f, const ElScenario *s, ElWhat w)
+{
+    switch (w) {
+    case EL_WHAT_GAIN:
+    case EL_WHAT_MIN_GAIN:
+    case EL_WHAT_TOTAL_GAIN:
+        fputs("million ", f);
+        tex(f, cur(s));
+        break;
+    case EL_WHAT_PRICE:
+        tex(f, cur(s));
+        fputs("/t", f);
+        break;
+    case EL_WHAT_ABATEMENT:
+    case EL_WHAT_NET_IMPORTS:
+    case EL_WHAT_EMISSIONS:
+    case EL_WHAT_NDC_MARGIN:
+    case EL_WHAT_COUNT:
+        fputs("Mt", f);
+        break;
+    }
+}
+
+static void criterion(FILE *f, const ElScenario *s, const ElCriterion *c)
+{
+    char buf[300];
+    el_criterion_text(s, c, buf, sizeof(buf));
+    tex(f, buf);
+}
+
+/* "gain of A at least 0" */
+static void requirement(FILE *f, const ElScenario *s, const ElCriterion *c)
+{
+    criterion(f, s, c);
+    fputs(c->at_most ? " at most " : " at least ", f);
+    fputs("\\num{", f);
+    el_fmt_sig(f, c->bound, 10);
+    fputs("} (", f);
+    what_unit(f, s, c->what);
+    fputs(")", f);
+}
+
+/* A chart's axis options shared by every analysis. */
+static void axis_common(FILE *f)
+{
+    fputs("scaled ticks=false, tick label style={/pgf/number format/fixed, /pgf/number "
+          "format/precision=4}, legend "
+          "style={at={(1.01,1)}, anchor=north west, font=\\scriptsize}",
+          f);
+}
+
+/* ---- Sweeps ---- */
+
+typedef struct {
+    double x;
+    long k;        /* index along the axis */
+    uint64_t hash; /* of the regime in words */
+    int regime;    /* index among the sweep's named regimes, or -1 past MAX_REGIMES */
+    bool ok;       /* an equilibrium */
+} SPoint;
+
+typedef struct {
+    double xa, xb; /* the points on either side */
+    int from, to;  /* regimes */
+    uint64_t hfrom, hto;
+} Change;
+
+/* One line of charts: the points of one combination of the other parameters. */
+typedef struct {
+    SPoint *pts;
+    double *val; /* per kept point: nj prices, then nj gains */
+    int n, cap;
+    SPoint prev; /* the point delivered last, and its values */
+    double *prev_val;
+    bool have_prev, prev_kept;
+    Change chg[SWEEP_LISTED];
+    int nchg;
+    long changes;      /* every change of regime */
+    long kept_changes; /* changes whose two sides are kept */
+    long nfailed;      /* points without an equilibrium */
+} SLine;
+
+typedef struct {
+    const ElAnalysis *a;
+    const ElScenario *s;
+    int xp;          /* the parameter on the axis (index into a->params) */
+    bool xwords;     /* ... a word parameter (no numeric one): x is the value's index */
+    long nx, ncombo; /* values along the axis; combinations of the others */
+    int nlines, nj;  /* lines drawn; jurisdictions drawn */
+    long stride;     /* every stride-th value along the axis is kept */
+    SLine line[SWEEP_LINES];
+    char *regime[MAX_REGIMES];
+    uint64_t regime_hash[MAX_REGIMES];
+    bool regime_failed[MAX_REGIMES]; /* the regime of points without an equilibrium */
+    int nregimes;
+    bool other_regimes; /* some regime past MAX_REGIMES */
+    long delivered, nfailed;
+    bool begun, done;
+    double *cur_val; /* 2 nj */
+    char text[REGIME_TEXT];
+} Sweep;
+
+static uint64_t text_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static void sweep_free(Sweep *w)
+{
+    int i;
+    if (!w)
+        return;
+    for (i = 0; i < SWEEP_LINES; i++) {
+        el_free(w->line[i].pts);
+        el_free(w->line[i].val);
+        el_free(w->line[i].prev_val);
+    }
+    for (i = 0; i < w->nregimes; i++)
+        el_free(w->regime[i]);
+    el_free(w->cur_val);
+    el_free(w);
+}
+
+static el_status sweep_begin(void *ctx, const ElScenario *s, long count, ElError *err)
+{
+    Sweep *w = ctx;
+    const ElAnalysis *a;
+    int k;
+    (void)count;
+    if (!w)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (report)");
+    a = w->a;
+    w->s = s;
+    w->begun = true;
+    w->nj = s->njur < MAX_SERIES ? s->njur : MAX_SERIES;
+    w->xp = 0;
+    for (k = 0; k < a->nparams; k++)
+        if (!a->params[k].words)
+            break;
+    w->xp = k < a->nparams ? k : 0;
+    w->xwords = a->nparams > 0 && a->params[w->xp].words;
+    w->nx = a->nparams > 0 ? el_param_count(&a->params[w->xp]) : 1;
+    if (w->nx < 1)
+        w->nx = 1;
+    w->ncombo = a->points / w->nx > 0 ? a->points / w->nx : 1;
+    w->nlines = w->ncombo < SWEEP_LINES ? (int)w->ncombo : SWEEP_LINES;
+    w->stride = (w->nx + SWEEP_STRIDED - 1) / SWEEP_STRIDED;
+    w->cur_val = el_calloc((size_t)(2 * w->nj + 1), sizeof(double));
+    if (!w->cur_val)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (report)");
+    for (k = 0; k < w->nlines; k++) {
+        w->line[k].prev_val = el_calloc((size_t)(2 * w->nj + 1), sizeof(double));
+        if (!w->line[k].prev_val)
+            return el_error_set(err, EL_ERR_NOMEM, "out of memory (report)");
+    }
+    return EL_OK;
+}
+
+/* The index of the regime in words w->text (added when new and there is room), or -1. */
+static int regime_index(Sweep *w, uint64_t h, bool failed)
+{
+    int i;
+    for (i = 0; i < w->nregimes; i++)
+        if (w->regime_hash[i] == h && strcmp(w->regime[i], w->text) == 0)
+            return i;
+    if (w->nregimes == MAX_REGIMES) {
+        w->other_regimes = true;
+        return -1;
+    }
+    w->regime[w->nregimes] = el_strdup(w->text);
+    if (!w->regime[w->nregimes])
+        return -2;
+    w->regime_hash[w->nregimes] = h;
+    w->regime_failed[w->nregimes] = failed;
+    return w->nregimes++;
+}
+
+static el_status keep(SLine *L, int nj, const SPoint *p, const double *val, ElError *err)
+{
+    if (L->n == L->cap) {
+        int nc = L->cap ? 2 * L->cap : 64;
+        SPoint *np = el_reallocarray(L->pts, (size_t)nc, sizeof(*np));
+        double *nv;
+        if (!np)
+            return el_error_set(err, EL_ERR_NOMEM, "out of memory (report)");
+        L->pts = np;
+        nv = el_reallocarray(L->val, (size_t)nc * (size_t)(2 * nj + 1), sizeof(double));
+        if (!nv)
+            return el_error_set(err, EL_ERR_NOMEM, "out of memory (report)");
+        L->val = nv;
+        L->cap = nc;
+    }
+    L->pts[L->n] = *p;
+    memcpy(L->val + (size_t)L->n * (size_t)(2 * nj), val, (size_t)(2 * nj) * sizeof(double));
+    L->n++;
+    return EL_OK;
+}
+
+static el_status sweep_result(void *ctx,
+                              long index,
+                              const ElBatchItem *item,
+                              const ElDesignResult *r,
+                              const ElDesignResult *baseline,
+                              ElError *err)
+{
+    Sweep *w = ctx;
+    const ElAnalysis *a = w->a;
+    long i = index, combo = 0, mult = 1, kx = 0;
+    int k, j;
+    SLine *L;
+    SPoint p;
+    bool ok = r->outcome == EL_OPTIMAL, changed, take;
+    el_status st = EL_OK;
+    (void)item;
+    (void)baseline;
+    if (index < 0)
+        return EL_OK;
+    w->delivered++;
+    if (!ok)
+        w->nfailed++;
+    for (k = a->nparams - 1; k >= 0; k--) { /* the last parameter varies fastest */
+        long n = el_param_count(&a->params[k]), ik;
+        if (n < 1)
+            n = 1;
+        ik = i % n;
+        i /= n;
+        if (k == w->xp) {
+            kx = ik;
+        } else {
+            combo += ik * mult;
+            mult *= n;
+        }
+    }
+    if (combo >= w->nlines)
+        return EL_OK;
+    L = &w->line[combo];
+    el_result_regime_text(w->s, r, w->text, sizeof(w->text));
+    memset(&p, 0, sizeof(p));
+    p.k = kx;
+    p.ok = ok;
+    p.x = a->nparams == 0 ? 0 : w->xwords ? (double)kx : el_param_value(&a->params[w->xp], kx);
+    p.hash = text_hash(w->text);
+    p.regime = regime_index(w, p.hash, !ok);
+    if (p.regime == -2)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (report)");
+    if (!ok)
+        L->nfailed++;
+    for (j = 0; j < w->nj; j++) {
+        w->cur_val[j] = ok ? r->jur[j].price : nan("");
+        w->cur_val[w->nj + j] = ok ? r->jur[j].gain : nan("");
+    }
+    changed = L->have_prev && L->prev.hash != p.hash;
+    take = !L->have_prev || kx % w->stride == 0 || kx == w->nx - 1;
+    if (changed) {
+        if (L->nchg < SWEEP_LISTED)
+            L->chg[L->nchg++] =
+                (Change){L->prev.x, p.x, L->prev.regime, p.regime, L->prev.hash, p.hash};
+        L->changes++;
+        if (L->kept_changes < SWEEP_CHANGES) {
+            L->kept_changes++;
+            if (!L->prev_kept)
+                st = keep(L, w->nj, &L->prev, L->prev_val, err);
+            take = true;
+        }
+    }
+    if (st == EL_OK && take)
+        st = keep(L, w->nj, &p, w->cur_val, err);
+    L->prev = p;
+    L->prev_kept = take;
+    L->have_prev = true;
+    memcpy(L->prev_val, w->cur_val, (size_t)(2 * w->nj) * sizeof(double));
+    return st;
+}
+
+static el_status sweep_end(void *ctx, bool ok, ElError *err)
+{
+    Sweep *w = ctx;
+    (void)err;
+    if (w)
+        w->done = ok;
+    return EL_OK;
+}
+
+static const char *regime_fill(const Sweep *w, int regime)
+{
+    if (regime < 0)
+        return NULL;
+    return w->regime_failed[regime] ? nofill_eq : fills[regime % NFILLS];
+}
+
+/* "who = buyer, n = 3" for combination c of the parameters other than the axis. */
+static void combo_text(FILE *f, const Sweep *w, long c)
+{
+    const ElAnalysis *a = w->a;
+    long idx[64];
+    int k, first = 1;
+    for (k = a->nparams - 1; k >= 0; k--) {
+        long n = el_param_count(&a->params[k]);
+        if (k == w->xp)
+            continue;
+        if (n < 1)
+            n = 1;
+        if (k < 64)
+            idx[k] = c % n;
+        c /= n;
+    }
+    for (k = 0; k < a->nparams && k < 64; k++) {
+        if (k == w->xp)
+            continue;
+        fputs(first ? "" : ", ", f);
+        tex(f, a->params[k].name);
+        fputs(" = ", f);
+        param_value_k(f, a, &a->params[k], idx[k]);
+        first = 0;
+    }
+}
+
+static void regime_name(FILE *f, const Sweep *w, int regime)
+{
+    if (regime < 0)
+        fputs("another regime", f);
+    else
+        tex_parts(f, w->regime[regime]);
+}
+
+/* The x value of a point as text: the number, or the word. */
+static void x_text(FILE *f, const Sweep *w, double x)
+{
+    const ElParam *p = &w->a->params[w->xp];
+    if (w->xwords)
+        param_value_k(f, w->a, p, (long)x);
+    else
+        param_value(f, w->a, p, x);
+}
+
+/* One chart of line L: series 0 prices, 1 gains. */
+static void sweep_chart(FILE *f, const Sweep *w, const SLine *L, int series)
+{
+    const ElScenario *s = w->s;
+    const ElParam *xp = &w->a->params[w->xp];
+    double ylo = 0, yhi = 0, xlo, xhi, first_edge, last_edge, span;
+    int i, j, a, b;
+    bool markers = L->n <= 60;
+    for (i = 0; i < L->n; i++)
+        for (j = 0; j < w->nj; j++) {
+            double v = L->val[(size_t)i * (size_t)(2 * w->nj) + (size_t)(series * w->nj + j)];
+            if (isfinite(v)) {
+                ylo = fmin(ylo, v);
+                yhi = fmax(yhi, v);
+            }
+        }
+    span = yhi - ylo;
+    if (span <= 1e-12 * (1 + fabs(ylo) + fabs(yhi))) {
+        ylo -= 1;
+        yhi += 1;
+    } else {
+        ylo -= 0.05 * span;
+        yhi += 0.05 * span;
+    }
+    first_edge = L->pts[0].x;
+    last_edge = L->pts[L->n - 1].x;
+    xlo = fmin(first_edge, last_edge);
+    xhi = fmax(first_edge, last_edge);
+    if (w->xwords || xhi - xlo <= 1e-12 * (1 + fabs(xlo))) {
+        xlo -= 0.5;
+        xhi += 0.5;
+        first_edge = first_edge <= last_edge ? xlo : xhi;
+        last_edge = first_edge == xlo ? xhi : xlo;
+    }
+    /* the gains' axis below the prices', aligned whatever the width of the tick labels */
+    fprintf(f, "\\begin{axis}[%sscale only axis, width=19cm, height=4.4cm, xmin=",
+            series ? "at={(0,-5.9cm)}, " : "");
+    el_fmt_num(f, xlo);
+    fputs(", xmax=", f);
+    el_fmt_num(f, xhi);
+    fputs(", ymin=", f);
+    el_fmt_num(f, ylo);
+    fputs(", ymax=", f);
+    el_fmt_num(f, yhi);
+    fputs(", unbounded coords=jump, axis on top,\nxlabel={", f);
+    tex(f, xp->name);
+    fputs("}, ylabel={", f);
+    if (series == 0) {
+        fputs("price (", f);
+        tex(f, cur(s));
+        fputs("/t)}, ", f);
+    } else {
+        fputs("gain (million ", f);
+        tex(f, cur(s));
+        fputs(")}, ", f);
+    }
+    if (w->xwords) {
+        long k;
+        fputs("xtick={", f);
+        for (k = 0; k < w->nx; k++)
+            fprintf(f, k ? (k % PER_LINE == 0 ? ",%%\n%ld" : ",%ld") : "%ld", k);
+        fputs("}, xticklabels={", f);
+        for (k = 0; k < w->nx; k++) {
+            fputs(k ? (k % PER_LINE == 0 ? ",%\n{" : ",{") : "{", f);
+            param_value_k(f, w->a, xp, k);
+            fputs("}", f);
+        }
+        fputs("},\n", f);
+    }
+    axis_common(f);
+    fputs("]\n", f);
+    /* the regimes: runs of kept points in one regime, a change drawn half-way between points */
+    for (a = 0; a < L->n; a = b + 1) {
+        const char *c;
+        double left, right;
+        for (b = a; b + 1 < L->n && L->pts[b + 1].hash == L->pts[a].hash; b++)
+            ;
+        c = regime_fill(w, L->pts[a].regime);
+        if (!c)
+            continue;
+        left = a == 0 ? first_edge : 0.5 * (L->pts[a - 1].x + L->pts[a].x);
+        right = b == L->n - 1 ? last_edge : 0.5 * (L->pts[b].x + L->pts[b + 1].x);
+        fprintf(f, "\\addplot[fill=%s, draw=none, forget plot] coordinates {", c);
+        coord(f, 0, left, ylo);
+        fputc(' ', f);
+        coord(f, 0, right, ylo);
+        fputc(' ', f);
+        coord(f, 0, right, yhi);
+        fputc(' ', f);
+        coord(f, 0, left, yhi);
+        fputs("} --cycle;\n", f);
+    }
+    for (j = 0; j < w->nj; j++) {
+        if (markers)
+            fprintf(f, "\\addplot[thick, %s, mark=%s, mark size=1.2pt] coordinates {\n",
+                    line_colors[j], line_marks[j]);
+        else
+            fprintf(f, "\\addplot[thick, %s, mark=none] coordinates {\n", line_colors[j]);
+        for (i = 0; i < L->n; i++)
+            coord(f, i, L->pts[i].x,
+                  L->val[(size_t)i * (size_t)(2 * w->nj) + (size_t)(series * w->nj + j)]);
+        fputs("};\n\\addlegendentry{", f);
+        tex(f, s->jur[j].id);
+        fputs("}\n", f);
+    }
+    fputs("\\end{axis}\n", f);
+}
+
+/* The first and last points of line L and every change of regime between them (the first
+ * SWEEP_LISTED): a table that does not break, so that no row is left alone on a page. */
+static void sweep_changes(FILE *f, const Sweep *w, const SLine *L)
+{
+    const SPoint *first = &L->pts[0], *last = &L->prev;
+    int i;
+    fputs("\\par\\medskip\n\\begin{center}\n{\\small\n\\begin{tabular}{llp{0.6\\linewidth}}\n"
+          "\\toprule\n",
+          f);
+    tex(f, w->a->params[w->xp].name);
+    fputs(" & Point & Regime (what binds) \\\\\n\\midrule\n", f);
+    x_text(f, w, first->x);
+    fputs(" & first & ", f);
+    regime_name(f, w, first->regime);
+    fputs(" \\\\\n", f);
+    for (i = 0; i < L->nchg; i++) {
+        const Change *c = &L->chg[i];
+        x_text(f, w, c->xa);
+        fputs(" to ", f);
+        x_text(f, w, c->xb);
+        fputs(" & change & from ", f);
+        regime_name(f, w, c->from);
+        fputs("\nto ", f);
+        regime_name(f, w, c->to);
+        fputs(" \\\\\n", f);
+    }
+    if (L->changes > L->nchg)
+        fprintf(f, "\\multicolumn{3}{l}{\\dots\\ and %ld more changes of regime} \\\\\n",
+                L->changes - L->nchg);
+    x_text(f, w, last->x);
+    fputs(" & last & ", f);
+    regime_name(f, w, last->regime);
+    fputs(" \\\\\n\\bottomrule\n\\end{tabular}\n}\n\\end{center}\n", f);
+}
+
+static void sweep_write(FILE *f, const Sweep *w)
+{
+    const ElAnalysis *a = w->a;
+    const ElScenario *s = w->s;
+    int k, l;
+    fputs("\\clearpage\n\\section*{Sweep: ", f);
+    tex(f, a->id);
+    fputs("}\nThe design template \\emph{", f);
+    tex(f, a->design_id);
+    fprintf(f, "} solved at %ld point%s: ", a->points, a->points == 1 ? "" : "s");
+    for (k = 0; k < a->nparams; k++) {
+        fputs(k == 0 ? "" : k == a->nparams - 1 ? "\nand " : ";\n", f);
+        param_text(f, a, &a->params[k]);
+    }
+    fputs(". Gains are against autarky.", f);
+    if (w->nfailed > 0)
+        fprintf(f, " %ld of the points %s no equilibrium; %s gaps in the lines.", w->nfailed,
+                w->nfailed == 1 ? "has" : "have", w->nfailed == 1 ? "it is a" : "they are");
+    if (w->nlines < 1 || a->nparams == 0) {
+        fputs("\n\n", f);
+        return;
+    }
+    fputs("\nThe charts show prices and gains against \\emph{", f);
+    tex(f, a->params[w->xp].name);
+    fputs("}", f);
+    if (w->ncombo > 1) {
+        fputs(", one pair for each combination of the other parameters", f);
+        if (w->ncombo > w->nlines)
+            fprintf(f, " (the first %d of %ld; the other %ld are not drawn)", w->nlines, w->ncombo,
+                    w->ncombo - w->nlines);
+    }
+    fputs(".", f);
+    if (w->stride > 1)
+        fprintf(f,
+                " With %ld values along the axis, the lines pass through every %ld%s value and "
+                "through the points on either side of each change of regime.",
+                w->nx, w->stride,
+                w->stride % 10 == 1 && w->stride % 100 != 11   ? "st"
+                : w->stride % 10 == 2 && w->stride % 100 != 12 ? "nd"
+                : w->stride % 10 == 3 && w->stride % 100 != 13 ? "rd"
+                                                               : "th");
+    if (s->njur > w->nj)
+        fprintf(f, " The first %d of %d jurisdictions are shown.", w->nj, s->njur);
+    fputs("\nShading shows the regime, what binds in the equilibrium (a change between two "
+          "points is drawn half-way):\n",
+          f);
+    for (k = 0; k < w->nregimes; k++) {
+        fputs(k ? ";\n" : "", f);
+        swatch(f, regime_fill(w, k));
+        fputs("~", f);
+        tex_parts(f, w->regime[k]);
+    }
+    if (w->other_regimes)
+        fprintf(f, ";\nunshaded: regimes past the first %d", MAX_REGIMES);
+    fputs(".\n\n", f);
+    for (l = 0; l < w->nlines; l++) {
+        const SLine *L = &w->line[l];
+        if (L->n == 0)
+            continue;
+        fputs("\\par\\bigskip\\noindent\\begin{minipage}{\\linewidth}\n\\subsection*{", f);
+        if (w->ncombo > 1)
+            combo_text(f, w, l);
+        else
+            fputs("Prices and gains", f);
+        fputs("}\n", f);
+        if (L->changes == 0)
+            fputs("One regime throughout.", f);
+        else
+            fprintf(f, "%ld change%s of regime.", L->changes, L->changes == 1 ? "" : "s");
+        if (L->changes > L->kept_changes)
+            fprintf(f, " The lines pass through both sides of the first %ld.", L->kept_changes);
+        fputs("\n\n\\begin{center}\n", f);
+        fputs("\\begin{tikzpicture}\n", f);
+        sweep_chart(f, w, L, 0);
+        sweep_chart(f, w, L, 1);
+        fputs("\\end{tikzpicture}\n", f);
+        fputs("\\end{center}\n\\end{minipage}\n", f);
+        sweep_changes(f, w, L);
+    }
+}
+
+/* ---- Searches ---- */
+
+typedef struct {
+    double *values; /* nvalues, template order */
+    bool ok, feasible;
+    double obj[EL_SEARCH_MAX_OBJECTIVES];
+    double margin;
+    int worst;
+} SPt;
+
+typedef struct {
+    const ElAnalysis *a;
+    int nvalues;
+    bool found;
+    SPt best;
+    bool best_ok; /* the equilibrium at the best point */
+    int njur;
+    double *price, *gain, *ndc; /* per jurisdiction at the best point */
+    double total_gain;
+    char **active;
+    int nactive;
+    SPt *ranked; /* the first MAX_RANKED */
+    int nranked;
+    long ranked_total;
+    double *front; /* pairs of objectives */
+    long nfront, front_total;
+    long evaluations;
+    int rounds;
+} Search;
+
+static void spt_clear(SPt *p)
+{
+    el_free(p->values);
+}
+
+static void search_free(Search *x)
+{
+    int k;
+    if (!x)
+        return;
+    spt_clear(&x->best);
+    el_free(x->price);
+    el_free(x->gain);
+    el_free(x->ndc);
+    for (k = 0; k < x->nactive; k++)
+        el_free(x->active[k]);
+    el_free(x->active);
+    for (k = 0; k < x->nranked; k++)
+        spt_clear(&x->ranked[k]);
+    el_free(x->ranked);
+    el_free(x->front);
+    el_free(x);
+}
+
+static bool spt_copy(SPt *to, const ElSearchPoint *from, int nvalues)
+{
+    to->values = el_calloc((size_t)nvalues + 1, sizeof(double));
+    if (!to->values)
+        return false;
+    if (from->values)
+        memcpy(to->values, from->values, (size_t)nvalues * sizeof(double));
+    to->ok = from->ok;
+    to->feasible = from->feasible;
+    memcpy(to->obj, from->obj, sizeof(to->obj));
+    to->margin = from->margin;
+    to->worst = from->worst;
+    return true;
+}
+
+static Search *search_copy(const ElSearchResult *r)
+{
+    Search *x = el_calloc(1, sizeof(*x));
+    const ElDesignResult *b = &r->best_result;
+    long k;
+    int j;
+    bool ok;
+    if (!x)
+        return NULL;
+    x->a = r->analysis;
+    x->nvalues = r->nvalues;
+    x->found = r->found;
+    x->evaluations = r->evaluations;
+    x->rounds = r->rounds;
+    ok = spt_copy(&x->best, &r->best, r->nvalues);
+    x->best_ok = b->outcome == EL_OPTIMAL && b->jur != NULL;
+    x->njur = b->njur;
+    x->total_gain = b->gain;
+    if (ok && x->best_ok) {
+        x->price = el_calloc((size_t)b->njur + 1, sizeof(double));
+        x->gain = el_calloc((size_t)b->njur + 1, sizeof(double));
+        x->ndc = el_calloc((size_t)b->njur + 1, sizeof(double));
+        ok = x->price && x->gain && x->ndc;
+        for (j = 0; ok && j < b->njur; j++) {
+            x->price[j] = b->jur[j].price;
+            x->gain[j] = b->jur[j].gain;
+            x->ndc[j] = b->jur[j].ndc_margin;
+        }
+    }
+    if (ok && r->nactive > 0) {
+        x->active = el_calloc((size_t)r->nactive, sizeof(*x->active));
+        ok = x->active != NULL;
+        for (j = 0; ok && j < r->nactive; j++) {
+            x->active[j] = el_strdup(r->active[j]);
+            ok = x->active[j] != NULL;
+            x->nactive = j + 1;
+        }
+    }
+    x->ranked_total = r->nranked;
+    if (ok && r->nranked > 0) {
+        int n = r->nranked < MAX_RANKED ? (int)r->nranked : MAX_RANKED;
+        x->ranked = el_calloc((size_t)n, sizeof(*x->ranked));
+        ok = x->ranked != NULL;
+        for (j = 0; ok && j < n; j++) {
+            ok = spt_copy(&x->ranked[j], &r->ranked[j], r->nvalues);
+            x->nranked = j + 1;
+        }
+    }
+    x->front_total = r->nfront;
+    if (ok && r->nfront > 0) { /* every point, or an even subset with both ends */
+        long n = r->nfront < MAX_FRONT ? r->nfront : MAX_FRONT;
+        x->front = el_calloc((size_t)(2 * n), sizeof(double));
+        ok = x->front != NULL;
+        for (k = 0; ok && k < n; k++) {
+            long i = n == r->nfront ? k : (long)((double)k * (double)(r->nfront - 1) / (n - 1));
+            x->front[2 * k] = r->front[i].obj[0];
+            x->front[2 * k + 1] = r->front[i].obj[1];
+        }
+        if (ok)
+            x->nfront = n;
+    }
+    if (!ok) {
+        search_free(x);
+        return NULL;
+    }
+    return x;
+}
+
+/* "feasible" or "misses gain of A at least 0 by 3.2" */
+static void feasibility(FILE *f, const ElScenario *s, const ElAnalysis *a, const SPt *p)
+{
+    if (!p->ok) {
+        fputs("no equilibrium", f);
+    } else if (p->feasible) {
+        fputs("yes", f);
+    } else if (p->worst >= 0 && p->worst < a->nrequire) {
+        fputs("no: misses ", f);
+        requirement(f, s, &a->require[p->worst]);
+        fputs(" by ", f);
+        num(f, -p->margin, 4);
+    } else {
+        fputs("no", f);
+    }
+}
+
+static void search_write(FILE *f, const Search *x, const ElScenario *s)
+{
+    const ElAnalysis *a = x->a;
+    int k, j;
+    bool discrete = false;
+    fputs("\\clearpage\n\\section*{Search: ", f);
+    tex(f, a->id);
+    fputs("}\nThe design template \\emph{", f);
+    tex(f, a->design_id);
+    fputs("} searched with ", f);
+    for (k = 0; k < a->nparams; k++) {
+        fputs(k == 0 ? "" : k == a->nparams - 1 ? "\nand " : ";\n", f);
+        param_text(f, a, &a->params[k]);
+        if (a->params[k].kind != EL_PARAM_CONTINUOUS)
+            discrete = true;
+    }
+    fputs(". It maximises ", f);
+    criterion(f, s, &a->objective[0]);
+    if (a->nobjectives == 2) {
+        fputs(" and traces the Pareto front of it and ", f);
+        criterion(f, s, &a->objective[1]);
+    }
+    if (a->nrequire > 0) {
+        fputs(", subject to ", f);
+        for (k = 0; k < a->nrequire; k++) {
+            fputs(k == 0 ? "" : k == a->nrequire - 1 ? "\nand " : ",\n", f);
+            requirement(f, s, &a->require[k]);
+        }
+    }
+    fprintf(f, ". It solved %ld equilibri%s in %d round%s.\n\n", x->evaluations,
+            x->evaluations == 1 ? "um" : "a", x->rounds, x->rounds == 1 ? "" : "s");
+    if (x->found) {
+        fputs("\\textbf{Optimum found.} ", f);
+    } else if (!x->best.ok) {
+        fputs("\\textbf{No point meets the requirements: no point searched has an "
+              "equilibrium.}",
+              f);
+    } else {
+        fputs("\\textbf{No point meets every requirement.} The table shows the point that misses "
+              "them least: it misses ",
+              f);
+        if (x->best.worst >= 0 && x->best.worst < a->nrequire)
+            requirement(f, s, &a->require[x->best.worst]);
+        fputs(" by ", f);
+        num(f, -x->best.margin, 4);
+        fputs(".", f);
+    }
+    fputs("\n\\begin{center}\n\\begin{tabular}{lr}\n\\toprule\n", f);
+    fputs(x->found ? "\\multicolumn{2}{l}{\\emph{The optimum}} \\\\\n"
+                   : "\\multicolumn{2}{l}{\\emph{The point that misses the requirements least}} "
+                     "\\\\\n",
+          f);
+    fputs("\\midrule\n", f);
+    for (k = 0; k < a->nparams; k++) {
+        const ElParam *p = &a->params[k];
+        tex(f, p->name);
+        fputs(" & ", f);
+        param_value(f, a, p, x->best.values[p->slot]);
+        fputs(" \\\\\n", f);
+    }
+    for (k = 0; k < a->nobjectives; k++) {
+        criterion(f, s, &a->objective[k]);
+        fputs(" (", f);
+        what_unit(f, s, a->objective[k].what);
+        fputs(")", f);
+        cell(f, x->best.ok ? x->best.obj[k] : nan(""), 4);
+        fputs(" \\\\\n", f);
+    }
+    fputs("Meets every requirement & ", f);
+    fputs(x->found ? "yes" : "no", f);
+    fputs(" \\\\\n\\bottomrule\n\\end{tabular}\n\\end{center}\n", f);
+    if (x->nactive > 0) {
+        fputs("What is active at this point:\n\\begin{itemize}\n", f);
+        for (k = 0; k < x->nactive; k++) {
+            fputs("\\item ", f);
+            tex_parts(f, x->active[k]);
+            fputs("\n", f);
+        }
+        fputs("\\end{itemize}\n", f);
+    }
+    if (x->best_ok) {
+        fputs("\\begin{center}\n{\\small\n\\begin{tabular}{lrrr}\n\\toprule\nJurisdiction & "
+              "Price (",
+              f);
+        tex(f, cur(s));
+        fputs("/t) & Gain (million ", f);
+        tex(f, cur(s));
+        fputs(") & NDC margin (Mt) \\\\\n\\midrule\n", f);
+        for (j = 0; j < x->njur && j < s->njur; j++) {
+            tex(f, s->jur[j].id);
+            cell(f, x->price[j], 2);
+            cell(f, x->gain[j], 2);
+            cell(f, x->ndc[j], 3);
+            fputs(" \\\\\n", f);
+        }
+        fputs("\\midrule\nTotal & ", f);
+        cell(f, x->total_gain, 2);
+        fputs(" & \\\\\n\\bottomrule\n\\end{tabular}\n}\n\\end{center}\n", f);
+        fputs("NDC margins are -- for jurisdictions without an NDC target.\n\n", f);
+    }
+    if (discrete && x->ranked_total > 1) {
+        fprintf(f,
+                "\\subsection*{Ranking of the %ld combinations of discrete values}\nEach "
+                "combination at its best continuous values; feasible ones first.",
+                x->ranked_total);
+        if (x->ranked_total > x->nranked)
+            fprintf(f, " The first %d are shown.", x->nranked);
+        fputs("\n{\\small\n\\begin{longtable}{rp{0.3\\linewidth}", f);
+        for (k = 0; k < a->nobjectives; k++)
+            fputs("r", f);
+        fputs("p{0.35\\linewidth}}\n\\toprule\nRank & Values", f);
+        for (k = 0; k < a->nobjectives; k++) {
+            fputs(" & ", f);
+            criterion(f, s, &a->objective[k]);
+        }
+        fputs(" & Meets the requirements \\\\\n\\midrule\n\\endhead\n", f);
+        for (j = 0; j < x->nranked; j++) {
+            const SPt *p = &x->ranked[j];
+            fprintf(f, "%d & ", j + 1);
+            point_text(f, a, p->values);
+            for (k = 0; k < a->nobjectives; k++)
+                cell(f, p->ok ? p->obj[k] : nan(""), 4);
+            fputs(" & ", f);
+            feasibility(f, s, a, p);
+            fputs(" \\\\\n", f);
+        }
+        fputs("\\bottomrule\n\\end{longtable}\n}\n", f);
+    }
+    if (a->nobjectives == 2) {
+        fputs(
+            "\\par\\bigskip\\noindent\\begin{minipage}{\\linewidth}\n\\subsection*{Pareto front}\n",
+            f);
+        if (x->nfront == 0) {
+            fputs("No feasible point: the front is empty.\n\\end{minipage}\n", f);
+            return;
+        }
+        fprintf(f,
+                "The feasible points no other feasible point beats in both objectives (%ld "
+                "point%s",
+                x->front_total, x->front_total == 1 ? "" : "s");
+        if (x->front_total > x->nfront)
+            fprintf(f, "; %ld evenly spread of them drawn", x->nfront);
+        fputs("). The optimum, best in the first objective, is marked.\n\n\\begin{center}\n"
+              "\\begin{tikzpicture}\n\\begin{axis}[width=18cm, height=8cm, xlabel={",
+              f);
+        criterion(f, s, &a->objective[0]);
+        fputs(" (", f);
+        what_unit(f, s, a->objective[0].what);
+        fputs(")}, ylabel={", f);
+        criterion(f, s, &a->objective[1]);
+        fputs(" (", f);
+        what_unit(f, s, a->objective[1].what);
+        fputs(")}, ", f);
+        axis_common(f);
+        fputs("]\n\\addplot[thick, blue, mark=*, mark size=1.2pt] coordinates {\n", f);
+        for (k = 0; k < x->nfront; k++)
+            coord(f, k, x->front[2 * k], x->front[2 * k + 1]);
+        fputs("};\n\\addlegendentry{Pareto front}\n", f);
+        if (x->found) {
+            fputs("\\addplot[only marks, red, mark=*, mark size=2.5pt] coordinates {", f);
+            coord(f, 0, x->best.obj[0], x->best.obj[1]);
+            fputs("};\n\\addlegendentry{optimum}\n", f);
+        }
+        fputs("\\end{axis}\n\\end{tikzpicture}\n\\end{center}\n\\end{minipage}\n", f);
+    }
+}
+
+/* ---- Sequences ---- */
+
+typedef struct {
+    const ElAnalysis *a;
+    int nsteps, njur;
+    double *gain;  /* nsteps x njur, cumulative (against autarky); NaN without an equilibrium */
+    double *delta; /* nsteps x njur, against the step before */
+    double *total, *delta_total;
+    bool *ok, *pareto, *strict;
+    bool all_pareto;
+} Sequence;
+
+static void sequence_free(Sequence *x)
+{
+    if (!x)
+        return;
+    el_free(x->gain);
+    el_free(x->delta);
+    el_free(x->total);
+    el_free(x->delta_total);
+    el_free(x->ok);
+    el_free(x->pareto);
+    el_free(x->strict);
+    el_free(x);
+}
+
+static Sequence *sequence_copy(const ElSequenceResult *r)
+{
+    Sequence *x = el_calloc(1, sizeof(*x));
+    int k, j, nj = r->baseline.njur;
+    size_t n;
+    if (!x)
+        return NULL;
+    for (k = 0; k < r->nsteps; k++)
+        if (r->steps[k].result.jur && r->steps[k].result.njur > nj)
+            nj = r->steps[k].result.njur;
+    x->a = r->analysis;
+    x->nsteps = r->nsteps;
+    x->njur = nj;
+    x->all_pareto = r->all_pareto;
+    n = (size_t)r->nsteps * (size_t)nj + 1;
+    x->gain = el_calloc(n, sizeof(double));
+    x->delta = el_calloc(n, sizeof(double));
+    x->total = el_calloc((size_t)r->nsteps + 1, sizeof(double));
+    x->delta_total = el_calloc((size_t)r->nsteps + 1, sizeof(double));
+    x->ok = el_calloc((size_t)r->nsteps + 1, sizeof(bool));
+    x->pareto = el_calloc((size_t)r->nsteps + 1, sizeof(bool));
+    x->strict = el_calloc((size_t)r->nsteps + 1, sizeof(bool));
+    if (!x->gain || !x->delta || !x->total || !x->delta_total || !x->ok || !x->pareto ||
+        !x->strict) {
+        sequence_free(x);
+        return NULL;
+    }
+    for (k = 0; k < r->nsteps; k++) {
+        const ElSequenceStep *p = &r->steps[k];
+        bool ok = p->result.outcome == EL_OPTIMAL && p->result.jur;
+        x->ok[k] = ok;
+        x->pareto[k] = p->pareto;
+        x->strict[k] = p->strict;
+        x->total[k] = ok ? p->result.gain : nan("");
+        x->delta_total[k] = p->delta_total;
+        for (j = 0; j < nj; j++) {
+            x->gain[(size_t)k * (size_t)nj + (size_t)j] =
+                ok && j < p->result.njur ? p->result.jur[j].gain : nan("");
+            x->delta[(size_t)k * (size_t)nj + (size_t)j] = p->delta ? p->delta[j] : nan("");
+        }
+    }
+    return x;
+}
+
+/* The names of the jurisdictions that lose at step k (docs/model.md §7: a loss counts when
+ * larger than 1e-9 of the largest gain of the two steps). */
+static void losers(FILE *f, const Sequence *x, const ElScenario *s, int k)
+{
+    double scale = 0;
+    int j, n = 0;
+    for (j = 0; j < x->njur; j++) {
+        scale = fmax(scale, fabs(x->gain[(size_t)k * (size_t)x->njur + (size_t)j]));
+        if (k > 0)
+            scale = fmax(scale, fabs(x->gain[(size_t)(k - 1) * (size_t)x->njur + (size_t)j]));
+    }
+    for (j = 0; j < x->njur && j < s->njur; j++)
+        if (x->delta[(size_t)k * (size_t)x->njur + (size_t)j] < -1e-9 * (1 + scale)) {
+            fputs(n ? ",\n" : "", f);
+            tex(f, s->jur[j].id);
+            n++;
+        }
+}
+
+static const char *step_id(const ElScenario *s, const ElAnalysis *a, int k)
+{
+    int d = a->designs[k];
+    return d >= 0 && d < s->ndesigns ? s->designs[d]->id : "?";
+}
+
+static void sequence_write(FILE *f, const Sequence *x, const ElScenario *s)
+{
+    const ElAnalysis *a = x->a;
+    int k, j, j0, nj = x->njur < s->njur ? x->njur : s->njur;
+    int nshow = nj < MAX_SERIES ? nj : MAX_SERIES, nbad = 0;
+    fputs("\\clearpage\n\\section*{Sequence: ", f);
+    tex(f, a->id);
+    fprintf(f, "}\nThe designs of %d step%s, one after another:", x->nsteps,
+            x->nsteps == 1 ? "" : "s");
+    for (k = 0; k < x->nsteps; k++) {
+        fputs(k ? ",\n" : "\n", f);
+        tex(f, step_id(s, a, k));
+    }
+    fputs(". Each step is compared with the step before it (the first with autarky); it is a "
+          "Pareto improvement when no jurisdiction loses (a loss counts when larger than "
+          "$10^{-9}$ of the largest gain).\n",
+          f);
+    if (x->all_pareto) {
+        fputs("\\textbf{Every step is a Pareto improvement.}\n", f);
+    } else {
+        fputs("\\textbf{Not every step is a Pareto improvement:} step", f);
+        for (k = 0; k < x->nsteps; k++)
+            if (!x->pareto[k])
+                nbad++;
+        fputs(nbad == 1 ? "" : "s", f);
+        for (k = 0, j = 0; k < x->nsteps; k++)
+            if (!x->pareto[k]) {
+                fputs(j == 0 ? " " : j == nbad - 1 ? " and\n" : ",\n", f);
+                fprintf(f, "%d (", k + 1);
+                tex(f, step_id(s, a, k));
+                fputs(")", f);
+                j++;
+            }
+        fputs(nbad == 1 ? " is not.\n" : " are not.\n", f);
+    }
+    /* change in each gain, JUR_BLOCK jurisdictions to a table */
+    for (j0 = 0; j0 < nj || j0 == 0; j0 += JUR_BLOCK) {
+        int j1 = j0 + JUR_BLOCK < nj ? j0 + JUR_BLOCK : nj;
+        bool first = j0 == 0;
+        fputs("{\\small\n\\begin{longtable}{rl", f);
+        for (j = j0; j < j1; j++)
+            fputs("r", f);
+        fputs(first ? "rrp{0.25\\linewidth}}\n\\toprule\n" : "}\n\\toprule\n", f);
+        fputs("Step & Design", f);
+        for (j = j0; j < j1; j++) {
+            fputs(" & $\\Delta$\\,", f);
+            tex(f, s->jur[j].id);
+        }
+        if (first)
+            fputs(" & $\\Delta$\\,total & Total gain & Pareto improvement", f);
+        fputs(" \\\\\n\\midrule\n\\endhead\n", f);
+        for (k = 0; k < x->nsteps; k++) {
+            fprintf(f, "%d & ", k + 1);
+            tex(f, step_id(s, a, k));
+            for (j = j0; j < j1; j++)
+                cell(f, x->delta[(size_t)k * (size_t)x->njur + (size_t)j], 2);
+            if (first) {
+                cell(f, x->delta_total[k], 2);
+                cell(f, x->total[k], 2);
+                fputs(" & ", f);
+                if (!x->ok[k])
+                    fputs("no equilibrium", f);
+                else if (k > 0 && !x->ok[k - 1])
+                    fputs("-- (the step before has no equilibrium)", f);
+                else if (x->pareto[k])
+                    fputs(x->strict[k] ? "yes" : "yes (no one gains)", f);
+                else {
+                    fputs("no (losers: ", f);
+                    losers(f, x, s, k);
+                    fputs(")", f);
+                }
+            }
+            fputs(" \\\\\n", f);
+        }
+        fputs("\\bottomrule\n\\end{longtable}\n}\n", f);
+        if (nj == 0)
+            break;
+    }
+    fputs("Changes ($\\Delta$) are in million ", f);
+    tex(f, cur(s));
+    fputs(" a year against the step before; the total gain is against autarky.\n\n", f);
+    if (nshow == 0)
+        return;
+    fputs("\\par\\bigskip\\noindent\\begin{minipage}{\\linewidth}\n\\subsection*{Cumulative "
+          "gains}\nEach "
+          "jurisdiction's gain against autarky after each step (0 is autarky).",
+          f);
+    if (nshow < nj)
+        fprintf(f, " The first %d of %d jurisdictions are shown.", nshow, nj);
+    fputs(" Steps without an equilibrium are gaps.\n\n\\begin{center}\n\\begin{tikzpicture}\n"
+          "\\begin{axis}[width=21cm, height=8cm, unbounded coords=jump, xmin=-0.3, xmax=",
+          f);
+    el_fmt_num(f, x->nsteps + 0.6);
+    fputs(", xlabel={step}, ylabel={gain (million ", f);
+    tex(f, cur(s));
+    fputs(")}, xtick={", f);
+    for (k = 0; k <= x->nsteps; k++)
+        fprintf(f, k ? (k % PER_LINE == 0 ? ",%%\n%d" : ",%d") : "%d", k);
+    fputs("}, xticklabels={{0: autarky}", f);
+    for (k = 0; k < x->nsteps; k++) {
+        fprintf(f, (k + 1) % PER_LINE == 0 ? ",%%\n{%d: " : ",{%d: ", k + 1);
+        tex(f, step_id(s, a, k));
+        fputs("}", f);
+    }
+    fputs("}, x tick label style={rotate=20, anchor=north east, font=\\scriptsize},\n", f);
+    axis_common(f);
+    fputs("]\n", f);
+    for (j = 0; j < nshow; j++) { /* each level runs to the next step, the last one past it */
+        double last =
+            x->nsteps > 0 ? x->gain[(size_t)(x->nsteps - 1) * (size_t)x->njur + (size_t)j] : 0;
+        fprintf(f,
+                "\\addplot[only marks, %s, mark=%s, mark size=1.5pt, forget plot] "
+                "coordinates {\n",
+                line_colors[j], line_marks[j]);
+        coord(f, 0, 0, 0);
+        for (k = 0; k < x->nsteps; k++)
+            coord(f, k + 1, k + 1, x->gain[(size_t)k * (size_t)x->njur + (size_t)j]);
+        fprintf(f, "};\n\\addplot[thick, const plot, %s, mark=none] coordinates {\n",
+                line_colors[j]);
+        coord(f, 0, 0, 0);
+        for (k = 0; k < x->nsteps; k++)
+            coord(f, k + 1, k + 1, x->gain[(size_t)k * (size_t)x->njur + (size_t)j]);
+        coord(f, x->nsteps + 1, x->nsteps + 0.6, last);
+        fputs("};\n\\addlegendentry{", f);
+        tex(f, s->jur[j].id);
+        fputs("}\n", f);
+    }
+    fputs("\\end{axis}\n\\end{tikzpicture}\n\\end{center}\n\\end{minipage}\n", f);
+}
+
+/* ---- The list ---- */
+
+typedef struct {
+    ElAnalysisKind kind;
+    Sweep *sweep;
+    Search *search;
+    Sequence *sequence;
+} Entry;
+
+struct ElReportAnalyses {
+    Entry *e;
+    int n, cap;
+};
+
+el_status el_report_analyses_create(ElReportAnalyses **out, ElError *err)
+{
+    *out = el_calloc(1, sizeof(**out));
+    if (!*out)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (report)");
+    return EL_OK;
+}
+
+void el_report_analyses_free(ElReportAnalyses *x)
+{
+    int k;
+    if (!x)
+        return;
+    for (k = 0; k < x->n; k++) {
+        sweep_free(x->e[k].sweep);
+        search_free(x->e[k].search);
+        sequence_free(x->e[k].sequence);
+    }
+    el_free(x->e);
+    el_free(x);
+}
+
+static Entry *add_entry(ElReportAnalyses *x, ElAnalysisKind kind)
+{
+    Entry *e;
+    if (x->n == x->cap) {
+        int nc = x->cap ? 2 * x->cap : 8;
+        Entry *ne = el_reallocarray(x->e, (size_t)nc, sizeof(*ne));
+        if (!ne)
+            return NULL;
+        x->e = ne;
+        x->cap = nc;
+    }
+    e = &x->e[x->n++];
+    memset(e, 0, sizeof(*e));
+    e->kind = kind;
+    return e;
+}
+
+ElSink el_report_analyses_sweep_sink(ElReportAnalyses *x, const ElAnalysis *a)
+{
+    ElSink sink = {NULL, sweep_begin, sweep_result, sweep_end};
+    Sweep *w = el_calloc(1, sizeof(*w));
+    Entry *e = w ? add_entry(x, EL_ANALYSIS_SWEEP) : NULL;
+    if (!e) { /* begin reports it */
+        el_free(w);
+        return sink;
+    }
+    w->a = a;
+    e->sweep = w;
+    sink.ctx = w;
+    return sink;
+}
+
+el_status el_report_analyses_add_search(ElReportAnalyses *x, const ElSearchResult *r, ElError *err)
+{
+    Search *c = search_copy(r);
+    Entry *e = c ? add_entry(x, EL_ANALYSIS_SEARCH) : NULL;
+    if (!e) {
+        search_free(c);
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (report)");
+    }
+    e->search = c;
+    return EL_OK;
+}
+
+el_status
+el_report_analyses_add_sequence(ElReportAnalyses *x, const ElSequenceResult *r, ElError *err)
+{
+    Sequence *c = sequence_copy(r);
+    Entry *e = c ? add_entry(x, EL_ANALYSIS_SEQUENCE) : NULL;
+    if (!e) {
+        sequence_free(c);
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (report)");
+    }
+    e->sequence = c;
+    return EL_OK;
+}
+
+static bool shown(const Entry *e)
+{
+    return e->kind != EL_ANALYSIS_SWEEP || (e->sweep->begun && e->sweep->done);
+}
+
+static const char *entry_id(const Entry *e)
+{
+    return e->sweep ? e->sweep->a->id : e->search ? e->search->a->id : e->sequence->a->id;
+}
+
+int el_report_analyses_count(const ElReportAnalyses *x)
+{
+    int k, n = 0;
+    for (k = 0; x && k < x->n; k++)
+        n += shown(&x->e[k]);
+    return n;
+}
+
+void el_report_analyses_title(const ElReportAnalyses *x, FILE *f)
+{
+    static const char *const kinds[] = {"sweep", "search", "sequence"};
+    int k, i = 0, n = el_report_analyses_count(x);
+    if (n == 0)
+        return;
+    fprintf(f, "\\par\\vspace{0.5cm}After the designs, the report shows %d analys%s:", n,
+            n == 1 ? "is" : "es");
+    for (k = 0; k < x->n; k++) {
+        if (!shown(&x->e[k]))
+            continue;
+        fputs(i == 0 ? "\n" : i == n - 1 ? " and\n" : ",\n", f);
+        fprintf(f, "%s \\emph{", kinds[x->e[k].kind]);
+        tex(f, entry_id(&x->e[k]));
+        fputs("}", f);
+        i++;
+    }
+    fputs(".\n", f);
+}
+
+void el_report_analyses_write(const ElReportAnalyses *x, const ElScenario *s, FILE *f)
+{
+    int k;
+    for (k = 0; x && k < x->n; k++) {
+        const Entry *e = &x->e[k];
+        if (!shown(e))
+            continue;
+        if (e->sweep)
+            sweep_write(f, e->sweep);
+        else if (e->search)
+            search_write(f, e->search, s);
+        else if (e->sequence)
+            sequence_write(f, e->sequence, s);
+    }
+}
