@@ -111,14 +111,17 @@ static int volume_state(double x, double vol)
     return isfinite(vol) && near(x, vol) ? 2 : 1;
 }
 
+/* A link whose quota binds: credited at the quota (a quota of 0 included) and the buyer paying
+ * more per tonne than the seller's price (else the quota is merely met). */
 static bool link_at_quota(const ElScenario *s, const ElDesignResult *r, int l)
 {
     const ElLink *lk = &r->design->links[l];
-    double q = lk->quota;
+    double q = lk->quota, pf = r->jur[lk->from].price, pt = r->jur[lk->to].price * lk->rate;
     if (!isnan(lk->quota_share))
         q = fmin(q, lk->quota_share * r->jur[lk->to].emissions);
     (void)s;
-    return isfinite(q) && r->link[l].credited > 1e-9 && near(r->link[l].credited, q);
+    return isfinite(q) && r->link[l].credited >= q - 1e-9 * (1 + fabs(q)) &&
+           pt - pf > 1e-9 * (1 + fabs(pt) + fabs(pf));
 }
 
 /* A link whose buyer pays more per tonne than the seller's price: something restricts it. */
@@ -170,10 +173,10 @@ uint64_t el_result_regime(const ElScenario *s, const ElDesignResult *r)
         fnv(&f, q->import_rent > 1e-9 * (1 + fabs(q->price))); /* NaN: no limit, false */
     }
     for (k = 0; k < r->nlinks; k++)
-        fnv(&f, r->link[k].units <= 1e-9 ? 0
-                : link_at_quota(s, r, k) ? 2
-                : link_restricted(r, k)  ? 3
-                                         : 1);
+        fnv(&f, link_at_quota(s, r, k)     ? 2
+                : r->link[k].units <= 1e-9 ? 0
+                : link_restricted(r, k)    ? 3
+                                           : 1);
     for (k = 0; k < r->npools; k++)
         if (r->pool[k].used)
             fnv(&f, curve_state(s->pools[k].supply, r->pool[k].supplied));
