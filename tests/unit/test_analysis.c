@@ -545,8 +545,9 @@ static void test_search_vs_grid(void)
         "<link from=\"A\" to=\"B\" quota=\"{t}\"/><link from=\"C\" to=\"B\"/>",
         "<link from=\"A\" to=\"B\" rate=\"{t}\"/><link from=\"C\" to=\"B\" quota=\"3\"/>",
         "<group members=\"A B C\"/><floor jurisdiction=\"B\" price=\"{t}\" volume=\"4\"/>",
-        "<group members=\"A B\"/><link from=\"C\" to=\"B\" quota=\"2\"/>"
-        "<set jurisdiction=\"A\" cap=\"{t}\"/>"};
+        ("<group members=\"A B\"/><link from=\"C\" to=\"B\" quota=\"2\"/><set "
+         "jurisdiction=\"A\" cap=\"{t}\"/>"),
+    };
     static const double lo[] = {0, 0.2, 0, 80}, hi[] = {25, 3, 40, 100};
     static const char *const objs[] = {"gain\" of=\"B", "gain\" of=\"A", "min-gain", "total-gain",
                                        "price\" of=\"B"};
