@@ -484,6 +484,22 @@ static ElBatchOptions batch_options(const Args *a)
     return opt;
 }
 
+/* Under mpirun every rank runs the same batches in the same order. Errors inside a batch reach
+ * every rank through el_batch_solve; an error rank 0 meets outside one (the output folder, a
+ * file it cannot write) reaches them here: rank 0 passes its status, the others call this at
+ * the same places and get it, and stop with it. Outside MPI it returns st. */
+static el_status mpi_sync(const Args *a, el_status st, ElError *err)
+{
+    int code = (int)st;
+    if (!a->mpi || !el_mpi_active())
+        return st;
+    if (el_mpi_bcast(&code, sizeof(code), err) != EL_OK)
+        return st != EL_OK ? st : EL_ERR_INTERNAL;
+    if (el_mpi_rank() > 0 && code != EL_OK)
+        return el_error_set(err, (el_status)code, "rank 0 stopped");
+    return st;
+}
+
 static el_status solve_designs(
     const Args *a, const ElScenario *s, const ElSink *const *sinks, int nsinks, ElError *err)
 {
@@ -634,12 +650,9 @@ run_search(const Args *a, const ElScenario *s, const ElAnalysis *an, Writers *w,
         if (res.found) {
             fprintf(f, ": %s = %.6g (%ld equilibria)\n", what, res.best.obj[0], res.evaluations);
         } else {
-            char req[200];
-            el_criterion_text(s, &an->require[res.best.worst >= 0 ? res.best.worst : 0], req,
-                              sizeof(req));
             fprintf(f, ": no feasible point\n");
             if (w->con->search_st == EL_OK) {
-                char pt[300];
+                char pt[300], req[200], miss[400];
                 FILE *m = fmemopen(pt, sizeof(pt), "w");
                 if (m) {
                     note_point(m, an, res.best.values);
@@ -647,18 +660,21 @@ run_search(const Args *a, const ElScenario *s, const ElAnalysis *an, Writers *w,
                 } else {
                     pt[0] = '\0';
                 }
-                w->con->search_st = el_error_set(
-                    &w->con->search_fail, EL_ERR_NO_EQUILIBRIUM,
-                    "%s:%d: search '%s' has no feasible point: %s; the closest, at %s, misses "
-                    "'%s %s %g' by %.6g",
-                    s->path, an->line, an->id,
-                    res.best.ok ? "every point misses a requirement"
-                                : "no point has an equilibrium",
-                    pt, req,
-                    an->require[res.best.worst >= 0 ? res.best.worst : 0].at_most ? "at-most"
-                                                                                  : "at-least",
-                    an->require[res.best.worst >= 0 ? res.best.worst : 0].bound,
-                    isfinite(res.best.margin) ? -res.best.margin : HUGE_VAL);
+                if (res.best.ok && res.best.worst >= 0) {
+                    const ElCriterion *c = &an->require[res.best.worst];
+                    el_criterion_text(s, c, req, sizeof(req));
+                    snprintf(miss, sizeof(miss),
+                             "every point misses a requirement; the closest, at %s, misses "
+                             "'%s %s %.10g' by %.6g",
+                             pt, req, c->at_most ? "at-most" : "at-least", c->bound,
+                             -res.best.margin);
+                } else {
+                    snprintf(miss, sizeof(miss),
+                             "no point has an equilibrium (the first tried: %s)", pt);
+                }
+                w->con->search_st = el_error_set(&w->con->search_fail, EL_ERR_NO_EQUILIBRIUM,
+                                                 "%s:%d: search '%s' has no feasible point: %s",
+                                                 s->path, an->line, an->id, miss);
             }
         }
     }
@@ -724,6 +740,7 @@ static el_status run_analyses(const Args *a, const ElScenario *s, Writers *w, El
             st = run_search(a, s, an, w, err);
         else
             st = run_sequence(a, s, an, w, err);
+        st = mpi_sync(a, st, err); /* rank 0 may fail writing what the others never see */
     }
     return st;
 }
@@ -758,6 +775,7 @@ solve_and_write(const Args *a, const ElScenario *s, OutSet *o, Console *con, ElE
                                       o->path[OUT_CSV], err);
     if (st == EL_OK)
         st = el_report_writer_create(&tex, el_outfile_stream(of[OUT_TEX]), err);
+    st = mpi_sync(a, st, err); /* the other ranks start (or stop) with rank 0 */
     if (st == EL_OK) {
         ElSink c = {con, console_begin, console_result, console_end};
         Writers w = {xml, csv, tex, con};
@@ -833,6 +851,7 @@ static int solve_on_worker_rank(const Args *a)
         st = check_only(a, s, &err);
     if (st == EL_OK)
         st = el_analyses_check_limits(s, &err);
+    st = mpi_sync(a, st, &err); /* go on only if rank 0 got as far */
     if (st == EL_OK)
         st = solve_designs(a, s, NULL, 0, &err);
     if (st == EL_OK)
@@ -867,8 +886,12 @@ static int cmd_solve(const Args *a)
         st = el_analyses_check_limits(s, &err);
     if (st == EL_OK)
         st = prepare_out_dir(a->out, &err);
-    if (st == EL_OK)
+    if (st == EL_OK) {
         st = solve_and_write(a, s, &o, &con, &err);
+    } else {
+        ElError ignored;
+        mpi_sync(a, st, &ignored); /* the other ranks wait for it: they stop */
+    }
     if (con.complete) /* a design without an equilibrium: exit 4 below */
         eq = el_failed_check(s, con.failed, con.nkept, con.nfailed, &check);
     if (st == EL_OK && eq == EL_OK && con.search_st != EL_OK) { /* no feasible point: exit 4 */
@@ -923,6 +946,8 @@ static int cmd_validate(const Args *a)
     ElError err = {EL_OK, ""};
     ElScenario *s = NULL;
     el_status st = load(a, &s, &err);
+    if (st == EL_OK)
+        st = el_analyses_check_limits(s, &err);
     if (st == EL_OK)
         printf("%s: valid (%d jurisdictions, %d designs)\n", a->scenario, s->njur, s->ndesigns);
     el_scenario_free(s);

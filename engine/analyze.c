@@ -1,6 +1,8 @@
 /* Sweeps, searches and sequences on the batch engine (engine/analyze.h). */
 #include "analyze.h"
 
+#include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,6 +172,7 @@ uint64_t el_result_regime(const ElScenario *s, const ElDesignResult *r)
         fnv(&f, volume_state(q->released, ce ? ce->volume : HUGE_VAL));
         fnv(&f, q->penalised > 1e-9);
         fnv(&f, q->offsets > 1e-9);
+        fnv(&f, q->emissions <= 1e-9); /* abating all of a (changed) BAU: the curve's end */
         fnv(&f, q->import_rent > 1e-9 * (1 + fabs(q->price))); /* NaN: no limit, false */
     }
     for (k = 0; k < r->nlinks; k++)
@@ -374,8 +377,9 @@ typedef struct {
     double margin;
     int worst;
     int ok, feasible;
-    uint64_t sig; /* regime, with the requirements met, as a hash */
-    double noise; /* rounding in a gain: 1e-12 of the costs it is the difference of */
+    uint64_t sig;   /* regime, with the requirements met, as a hash */
+    double noise;   /* rounding in a gain: 1e-12 of the costs it is the difference of */
+    double smargin; /* the smallest scaled margin m_k / (1 + |bound_k|): ranks misses */
 } Eval;
 
 typedef struct {
@@ -401,6 +405,8 @@ typedef struct {
     int np;      /* template parameters */
     double *pts; /* npts x np values to evaluate */
     long npts, cap;
+    long *map; /* batch item i is point map[i] (the points that pass the design checks) */
+    long nmap, capmap;
     Eval *out;
     long evaluations;
     int rounds;
@@ -412,7 +418,7 @@ static el_status search_item(void *ctx, long i, ElBatchItem *out, ElError *err)
 {
     Searcher *S = ctx;
     ElDesign *d = NULL;
-    el_status st = instantiate(S->s, S->a, S->pts + i * S->np, S->a->id, &d, err);
+    el_status st = instantiate(S->s, S->a, S->pts + S->map[i] * S->np, S->a->id, &d, err);
     out->design = d;
     out->variation = NULL;
     return st;
@@ -433,24 +439,27 @@ eval_result(const Searcher *S, const ElDesignResult *r, const ElDesignResult *ba
     }
     e->noise = 1e-12 * scale;
     e->ok = r->outcome == EL_OPTIMAL;
-    e->margin = HUGE_VAL;
+    e->margin = e->smargin = HUGE_VAL;
     e->worst = -1;
+    e->feasible = e->ok;
     f.h = el_result_regime(S->s, r);
     for (k = 0; k < a->nobjectives; k++)
         e->obj[k] = e->ok ? el_criterion_value(S->s, &a->objective[k], r) : -HUGE_VAL;
     for (k = 0; k < a->nrequire; k++) {
         double m = e->ok ? el_requirement_margin(S->s, &a->require[k], r) : -HUGE_VAL;
-        double tol = 1e-9 * (1 + fabs(a->require[k].bound));
+        double sc = 1 + fabs(a->require[k].bound), sm;
         if (isnan(m))
             m = -HUGE_VAL;
-        if (m < e->margin) {
+        sm = m / sc;
+        if (sm < e->smargin) {
+            e->smargin = sm;
             e->margin = m;
             e->worst = k;
         }
-        fnv(&f, m >= -tol);
+        if (m < -1e-9 * sc) /* each requirement against its own tolerance */
+            e->feasible = 0;
+        fnv(&f, m >= -1e-9 * sc);
     }
-    e->feasible =
-        e->ok && e->margin >= -1e-9 * (1 + (e->worst >= 0 ? fabs(a->require[e->worst].bound) : 0));
     e->sig = f.h;
 }
 
@@ -465,7 +474,7 @@ static el_status search_result(void *ctx,
     (void)item;
     (void)err;
     if (index >= 0)
-        eval_result(S, r, baseline, &S->out[index]);
+        eval_result(S, r, baseline, &S->out[S->map[index]]);
     return EL_OK;
 }
 
@@ -473,27 +482,48 @@ static el_status search_result(void *ctx,
  * go to every rank, so that all take the same next step). */
 static el_status evaluate(Searcher *S, ElError *err)
 {
-    ElProducer pr = {S, S->npts, search_item, sweep_release};
+    ElProducer pr = {S, 0, search_item, sweep_release};
     ElSink sink = {S, NULL, search_result, NULL};
     const ElSink *sinks[1] = {&sink};
-    el_status st;
-    int code;
+    el_status st = EL_OK;
+    long i;
     if (S->npts == 0)
         return EL_OK;
-    st = el_batch_solve(S->s, &pr, S->opt, sinks, 1, err);
-    code = (int)st;
-    if (S->opt->mpi && el_mpi_active()) {
-        el_status b = el_mpi_bcast(&code, sizeof(code), err);
-        if (b != EL_OK)
-            return b;
-        if (code == EL_OK)
-            b = el_mpi_bcast(S->out, (size_t)S->npts * sizeof(Eval), err);
-        if (b != EL_OK)
-            return b;
-        if (code != EL_OK && st == EL_OK)
-            st = el_error_set(err, (el_status)code, "an error on rank 0");
+    /* points whose values fail the design checks (a floor above a ceiling) are infeasible
+     * points of their own regime, not errors: the search goes around them */
+    if (S->npts > S->capmap) {
+        long *nm = el_reallocarray(S->map, (size_t)S->npts, sizeof(*nm));
+        if (!nm)
+            return nomem(err, "search");
+        S->map = nm;
+        S->capmap = S->npts;
     }
-    S->evaluations += S->npts;
+    S->nmap = 0;
+    for (i = 0; i < S->npts && st == EL_OK; i++) {
+        ElDesign *d = NULL;
+        ElError e2;
+        el_status ci = instantiate(S->s, S->a, S->pts + i * S->np, S->a->id, &d, &e2);
+        el_design_free(d);
+        if (ci == EL_OK) {
+            S->map[S->nmap++] = i;
+        } else if (ci == EL_ERR_INPUT) {
+            Eval *e = &S->out[i];
+            memset(e, 0, sizeof(*e));
+            e->obj[0] = e->obj[1] = -HUGE_VAL;
+            e->margin = e->smargin = -HUGE_VAL;
+            e->worst = -1;
+            e->sig = 0x5eed0bad5eed0badull; /* "not a valid design": a regime of its own */
+        } else {
+            st = el_error_set(err, ci, "%s", e2.msg);
+        }
+    }
+    pr.count = S->nmap;
+    if (st == EL_OK && S->nmap > 0)
+        st = el_batch_solve(S->s, &pr, S->opt, sinks, 1, err);
+    /* el_batch_solve gives every rank rank 0's status; then rank 0's answers go to all */
+    if (st == EL_OK && S->opt->mpi && el_mpi_active())
+        st = el_mpi_bcast(S->out, (size_t)S->npts * sizeof(Eval), err);
+    S->evaluations += S->nmap;
     S->rounds++;
     if (S->progress)
         S->progress(S->pctx, S->a->id, S->evaluations, -1);
@@ -552,7 +582,7 @@ static bool better(const Eval *x, const Eval *y, int o)
     if (x->feasible != y->feasible)
         return x->feasible;
     if (!x->feasible)
-        return x->margin > y->margin;
+        return x->smargin > y->smargin;
     return x->obj[o] > y->obj[o] + 1e-11 * (1 + fabs(y->obj[o]));
 }
 
@@ -578,10 +608,19 @@ typedef struct {
 } Golden;
 
 static const double PHI = 0.6180339887498949;
+#define MAX_ROUNDS 300 /* bisection halves, golden section shrinks by 0.618: far more than needed \
+                        */
 
 static double gval(const Eval *e, int o)
 {
     return e->feasible ? e->obj[o] : -HUGE_VAL;
+}
+
+/* Brackets stop at 1e-10 of the range, or where doubles run out: a few units in the last place
+ * of the ends (a narrow range of large values), so that a midpoint always differs from both. */
+static double bracket_tol(const Line *L, double a, double b)
+{
+    return fmax(1e-10 * (1 + L->hi - L->lo), 8 * DBL_EPSILON * fmax(fabs(a), fabs(b)));
 }
 
 /* 15 evenly spaced points inside each feasible regime of each line (sorted samples). */
@@ -727,9 +766,9 @@ static el_status parabolas(Searcher *S, Line *lines, Golden *gs, long ng, ElErro
  * answer near a flat top is only as good as the objective's rounding allows, one Newton step
  * from its point t0 with derivatives from symmetric differences at t0 +- h and t0 +- h/2,
  * Richardson-extrapolated: the vertex estimates v(h) = t* + K h^2 + O(h^4), so
- * (4 v(h/2) - v(h)) / 3 = t* + O(h^4), with h = 1/200 of the regime. Kept as the regime's
- * optimum (preferred among equal values) where it is in the regime and at least as good as
- * golden section's point. */
+ * (4 v(h/2) - v(h)) / 3 = t* + O(h^4), with h = 1/200 of the regime. Kept as a sample, marked
+ * exact where it is in the regime and feasible: line_best prefers it to any sample whose value
+ * is within rounding of it, and a sample clearly better still wins. */
 static el_status richardson(Searcher *S, Line *lines, Golden *gs, long ng, ElError *err)
 {
     static const double off[4] = {-1, 1, -0.5, 0.5};
@@ -831,7 +870,7 @@ static el_status richardson(Searcher *S, Line *lines, Golden *gs, long ng, ElErr
 static el_status optimize_lines(Searcher *S, Line *lines, int nl, bool pareto, ElError *err)
 {
     const ElAnalysis *a = S->a;
-    int K = S->s->settings.search_scan, i, k, o;
+    int K = S->s->settings.search_scan, i, k, o, round;
     Bisect *bs = NULL;
     Golden *gs = NULL;
     long nb = 0, capb = 0, ng = 0, capg = 0;
@@ -880,7 +919,7 @@ static el_status optimize_lines(Searcher *S, Line *lines, int nl, bool pareto, E
                     i, L->smp[k].t, L->smp[k + 1].t, L->smp[k].e.sig, L->smp[k + 1].e.sig, -1};
             }
     }
-    while (nb > 0 && st == EL_OK) {
+    for (round = 0; nb > 0 && st == EL_OK && round < MAX_ROUNDS; round++) {
         Bisect *next = el_calloc((size_t)(2 * nb), sizeof(*next));
         long live = 0;
         if (!next) {
@@ -899,7 +938,7 @@ static el_status optimize_lines(Searcher *S, Line *lines, int nl, bool pareto, E
         for (k = 0; st == EL_OK && k < nb; k++) {
             Bisect b = bs[k], left = bs[k], right = bs[k];
             Line *L = &lines[b.line];
-            double m = 0.5 * (b.a + b.b), tol = 1e-10 * (1 + L->hi - L->lo);
+            double m = 0.5 * (b.a + b.b), tol = bracket_tol(L, b.a, b.b);
             const Eval *e = &S->out[b.qi];
             if (!add_sample(L, m, e)) {
                 st = nomem(err, "search");
@@ -970,7 +1009,7 @@ static el_status optimize_lines(Searcher *S, Line *lines, int nl, bool pareto, E
         st = pareto_points(S, lines, nl, err);
     if (st == EL_OK && ng > 0 && el_template_param_affine(a->tmpl, lines[0].coord))
         st = parabolas(S, lines, gs, ng, err);
-    for (;;) {
+    for (round = 0; round < MAX_ROUNDS; round++) {
         long pending = 0;
         S->npts = 0;
         for (k = 0; k < ng; k++) {
@@ -995,7 +1034,7 @@ static el_status optimize_lines(Searcher *S, Line *lines, int nl, bool pareto, E
         for (k = 0; st == EL_OK && k < ng; k++) {
             Golden *g = &gs[k];
             Line *L = &lines[g->line];
-            double tol = 1e-10 * (1 + L->hi - L->lo);
+            double tol = bracket_tol(L, g->a, g->b);
             if (g->done)
                 continue;
             if (g->qc >= 0) {
@@ -1071,6 +1110,7 @@ point_set(ElSearchPoint *p, int np, const double *values, const Eval *e, long co
     p->feasible = e->feasible;
     memcpy(p->obj, e->obj, sizeof(p->obj));
     p->margin = e->margin;
+    p->smargin = e->smargin;
     p->worst = e->worst;
     p->combo = combo;
     return EL_OK;
@@ -1083,8 +1123,8 @@ static int ranked_order(const void *x, const void *y)
         return a->feasible ? -1 : 1;
     if (a->feasible && a->obj[0] != b->obj[0])
         return a->obj[0] > b->obj[0] ? -1 : 1;
-    if (!a->feasible && a->margin != b->margin)
-        return a->margin > b->margin ? -1 : 1;
+    if (!a->feasible && a->smargin != b->smargin)
+        return a->smargin > b->smargin ? -1 : 1;
     return (a->combo > b->combo) - (a->combo < b->combo);
 }
 
@@ -1264,16 +1304,22 @@ el_status el_search_run(const ElScenario *s,
     S.np = np;
     S.progress = progress;
     S.pctx = progress_ctx;
-    for (k = 0; k < a->nparams; k++) {
+    for (k = 0; k < a->nparams && k < 64; k++) {
+        long n = el_param_count(&a->params[k]);
         if (a->params[k].kind == EL_PARAM_CONTINUOUS)
             cont[nc++] = k;
         else
-            ncombo *= el_param_count(&a->params[k]);
+            ncombo = ncombo > LONG_MAX / n ? LONG_MAX : ncombo * n;
     }
+    if (nc > EL_SEARCH_MAX_CONTINUOUS || (nc > 0 && ncombo > EL_SEARCH_MAX_LINES) ||
+        ncombo > (long)s->settings.sweep_max_points || np > 64)
+        return el_error_set(err, EL_ERR_INPUT,
+                            "%s:%d: <search id=\"%s\">: too large (el_analyses_check_limits)",
+                            s->path, a->line, a->id);
     cur = el_calloc((size_t)ncombo * (size_t)np + 1, sizeof(double));
     cur_e = el_calloc((size_t)ncombo, sizeof(Eval));
-    lines = el_calloc((size_t)ncombo, sizeof(Line));
-    if (!cur || !cur_e || !lines) {
+    lines = nc > 0 ? el_calloc((size_t)ncombo, sizeof(Line)) : NULL;
+    if (!cur || !cur_e || (nc > 0 && !lines)) {
         st = nomem(err, "search");
         goto done;
     }
@@ -1381,7 +1427,7 @@ el_status el_search_run(const ElScenario *s,
             st = nomem(err, "search");
         for (c = 0; st == EL_OK && c < ncombo; c++)
             st = point_set(&out->ranked[c], np, cur + c * np, &cur_e[c], c, err);
-        out->nranked = st == EL_OK ? ncombo : 0;
+        out->nranked = out->ranked ? ncombo : 0; /* zeroed: cleared whatever was filled */
     }
     if (st == EL_OK) {
         qsort(out->ranked, (size_t)out->nranked, sizeof(*out->ranked), ranked_order);
@@ -1411,6 +1457,7 @@ done:
     el_free(cur_e);
     el_free(S.pts);
     el_free(S.out);
+    el_free(S.map);
     return st;
 }
 
@@ -1491,12 +1538,16 @@ el_status el_sequence_run(const ElScenario *s,
     out->all_pareto = true;
     for (k = 0; k < out->nsteps; k++) {
         ElSequenceStep *p = &out->steps[k];
-        const ElDesignResult *prev = k ? &out->steps[k - 1].result : NULL;
+        const ElDesignResult *prev = NULL; /* the last step with an equilibrium, else autarky */
+        int b;
+        for (b = k - 1; b >= 0 && !prev; b--)
+            if (out->steps[b].result.outcome == EL_OPTIMAL)
+                prev = &out->steps[b].result;
         double scale = 0;
         p->delta = el_calloc((size_t)s->njur + 1, sizeof(double));
         if (!p->delta)
             return nomem(err, "sequence");
-        p->pareto = p->result.outcome == EL_OPTIMAL && (!prev || prev->outcome == EL_OPTIMAL);
+        p->pareto = p->result.outcome == EL_OPTIMAL;
         p->strict = false;
         if (!p->pareto) {
             out->all_pareto = false;

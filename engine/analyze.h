@@ -61,9 +61,10 @@ typedef struct {
     bool ok;        /* the point has an equilibrium */
     bool feasible;  /* ... and meets every requirement */
     double obj[EL_SEARCH_MAX_OBJECTIVES];
-    double margin; /* the smallest requirement margin (negative: missed); +inf without any */
-    int worst;     /* the requirement with that margin, or -1 */
-    long combo;    /* the discrete combination (0 without discrete parameters) */
+    double margin;  /* the margin of requirement `worst` (negative: missed); +inf without any */
+    double smargin; /* the smallest scaled margin m_k / (1 + |bound_k|), which picks `worst` */
+    int worst;      /* the requirement missed most (scaled), or -1 */
+    long combo;     /* the discrete combination (0 without discrete parameters) */
 } ElSearchPoint;
 
 typedef struct {
@@ -107,10 +108,11 @@ void el_search_result_clear(ElSearchResult *r);
 typedef struct {
     const ElDesign *design;
     ElDesignResult result; /* gains against the baseline */
-    double *delta;         /* per jurisdiction: gain here minus gain at the step before */
-    double delta_total;    /* the same for the total gain */
-    bool pareto;           /* no jurisdiction loses against the step before */
-    bool strict;           /* ... and one gains */
+    double *delta;      /* per jurisdiction: gain here minus gain at the step before (the last with
+                           an equilibrium; autarky for the first); NaN without an equilibrium */
+    double delta_total; /* the same for the total gain */
+    bool pareto;        /* no jurisdiction loses against the step before */
+    bool strict;        /* ... and one gains */
 } ElSequenceStep;
 
 typedef struct {

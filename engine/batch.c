@@ -361,10 +361,10 @@ recv_slot(Batch *b, long i, int from, Slot *sl, void **buf, size_t *cap, ElError
     return st;
 }
 
-static el_status run_mpi(Batch *b, const ElSink *const *sinks, int nsinks, ElError *err)
+static el_status
+run_mpi(Batch *b, el_status st, const ElSink *const *sinks, int nsinks, ElError *err)
 {
     int rank = el_mpi_rank(), size = el_mpi_size();
-    el_status st = EL_OK;
     void *buf = NULL;
     size_t cap = 0;
     Slot sl;
@@ -397,6 +397,25 @@ static el_status run_mpi(Batch *b, const ElSink *const *sinks, int nsinks, ElErr
     return st;
 }
 
+/* Under MPI only rank 0 sees the sinks' and the items' errors: its status and message go to
+ * every rank, so that all stop (or go on) together. */
+static el_status share_status(el_status st, ElError *err)
+{
+    struct {
+        int code;
+        char msg[sizeof(err->msg)];
+    } m;
+    memset(&m, 0, sizeof(m));
+    m.code = (int)st;
+    if (st != EL_OK && err)
+        snprintf(m.msg, sizeof(m.msg), "%s", err->msg);
+    if (el_mpi_bcast(&m, sizeof(m), err) != EL_OK)
+        return err ? err->code : EL_ERR_INTERNAL;
+    if (el_mpi_rank() > 0 && m.code != EL_OK)
+        return el_error_set(err, (el_status)m.code, "%s", m.msg);
+    return (el_status)m.code;
+}
+
 el_status el_batch_solve(const ElScenario *s,
                          const ElProducer *producer,
                          const ElBatchOptions *opt,
@@ -407,7 +426,7 @@ el_status el_batch_solve(const ElScenario *s,
     ElBatchOptions o = opt ? *opt : (ElBatchOptions){1, false, 0};
     ElDesignResult shared;
     Batch b;
-    el_status st;
+    el_status st, base_st;
     int k, begun = 0;
     long i;
     memset(&b, 0, sizeof(b));
@@ -425,14 +444,17 @@ el_status el_batch_solve(const ElScenario *s,
         st = el_design_solve_ws(b.work, s, NULL, NULL, NULL, &shared, err);
     if (st == EL_OK && shared.outcome != EL_OPTIMAL)
         st = el_baseline_check(s, &shared, err);
+    base_st = st; /* the same on every rank: every rank solves the same baseline */
     for (k = 0; st == EL_OK && k < nsinks; k++, begun++)
         if (sinks[k]->begin)
             st = sinks[k]->begin(sinks[k]->ctx, s, producer->count, err);
     for (k = 0; st == EL_OK && k < nsinks; k++)
         if (sinks[k]->result)
             st = sinks[k]->result(sinks[k]->ctx, -1, NULL, &shared, NULL, err);
-    if (st == EL_OK && o.mpi && el_mpi_active()) {
-        st = run_mpi(&b, sinks, nsinks, err);
+    if (base_st == EL_OK && o.mpi && el_mpi_active()) {
+        /* every rank takes part whatever its sinks said (rank 0 then only receives), so that
+         * no rank waits for another */
+        st = run_mpi(&b, st, sinks, nsinks, err);
     } else if (st == EL_OK && (o.threads == 1 || producer->count <= 1)) {
         Slot sl;
         memset(&sl, 0, sizeof(sl));
@@ -469,6 +491,8 @@ el_status el_batch_solve(const ElScenario *s,
         }
     el_design_result_clear(&shared);
     el_solve_work_free(b.work);
+    if (o.mpi && el_mpi_active())
+        st = share_status(st, err);
     return st;
 }
 

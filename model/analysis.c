@@ -255,23 +255,47 @@ const ElAnalysis *el_analyses_find(const ElAnalyses *x, const char *id)
 
 static const char *const kind_tags[] = {"sweep", "search", "sequence"};
 
-/* The template at one corner of the parameter box (which = 0: every parameter at its first
- * value or minimum, 1: at its last value or maximum), checked as a design. */
-static el_status check_corner(const ElScenario *s, const ElAnalysis *a, int which, ElError *err)
+/* The least (hi = 0) or greatest (hi = 1) value of parameter p; a word parameter's first. */
+static double param_end(const ElParam *p, int hi)
+{
+    long k;
+    double v;
+    if (p->kind == EL_PARAM_CONTINUOUS)
+        return hi ? p->max : p->min;
+    if (p->kind == EL_PARAM_RANGE)
+        return hi ? fmax(p->from, p->to) : fmin(p->from, p->to);
+    if (p->words)
+        return p->values[0];
+    v = p->values[0];
+    for (k = 1; k < p->nvalues; k++)
+        v = hi ? fmax(v, p->values[k]) : fmin(v, p->values[k]);
+    return v;
+}
+
+/* The template at corner `mask` of the parameter box (bit k: parameter k at its greatest value,
+ * else at its least), checked as a design. */
+static el_status check_corner(const ElScenario *s, const ElAnalysis *a, long mask, ElError *err)
 {
     const ElTemplate *t = a->tmpl;
     double vals[64];
+    char at[400];
+    size_t len = 0;
     ElDesign *d = NULL;
     el_status st;
     int k;
     if (t->nparams > 64)
         return el_error_set(err, EL_ERR_INPUT, "%s:%d: <%s id=\"%s\">: more than 64 parameters",
                             s->path, a->line, kind_tags[a->kind], a->id);
+    at[0] = '\0';
     for (k = 0; k < a->nparams; k++) {
         const ElParam *p = &a->params[k];
-        vals[p->slot] = p->kind == EL_PARAM_CONTINUOUS
-                            ? (which ? p->max : p->min)
-                            : el_param_value(p, which ? p->nvalues - 1 : 0);
+        vals[p->slot] = param_end(p, k < 62 ? (int)((mask >> k) & 1) : 0);
+        if (!p->words && len < sizeof(at)) {
+            int n = snprintf(at + len, sizeof(at) - len, "%s%s=%.10g", len ? " " : "", p->name,
+                             vals[p->slot]);
+            if (n > 0)
+                len += (size_t)n;
+        }
     }
     st = el_design_copy(&d, t->design, NULL, err);
     if (st == EL_OK) {
@@ -283,9 +307,8 @@ static el_status check_corner(const ElScenario *s, const ElAnalysis *a, int whic
         char msg[sizeof(err->msg)];
         snprintf(msg, sizeof(msg), "%s", err->msg);
         st = el_error_set(err, EL_ERR_INPUT,
-                          "%s:%d: <%s id=\"%s\">: with every parameter at its %s: %s", s->path,
-                          a->line, kind_tags[a->kind], a->id,
-                          which ? "last value or maximum" : "first value or minimum", msg);
+                          "%s:%d: <%s id=\"%s\">: at the corner %s of the parameters' ranges: %s",
+                          s->path, a->line, kind_tags[a->kind], a->id, at, msg);
     }
     return st;
 }
@@ -317,6 +340,22 @@ el_status el_analysis_check(const ElScenario *s, const ElAnalysis *a, ElError *e
                                 t->words[p->slot] ? "a word" : "a numeric",
                                 t->words[p->slot] ? "words (buyer, buyer-government, seller)"
                                                   : "numbers");
+        if (a->kind == EL_ANALYSIS_SEARCH && p->kind == EL_PARAM_CONTINUOUS) {
+            int c = 0, i2;
+            for (i2 = 0; i2 < a->nparams; i2++)
+                c += a->params[i2].kind == EL_PARAM_CONTINUOUS;
+            if (c > EL_SEARCH_MAX_CONTINUOUS)
+                return el_error_set(err, EL_ERR_INPUT,
+                                    "%s:%d: <search id=\"%s\">: %d continuous parameters, more "
+                                    "than %d",
+                                    s->path, a->line, a->id, c, EL_SEARCH_MAX_CONTINUOUS);
+            if (c > 1 && a->nobjectives > 1)
+                return el_error_set(err, EL_ERR_INPUT,
+                                    "%s:%d: <search id=\"%s\">: a Pareto front (two "
+                                    "<maximize>) needs at most one continuous parameter; give "
+                                    "the others values=\"...\"",
+                                    s->path, a->line, a->id);
+        }
         if (a->kind == EL_ANALYSIS_SWEEP && p->kind == EL_PARAM_CONTINUOUS)
             return el_error_set(err, EL_ERR_INPUT,
                                 "%s:%d: <sweep id=\"%s\">: parameter '%s': a sweep needs values "
@@ -333,10 +372,34 @@ el_status el_analysis_check(const ElScenario *s, const ElAnalysis *a, ElError *e
                                 s->path, a->line, kind_tags[a->kind], a->id, t->params[i],
                                 a->design_id, t->params[i]);
     }
-    for (k = 0; k < 2; k++) {
-        el_status st = check_corner(s, a, k, err);
-        if (st != EL_OK)
-            return st;
+    { /* every corner of the box (up to 12 numeric parameters; beyond, the two extreme ones) */
+        int num[64], nnum = 0, b;
+        long m, ncorner;
+        for (k = 0; k < a->nparams && k < 62; k++)
+            if (!a->params[k].words)
+                num[nnum++] = k;
+        ncorner = nnum <= 12 ? 1L << nnum : 2;
+        /* a sweep solves every point: every corner must be a valid design. A search goes
+         * around invalid points (they are infeasible): one valid corner is enough */
+        for (m = 0; m < ncorner; m++) {
+            long mask = 0;
+            el_status st;
+            ElError e2;
+            for (b = 0; b < nnum; b++)
+                if (nnum <= 12 ? (m >> b) & 1 : m)
+                    mask |= 1L << num[b];
+            st = check_corner(s, a, mask, a->kind == EL_ANALYSIS_SWEEP || m == 0 ? err : &e2);
+            if (a->kind == EL_ANALYSIS_SEARCH) {
+                if (st == EL_OK)
+                    return EL_OK;
+                if (st != EL_ERR_INPUT)
+                    return m == 0 ? st : el_error_set(err, st, "%s", e2.msg);
+                if (m + 1 == ncorner) /* no valid corner: the first one's message */
+                    return EL_ERR_INPUT;
+            } else if (st != EL_OK) {
+                return st;
+            }
+        }
     }
     return EL_OK;
 }
@@ -348,13 +411,21 @@ el_status el_analyses_check_limits(const ElScenario *s, ElError *err)
     for (i = 0; x && i < x->nanalyses; i++) {
         const ElAnalysis *a = x->analyses[i];
         if (a->kind == EL_ANALYSIS_SEARCH) {
-            long combos = 1;
+            long combos = 1, per;
             int k, cont = 0;
             for (k = 0; k < a->nparams; k++) {
                 long n = el_param_count(&a->params[k]);
                 cont += n == 0;
                 combos = n > 0 && combos > LONG_MAX / n ? LONG_MAX : combos * (n > 0 ? n : 1);
             }
+            /* the largest round: the scan, or the starting grid of several continuous ones */
+            per = cont == 0 ? 1 : cont == 1 ? s->settings.search_scan + 1L : 4096;
+            if (combos <= EL_SEARCH_MAX_LINES && combos * per > EL_SEARCH_MAX_ROUND)
+                return el_error_set(err, EL_ERR_INPUT,
+                                    "%s:%d: <search id=\"%s\">: %ld combinations x %ld points a "
+                                    "round is more than %ld: lower search_scan or the number of "
+                                    "discrete values",
+                                    s->path, a->line, a->id, combos, per, EL_SEARCH_MAX_ROUND);
             if ((cont && combos > EL_SEARCH_MAX_LINES) ||
                 combos > (long)s->settings.sweep_max_points)
                 return el_error_set(err, EL_ERR_INPUT,

@@ -173,6 +173,11 @@ el_status el_analysis_check(const ElScenario *s, const ElAnalysis *a, ElError *e
 /** Most combinations of discrete parameters a search with a continuous parameter may have: all
  * are searched at once, each keeping a few hundred samples (about 10 kB). */
 #define EL_SEARCH_MAX_LINES 10000L
+/** Most points one round of a search may evaluate (combinations x scan points, or x the 4,096
+ * points of the starting grid of several continuous parameters). */
+#define EL_SEARCH_MAX_ROUND 2000000L
+/** Most continuous parameters of one search (they are optimised one at a time, in cycles). */
+#define EL_SEARCH_MAX_CONTINUOUS 8
 
 /** Check the sizes of every analysis of s against its settings (sweep_max_points) and
  * EL_SEARCH_MAX_LINES: a larger sweep or search is refused before anything is solved, naming

@@ -810,11 +810,13 @@ static bool search_point(ElResultsWriter *w,
         }
         el_out_str(o, p->feasible ? " feasible=\"true\"" : " feasible=\"false\"");
         for (k = 0; k < a->nobjectives && p->ok; k++) {
+            if (!isfinite(p->obj[k]))
+                continue;
             el_out_str(o, k ? " objective2=\"" : " objective=\"");
             el_out_num(o, p->obj[k]);
             el_out_char(o, '"');
         }
-        if (a->nrequire > 0 && p->ok) {
+        if (a->nrequire > 0 && p->ok && isfinite(p->margin)) {
             el_out_str(o, " margin=\"");
             el_out_num(o, p->margin);
             el_out_char(o, '"');
@@ -829,12 +831,13 @@ static bool search_point(ElResultsWriter *w,
     if (!csv_label(w, label) || !write_params(w, a, p->values, NULL) ||
         !csv_row(w, "total", "feasible", p->feasible ? 1 : 0, NULL))
         return false;
-    for (k = 0; k < a->nobjectives && p->ok; k++) {
+    for (k = 0; k < a->nobjectives && p->ok && isfinite(p->obj[k]); k++) {
         el_criterion_text(w->s, &a->objective[k], what, sizeof(what));
         if (!csv_row(w, "total", k ? "objective2" : "objective", p->obj[k], what))
             return false;
     }
-    if (a->nrequire > 0 && p->ok && !csv_row(w, "total", "margin", p->margin, NULL))
+    if (a->nrequire > 0 && p->ok && isfinite(p->margin) &&
+        !csv_row(w, "total", "margin", p->margin, NULL))
         return false;
     return true;
 }

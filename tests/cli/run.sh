@@ -430,5 +430,9 @@ expect 3 "unknown parameter 'whom'" -- "$bin" validate "$tmp/neg-unknown.xml"
 sed 's|<param name="q" from="0" to="5" count="201"/>||' scenarios/negotiation.xml >"$tmp/neg-unbound.xml"
 expect 3 "parameter {q} of design 'kr-quota' is left unbound" -- "$bin" validate "$tmp/neg-unbound.xml"
 
+expect 4 "search 's' has no feasible point: no point has an equilibrium" -- "$bin" solve --no-pdf tests/data/analysis-noeq.xml -o "$tmp/noeq"
+xmllint --noout --schema reports/results.xsd "$tmp/noeq/results.xml" 2>/dev/null && ok || bad "a sequence with an unsolved step wrote invalid results.xml"
+grep -q '^path/3,A,gain_change,0,' "$tmp/noeq/results.csv" && ok || bad "step 3 is not compared with step 1 (the last with an equilibrium)"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

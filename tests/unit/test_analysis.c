@@ -348,9 +348,9 @@ static void test_bad_analyses(void)
         {"<search id=\"s\" design=\"q\"><param name=\"q\" min=\"0\" max=\"1\"/>"
          "<param name=\"who\" values=\"buyer\"/><maximize what=\"gain\" of=\"Z\"/></search>",
          "no such jurisdiction"},
-        {"<search id=\"s\" design=\"q\"><param name=\"q\" min=\"-5\" max=\"1\"/>"
-         "<param name=\"who\" values=\"buyer\"/><maximize what=\"gain\"/></search>",
-         "first value or minimum"},
+        {"<sweep id=\"s\" design=\"q\"><param name=\"q\" values=\"1 -5 3\"/>"
+         "<param name=\"who\" values=\"buyer\"/></sweep>",
+         "at the corner q=-5 of the parameters' ranges"},
         {"<sequence id=\"s\" designs=\"q\"/>", "a step must be a design without parameters"},
         {"<sweep id=\"q\" design=\"q\"><param name=\"q\" values=\"1\"/>"
          "<param name=\"who\" values=\"buyer\"/></sweep>",
@@ -672,6 +672,63 @@ static void test_search_rate(void)
     }
 }
 
+/* Review cases: two requirements of very different scales (each judged against its own
+ * tolerance); a narrow range of large values (the bisection and golden section end where
+ * doubles run out, not in an endless loop); a floor and a ceiling that cross inside the box
+ * (those points are infeasible, not errors). */
+static void test_search_edges(void)
+{
+    const char *xml =
+        "<scenario name=\"t\">"
+        "<jurisdiction id=\"A\" auction-share=\"0.5\"><bau>100</bau><cap>90</cap><mac><linear "
+        "slope=\"1\"/></mac></jurisdiction>"
+        "<jurisdiction id=\"B\" auction-share=\"0.5\"><bau>100</bau><cap>70</cap><mac><linear "
+        "slope=\"2\"/></mac></jurisdiction>"
+        "<design id=\"q\"><link from=\"A\" to=\"B\" quota=\"{q}\"/></design>"
+        "<design id=\"fl\"><group members=\"A B\"/>"
+        "<floor jurisdiction=\"A\" price=\"{f}\" volume=\"5\"/>"
+        "<ceiling jurisdiction=\"A\" price=\"{c}\" volume=\"5\"/></design>"
+        "<design id=\"big\"><group members=\"A B\"/>"
+        "<floor jurisdiction=\"A\" price=\"{f}\" volume=\"5\"/></design>"
+        /* B's emissions are 70 + q... at-most 79.5 needs q <= 9.5; the seller's gain q^2/2
+           at-least 1e6 cannot be met; scaled, the 1e6 requirement is missed the most */
+        "<search id=\"scales\" design=\"q\"><param name=\"q\" min=\"0\" max=\"12\"/>"
+        "<maximize what=\"gain\" of=\"B\"/>"
+        "<require what=\"emissions\" of=\"B\" at-most=\"79.5\"/>"
+        "<require what=\"gain\" of=\"A\" at-least=\"40.5\"/></search>"
+        "<search id=\"cross\" design=\"fl\"><param name=\"f\" min=\"0\" max=\"50\"/>"
+        "<param name=\"c\" values=\"40\"/><maximize what=\"gain\" of=\"A\"/></search>"
+        "<search id=\"narrow\" design=\"big\"><param name=\"f\" min=\"9999999.9\" "
+        "max=\"10000000.1\"/><maximize what=\"total-gain\"/></search>"
+        "</scenario>";
+    ElError err = {EL_OK, ""};
+    ElScenario *s = load_text(xml, &err);
+    ElSearchResult res;
+    if (!s)
+        fprintf(stderr, "\n  %s\n", err.msg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    /* q* = 12.5 > 9.5: emissions of B = 70 + q (B abates 30 - q) bind at q = 9.5; the seller's
+       gain q^2/2 >= 40.5 needs q >= 9: feasible [9, 9.5], the buyer's best is 9.5 */
+    CU_ASSERT_EQUAL_FATAL(
+        el_search_run(s, analysis(s, "scales"), &one_thread, NULL, NULL, &res, &err), EL_OK);
+    CU_ASSERT(res.found);
+    CU_ASSERT_DOUBLE_EQUAL(res.best.values[0], 9.5, 1e-6);
+    CU_ASSERT(res.best_result.jur[1].emissions <= 79.5 + 1e-6);
+    el_search_result_clear(&res);
+    /* f above 40 crosses the ceiling: infeasible points, not an error; the best is found below */
+    CU_ASSERT_EQUAL_FATAL(
+        el_search_run(s, analysis(s, "cross"), &one_thread, NULL, NULL, &res, &err), EL_OK);
+    CU_ASSERT(res.found);
+    CU_ASSERT(res.best.values[0] <= 40 + 1e-9);
+    el_search_result_clear(&res);
+    CU_ASSERT_EQUAL_FATAL(
+        el_search_run(s, analysis(s, "narrow"), &one_thread, NULL, NULL, &res, &err), EL_OK);
+    CU_ASSERT(res.found);
+    CU_ASSERT(res.rounds < 1000);
+    el_search_result_clear(&res);
+    el_scenario_free(s);
+}
+
 CU_TestInfo analysis_tests[] = {
     {"search finds the monopsony quota (25 random pairs)", test_search_monopsony},
     {"search: a binding requirement", test_search_requirement_binds},
@@ -679,6 +736,8 @@ CU_TestInfo analysis_tests[] = {
     {"search: ranked list of discrete values", test_search_ranked},
     {"search: Pareto front of two gains", test_search_pareto},
     {"search without a feasible point", test_search_infeasible},
+    {"search: scales of requirements, crossing instruments, narrow large ranges",
+     test_search_edges},
     {"search: same numbers on 1 and 2 threads", test_search_threads},
     {"search against a dense grid on 100 random scenarios", test_search_vs_grid},
     {"sweep points on the quota closed forms", test_sweep_closed_forms},
