@@ -608,8 +608,9 @@ typedef struct {
 } Golden;
 
 static const double PHI = 0.6180339887498949;
-#define MAX_ROUNDS 300 /* bisection halves, golden section shrinks by 0.618: far more than needed \
-                        */
+/* Rounds of bisection or golden section at most: each halves (or shrinks by 0.618) a bracket,
+ * so 300 is far more than 1e-10 of any range needs. */
+#define MAX_ROUNDS 300
 
 static double gval(const Eval *e, int o)
 {
