@@ -652,7 +652,7 @@ run_search(const Args *a, const ElScenario *s, const ElAnalysis *an, Writers *w,
         } else {
             fprintf(f, ": no feasible point\n");
             if (w->con->search_st == EL_OK) {
-                char pt[300], req[200], miss[400];
+                char pt[300], req[200], miss[1024];
                 FILE *m = fmemopen(pt, sizeof(pt), "w");
                 if (m) {
                     note_point(m, an, res.best.values);
