@@ -25,9 +25,24 @@ typedef struct {
     bool to_release; /* delivered; the item goes back to the producer when the slot is reused */
     bool has_base;
     bool ready;
+    int solver; /* threads: the thread that solved it (0 = the calling thread) */
     el_status st;
     ElError err;
 } Slot;
+
+/* Threads: delivered items on their way back to the producer through the thread that made
+ * them, so that memory is freed by the thread that allocated it (glibc's arenas are per
+ * thread; a free from another thread takes the owner's lock, and measured on a 2-core host it
+ * made two threads slower than one on a sweep). */
+typedef struct {
+    long index;
+    ElBatchItem item;
+} Pending;
+
+typedef struct {
+    Pending *p;
+    long n, cap;
+} PendList;
 
 typedef struct {
     const ElScenario *s;
@@ -44,7 +59,36 @@ typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t ready_cv; /* a slot became ready */
     pthread_cond_t space_cv; /* a slot was delivered */
+    PendList *pend;          /* threads: per solving thread, under mu */
+    int nthreads;
 } Batch;
+
+/* Give back the items of list l (the calling thread made them). */
+static void give_back_list(Batch *b, PendList *l)
+{
+    long k;
+    for (k = 0; k < l->n; k++)
+        if (b->prod->release)
+            b->prod->release(b->prod->ctx, l->p[k].index, &l->p[k].item);
+    l->n = 0;
+}
+
+/* Append item i to list l. */
+static bool pend_push(PendList *l, long i, const ElBatchItem *item)
+{
+    if (l->n == l->cap) {
+        long nc = l->cap ? 2 * l->cap : 64;
+        Pending *np = el_reallocarray(l->p, (size_t)nc, sizeof(*np));
+        if (!np)
+            return false;
+        l->p = np;
+        l->cap = nc;
+    }
+    l->p[l->n].index = i;
+    l->p[l->n].item = *item;
+    l->n++;
+    return true;
+}
 
 /* The item of a slot goes back to the producer (any thread). */
 static void give_back(Batch *b, Slot *sl)
@@ -117,9 +161,16 @@ deliver(Batch *b, long i, Slot *sl, const ElSink *const *sinks, int nsinks, ElEr
     return st;
 }
 
+typedef struct {
+    Batch *b;
+    int t; /* 1 .. threads - 1 */
+} WorkerArg;
+
 static void *worker(void *arg)
 {
-    Batch *b = arg;
+    Batch *b = ((WorkerArg *)arg)->b;
+    int self = ((WorkerArg *)arg)->t;
+    PendList mine = {NULL, 0, 0};
     ElSolveWork *w = NULL;
     ElError werr;
     if (el_solve_work_create(&w, &werr) != EL_OK)
@@ -138,11 +189,20 @@ static void *worker(void *arg)
         if (b->stop || first >= b->prod->count) {
             pthread_mutex_unlock(&b->mu);
             el_solve_work_free(w);
+            el_free(mine.p); /* what is still pending is given back by the caller at the end */
             return NULL;
         }
+        { /* take this thread's delivered items, to give them back outside the lock */
+            PendList tmp = b->pend[self];
+            b->pend[self] = mine;
+            mine = tmp;
+        }
         pthread_mutex_unlock(&b->mu);
-        for (i = first; i < last; i++)
+        give_back_list(b, &mine);
+        for (i = first; i < last; i++) {
+            b->slots[i % b->window].solver = self;
             solve_item(b, w, i, &b->slots[i % b->window]);
+        }
         /* one lock and at most one wake-up per chunk, and only if delivery waits for it */
         pthread_mutex_lock(&b->mu);
         for (i = first; i < last; i++)
@@ -161,12 +221,20 @@ static el_status
 run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElError *err)
 {
     pthread_t *tid = el_calloc((size_t)threads, sizeof(*tid));
-    el_status st = tid ? EL_OK : el_error_set(err, EL_ERR_NOMEM, "out of memory (batch)");
+    WorkerArg *wa = el_calloc((size_t)threads, sizeof(*wa));
+    PendList mine = {NULL, 0, 0}; /* delivered here, made by workers: not yet handed over */
+    PendList own = {NULL, 0, 0};  /* delivered here, made here */
+    el_status st = tid && wa ? EL_OK : el_error_set(err, EL_ERR_NOMEM, "out of memory (batch)");
     int t, started = 0;
     long i = 0, j, count = b->prod->count;
     b->awaited = -1;
+    b->nthreads = threads;
+    b->pend = st == EL_OK ? el_calloc((size_t)threads, sizeof(*b->pend)) : NULL;
+    if (st == EL_OK && !b->pend)
+        st = el_error_set(err, EL_ERR_NOMEM, "out of memory (batch)");
     for (t = 0; st == EL_OK && t < threads - 1; t++) {
-        if (pthread_create(&tid[t], NULL, worker, b) != 0) {
+        wa[t] = (WorkerArg){b, t + 1};
+        if (pthread_create(&tid[t], NULL, worker, &wa[t]) != 0) {
             st = el_error_set(err, EL_ERR_INTERNAL, "cannot start a worker thread");
             break;
         }
@@ -189,8 +257,10 @@ run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElErr
         }
         pthread_mutex_unlock(&b->mu);
         if (first >= 0) {
-            for (j = first; j < last; j++)
+            for (j = first; j < last; j++) {
+                b->slots[j % b->window].solver = 0;
                 solve_item(b, b->work, j, &b->slots[j % b->window]);
+            }
             pthread_mutex_lock(&b->mu);
             for (j = first; j < last; j++)
                 b->slots[j % b->window].ready = true;
@@ -206,14 +276,27 @@ run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElErr
             st = deliver(b, i, sl, sinks, nsinks, err);
             if (st != EL_OK)
                 break;
-            release_slot(b, i, sl);
-            sl->ready = false; /* no solver writes a slot until delivered moves past it */
+            if (pend_push(sl->solver > 0 ? &mine : &own, i, &sl->item))
+                memset(&sl->item, 0, sizeof(sl->item)); /* goes back through its maker */
+            else
+                release_slot(b, i, sl); /* no memory: back when the slot is next used */
+            sl->ready = false;          /* no solver writes a slot until delivered moves past it */
         }
         pthread_mutex_lock(&b->mu);
+        { /* hand the items over to the threads that made them */
+            long k, kept = 0;
+            for (k = 0; k < mine.n; k++) {
+                int who = b->slots[mine.p[k].index % b->window].solver;
+                if (!pend_push(&b->pend[who], mine.p[k].index, &mine.p[k].item))
+                    mine.p[kept++] = mine.p[k]; /* no memory: given back at the end */
+            }
+            mine.n = kept;
+        }
         b->delivered = i;
         if (b->space_waiters > 0)
             pthread_cond_broadcast(&b->space_cv);
         pthread_mutex_unlock(&b->mu);
+        give_back_list(b, &own); /* the items this thread made */
     }
     pthread_mutex_lock(&b->mu);
     b->stop = true;
@@ -221,6 +304,18 @@ run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElErr
     pthread_mutex_unlock(&b->mu);
     for (t = 0; t < started; t++)
         pthread_join(tid[t], NULL);
+    /* what the workers had not taken back when they ended */
+    give_back_list(b, &mine);
+    give_back_list(b, &own);
+    el_free(mine.p);
+    el_free(own.p);
+    for (t = 0; b->pend && t < threads; t++) {
+        give_back_list(b, &b->pend[t]);
+        el_free(b->pend[t].p);
+    }
+    el_free(b->pend);
+    b->pend = NULL;
+    el_free(wa);
     /* results solved ahead of a failure (or the failing one) are released */
     for (j = 0; j < b->window; j++)
         if (b->slots[j].ready) {
