@@ -405,6 +405,7 @@ done
 # threads, --only, a search without a feasible point (exit 4 after writing), a sweep too large
 # (exit 3 at once), and bad parameters.
 expect 0 "search best-quota: q=" -- "$bin" solve --no-pdf --threads 1 scenarios/negotiation.xml -o "$tmp/neg1"
+[ ! -s "$tmp/err" ] && ok || bad "analyses printed progress to a standard error that is not a terminal: $(head -c 200 "$tmp/err")"
 grep -q "sequence ne-asia-path: not every step is a Pareto improvement" "$tmp/out" && ok || bad "negotiation: the sequence verdict is not printed"
 xmllint --noout --schema reports/results.xsd "$tmp/neg1/results.xml" 2>/dev/null && ok || bad "negotiation: results.xml is not valid"
 [ "$(grep -c '^quota-sweep/[0-9]*,total,outcome,1,optimal' "$tmp/neg1/results.csv")" = 603 ] && ok || bad "negotiation: results.csv lacks sweep points"
