@@ -30,6 +30,7 @@ int main(int argc, char **argv)
         {.pName = "fast", .pTests = fast_tests},
         {.pName = "warm", .pTests = warm_tests},
         {.pName = "analysis", .pTests = analysis_tests},
+        {.pName = "coalition", .pTests = coalition_tests},
         CU_SUITE_INFO_NULL,
     };
     unsigned fails;

@@ -1,0 +1,48 @@
+/* coalition: linking as a cooperative game (issue 11, first part). For a set of n members, the
+ * value v(S) of every coalition S (a bit mask over the members) is the total gain of linking S
+ * in one full-link group, everyone else in autarky, solved on the batch engine (engine/batch.h)
+ * as a stream of coalition designs; the Shapley value is accumulated as the values arrive, and
+ * superadditivity is checked on the stored values. Still to come (docs/model.md §8): the core
+ * LP, the nucleolus, stable coalition structures, the <coalitions> element and the outputs. */
+#ifndef EL_COALITION_H
+#define EL_COALITION_H
+
+#include <stdbool.h>
+
+#include "batch.h"
+
+/** Most members: 2^25 coalitions (268 MB of values). */
+#define EL_COALITION_MAX_MEMBERS 25
+
+typedef struct {
+    int n;           /* members */
+    int *members;    /* jurisdiction indices, owned */
+    double *v;       /* 2^n values, v[0] = 0; v[S] = total gain of linking S (owned) */
+    double *market;  /* n: each member's gain at market prices in the grand coalition */
+    double *shapley; /* n */
+    bool superadditive;
+    bool sa_exhaustive;  /* every pair of disjoint coalitions checked (n <= 16), else pairs
+                            (S, {i}) only */
+    unsigned sa_s, sa_t; /* the first violating pair (when not superadditive) */
+    double sa_gap;       /* v(S) + v(T) - v(S u T) there */
+    long evaluations;
+} ElGame;
+
+/** Solve v(S) for every coalition of the n members (jurisdiction indices) of s, with the
+ * elements of `rules` (may be NULL) whose jurisdictions are all in S added to S's group, on
+ * opt's threads and ranks; then Shapley values and superadditivity. out is filled (cleared
+ * first) and released with el_game_clear. Under MPI every rank calls it; results on rank 0. */
+el_status el_game_solve(const ElScenario *s,
+                        const int *members,
+                        int n,
+                        const ElDesign *rules,
+                        const ElBatchOptions *opt,
+                        ElGame *out,
+                        ElError *err);
+void el_game_clear(ElGame *g);
+
+/** The Shapley value of a game given by its values v (2^n entries), into phi (n entries):
+ * phi_i = sum over S not containing i of |S|! (n - |S| - 1)! / n! (v(S u i) - v(S)). */
+void el_shapley(const double *v, int n, double *phi);
+
+#endif
