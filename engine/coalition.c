@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "el_alloc.h"
+#include "lp.h"
+#include "problem.h"
 
 static el_status nomem(ElError *err)
 {
@@ -257,4 +259,146 @@ void el_game_clear(ElGame *g)
     el_free(g->market);
     el_free(g->shapley);
     memset(g, 0, sizeof(*g));
+}
+
+/* ---- The core ---- */
+
+/* x(S) */
+static double coalition_sum(const double *x, unsigned mask, int n)
+{
+    double t = 0;
+    int k;
+    for (k = 0; k < n; k++)
+        if ((mask >> k) & 1u)
+            t += x[k];
+    return t;
+}
+
+/* The proper coalition S maximising v(S) - x(S) (ties: the smallest mask). */
+static unsigned most_violated(const ElGame *g, const double *x, double *gap)
+{
+    unsigned full = (1u << g->n) - 1u, s, best = 0;
+    double worst = -HUGE_VAL;
+    for (s = 1; s < full; s++) {
+        double d = g->v[s] - coalition_sum(x, s, g->n);
+        if (d > worst) {
+            worst = d;
+            best = s;
+        }
+    }
+    *gap = worst;
+    return best;
+}
+
+/* Solve the least-core LP over the coalitions in rows[0..nr-1]: max eps s.t. x(N) = v(N),
+ * x(S) - eps >= v(S). */
+static el_status least_core_lp(const ElGame *g,
+                               const ElSettings *set,
+                               const unsigned *rows,
+                               int nr,
+                               double *x,
+                               double *eps,
+                               ElError *err)
+{
+    ElProblem *p = NULL;
+    ElLp *lp = NULL;
+    ElSolution *sol = NULL;
+    int n = g->n, k, r, col, row;
+    el_status st = el_problem_create(&p, err);
+    for (k = 0; st == EL_OK && k <= n; k++) /* x_0 .. x_n-1, then eps */
+        st = el_problem_add_col(p, NULL, k == n ? -1 : 0, 0, -HUGE_VAL, HUGE_VAL, &col, err);
+    if (st == EL_OK)
+        st = el_problem_add_row(p, NULL, g->v[(1u << n) - 1u], g->v[(1u << n) - 1u], EL_ROW_PLAIN,
+                                &row, err);
+    for (k = 0; st == EL_OK && k < n; k++)
+        st = el_problem_add_coef(p, row, k, 1, err);
+    for (r = 0; st == EL_OK && r < nr; r++) {
+        st = el_problem_add_row(p, NULL, g->v[rows[r]], HUGE_VAL, EL_ROW_PLAIN, &row, err);
+        for (k = 0; st == EL_OK && k < n; k++)
+            if ((rows[r] >> k) & 1u)
+                st = el_problem_add_coef(p, row, k, 1, err);
+        if (st == EL_OK)
+            st = el_problem_add_coef(p, row, n, -1, err);
+    }
+    if (st == EL_OK)
+        st = el_lp_create(&lp, p, set, err);
+    if (st == EL_OK)
+        st = el_solution_create(&sol, n + 1, nr + 1, err);
+    if (st == EL_OK)
+        st = el_lp_solve(lp, sol, err);
+    if (st == EL_OK && sol->outcome != EL_OPTIMAL)
+        st = el_error_set(err, EL_ERR_LP, "the least-core LP ended %s",
+                          el_outcome_name(sol->outcome));
+    if (st == EL_OK) {
+        memcpy(x, sol->x, (size_t)n * sizeof(double));
+        *eps = sol->x[n];
+    }
+    el_solution_free(sol);
+    el_lp_free(lp);
+    el_problem_free(p);
+    return st;
+}
+
+el_status el_game_core(const ElGame *g, const ElSettings *settings, ElCore *out, ElError *err)
+{
+    int n = g->n, nr = 0, cap, k;
+    unsigned *rows, full = (1u << n) - 1u;
+    double gap, tol = 1e-9 * (1 + fabs(g->v[full]));
+    el_status st = EL_OK;
+    memset(out, 0, sizeof(*out));
+    out->x = el_calloc((size_t)n, sizeof(double));
+    cap = 4 * n + 64;
+    rows = el_malloc((size_t)cap * sizeof(*rows));
+    if (!out->x || !rows) {
+        el_free(rows);
+        el_core_clear(out);
+        return nomem(err);
+    }
+    for (k = 0; k < n && n > 1; k++) /* the singletons first */
+        rows[nr++] = 1u << k;
+    if (n == 1) {
+        out->x[0] = g->v[1];
+        out->eps = HUGE_VAL;
+    }
+    while (st == EL_OK && n > 1) {
+        unsigned s;
+        st = least_core_lp(g, settings, rows, nr, out->x, &out->eps, err);
+        if (st != EL_OK)
+            break;
+        s = most_violated(g, out->x, &gap);
+        if (gap + out->eps <= tol) /* every coalition has x(S) - eps >= v(S) */
+            break;
+        for (k = 0; k < nr && rows[k] != s; k++)
+            ;
+        if (k < nr) /* already a row yet violated: the LP's rounding; stop */
+            break;
+        if (nr == cap) {
+            unsigned *nw = el_reallocarray(rows, (size_t)(cap *= 2), sizeof(*rows));
+            if (!nw) {
+                st = nomem(err);
+                break;
+            }
+            rows = nw;
+        }
+        rows[nr++] = s;
+    }
+    out->rows = nr;
+    el_free(rows);
+    if (st != EL_OK) {
+        el_core_clear(out);
+        return st;
+    }
+    out->empty = out->eps < -tol;
+    out->market_s = most_violated(g, g->market, &gap);
+    out->market_gap = gap;
+    out->market_in_core = gap <= tol;
+    return EL_OK;
+}
+
+void el_core_clear(ElCore *c)
+{
+    if (!c)
+        return;
+    el_free(c->x);
+    memset(c, 0, sizeof(*c));
 }

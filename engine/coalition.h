@@ -41,6 +41,22 @@ el_status el_game_solve(const ElScenario *s,
                         ElError *err);
 void el_game_clear(ElGame *g);
 
+/** The core of the game (an LP solved through the GLPK adapter, with row generation: the rows
+ * of coalitions are added one by one, each time the one whose value exceeds what the current
+ * allocation gives it most, until none does). */
+typedef struct {
+    double eps;          /* least-core value: max over allocations of min_S x(S) - v(S) */
+    bool empty;          /* eps < 0 (beyond 1e-9 of the grand coalition's value) */
+    double *x;           /* n: a least-core allocation (a core allocation when not empty) */
+    int rows;            /* coalition rows the LP needed */
+    bool market_in_core; /* the market gains give every coalition at least its value */
+    unsigned market_s;   /* ... else the most violated coalition */
+    double market_gap;   /* v(S) - market(S) there */
+} ElCore;
+
+el_status el_game_core(const ElGame *g, const ElSettings *settings, ElCore *out, ElError *err);
+void el_core_clear(ElCore *c);
+
 /** The Shapley value of a game given by its values v (2^n entries), into phi (n entries):
  * phi_i = sum over S not containing i of |S|! (n - |S| - 1)! / n! (v(S u i) - v(S)). */
 void el_shapley(const double *v, int n, double *phi);

@@ -529,10 +529,15 @@ void el_fmt_tex(FILE *f, const char *s)
             default:
                 fputc((int)code, f);
             }
-        } else if (code >= 0xC0 && code <= 0xFF && code != 0xD7 && code != 0xF7) {
-            fwrite(p, 1, (size_t)n, f); /* accented Latin letters: inputenc + T1 fonts */
+        } else if ((n == 2 && code < 0x80) || (n == 3 && code < 0x800) ||
+                   (n == 4 && code < 0x10000) || (code >= 0xD800 && code <= 0xDFFF) ||
+                   code > 0x10FFFF) {
+            fputs("?", f); /* overlong, a surrogate or beyond Unicode: not valid UTF-8 */
+        } else if (code < 0xA0) {
+            fputc(' ', f); /* C1 control characters */
         } else {
-            fprintf(f, "\\texttt{U+%04lX}", code);
+            fwrite(p, 1, (size_t)n, f); /* LuaLaTeX sets UTF-8; Hangul and Han from the CJK
+                                           fallback fonts */
         }
         p += n;
     }

@@ -21,8 +21,9 @@ void el_fmt_xml(FILE *f, const char *s);
 /** Write s as one CSV field, quoted when it holds a comma, quote, CR or LF. */
 void el_fmt_csv(FILE *f, const char *s);
 /** Write s as literal LaTeX text: & % $ # _ { } ~ ^ \ < > | " ' ` escaped, - and , kept from
- * forming ligatures, control characters as spaces, Latin-1 letters as they are (UTF-8 input),
- * any other character as a visible U+XXXX. */
+ * forming ligatures, control characters (C0 and C1) as spaces, any other character as it is
+ * (UTF-8, for LuaLaTeX), and bytes that are not valid UTF-8 (overlong forms and surrogates
+ * included) as "?". */
 void el_fmt_tex(FILE *f, const char *s);
 /** Write v with `decimals` digits after the point, in the C locale. Negative zero and any
  * value that rounds to zero at that precision (-1e-12 with 4 decimals) print without a minus

@@ -162,9 +162,94 @@ static void test_shapley_tables(void)
     }
 }
 
+/* Textbook 3-player games given by their tables: the majority game (any two win 1) has an empty
+ * core and least-core value -1/3 at (1/3, 1/3, 1/3); the glove game (player 0 holds the left
+ * glove, 1 and 2 a right one each) has the single core point (1, 0, 0), so an equal-ish market
+ * split is not in it and the pair {0, 1} is short by 1 - 0.75. */
+static void test_core_textbook(void)
+{
+    double vm[8] = {0, 0, 0, 1, 0, 1, 1, 1}, vg[8] = {0, 0, 0, 1, 0, 1, 0, 1};
+    double market[3] = {0.5, 0.25, 0.25};
+    ElGame g;
+    ElCore c;
+    ElSettings set;
+    ElError err = {EL_OK, ""};
+    int k;
+    el_settings_default(&set);
+    memset(&g, 0, sizeof(g));
+    g.n = 3;
+    g.v = vm;
+    g.market = market;
+    CU_ASSERT_EQUAL_FATAL(el_game_core(&g, &set, &c, &err), EL_OK);
+    CU_ASSERT(c.empty);
+    CU_ASSERT_DOUBLE_EQUAL(c.eps, -1.0 / 3, 1e-9);
+    for (k = 0; k < 3; k++)
+        CU_ASSERT_DOUBLE_EQUAL(c.x[k], 1.0 / 3, 1e-9);
+    el_core_clear(&c);
+    g.v = vg;
+    CU_ASSERT_EQUAL_FATAL(el_game_core(&g, &set, &c, &err), EL_OK);
+    CU_ASSERT(!c.empty);
+    CU_ASSERT_DOUBLE_EQUAL(c.eps, 0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(c.x[0], 1, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(c.x[1], 0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(c.x[2], 0, 1e-9);
+    CU_ASSERT(!c.market_in_core);
+    CU_ASSERT_EQUAL(c.market_s, 3u); /* {0, 1}: the smallest mask of the two */
+    CU_ASSERT_DOUBLE_EQUAL(c.market_gap, 0.25, 1e-12);
+    el_core_clear(&c);
+}
+
+/* Linking games of linear MACs: the least-core allocation the row generation returns gives every
+ * coalition at least its value (checked here against all 2^n - 2 of them) and the grand
+ * coalition exactly its value. */
+static void test_core_linking(void)
+{
+    Rng g = {2024};
+    int t;
+    for (t = 0; t < 6; t++) {
+        int n = 3 + t, k, members[8];
+        double bau[8], cap[8], c[8];
+        unsigned mask, full = (1u << n) - 1u;
+        ElScenario *s;
+        ElGame game;
+        ElCore core;
+        ElError err = {EL_OK, ""};
+        ElBatchOptions opt = {2, false, 0};
+        double sum = 0;
+        for (k = 0; k < n; k++) {
+            c[k] = uniform(&g, 0.2, 5);
+            bau[k] = 1000;
+            cap[k] = 1000 - uniform(&g, 1, 30);
+            members[k] = k;
+        }
+        s = test_linear_scenario(n, bau, cap, c, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+        CU_ASSERT_EQUAL_FATAL(el_scenario_finish(s, &err), EL_OK);
+        CU_ASSERT_EQUAL_FATAL(el_game_solve(s, members, n, NULL, &opt, &game, &err), EL_OK);
+        CU_ASSERT_EQUAL_FATAL(el_game_core(&game, &s->settings, &core, &err), EL_OK);
+        for (k = 0; k < n; k++)
+            sum += core.x[k];
+        CU_ASSERT_DOUBLE_EQUAL(sum, game.v[full], 1e-9 * (1 + game.v[full]));
+        for (mask = 1; mask < full; mask++) {
+            double xs = 0;
+            for (k = 0; k < n; k++)
+                if ((mask >> k) & 1u)
+                    xs += core.x[k];
+            CU_ASSERT(xs - core.eps >= game.v[mask] - 1e-7 * (1 + game.v[full]));
+        }
+        CU_ASSERT(!core.empty);
+        CU_ASSERT(core.rows < (int)full); /* row generation needed fewer than all rows */
+        el_core_clear(&core);
+        el_game_clear(&game);
+        el_scenario_free(s);
+    }
+}
+
 CU_TestInfo coalition_tests[] = {
     {"coalition values, market gains and Shapley values on the closed forms",
      test_game_closed_forms},
     {"Shapley values of random games against every ordering", test_shapley_tables},
+    {"core of textbook games: majority (empty, -1/3) and glove ((1, 0, 0))", test_core_textbook},
+    {"core of linking games: the allocation blocks no coalition", test_core_linking},
     CU_TEST_INFO_NULL,
 };
