@@ -402,3 +402,118 @@ void el_core_clear(ElCore *c)
     el_free(c->x);
     memset(c, 0, sizeof(*c));
 }
+
+/* ---- The nucleolus ---- */
+
+/* Rank of the 0/1 incidence vectors of masks[0..m-1] over n members: Gaussian elimination
+ * against a basis kept with one pivot column per row. */
+static int incidence_rank(const unsigned *masks, int m, int n)
+{
+    double a[EL_NUCLEOLUS_MAX_MEMBERS][EL_NUCLEOLUS_MAX_MEMBERS];
+    int piv[EL_NUCLEOLUS_MAX_MEMBERS], rank = 0, r, c, k, i;
+    for (i = 0; i < m && rank < n; i++) {
+        double row[EL_NUCLEOLUS_MAX_MEMBERS];
+        for (c = 0; c < n; c++)
+            row[c] = (masks[i] >> c) & 1u;
+        for (r = 0; r < rank; r++) {
+            double f = row[piv[r]] / a[r][piv[r]];
+            if (f != 0)
+                for (k = 0; k < n; k++)
+                    row[k] -= f * a[r][k];
+        }
+        for (c = 0; c < n && fabs(row[c]) < 1e-9; c++)
+            ;
+        if (c == n)
+            continue; /* dependent */
+        memcpy(a[rank], row, sizeof(row));
+        piv[rank++] = c;
+    }
+    return rank;
+}
+
+el_status el_game_nucleolus(const ElGame *g, const ElSettings *settings, double *x, ElError *err)
+{
+    int n = g->n, nfix = 0, stage, k;
+    unsigned full = (1u << n) - 1u, s;
+    unsigned *fixed = NULL;
+    double *fix_eps = NULL;
+    char *is_fixed = NULL;
+    el_status st = EL_OK;
+    if (n > EL_NUCLEOLUS_MAX_MEMBERS)
+        return el_error_set(err, EL_ERR_INPUT, "the nucleolus is computed for at most %d members",
+                            EL_NUCLEOLUS_MAX_MEMBERS);
+    if (n == 1) {
+        x[0] = g->v[1];
+        return EL_OK;
+    }
+    fixed = el_malloc(((size_t)full + 1) * sizeof(*fixed));
+    fix_eps = el_malloc(((size_t)full + 1) * sizeof(*fix_eps));
+    is_fixed = el_calloc((size_t)full + 1, 1);
+    if (!fixed || !fix_eps || !is_fixed)
+        st = nomem(err);
+    fixed[0] = full; /* the grand coalition: x(N) = v(N) */
+    nfix = st == EL_OK ? 1 : 0;
+    for (stage = 0; st == EL_OK && stage < n + 1; stage++) {
+        ElProblem *p = NULL;
+        ElLp *lp = NULL;
+        ElSolution *sol = NULL;
+        int col, row, nrow = 0, *row_of = NULL;
+        double eps = 0;
+        if (incidence_rank(fixed, nfix, n) == n)
+            break; /* x is determined */
+        row_of = el_malloc(((size_t)full + 1) * sizeof(int));
+        st = row_of ? el_problem_create(&p, err) : nomem(err);
+        for (k = 0; st == EL_OK && k <= n; k++)
+            st = el_problem_add_col(p, NULL, k == n ? -1 : 0, 0, -HUGE_VAL, HUGE_VAL, &col, err);
+        for (s = 1; st == EL_OK && s <= full; s++) {
+            double lo;
+            bool free_row = !is_fixed[s] && s != full;
+            if (s == full)
+                lo = g->v[full];
+            else if (is_fixed[s])
+                lo = g->v[s] + fix_eps[s];
+            else
+                lo = g->v[s];
+            st = el_problem_add_row(p, NULL, lo, free_row ? HUGE_VAL : lo, EL_ROW_PLAIN, &row, err);
+            row_of[s] = row;
+            nrow++;
+            for (k = 0; st == EL_OK && k < n; k++)
+                if ((s >> k) & 1u)
+                    st = el_problem_add_coef(p, row, k, 1, err);
+            if (st == EL_OK && free_row)
+                st = el_problem_add_coef(p, row, n, -1, err);
+        }
+        if (st == EL_OK)
+            st = el_lp_create(&lp, p, settings, err);
+        if (st == EL_OK)
+            st = el_solution_create(&sol, n + 1, nrow, err);
+        if (st == EL_OK)
+            st = el_lp_solve(lp, sol, err);
+        if (st == EL_OK && sol->outcome != EL_OPTIMAL)
+            st = el_error_set(err, EL_ERR_LP, "a nucleolus LP ended %s",
+                              el_outcome_name(sol->outcome));
+        if (st == EL_OK) {
+            int added = 0;
+            eps = sol->x[n];
+            memcpy(x, sol->x, (size_t)n * sizeof(double));
+            /* coalitions with a positive dual are tight in every optimum: fixed at eps */
+            for (s = 1; s < full; s++)
+                if (!is_fixed[s] && fabs(sol->y[row_of[s]]) > 1e-9) {
+                    is_fixed[s] = 1;
+                    fix_eps[s] = eps;
+                    fixed[nfix++] = s;
+                    added++;
+                }
+            if (added == 0)
+                st = el_error_set(err, EL_ERR_NUMERIC, "nucleolus: a stage fixed no coalition");
+        }
+        el_solution_free(sol);
+        el_lp_free(lp);
+        el_problem_free(p);
+        el_free(row_of);
+    }
+    el_free(fixed);
+    el_free(fix_eps);
+    el_free(is_fixed);
+    return st;
+}

@@ -57,6 +57,14 @@ typedef struct {
 el_status el_game_core(const ElGame *g, const ElSettings *settings, ElCore *out, ElError *err);
 void el_core_clear(ElCore *c);
 
+/** The nucleolus of g (x, n entries): the allocation that lexicographically maximises the
+ * smallest excesses x(S) - v(S), by the sequence of LPs of Maschler, Peleg and Shapley (1979):
+ * each stage maximises the least excess of the coalitions not yet fixed, then fixes those whose
+ * dual is positive (tight in every optimum), until the fixed coalitions determine x. Every
+ * coalition is a row: at most EL_NUCLEOLUS_MAX_MEMBERS members. */
+#define EL_NUCLEOLUS_MAX_MEMBERS 12
+el_status el_game_nucleolus(const ElGame *g, const ElSettings *settings, double *x, ElError *err);
+
 /** The Shapley value of a game given by its values v (2^n entries), into phi (n entries):
  * phi_i = sum over S not containing i of |S|! (n - |S| - 1)! / n! (v(S u i) - v(S)). */
 void el_shapley(const double *v, int n, double *phi);

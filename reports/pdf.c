@@ -1,12 +1,17 @@
-/* PDF from report.tex with pdflatex, run so that a hostile file cannot take part:
+/* PDF from report.tex with lualatex (a Unicode engine: Hangul, Han, en dashes and currency signs
+ * print as text), run so that a hostile file cannot take part:
  * - report.tex is copied into a private work folder (mkdtemp, mode 0700); TeX runs with that
  *   folder as its current directory and is given only the name "report.tex", so the output
  *   folder's name never reaches TeX;
  * - the environment is rebuilt: TEXINPUTS=".:" (the private folder, then the system tree),
- *   TEXMFHOME, TEXMFVAR and TEXMFCONFIG point into the private folder (no ~/texmf),
- *   openin_any=p, openout_any=p, shell_escape=f, and no other TeX variable is passed on;
- * - no shell (fork + execve of the pdflatex found on PATH), stdin is /dev/null, non-stop mode,
- *   halt on the first error;
+ *   TEXMFHOME and TEXMFCONFIG point into the private folder (no ~/texmf), openin_any=p,
+ *   openout_any=p, shell_escape=f, and no other TeX variable is passed on;
+ * - TEXMFVAR and TEXMFCACHE (luaotfload's font name database and font caches, tens of seconds
+ *   to build) are etslink's own cache, $XDG_CACHE_HOME/etslink/texmf-var or
+ *   ~/.cache/etslink/texmf-var, made mode 0700 and used only if it is a folder of ours that
+ *   nobody else can write; otherwise the private folder (every run then rebuilds the cache);
+ * - no shell (fork + execve of the lualatex found on PATH, with -no-shell-escape and
+ *   -nosocket), stdin is /dev/null, non-stop mode, halt on the first error;
  * - TeX runs in its own process group, killed on timeout, and by el_report_pdf_signal_cleanup
  *   from a signal handler; the work folder is always removed;
  * - the PDF is copied to its final name atomically (el_outfile); on failure the TeX log is
@@ -33,7 +38,7 @@
 /* The names TeX (or etslink) makes in the work folder; a signal handler removes them. */
 static const char *const work_files[] = {
     "report.tex", "report.aux", "report.log",   "report.pdf",   "report.out",
-    "report.toc", "report.fls", "pdflatex.out", "missfont.log", "texput.log",
+    "report.toc", "report.fls", "lualatex.out", "missfont.log", "texput.log",
 };
 
 /* State for el_report_pdf_signal_cleanup, changed only with signals blocked. */
@@ -59,8 +64,8 @@ void el_report_pdf_signal_cleanup(void)
     }
 }
 
-/* The pdflatex on PATH, as a full name, or false. */
-static bool find_pdflatex(char *buf, size_t size)
+/* The lualatex on PATH, as a full name, or false. */
+static bool find_lualatex(char *buf, size_t size)
 {
     const char *path = getenv("PATH");
     const char *p = path && *path ? path : "/usr/bin:/bin";
@@ -69,7 +74,7 @@ static bool find_pdflatex(char *buf, size_t size)
         size_t len = colon ? (size_t)(colon - p) : strlen(p);
         if (len > 0 && len + 10 < size) {
             struct stat sb;
-            snprintf(buf, size, "%.*s/pdflatex", (int)len, p);
+            snprintf(buf, size, "%.*s/lualatex", (int)len, p);
             if (access(buf, X_OK) == 0 && stat(buf, &sb) == 0 && S_ISREG(sb.st_mode))
                 return true;
         }
@@ -81,7 +86,7 @@ static bool find_pdflatex(char *buf, size_t size)
 bool el_report_pdf_available(void)
 {
     char buf[PATH_SIZE];
-    return find_pdflatex(buf, sizeof(buf));
+    return find_lualatex(buf, sizeof(buf));
 }
 
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -175,7 +180,7 @@ static el_status env_add(Env *e, const char *name, const char *value, ElError *e
     size_t len = strlen(name) + strlen(value) + 2;
     char *v = el_malloc(len);
     if (!v)
-        return el_error_set(err, EL_ERR_NOMEM, "out of memory (pdflatex environment)");
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (lualatex environment)");
     snprintf(v, len, "%s=%s", name, value);
     e->vars[e->n++] = v;
     e->vars[e->n] = NULL;
@@ -190,6 +195,49 @@ static void env_free(Env *e)
     e->n = 0;
 }
 
+/* A folder of ours that nobody else can write (no symbolic link followed). */
+static bool own_folder(const char *path)
+{
+    struct stat sb;
+    return lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode) && sb.st_uid == geteuid() &&
+           (sb.st_mode & 022) == 0;
+}
+
+/* etslink's TeX cache ($XDG_CACHE_HOME/etslink/texmf-var, else ~/.cache/etslink/texmf-var),
+ * made if missing (mode 0700), into out; "." (the private work folder, so each run rebuilds
+ * the font cache) without an absolute home, for a name kpathsea could read as a list or a
+ * variable, or when the folder or its parent is not ours or others can write it. */
+static void cache_dir(char *out, size_t size)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    char path[PATH_SIZE], *slash;
+    int n;
+    snprintf(out, size, ".");
+    if (xdg && xdg[0] == '/')
+        n = snprintf(path, sizeof(path), "%s/etslink/texmf-var", xdg);
+    else if (home && home[0] == '/')
+        n = snprintf(path, sizeof(path), "%s/.cache/etslink/texmf-var", home);
+    else
+        return;
+    if (n < 0 || (size_t)n >= sizeof(path) || (size_t)n >= size ||
+        strpbrk(path, ":;,$!{}'\"\\ \t\n"))
+        return;
+    for (slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        mkdir(path, 0700); /* EEXIST and the rest: judged by own_folder below */
+        *slash = '/';
+    }
+    mkdir(path, 0700);
+    if (!own_folder(path))
+        return;
+    slash = strrchr(path, '/');
+    *slash = '\0';
+    if (!own_folder(path)) /* the etslink folder: nobody else may swap texmf-var */
+        return;
+    *slash = '/';
+    snprintf(out, size, "%s", path);
+}
+
 static el_status env_build(Env *e, ElError *err)
 {
     static const char *const keep[] = {"PATH", "HOME", "TMPDIR", "SOURCE_DATE_EPOCH",
@@ -197,15 +245,17 @@ static el_status env_build(Env *e, ElError *err)
     static const char *const set[][2] = {
         {"TEXINPUTS", ".:"}, /* "." is the private folder; the empty entry is the system tree */
         {"TEXMFHOME", "."},  /* no ~/texmf, no user configuration or format cache */
-        {"TEXMFVAR", "."},          {"TEXMFCONFIG", "."},
+        {"TEXMFCONFIG", "."},
         {"openin_any", "p"}, /* no dot files, no "..", no absolute names outside the trees */
         {"openout_any", "p"},       {"shell_escape", "f"},
         {"max_print_line", "1000"}, /* error messages on one line in the log */
     };
+    char cache[PATH_SIZE];
     el_status st = EL_OK;
     size_t k;
     e->n = 0;
     e->vars[0] = NULL;
+    cache_dir(cache, sizeof(cache));
     for (k = 0; k < sizeof(keep) / sizeof(keep[0]) && st == EL_OK; k++) {
         const char *v = getenv(keep[k]);
         if (v)
@@ -215,18 +265,24 @@ static el_status env_build(Env *e, ElError *err)
     }
     for (k = 0; k < sizeof(set) / sizeof(set[0]) && st == EL_OK; k++)
         st = env_add(e, set[k][0], set[k][1], err);
+    /* luaotfload's font database and caches (TEXMFCACHE), formats (TEXMFVAR) */
+    if (st == EL_OK)
+        st = env_add(e, "TEXMFVAR", cache, err);
+    if (st == EL_OK)
+        st = env_add(e, "TEXMFCACHE", cache, err);
     if (st != EL_OK)
         env_free(e);
     return st;
 }
 
-/* One pdflatex run in the work folder; *status gets its wait status (-1 if unknown). */
+/* One lualatex run in the work folder; *status gets its wait status (-1 if unknown). */
 static el_status
-run_pdflatex(const char *exe, char **envp, int logfd, int timeout_s, int *status, ElError *err)
+run_lualatex(const char *exe, char **envp, int logfd, int timeout_s, int *status, ElError *err)
 {
-    static char a0[] = "pdflatex", a1[] = "-no-shell-escape", a2[] = "-interaction=nonstopmode",
-                a3[] = "-halt-on-error", a4[] = "-file-line-error", a5[] = "report.tex";
-    static char *argv[] = {a0, a1, a2, a3, a4, a5, NULL};
+    static char a0[] = "lualatex", a1[] = "-no-shell-escape", a2[] = "-nosocket",
+                a3[] = "-interaction=nonstopmode", a4[] = "-halt-on-error",
+                a5[] = "-file-line-error", a6[] = "report.tex";
+    static char *argv[] = {a0, a1, a2, a3, a4, a5, a6, NULL};
     struct timespec start, now;
     sigset_t old;
     int nullfd = open("/dev/null", O_RDONLY), e;
@@ -263,7 +319,7 @@ run_pdflatex(const char *exe, char **envp, int logfd, int timeout_s, int *status
     el_io_signals_restore(&old);
     close(nullfd);
     if (pid < 0)
-        return el_error_set(err, EL_ERR_IO, "cannot start pdflatex: %s", strerror(e));
+        return el_error_set(err, EL_ERR_IO, "cannot start lualatex: %s", strerror(e));
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
         struct timespec ts = {0, 20 * 1000 * 1000};
@@ -284,7 +340,7 @@ run_pdflatex(const char *exe, char **envp, int logfd, int timeout_s, int *status
             tex_pgid = 0;
             el_io_signals_restore(&old);
             *status = -1;
-            return el_error_set(err, EL_ERR_IO, "pdflatex took more than %d s and was stopped",
+            return el_error_set(err, EL_ERR_IO, "lualatex took more than %d s and was stopped",
                                 timeout_s);
         }
         nanosleep(&ts, NULL);
@@ -321,14 +377,14 @@ static bool file_line_error(const char *line)
 }
 
 /* TeX's first error ("! ..." or "file:line: ...") and its "l.N ..." context line, from the
- * work folder's report.log (or, without one, pdflatex's own output). */
+ * work folder's report.log (or, without one, lualatex's own output). */
 static void tex_error(char *out, size_t size)
 {
     char line[1200], first[200] = "", where[200] = "", last[200] = "", msg[420] = "";
     int fd = openat(tex_dirfd, "report.log", O_RDONLY | O_NOFOLLOW), after = -1;
     FILE *f;
     if (fd < 0)
-        fd = openat(tex_dirfd, "pdflatex.out", O_RDONLY | O_NOFOLLOW);
+        fd = openat(tex_dirfd, "lualatex.out", O_RDONLY | O_NOFOLLOW);
     f = fd >= 0 ? fdopen(fd, "r") : NULL;
     snprintf(out, size, "no TeX log");
     if (!f) {
@@ -402,8 +458,8 @@ el_report_compile_pdf(const char *tex_path, const char *pdf_path, int timeout_s,
     sigset_t old;
     int status = 0, pass, logfd = -1;
     el_status st;
-    if (!find_pdflatex(exe, sizeof(exe)))
-        return el_error_set(err, EL_ERR_IO, "%s: pdflatex is not installed", pdf_path);
+    if (!find_lualatex(exe, sizeof(exe)))
+        return el_error_set(err, EL_ERR_IO, "%s: lualatex is not installed", pdf_path);
     if (dlen + 32 > sizeof(tex_dir))
         return el_error_set(err, EL_ERR_IO, "%s: the name is too long", pdf_path);
     st = env_build(&env, err);
@@ -426,21 +482,21 @@ el_report_compile_pdf(const char *tex_path, const char *pdf_path, int timeout_s,
     if (st == EL_OK)
         st = copy_in(tex_path, err);
     if (st == EL_OK) {
-        logfd = openat(tex_dirfd, "pdflatex.out", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+        logfd = openat(tex_dirfd, "lualatex.out", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
         if (logfd < 0)
-            st = el_error_set(err, EL_ERR_IO, "%s: cannot create pdflatex.out: %s", pdf_path,
+            st = el_error_set(err, EL_ERR_IO, "%s: cannot create lualatex.out: %s", pdf_path,
                               strerror(errno));
     }
     /* two passes: longtable settles its column widths on the second */
     for (pass = 0; pass < 2 && st == EL_OK && status == 0; pass++) {
-        st = run_pdflatex(exe, env.vars, logfd, timeout_s, &status, err);
+        st = run_lualatex(exe, env.vars, logfd, timeout_s, &status, err);
         if (st != EL_OK && logfd >= 0 && err) { /* stopped: keep what TeX wrote */
             char first[sizeof(err->msg)];
             ElError kerr;
             snprintf(first, sizeof(first), "%s", err->msg);
             log_name(pdf_path, log, sizeof(log));
             if (copy_out(faccessat(tex_dirfd, "report.log", R_OK, 0) == 0 ? "report.log"
-                                                                          : "pdflatex.out",
+                                                                          : "lualatex.out",
                          log, &kerr) == EL_OK)
                 el_error_set(err, st, "%s: %s; the TeX log is kept in %s", tex_path, first, log);
         }
@@ -460,15 +516,15 @@ el_report_compile_pdf(const char *tex_path, const char *pdf_path, int timeout_s,
             log_name(pdf_path, log, sizeof(log));
             kept = faccessat(tex_dirfd, "report.log", R_OK, 0) == 0
                        ? copy_out("report.log", log, &kerr)
-                       : copy_out("pdflatex.out", log, &kerr);
+                       : copy_out("lualatex.out", log, &kerr);
             if (kept == EL_OK)
                 st = el_error_set(err, EL_ERR_IO,
-                                  "%s: pdflatex failed (%s%s): %s; the TeX log is kept in %s",
+                                  "%s: lualatex failed (%s%s): %s; the TeX log is kept in %s",
                                   tex_path, how, status == 0 ? ", no PDF made" : "", msg, log);
             else
                 st = el_error_set(
                     err, EL_ERR_IO,
-                    "%s: pdflatex failed (%s%s): %s; the TeX log could not be kept (%s)", tex_path,
+                    "%s: lualatex failed (%s%s): %s; the TeX log could not be kept (%s)", tex_path,
                     how, status == 0 ? ", no PDF made" : "", msg, kerr.msg);
         }
     }

@@ -239,9 +239,49 @@ static void test_core_linking(void)
         }
         CU_ASSERT(!core.empty);
         CU_ASSERT(core.rows < (int)full); /* row generation needed fewer than all rows */
+        { /* the nucleolus is in the core when the core is not empty */
+            double nu[8], tot = 0;
+            CU_ASSERT_EQUAL_FATAL(el_game_nucleolus(&game, &s->settings, nu, &err), EL_OK);
+            for (k = 0; k < n; k++)
+                tot += nu[k];
+            CU_ASSERT_DOUBLE_EQUAL(tot, game.v[full], 1e-9 * (1 + game.v[full]));
+            for (mask = 1; mask < full; mask++) {
+                double xs = 0;
+                for (k = 0; k < n; k++)
+                    if ((mask >> k) & 1u)
+                        xs += nu[k];
+                CU_ASSERT(xs >= game.v[mask] - 1e-7 * (1 + game.v[full]));
+            }
+        }
         el_core_clear(&core);
         el_game_clear(&game);
         el_scenario_free(s);
+    }
+}
+
+/* The nucleolus of three textbook games, derived by hand stage by stage: the majority game
+ * (1/3 each), the glove game (1, 0, 0), and v(12) = 0.8, v(13) = 0.6, v(23) = 0, v(N) = 1,
+ * whose first stage balances the excesses x3 and 0.2 - x3 (x3 = 0.1) and whose second
+ * balances x2 and 0.4 - x2 (x2 = 0.2): (0.7, 0.2, 0.1). */
+static void test_nucleolus_textbook(void)
+{
+    static const double tables[3][8] = {
+        {0, 0, 0, 1, 0, 1, 1, 1}, {0, 0, 0, 1, 0, 1, 0, 1}, {0, 0, 0, 0.8, 0, 0.6, 0, 1}};
+    static const double want[3][3] = {{1.0 / 3, 1.0 / 3, 1.0 / 3}, {1, 0, 0}, {0.7, 0.2, 0.1}};
+    ElSettings set;
+    int t, k;
+    el_settings_default(&set);
+    for (t = 0; t < 3; t++) {
+        double v[8], x[3];
+        ElGame g;
+        ElError err = {EL_OK, ""};
+        memcpy(v, tables[t], sizeof(v));
+        memset(&g, 0, sizeof(g));
+        g.n = 3;
+        g.v = v;
+        CU_ASSERT_EQUAL_FATAL(el_game_nucleolus(&g, &set, x, &err), EL_OK);
+        for (k = 0; k < 3; k++)
+            CU_ASSERT_DOUBLE_EQUAL(x[k], want[t][k], 1e-9);
     }
 }
 
@@ -251,5 +291,6 @@ CU_TestInfo coalition_tests[] = {
     {"Shapley values of random games against every ordering", test_shapley_tables},
     {"core of textbook games: majority (empty, -1/3) and glove ((1, 0, 0))", test_core_textbook},
     {"core of linking games: the allocation blocks no coalition", test_core_linking},
+    {"nucleolus of three textbook games", test_nucleolus_textbook},
     CU_TEST_INFO_NULL,
 };
