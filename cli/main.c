@@ -15,6 +15,7 @@
 #include "analyze.h"
 #include "batch.h"
 #include "build.h"
+#include "coalition.h"
 #include "el_clock.h"
 #include "el_io.h"
 #include "el_mpi.h"
@@ -30,8 +31,9 @@
 
 #define EL_VERSION    "0.1.0"
 #define PDF_TIMEOUT_S 300
-#define TEX_PACKAGES \
-    "texlive-latex-base texlive-latex-recommended texlive-pictures texlive-science lmodern"
+#define TEX_PACKAGES                                                                \
+    "texlive-latex-base texlive-latex-recommended texlive-luatex texlive-pictures " \
+    "texlive-science fonts-lmodern fonts-noto-cjk"
 
 static const char usage_text[] =
     "usage: etslink solve SCENARIO.xml -o DIR [--set NAME=VALUE]... [--allow-any-path] [--no-pdf]\n"
@@ -42,7 +44,7 @@ static const char usage_text[] =
     "\n"
     "solve      computes the equilibrium of every linkage design (and the autarky baseline),\n"
     "           runs every sweep, search and sequence, and writes DIR/results.xml,\n"
-    "           results.csv, report.tex and (with pdflatex) report.pdf\n"
+    "           results.csv, report.tex and (with lualatex) report.pdf\n"
     "validate   checks a scenario against the schema and the model rules without solving\n"
     "export-lp  writes the LP GLPK solves first for one design (\"autarky\" for the baseline)\n"
     "\n"
@@ -51,7 +53,7 @@ static const char usage_text[] =
     "            6 solver failure, 7 out of memory, 129/130/143 ended by SIGHUP/SIGINT/SIGTERM\n"
     "            (docs/cli.md)\n";
 
-/* A signal ends the run: pdflatex's process group is killed and its work folder removed, every
+/* A signal ends the run: lualatex's process group is killed and its work folder removed, every
  * temporary file (el_io tracks them) is removed, and the exit code is 128 + the signal. The
  * output set is never mixed at that moment: results are renamed into place together with
  * signals blocked (write_results). */
@@ -719,6 +721,39 @@ run_sequence(const Args *a, const ElScenario *s, const ElAnalysis *an, Writers *
     return st;
 }
 
+static el_status
+run_coalitions(const Args *a, const ElScenario *s, const ElAnalysis *an, Writers *w, ElError *err)
+{
+    ElBatchOptions opt = batch_options(a);
+    ElGame g;
+    ElCore core;
+    double nu[EL_NUCLEOLUS_MAX_MEMBERS];
+    bool have_nu = false;
+    el_status st = el_game_solve(s, an->designs, an->nsteps,
+                                 an->rules >= 0 ? s->designs[an->rules] : NULL, &opt, &g, err);
+    memset(&core, 0, sizeof(core));
+    if (st == EL_OK && w) { /* the LPs are rank 0's alone: nothing to solve in parallel */
+        st = el_game_core(&g, &s->settings, &core, err);
+        if (st == EL_OK && g.n <= EL_NUCLEOLUS_MAX_MEMBERS) {
+            st = el_game_nucleolus(&g, &s->settings, nu, err);
+            have_nu = st == EL_OK;
+        }
+        if (st == EL_OK)
+            st = el_results_writer_coalitions(w->xml, an, &g, &core, have_nu ? nu : NULL, err);
+        if (st == EL_OK)
+            st = el_results_writer_coalitions(w->csv, an, &g, &core, have_nu ? nu : NULL, err);
+        if (st == EL_OK)
+            fprintf(w->con->notes,
+                    "coalitions %s: %d members, %ld coalitions; %ssuperadditive; the core is "
+                    "%s; the market gains are %sin it\n",
+                    an->id, g.n, g.evaluations, g.superadditive ? "" : "not ",
+                    core.empty ? "empty" : "not empty", core.market_in_core ? "" : "not ");
+    }
+    el_core_clear(&core);
+    el_game_clear(&g);
+    return st;
+}
+
 /* Every selected analysis, in file order (every MPI rank runs the same ones). */
 static el_status run_analyses(const Args *a, const ElScenario *s, Writers *w, ElError *err)
 {
@@ -738,6 +773,8 @@ static el_status run_analyses(const Args *a, const ElScenario *s, Writers *w, El
             st = run_sweep(a, s, an, w, err);
         else if (an->kind == EL_ANALYSIS_SEARCH)
             st = run_search(a, s, an, w, err);
+        else if (an->kind == EL_ANALYSIS_COALITIONS)
+            st = run_coalitions(a, s, an, w, err);
         else
             st = run_sequence(a, s, an, w, err);
         st = mpi_sync(a, st, err); /* rank 0 may fail writing what the others never see */
@@ -909,7 +946,7 @@ static int cmd_solve(const Args *a)
             fprintf(stderr, "etslink: --no-pdf: removed %s of an earlier run\n", o.path[OUT_PDF]);
     } else if (st == EL_OK && !el_report_pdf_available()) {
         fprintf(stderr,
-                "etslink: warning: report.pdf not made: pdflatex is not installed (apt-get "
+                "etslink: warning: report.pdf not made: lualatex is not installed (apt-get "
                 "install %s)%s%s\n",
                 TEX_PACKAGES, o.removed[OUT_PDF] ? "; removed " : "",
                 o.removed[OUT_PDF] ? o.path[OUT_PDF] : "");

@@ -895,7 +895,64 @@ static el_status read_design(Loader *L, const ElXmlNode *dn)
 
 static const char *analysis_tag(ElAnalysisKind k)
 {
-    return k == EL_ANALYSIS_SWEEP ? "sweep" : k == EL_ANALYSIS_SEARCH ? "search" : "sequence";
+    return k == EL_ANALYSIS_SWEEP      ? "sweep"
+           : k == EL_ANALYSIS_SEARCH   ? "search"
+           : k == EL_ANALYSIS_SEQUENCE ? "sequence"
+                                       : "coalitions";
+}
+
+/* <coalitions id members="A B C" design="rules">: members default to every jurisdiction. */
+static el_status read_coalitions(Loader *L, const ElXmlNode *n, ElAnalysis *a)
+{
+    char *list = el_xml_attr(n, "members"), *rules = el_xml_attr(n, "design"), *tok, *save = NULL;
+    el_status st =
+        ((!list && el_xml_has_attr(n, "members")) || (!rules && el_xml_has_attr(n, "design")))
+            ? nomem_at(L)
+            : EL_OK;
+    int k;
+    a->rules = -1;
+    if (st == EL_OK && rules) {
+        a->rules = el_scenario_find_design(L->s, rules);
+        if (a->rules < 0)
+            st = el_error_set(L->err, EL_ERR_INPUT, "%s:%d: <coalitions id=\"%s\">: %s '%s'",
+                              L->path, a->line, a->id,
+                              el_analyses_find_template(L->s->analyses, rules)
+                                  ? "the rules must be a design without parameters, not"
+                                  : "no design",
+                              rules);
+    }
+    a->designs = st == EL_OK ? el_calloc((size_t)L->s->njur + 1, sizeof(int)) : NULL;
+    if (st == EL_OK && !a->designs)
+        st = nomem_at(L);
+    if (st == EL_OK && !list)
+        for (k = 0; k < L->s->njur; k++)
+            a->designs[a->nsteps++] = k;
+    for (tok = st == EL_OK && list ? strtok_r(list, " \t\r\n", &save) : NULL; tok && st == EL_OK;
+         tok = strtok_r(NULL, " \t\r\n", &save)) {
+        int j = el_scenario_find(L->s, tok), i;
+        if (j < 0) {
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: <coalitions id=\"%s\">: member '%s' is not a jurisdiction",
+                              L->path, a->line, a->id, tok);
+            break;
+        }
+        for (i = 0; i < a->nsteps; i++)
+            if (a->designs[i] == j)
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: <coalitions id=\"%s\">: member '%s' is listed twice",
+                                  L->path, a->line, a->id, tok);
+        if (st == EL_OK && a->nsteps >= L->s->njur)
+            st = el_error_set(L->err, EL_ERR_INPUT, "%s:%d: too many members", L->path, a->line);
+        if (st == EL_OK)
+            a->designs[a->nsteps++] = j;
+    }
+    if (st == EL_OK && (a->nsteps < 2 || a->nsteps > EL_COALITION_MEMBERS_MAX))
+        st = el_error_set(L->err, EL_ERR_INPUT,
+                          "%s:%d: <coalitions id=\"%s\">: %d members; a game needs 2 to %d",
+                          L->path, a->line, a->id, a->nsteps, EL_COALITION_MEMBERS_MAX);
+    el_free(list);
+    el_free(rules);
+    return st;
 }
 
 /* One <param>: values="..." (numbers, or words for a word parameter), from/to/count, or
@@ -1097,6 +1154,8 @@ static el_status read_analysis(Loader *L, const ElXmlNode *n, ElAnalysisKind kin
     a->id = el_xml_attr(n, "id");
     if (!a->id)
         return nomem_at(L);
+    if (kind == EL_ANALYSIS_COALITIONS)
+        return read_coalitions(L, n, a);
     if (kind == EL_ANALYSIS_SEQUENCE) {
         char *list = el_xml_attr(n, "designs"), *tok, *save = NULL;
         if (!list)
@@ -1269,6 +1328,8 @@ static el_status load(ElScenario **out,
             st = read_analysis(&L, c, EL_ANALYSIS_SEARCH);
         else if (strcmp(nm, "sequence") == 0)
             st = read_analysis(&L, c, EL_ANALYSIS_SEQUENCE);
+        else if (strcmp(nm, "coalitions") == 0)
+            st = read_analysis(&L, c, EL_ANALYSIS_COALITIONS);
     }
     if (st == EL_OK)
         st = el_scenario_finish(L.s, err);

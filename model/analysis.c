@@ -253,7 +253,7 @@ const ElAnalysis *el_analyses_find(const ElAnalyses *x, const char *id)
     return NULL;
 }
 
-static const char *const kind_tags[] = {"sweep", "search", "sequence"};
+static const char *const kind_tags[] = {"sweep", "search", "sequence", "coalitions"};
 
 /* The least (hi = 0) or greatest (hi = 1) value of parameter p; a word parameter's first. */
 static double param_end(const ElParam *p, int hi)
@@ -317,7 +317,7 @@ el_status el_analysis_check(const ElScenario *s, const ElAnalysis *a, ElError *e
 {
     const ElTemplate *t = a->tmpl;
     int k, i;
-    if (a->kind == EL_ANALYSIS_SEQUENCE)
+    if (a->kind == EL_ANALYSIS_SEQUENCE || a->kind == EL_ANALYSIS_COALITIONS)
         return EL_OK;
     for (k = 0; k < a->nparams; k++) {
         const ElParam *p = &a->params[k];

@@ -122,7 +122,8 @@ typedef struct {
 typedef enum {
     EL_ANALYSIS_SWEEP = 0,
     EL_ANALYSIS_SEARCH,
-    EL_ANALYSIS_SEQUENCE
+    EL_ANALYSIS_SEQUENCE,
+    EL_ANALYSIS_COALITIONS
 } ElAnalysisKind;
 
 #define EL_SEARCH_MAX_OBJECTIVES 2
@@ -139,8 +140,10 @@ typedef struct {
     int nobjectives;
     ElCriterion *require;
     int nrequire;
-    int *designs; /* sequence: indices of the scenario's designs, in order */
-    int nsteps;
+    int *designs; /* sequence: indices of the scenario's designs, in order; coalitions: the
+                     members (jurisdiction indices) */
+    int nsteps;   /* ... and their number */
+    int rules;    /* coalitions: the design whose elements apply in every coalition, or -1 */
     int line;
 } ElAnalysis;
 
@@ -176,6 +179,8 @@ el_status el_analysis_check(const ElScenario *s, const ElAnalysis *a, ElError *e
 /** Most points one round of a search may evaluate (combinations x scan points, or x the 4,096
  * points of the starting grid of several continuous parameters). */
 #define EL_SEARCH_MAX_ROUND 2000000L
+/** Most members of a <coalitions> game: 2^25 coalitions (engine/coalition.h). */
+#define EL_COALITION_MEMBERS_MAX 25
 /** Most continuous parameters of one search (they are optimised one at a time, in cycles). */
 #define EL_SEARCH_MAX_CONTINUOUS 8
 

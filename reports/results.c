@@ -1003,6 +1003,145 @@ void el_results_writer_free(ElResultsWriter *w)
     el_free(w);
 }
 
+/* ---- Coalitions ---- */
+
+#define TOP_COALITIONS 20
+
+/* "A B C" of the members in mask. */
+static void
+members_text(const ElScenario *s, const ElGame *g, unsigned mask, char *buf, size_t size)
+{
+    size_t len = 0;
+    int k;
+    buf[0] = '\0';
+    for (k = 0; k < g->n && len < size; k++)
+        if ((mask >> k) & 1u) {
+            int m =
+                snprintf(buf + len, size - len, "%s%s", len ? " " : "", s->jur[g->members[k]].id);
+            if (m > 0)
+                len += (size_t)m;
+        }
+}
+
+/* The TOP_COALITIONS largest values (ties: the smaller mask), by selection. */
+static int top_coalitions(const ElGame *g, unsigned *top)
+{
+    unsigned full = (1u << g->n) - 1u, m;
+    int nt = 0, k;
+    for (m = 1; m <= full; m++) {
+        if (__builtin_popcount(m) < 2)
+            continue;
+        if (nt < TOP_COALITIONS)
+            top[nt++] = m;
+        else if (g->v[m] > g->v[top[nt - 1]])
+            top[nt - 1] = m;
+        else
+            continue;
+        for (k = nt - 1; k > 0 && (g->v[top[k]] > g->v[top[k - 1]] ||
+                                   (g->v[top[k]] == g->v[top[k - 1]] && top[k] < top[k - 1]));
+             k--) {
+            unsigned t = top[k];
+            top[k] = top[k - 1];
+            top[k - 1] = t;
+        }
+    }
+    return nt;
+}
+
+el_status el_results_writer_coalitions(ElResultsWriter *w,
+                                       const ElAnalysis *a,
+                                       const ElGame *g,
+                                       const ElCore *core,
+                                       const double *nucleolus,
+                                       ElError *err)
+{
+    const ElScenario *s = w->s;
+    ElOut *o = &w->out;
+    unsigned top[TOP_COALITIONS];
+    char text[2048];
+    int k, nt = top_coalitions(g, top);
+    bool ok = true;
+    if (w->fmt == EL_RESULTS_XML) {
+        el_out_str(o, "  <coalitions");
+        xml_key(o, "id", a->id);
+        el_out_str(o, " members=\"");
+        el_out_num(o, g->n);
+        el_out_str(o,
+                   g->superadditive ? "\" superadditive=\"true\"" : "\" superadditive=\"false\"");
+        el_out_str(o, core->empty ? " core-empty=\"true\"" : " core-empty=\"false\"");
+        el_out_str(o, " least-core=\"");
+        el_out_num(o, core->eps);
+        el_out_str(o, core->market_in_core ? "\" market-in-core=\"true\">\n"
+                                           : "\" market-in-core=\"false\">\n");
+        for (k = 0; k < g->n; k++) {
+            el_out_str(o, "    <member");
+            xml_key(o, "id", s->jur[g->members[k]].id);
+            el_out_str(o, " market=\"");
+            el_out_num(o, g->market[k]);
+            el_out_str(o, "\" shapley=\"");
+            el_out_num(o, g->shapley[k]);
+            el_out_str(o, "\" transfer=\"");
+            el_out_num(o, g->shapley[k] - g->market[k]);
+            el_out_str(o, "\" least-core=\"");
+            el_out_num(o, core->x[k]);
+            if (nucleolus) {
+                el_out_str(o, "\" nucleolus=\"");
+                el_out_num(o, nucleolus[k]);
+            }
+            el_out_str(o, "\"/>\n");
+        }
+        if (!g->superadditive) {
+            members_text(s, g, g->sa_s, text, sizeof(text));
+            el_out_str(o, "    <superadditivity-violation");
+            xml_key(o, "first", text);
+            members_text(s, g, g->sa_t, text, sizeof(text));
+            xml_key(o, "second", text);
+            el_out_str(o, " gap=\"");
+            el_out_num(o, g->sa_gap);
+            el_out_str(o, "\"/>\n");
+        }
+        if (!core->market_in_core) {
+            members_text(s, g, core->market_s, text, sizeof(text));
+            el_out_str(o, "    <market-blocked-by");
+            xml_key(o, "members", text);
+            el_out_str(o, " gap=\"");
+            el_out_num(o, core->market_gap);
+            el_out_str(o, "\"/>\n");
+        }
+        for (k = 0; k < nt; k++) {
+            members_text(s, g, top[k], text, sizeof(text));
+            el_out_str(o, "    <coalition");
+            xml_key(o, "members", text);
+            el_out_str(o, " value=\"");
+            el_out_num(o, g->v[top[k]]);
+            el_out_str(o, "\"/>\n");
+        }
+        el_out_str(o, "  </coalitions>\n");
+        return flush_some(w, err);
+    }
+    ok = csv_label(w, a->id) && csv_row(w, "total", "members", g->n, NULL) &&
+         csv_row(w, "total", "grand_coalition", g->v[(1u << g->n) - 1u], w->unit[EL_UNIT_MONEY]) &&
+         csv_row(w, "total", "superadditive", g->superadditive, NULL) &&
+         csv_row(w, "total", "core_empty", core->empty, NULL) &&
+         csv_row(w, "total", "least_core", core->eps, w->unit[EL_UNIT_MONEY]) &&
+         csv_row(w, "total", "market_in_core", core->market_in_core, NULL);
+    for (k = 0; ok && k < g->n; k++) {
+        const char *id = s->jur[g->members[k]].id;
+        ok = csv_row(w, id, "market_gain", g->market[k], w->unit[EL_UNIT_MONEY]) &&
+             csv_row(w, id, "shapley", g->shapley[k], w->unit[EL_UNIT_MONEY]) &&
+             csv_row(w, id, "transfer", g->shapley[k] - g->market[k], w->unit[EL_UNIT_MONEY]) &&
+             csv_row(w, id, "least_core", core->x[k], w->unit[EL_UNIT_MONEY]) &&
+             (!nucleolus || csv_row(w, id, "nucleolus", nucleolus[k], w->unit[EL_UNIT_MONEY]));
+    }
+    for (k = 0; ok && k < nt; k++) {
+        members_text(s, g, top[k], text, sizeof(text));
+        ok = csv_row(w, "total", "coalition_value", g->v[top[k]], text);
+    }
+    if (!ok)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (results.csv)");
+    return flush_some(w, err);
+}
+
 /* ---- A run in memory: the sink driven in a loop ---- */
 
 static el_status write_run(const ElRun *run, ElResultsFormat fmt, FILE *f, ElError *err)

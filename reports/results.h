@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "analyze.h"
+#include "coalition.h"
 #include "batch.h"
 #include "equilibrium.h"
 
@@ -60,6 +61,15 @@ ElSink el_results_writer_sweep_sink(ElResultsWriter *w, const ElAnalysis *a);
 el_status el_results_writer_search(ElResultsWriter *w, const ElSearchResult *r, ElError *err);
 /** Write a sequence's steps and verdicts. */
 el_status el_results_writer_sequence(ElResultsWriter *w, const ElSequenceResult *r, ElError *err);
+/** Write a coalition game's summary (engine/coalition.h): per member its market gain, Shapley
+ * value, the transfer between them, the least-core allocation and the nucleolus (NULL when not
+ * computed); the verdicts; the top coalitions by value. */
+el_status el_results_writer_coalitions(ElResultsWriter *w,
+                                       const ElAnalysis *a,
+                                       const ElGame *g,
+                                       const ElCore *core,
+                                       const double *nucleolus,
+                                       ElError *err);
 /** Write the footer of a held writer and flush. */
 el_status el_results_writer_close(ElResultsWriter *w, ElError *err);
 

@@ -85,9 +85,9 @@ expect 3 "no design with id 'nope'" -- "$bin" export-lp scenarios/northeast-asia
 expect 2 "must end in .mps or .lp" -- "$bin" export-lp scenarios/northeast-asia.xml --design cn-kr -o "$tmp/x.txt"
 expect 2 "needs --design ID" -- "$bin" export-lp scenarios/northeast-asia.xml -o "$tmp/x.lp"
 
-# The report: report.tex always; report.pdf when pdflatex is installed, with the prices in it.
+# The report: report.tex always; report.pdf when lualatex is installed, with the prices in it.
 expect 0 "report.tex" -- "$bin" solve scenarios/northeast-asia.xml -o "$tmp/pdf"
-if command -v pdflatex >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+if command -v lualatex >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
     [ -s "$tmp/pdf/report.pdf" ] && ok || bad "no report.pdf"
     pdftotext "$tmp/pdf/report.pdf" "$tmp/pdf/report.txt" && ok || bad "pdftotext failed"
     for want in "Northeast Asia carbon market linkage" "7.12" "16.20" "ccer-indirect" "Gains by jurisdiction"; do
@@ -95,7 +95,7 @@ if command -v pdflatex >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; 
     done
     ls -a "$tmp/pdf" | grep -q etslink-pdf && bad "the PDF work folder was left behind" || ok
 else
-    echo "cli: skipped the PDF test (pdflatex or pdftotext not installed)"
+    echo "cli: skipped the PDF test (lualatex or pdftotext not installed)"
 fi
 
 # --- faults while writing (docs/security.md) ---
@@ -150,7 +150,7 @@ alive() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat
 # TeX reads only the system tree and its private work folder: a booktabs.sty planted in the
 # output folder and in the current directory is not loaded, and an output folder named with
 # % ~ " \ and a leading '-' works (TeX never sees its name).
-if command -v pdflatex >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+if command -v lualatex >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
     d="$tmp/hijack"
     odd='-o%~"\ out'
     mkdir -p "$d/$odd"
@@ -165,11 +165,34 @@ EOF_STY
     (cd "$d" && "$abin" solve "$root/$small" -o "$odd" -q) 2>"$tmp/hijack.err" \
         && ok || bad "solve into an odd folder name with planted packages failed: $(cat "$tmp/hijack.err")"
     pdftotext "$d/$odd/report.pdf" "$tmp/hijack.txt" 2>/dev/null && ok || bad "no report.pdf in '$odd'"
-    grep -q PLANTEDPACKAGE "$tmp/hijack.txt" && bad "pdflatex loaded a planted booktabs.sty" || ok
+    grep -q PLANTEDPACKAGE "$tmp/hijack.txt" && bad "lualatex loaded a planted booktabs.sty" || ok
     grep -qF "Gains by jurisdiction" "$tmp/hijack.txt" && ok || bad "the PDF lacks its text"
     ls -a "$d/$odd" | grep -q etslink-pdf && bad "the PDF work folder was left behind" || ok
 else
-    echo "cli: skipped the TeX hijack test (pdflatex or pdftotext not installed)"
+    echo "cli: skipped the TeX hijack test (lualatex or pdftotext not installed)"
+fi
+
+# Unicode text (issue 14): Korean and Chinese names, en and em dashes and currency signs come
+# out of report.pdf as text, never as U+XXXX codes.
+if command -v lualatex >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+    d="$tmp/cjk"
+    mkdir -p "$d"
+    cat >"$d/in.xml" <<'EOF_XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<scenario name="Linking – 연계 — 连接: ₩ ¥ €" currency="€" unit="Mt">
+  <jurisdiction id="KR" name="대한민국 배출권거래제"><bau>100</bau><cap>90</cap><mac><linear slope="1"/></mac></jurisdiction>
+  <jurisdiction id="CN" name="全国碳排放权交易市场"><bau>100</bau><cap>80</cap><mac><linear slope="2"/></mac></jurisdiction>
+  <design id="linked"><group members="KR CN"/></design>
+</scenario>
+EOF_XML
+    expect 0 "" -- "$bin" solve "$d/in.xml" -o "$d/out" -q
+    pdftotext "$d/out/report.pdf" "$d/report.txt" 2>/dev/null && ok || bad "CJK: no report.pdf"
+    for want in "대한민국 배출권거래제" "全国碳排放权交易市场" "Linking – 연계 — 连接: ₩ ¥ €" "M€"; do
+        grep -qF "$want" "$d/report.txt" && ok || bad "CJK: report.pdf lacks '$want' as text"
+    done
+    grep -q "U+[0-9A-F]" "$d/report.txt" "$d/out/report.tex" && bad "CJK: a U+XXXX code was printed" || ok
+else
+    echo "cli: skipped the CJK text test (lualatex or pdftotext not installed)"
 fi
 
 # export-lp writes atomically and never follows a symbolic link: not one planted at the old
@@ -237,13 +260,13 @@ echo "old pdf" >"$d/report.pdf"
 echo "old log" >"$d/report.log"
 expect 0 "removed $d/report.pdf" -- "$bin" solve --no-pdf "$small" -o "$d" -q
 [ ! -e "$d/report.pdf" ] && [ ! -e "$d/report.log" ] && ok || bad "--no-pdf left an earlier report.pdf/report.log"
-# Without pdflatex: a warning on stderr even with -q, and no stale report.pdf.
+# Without lualatex: a warning on stderr even with -q, and no stale report.pdf.
 mkdir -p "$tmp/nobin"
 echo "old pdf" >"$d/report.pdf"
 PATH="$tmp/nobin" "$abin" solve "$small" -o "$d" -q >"$tmp/out" 2>"$tmp/err"
-[ $? = 0 ] && grep -q "pdflatex is not installed" "$tmp/err" && [ ! -s "$tmp/out" ] && ok \
-    || bad "without pdflatex -q hid the warning: $(cat "$tmp/err")"
-[ ! -e "$d/report.pdf" ] && ok || bad "without pdflatex an earlier report.pdf was left"
+[ $? = 0 ] && grep -q "lualatex is not installed" "$tmp/err" && [ ! -s "$tmp/out" ] && ok \
+    || bad "without lualatex -q hid the warning: $(cat "$tmp/err")"
+[ ! -e "$d/report.pdf" ] && ok || bad "without lualatex an earlier report.pdf was left"
 # A failure between files (report.tex cannot be renamed: a folder has its name) leaves no file
 # of an earlier run, and stderr says which files were written.
 echo "old pdf" >"$d/report.pdf"
@@ -268,18 +291,18 @@ else
     echo "cli: skipped the lock test (flock(1) not installed)"
 fi
 
-# A signal during the PDF step kills pdflatex's whole process group and removes its work
-# folder. The fake pdflatex first on PATH starts a child and waits.
+# A signal during the PDF step kills lualatex's whole process group and removes its work
+# folder. The fake lualatex first on PATH starts a child and waits.
 fb="$tmp/fakebin"
 mkdir -p "$fb"
-cat >"$fb/pdflatex" <<EOF_TEX
+cat >"$fb/lualatex" <<EOF_TEX
 #!/bin/sh
 echo \$\$ >"$tmp/fake.pid"
 sleep 60 &
 echo \$! >"$tmp/fake-child.pid"
 wait
 EOF_TEX
-chmod +x "$fb/pdflatex"
+chmod +x "$fb/lualatex"
 d="$tmp/pdfsig"
 rm -f "$tmp/fake.pid" "$tmp/fake-child.pid"
 PATH="$fb:$PATH" "$abin" solve "$small" -o "$d" -q &
@@ -293,13 +316,13 @@ rc=$?
 sleep 0.3
 for f in fake.pid fake-child.pid; do
     p=$(cat "$tmp/$f" 2>/dev/null)
-    [ -n "$p" ] && alive "$p" && { bad "a pdflatex process ($f) survived SIGTERM"; kill -9 "$p"; } || ok
+    [ -n "$p" ] && alive "$p" && { bad "a lualatex process ($f) survived SIGTERM"; kill -9 "$p"; } || ok
 done
 ls -a "$d" | grep -q -e etslink-pdf -e '\.tmp\.' && bad "SIGTERM left a work folder: $(ls -a "$d")" || ok
 [ -s "$d/results.xml" ] && [ ! -e "$d/report.pdf" ] && ok || bad "SIGTERM during the PDF: wrong files $(ls "$d")"
 
-# A pdflatex failure quotes the first error (-file-line-error form) and keeps the log.
-cat >"$fb/pdflatex" <<'EOF_TEX'
+# A lualatex failure quotes the first error (-file-line-error form) and keeps the log.
+cat >"$fb/lualatex" <<'EOF_TEX'
 #!/bin/sh
 printf 'This is a fake pdfTeX\n(./report.tex\n./report.tex:12: Undefined control sequence.\nl.12 \\foo\n\n' >report.log
 exit 1
@@ -308,13 +331,13 @@ d="$tmp/pdffail"
 mkdir -p "$tmp/pdffail-cwd" # where a fake run with the wrong current directory writes
 (cd "$tmp/pdffail-cwd" && PATH="$fb:$PATH" "$abin" solve "$root/$small" -o "$d" -q) >"$tmp/out" 2>"$tmp/err"
 rc=$?
-[ "$rc" = 5 ] && ok || bad "a failing pdflatex gave exit $rc, expected 5"
+[ "$rc" = 5 ] && ok || bad "a failing lualatex gave exit $rc, expected 5"
 grep -qF "./report.tex:12: Undefined control sequence. [l.12 \\foo]" "$tmp/err" && ok \
     || bad "the TeX error was not quoted: $(cat "$tmp/err")"
 grep -qF "kept in $d/report.log" "$tmp/err" && grep -q "Undefined control" "$d/report.log" && ok \
     || bad "the TeX log was not kept: $(cat "$tmp/err")"
-ls -a "$d" | grep -q etslink-pdf && bad "a failing pdflatex left its work folder" || ok
-[ ! -e "$d/report.pdf" ] && ok || bad "a failing pdflatex left a report.pdf"
+ls -a "$d" | grep -q etslink-pdf && bad "a failing lualatex left its work folder" || ok
+[ ! -e "$d/report.pdf" ] && ok || bad "a failing lualatex left a report.pdf"
 
 # Output files follow the umask.
 d="$tmp/umask"
@@ -390,7 +413,7 @@ for n in 1000 10000; do
         || bad "$n designs: report.tex is not a short summary"
     [ "$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$d/report.tex")" -le 4000 ] && ok \
         || bad "$n designs: report.tex has a line longer than 4,000 characters"
-    if command -v pdflatex >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+    if command -v lualatex >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
         pdftotext "$d/report.pdf" "$d/report.txt" 2>/dev/null && grep -q "Ranking of designs" "$d/report.txt" \
             && grep -q "Total gains" "$d/report.txt" && ok || bad "$n designs: no report.pdf with the ranking"
     fi
@@ -434,6 +457,10 @@ expect 3 "parameter {q} of design 'kr-quota' is left unbound" -- "$bin" validate
 expect 4 "search 's' has no feasible point: no point has an equilibrium" -- "$bin" solve --no-pdf tests/data/analysis-noeq.xml -o "$tmp/noeq"
 xmllint --noout --schema reports/results.xsd "$tmp/noeq/results.xml" 2>/dev/null && ok || bad "a sequence with an unsolved step wrote invalid results.xml"
 grep -q '^path/3,A,gain_change,0,' "$tmp/noeq/results.csv" && ok || bad "step 3 is not compared with step 1 (the last with an equilibrium)"
+
+expect 0 "coalitions game: 4 members, 15 coalitions; superadditive; the core is not empty" -- "$bin" solve --no-pdf tests/data/coalitions-4.xml -o "$tmp/coal"
+xmllint --noout --schema reports/results.xsd "$tmp/coal/results.xml" 2>/dev/null && ok || bad "coalitions: results.xml is not valid"
+grep -q '^game,C,transfer,-' "$tmp/coal/results.csv" && ok || bad "coalitions: the largest buyer's transfer under Shapley is not negative"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
