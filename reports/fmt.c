@@ -478,8 +478,9 @@ void el_fmt_tex(FILE *f, const char *s)
     while (*p) {
         long code;
         int n = utf8(p, &code);
-        if (code < 0) {
-            fputs("?", f);
+        if (code < 0 || (n == 2 && code < 0x80) || (n == 3 && code < 0x800) ||
+            (n == 4 && code < 0x10000) || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) {
+            fputs("?", f); /* not valid UTF-8: a stray byte, an overlong form, a surrogate */
         } else if (code < 0x20 || code == 0x7F) {
             fputc(' ', f);
         } else if (code < 0x80) {
@@ -529,10 +530,6 @@ void el_fmt_tex(FILE *f, const char *s)
             default:
                 fputc((int)code, f);
             }
-        } else if ((n == 2 && code < 0x80) || (n == 3 && code < 0x800) ||
-                   (n == 4 && code < 0x10000) || (code >= 0xD800 && code <= 0xDFFF) ||
-                   code > 0x10FFFF) {
-            fputs("?", f); /* overlong, a surrogate or beyond Unicode: not valid UTF-8 */
         } else if (code < 0xA0) {
             fputc(' ', f); /* C1 control characters */
         } else {

@@ -247,7 +247,8 @@ static el_status env_build(Env *e, ElError *err)
         {"TEXMFHOME", "."},  /* no ~/texmf, no user configuration or format cache */
         {"TEXMFCONFIG", "."},
         {"openin_any", "p"}, /* no dot files, no "..", no absolute names outside the trees */
-        {"openout_any", "p"},       {"shell_escape", "f"},
+        {"openout_any", "p"},
+        {"shell_escape", "f"},
         {"max_print_line", "1000"}, /* error messages on one line in the log */
     };
     char cache[PATH_SIZE];

@@ -10,8 +10,8 @@
 #include <stdio.h>
 
 #include "analyze.h"
-#include "coalition.h"
 #include "batch.h"
+#include "coalition.h"
 #include "equilibrium.h"
 
 /** The outcome of a design as results.xml, results.csv and the report name it: "optimal",
