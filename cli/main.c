@@ -581,19 +581,6 @@ static void progress_search(void *ctx, const char *id, long done, long total)
     progress_show(p, false);
 }
 
-static void note_point(FILE *f, const ElAnalysis *an, const double *values)
-{
-    int k;
-    for (k = 0; k < an->nparams; k++) {
-        const ElParam *p = &an->params[k];
-        double v = values[p->slot];
-        if (p->words)
-            fprintf(f, "%s%s=%s", k ? " " : "", p->name, el_slot_word_name("rent-to", (int)v));
-        else
-            fprintf(f, "%s%s=%.10g", k ? " " : "", p->name, v);
-    }
-}
-
 /* The writers an analysis' results go to (NULL on MPI ranks other than 0: nothing is written) */
 typedef struct {
     ElResultsWriter *xml, *csv;
@@ -633,7 +620,7 @@ run_search(const Args *a, const ElScenario *s, const ElAnalysis *an, Writers *w,
     Progress pg = {"search", an->id, -1, 0, 0, el_clock_now(), 0, false};
     ElSearchResult res;
     el_status st;
-    char what[200];
+    char what[200], pt[300];
     pg.tty = w && !a->quiet && isatty(2);
     st = el_search_run(s, an, &opt, pg.tty ? progress_search : NULL, &pg, &res, err);
     progress_show(&pg, true);
@@ -647,21 +634,14 @@ run_search(const Args *a, const ElScenario *s, const ElAnalysis *an, Writers *w,
     if (st == EL_OK && w) {
         FILE *f = w->con->notes;
         el_criterion_text(s, &an->objective[0], what, sizeof(what));
-        fprintf(f, "search %s: ", an->id);
-        note_point(f, an, res.best.values);
+        el_point_text(an, res.best.values, pt, sizeof(pt));
+        fprintf(f, "search %s: %s", an->id, pt);
         if (res.found) {
             fprintf(f, ": %s = %.6g (%ld equilibria)\n", what, res.best.obj[0], res.evaluations);
         } else {
             fprintf(f, ": no feasible point\n");
             if (w->con->search_st == EL_OK) {
-                char pt[300], req[200], miss[1024];
-                FILE *m = fmemopen(pt, sizeof(pt), "w");
-                if (m) {
-                    note_point(m, an, res.best.values);
-                    fclose(m);
-                } else {
-                    pt[0] = '\0';
-                }
+                char req[200], miss[1024];
                 if (res.best.ok && res.best.worst >= 0) {
                     const ElCriterion *c = &an->require[res.best.worst];
                     el_criterion_text(s, c, req, sizeof(req));

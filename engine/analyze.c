@@ -248,8 +248,7 @@ void el_result_regime_text(const ElScenario *s, const ElDesignResult *r, char *b
 
 /* ---- Template points ---- */
 
-/* Write "q=5 who=buyer" for values (template order) of analysis a. */
-static void point_text(const ElAnalysis *a, const double *values, char *buf, size_t size)
+void el_point_text(const ElAnalysis *a, const double *values, char *buf, size_t size)
 {
     size_t len = 0;
     int k;
@@ -286,7 +285,7 @@ static el_status instantiate(const ElScenario *s,
     if (st != EL_OK) {
         char msg[sizeof(err->msg)], pt[300];
         snprintf(msg, sizeof(msg), "%s", err->msg);
-        point_text(a, values, pt, sizeof(pt));
+        el_point_text(a, values, pt, sizeof(pt));
         el_design_free(d);
         return el_error_set(err, st, "%s:%d: %s '%s' at %s: %s", s->path, a->line,
                             a->kind == EL_ANALYSIS_SWEEP ? "sweep" : "search", a->id, pt, msg);
@@ -1189,8 +1188,6 @@ static el_status add_front(ElSearchResult *out,
 
 typedef struct {
     ElDesignResult *r;
-    ElDesignResult *baseline;
-    el_status st;
 } Keep;
 
 static el_status keep_result(void *ctx,
@@ -1203,11 +1200,7 @@ static el_status keep_result(void *ctx,
     Keep *k = ctx;
     (void)item;
     (void)baseline;
-    if (index == 0)
-        return el_design_result_copy(k->r, r, err);
-    if (index < 0 && k->baseline)
-        return el_design_result_copy(k->baseline, r, err);
-    return EL_OK;
+    return index == 0 ? el_design_result_copy(k->r, r, err) : EL_OK;
 }
 
 static el_status add_active(ElSearchResult *out, const char *text, ElError *err)
@@ -1229,7 +1222,7 @@ static el_status describe_best(Searcher *S, ElSearchResult *out, ElError *err)
     const ElScenario *s = S->s;
     const ElAnalysis *a = S->a;
     ElProducer pr;
-    Keep keep = {&out->best_result, NULL, EL_OK};
+    Keep keep = {&out->best_result};
     ElSink sink = {&keep, NULL, keep_result, NULL};
     const ElSink *sinks[1] = {&sink};
     char text[600], what[200];

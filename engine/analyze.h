@@ -33,6 +33,10 @@ uint64_t el_result_regime(const ElScenario *s, const ElDesignResult *r);
 /** The binding constraints of r in words ("quota CN->KR; floor KR"), or "none". */
 void el_result_regime_text(const ElScenario *s, const ElDesignResult *r, char *buf, size_t size);
 
+/** "q=5 who=buyer": the values (template order, word codes for words) of analysis a's
+ * parameters, written into buf. */
+void el_point_text(const ElAnalysis *a, const double *values, char *buf, size_t size);
+
 /* ---- Sweeps ---- */
 
 typedef struct ElSweepProducer ElSweepProducer;
