@@ -16,6 +16,7 @@
 #include "batch.h"
 #include "build.h"
 #include "coalition.h"
+#include "el_alloc.h"
 #include "el_clock.h"
 #include "el_io.h"
 #include "el_mpi.h"
@@ -38,13 +39,20 @@
 static const char usage_text[] =
     "usage: etslink solve SCENARIO.xml -o DIR [--set NAME=VALUE]... [--allow-any-path] [--no-pdf]\n"
     "                     [--quiet] [--threads N] [--mpi] [--only ID]...\n"
+    "       etslink coalitions SCENARIO.xml -o DIR [--members \"A B C\"] [--design ID]\n"
+    "                     [--set NAME=VALUE]... [--allow-any-path] [--no-pdf] [--quiet]\n"
+    "                     [--threads N] [--mpi]\n"
     "       etslink validate SCENARIO.xml [--allow-any-path]\n"
     "       etslink export-lp SCENARIO.xml --design ID -o FILE.mps|FILE.lp [--set NAME=VALUE]...\n"
     "       etslink --help | --version\n"
     "\n"
     "solve      computes the equilibrium of every linkage design (and the autarky baseline),\n"
-    "           runs every sweep, search and sequence, and writes DIR/results.xml,\n"
-    "           results.csv, report.tex and (with lualatex) report.pdf\n"
+    "           runs every sweep, search, sequence and coalitions, and writes DIR/results.xml,\n"
+    "           results.csv, report.tex and (with lualatex) report.pdf; coalitions.csv too\n"
+    "           when it runs a <coalitions> analysis\n"
+    "coalitions runs one coalition analysis of the members given (default: every\n"
+    "           jurisdiction), --design naming the rules that apply in every coalition,\n"
+    "           and writes the same files, coalitions.csv included (no design is solved)\n"
     "validate   checks a scenario against the schema and the model rules without solving\n"
     "export-lp  writes the LP GLPK solves first for one design (\"autarky\" for the baseline)\n"
     "\n"
@@ -88,6 +96,8 @@ typedef struct {
     int mpi;              /* --mpi: share the designs across the ranks of mpirun (etslink-mpi) */
     const char *only[64]; /* --only ID: the designs and analyses to run (default all) */
     int nonly;
+    const char *members;     /* coalitions --members "A B C" (NULL: every jurisdiction) */
+    const ElAnalysis *adhoc; /* coalitions: the one analysis run (set after loading) */
 } Args;
 
 static int fail(el_status st, const ElError *err)
@@ -115,6 +125,8 @@ static int parse_args(int argc, char **argv, Args *a)
             a->out = argv[++i];
         else if (strcmp(s, "--design") == 0 && i + 1 < argc)
             a->design = argv[++i];
+        else if (strcmp(s, "--members") == 0 && i + 1 < argc)
+            a->members = argv[++i];
         else if (strcmp(s, "--set") == 0 && i + 1 < argc) {
             if (a->nsets == (int)(sizeof(a->sets) / sizeof(a->sets[0])))
                 return usage_error("too many --set options");
@@ -272,17 +284,20 @@ static el_status prepare_out_dir(const char *dir, ElError *err)
     return EL_OK; /* fd stays open: the lock lasts as long as the process */
 }
 
-/* The files a run owns in DIR, in the order they are written. */
+/* The files a run owns in DIR, in the order they are written: the first OUT_DATA are written
+ * together (solve_and_write; coalitions.csv only by a run with a coalition analysis). */
 enum {
     OUT_XML,
     OUT_CSV,
+    OUT_COAL,
     OUT_TEX,
-    OUT_PDF,
+    OUT_DATA,
+    OUT_PDF = OUT_DATA,
     OUT_LOG,
     OUT_COUNT
 };
-static const char *const out_names[OUT_COUNT] = {"results.xml", "results.csv", "report.tex",
-                                                 "report.pdf", "report.log"};
+static const char *const out_names[OUT_COUNT] = {"results.xml", "results.csv", "coalitions.csv",
+                                                 "report.tex",  "report.pdf",  "report.log"};
 
 typedef struct {
     char path[OUT_COUNT][4200];
@@ -418,16 +433,21 @@ static void console_free(Console *con)
     memset(con, 0, sizeof(*con));
 }
 
-static void console_print(Console *con)
+/* The table of designs (unless !table: no design was solved), then the analyses' lines. */
+static void console_print(Console *con, bool table)
 {
     const ElScenario *s = con->s;
     fflush(con->mem);
-    fwrite(con->table, 1, con->table_len, stdout);
-    if (con->more > 0)
+    if (table)
+        fwrite(con->table, 1, con->table_len, stdout);
+    if (table && con->more > 0)
         printf("... and %ld more design%s (results.csv lists every design; report.tex ranks "
                "them)\n",
                con->more, con->more == 1 ? "" : "s");
-    printf("(prices in %s/t, gains in million %s)\n", s->currency, s->currency);
+    if (table)
+        printf("(prices in %s/t, gains in million %s)\n", s->currency, s->currency);
+    else
+        printf("(gains in million %s)\n", s->currency);
     if (con->notes) {
         fflush(con->notes);
         fwrite(con->notes_text, 1, con->notes_len, stdout);
@@ -510,6 +530,10 @@ static el_status solve_designs(
     ElProducer prod = el_producer_scenario(s);
     el_status st;
     int d;
+    if (a->adhoc) { /* no design: the writers get their header and the baseline alone */
+        prod = (ElProducer){&pick, 0, pick_item, NULL};
+        return el_batch_solve(s, &prod, &opt, sinks, nsinks, err);
+    }
     if (a->nonly == 0)
         return el_batch_solve(s, &prod, &opt, sinks, nsinks, err);
     pick.idx = malloc(sizeof(int) * (size_t)(s->ndesigns + 1));
@@ -581,9 +605,10 @@ static void progress_search(void *ctx, const char *id, long done, long total)
     progress_show(p, false);
 }
 
-/* The writers an analysis' results go to (NULL on MPI ranks other than 0: nothing is written) */
+/* The writers an analysis' results go to (NULL on MPI ranks other than 0: nothing is written);
+ * coal (coalitions.csv) is NULL when no coalition analysis runs. */
 typedef struct {
-    ElResultsWriter *xml, *csv;
+    ElResultsWriter *xml, *csv, *coal;
     ElReportWriter *tex;
     Console *con;
 } Writers;
@@ -705,36 +730,32 @@ static el_status
 run_coalitions(const Args *a, const ElScenario *s, const ElAnalysis *an, Writers *w, ElError *err)
 {
     ElBatchOptions opt = batch_options(a);
-    ElGame g;
-    ElCore core;
-    double nu[EL_NUCLEOLUS_MAX_MEMBERS];
-    bool have_nu = false;
-    el_status st = el_game_solve(s, an->designs, an->nsteps,
-                                 an->rules >= 0 ? s->designs[an->rules] : NULL, &opt, &g, err);
-    memset(&core, 0, sizeof(core));
-    if (st == EL_OK && w) { /* the LPs are rank 0's alone: nothing to solve in parallel */
-        st = el_game_core(&g, &s->settings, &core, err);
-        if (st == EL_OK && g.n <= EL_NUCLEOLUS_MAX_MEMBERS) {
-            st = el_game_nucleolus(&g, &s->settings, nu, err);
-            have_nu = st == EL_OK;
-        }
+    ElCoalitionResult res;
+    el_status st =
+        el_coalitions_run(s, an->designs, an->nsteps, an->rules >= 0 ? s->designs[an->rules] : NULL,
+                          NULL, &opt, &res, err);
+    if (st == EL_OK && w) { /* rank 0 */
+        const ElGame *g = &res.game;
+        st = el_results_writer_coalitions(w->xml, an, &res, err);
         if (st == EL_OK)
-            st = el_results_writer_coalitions(w->xml, an, &g, &core, have_nu ? nu : NULL, err);
+            st = el_results_writer_coalitions(w->csv, an, &res, err);
+        if (st == EL_OK && w->coal)
+            st = el_results_writer_coalitions(w->coal, an, &res, err);
         if (st == EL_OK)
-            st = el_results_writer_coalitions(w->csv, an, &g, &core, have_nu ? nu : NULL, err);
+            st = el_report_writer_coalitions(w->tex, an, &res, err);
         if (st == EL_OK)
             fprintf(w->con->notes,
                     "coalitions %s: %d members, %ld coalitions; %ssuperadditive; the core is "
                     "%s; the market gains are %sin it\n",
-                    an->id, g.n, g.evaluations, g.superadditive ? "" : "not ",
-                    core.empty ? "empty" : "not empty", core.market_in_core ? "" : "not ");
+                    an->id, g->n, g->evaluations, g->superadditive ? "" : "not ",
+                    res.core.empty ? "empty" : "not empty", res.core.market_in_core ? "" : "not ");
     }
-    el_core_clear(&core);
-    el_game_clear(&g);
+    el_coalition_result_clear(&res);
     return st;
 }
 
-/* Every selected analysis, in file order (every MPI rank runs the same ones). */
+/* Every selected analysis, in file order, or the ad hoc one alone (every MPI rank runs the
+ * same ones). */
 static el_status run_analyses(const Args *a, const ElScenario *s, Writers *w, ElError *err)
 {
     const ElAnalyses *x = s->analyses;
@@ -745,6 +766,8 @@ static el_status run_analyses(const Args *a, const ElScenario *s, Writers *w, El
         if (!w->con->notes)
             return el_error_set(err, EL_ERR_NOMEM, "out of memory");
     }
+    if (a->adhoc)
+        return mpi_sync(a, run_coalitions(a, s, a->adhoc, w, err), err);
     for (i = 0; x && st == EL_OK && i < x->nanalyses; i++) {
         const ElAnalysis *an = x->analyses[i];
         if (!selected(a, an->id))
@@ -762,40 +785,59 @@ static el_status run_analyses(const Args *a, const ElScenario *s, Writers *w, El
     return st;
 }
 
+/* Does the run write coalitions.csv: is a coalition analysis run? */
+static bool runs_coalitions(const Args *a, const ElScenario *s)
+{
+    const ElAnalyses *x = s->analyses;
+    int i;
+    if (a->adhoc)
+        return true;
+    for (i = 0; x && i < x->nanalyses; i++)
+        if (x->analyses[i]->kind == EL_ANALYSIS_COALITIONS && selected(a, x->analyses[i]->id))
+            return true;
+    return false;
+}
+
 /* Solve every design and write results.xml, results.csv and report.tex as the designs arrive
- * (sinks: each writes to its temporary file; memory does not grow with the number of designs).
- * All three are completed and fsync'ed first; only then are they renamed, one after the other
- * with signals blocked. So a failure while solving or writing leaves the earlier run's files
- * untouched, and from the first rename on the folder holds this run's files only: every name
- * this run could not write, and report.pdf and report.log of an earlier run, are removed. The
- * test-only variable ETSLINK_TEST_PAUSE_BEFORE_COMMIT=SECONDS waits after each temporary file
- * (docs/cli.md). */
+ * (sinks: each writes to its temporary file; memory does not grow with the number of designs),
+ * then the analyses, and coalitions.csv when a coalition analysis runs. All the files are
+ * completed and fsync'ed first; only then are they renamed, one after the other with signals
+ * blocked. So a failure while solving or writing leaves the earlier run's files untouched, and
+ * from the first rename on the folder holds this run's files only: every name this run could not
+ * write or did not write (coalitions.csv without a coalition analysis), and report.pdf and
+ * report.log of an earlier run, are removed. The test-only variable
+ * ETSLINK_TEST_PAUSE_BEFORE_COMMIT=SECONDS waits after each temporary file (docs/cli.md). */
 static el_status
 solve_and_write(const Args *a, const ElScenario *s, OutSet *o, Console *con, ElError *err)
 {
     const char *pause = getenv("ETSLINK_TEST_PAUSE_BEFORE_COMMIT");
-    ElOutFile *of[3] = {NULL, NULL, NULL};
-    ElResultsWriter *xml = NULL, *csv = NULL;
+    ElOutFile *of[OUT_DATA] = {NULL, NULL, NULL, NULL};
+    ElResultsWriter *xml = NULL, *csv = NULL, *coal = NULL;
     ElReportWriter *tex = NULL;
     ElSink sink[4];
     const ElSink *sinks[4] = {&sink[0], &sink[1], &sink[2], &sink[3]};
     el_status st = EL_OK;
+    bool want_coal = runs_coalitions(a, s);
     sigset_t old;
     int k;
-    for (k = 0; k < 3 && st == EL_OK; k++)
-        st = el_outfile_open(&of[k], o->path[k], err);
+    for (k = 0; k < OUT_DATA && st == EL_OK; k++)
+        if (k != OUT_COAL || want_coal)
+            st = el_outfile_open(&of[k], o->path[k], err);
     if (st == EL_OK)
         st = el_results_writer_create(&xml, EL_RESULTS_XML, el_outfile_stream(of[OUT_XML]),
                                       o->path[OUT_XML], err);
     if (st == EL_OK)
         st = el_results_writer_create(&csv, EL_RESULTS_CSV, el_outfile_stream(of[OUT_CSV]),
                                       o->path[OUT_CSV], err);
+    if (st == EL_OK && want_coal)
+        st = el_results_writer_create_coalitions(&coal, el_outfile_stream(of[OUT_COAL]),
+                                                 o->path[OUT_COAL], s, err);
     if (st == EL_OK)
         st = el_report_writer_create(&tex, el_outfile_stream(of[OUT_TEX]), err);
     st = mpi_sync(a, st, err); /* the other ranks start (or stop) with rank 0 */
     if (st == EL_OK) {
         ElSink c = {con, console_begin, console_result, console_end};
-        Writers w = {xml, csv, tex, con};
+        Writers w = {xml, csv, coal, tex, con};
         el_results_writer_hold(xml);
         el_results_writer_hold(csv);
         el_report_writer_hold(tex);
@@ -810,29 +852,40 @@ solve_and_write(const Args *a, const ElScenario *s, OutSet *o, Console *con, ElE
             st = el_results_writer_close(xml, err);
         if (st == EL_OK)
             st = el_results_writer_close(csv, err);
+        if (st == EL_OK && coal)
+            st = el_results_writer_close(coal, err);
         if (st == EL_OK)
             st = el_report_writer_close(tex, err);
     }
     el_results_writer_free(xml);
     el_results_writer_free(csv);
+    el_results_writer_free(coal);
     el_report_writer_free(tex);
-    for (k = 0; k < 3 && st == EL_OK; k++) {
+    for (k = 0; k < OUT_DATA && st == EL_OK; k++) {
+        if (!of[k])
+            continue;
         st = el_outfile_finish(of[k], err);
         if (st == EL_OK && pause)
             sleep((unsigned)atoi(pause));
     }
     if (st != EL_OK) {
-        for (k = 0; k < 3; k++)
+        for (k = 0; k < OUT_DATA; k++)
             el_outfile_abort(of[k]);
         return st;
     }
     el_io_signals_block(&old);
-    st = el_outfile_commit_set(of, 3, o->written, err); /* one data sync, one folder sync */
-    for (k = 0; k < 3; k++)
-        if (!o->written[k])
-            remove_stale(o, k);
-    remove_stale(o, OUT_PDF);
-    remove_stale(o, OUT_LOG);
+    st = el_outfile_commit_set(of, OUT_DATA, o->written, err); /* one data sync, one folder sync */
+    /* from the first rename on no earlier file is left; when nothing was renamed (a failed
+     * sync), the earlier set stays whole */
+    for (k = 0; k < OUT_DATA && !o->written[k]; k++)
+        ;
+    if (k < OUT_DATA) {
+        for (k = 0; k < OUT_DATA; k++)
+            if (!o->written[k])
+                remove_stale(o, k);
+        remove_stale(o, OUT_PDF);
+        remove_stale(o, OUT_LOG);
+    }
     el_io_signals_restore(&old);
     return st;
 }
@@ -857,37 +910,127 @@ static void list_files(const OutSet *o, int written, char *buf, size_t size)
     }
 }
 
+/* `etslink coalitions`: the ad hoc coalition analysis (id "ad-hoc") of --members (default:
+ * every jurisdiction) with the rules of --design, checked as <coalitions> is (inputs/load.c). */
+static el_status adhoc_analysis(const Args *a, const ElScenario *s, ElAnalysis **out, ElError *err)
+{
+    ElAnalysis *an = el_calloc(1, sizeof(*an));
+    char *list = NULL, *tok, *save = NULL;
+    el_status st = EL_OK;
+    int k;
+    *out = NULL;
+    if (!an)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory");
+    an->kind = EL_ANALYSIS_COALITIONS;
+    an->rules = -1;
+    an->id = el_strdup("ad-hoc");
+    an->designs = el_calloc((size_t)s->njur + 1, sizeof(int));
+    list = a->members ? el_strdup(a->members) : NULL;
+    if (!an->id || !an->designs || (a->members && !list))
+        st = el_error_set(err, EL_ERR_NOMEM, "out of memory");
+    if (st == EL_OK && a->design) {
+        an->rules = el_scenario_find_design(s, a->design);
+        if (an->rules < 0 && el_analyses_find_template(s->analyses, a->design))
+            st = el_error_set(err, EL_ERR_INPUT,
+                              "--design %s: a template; the rules must be a design without "
+                              "parameters",
+                              a->design);
+        else if (an->rules < 0)
+            st = el_error_set(err, EL_ERR_INPUT, "--design %s: %s has no design of that id",
+                              a->design, a->scenario);
+    }
+    if (st == EL_OK && !a->members) /* tax regimes cannot join a group */
+        for (k = 0; k < s->njur; k++)
+            if (s->jur[k].cap_kind != EL_CAP_TAX)
+                an->designs[an->nsteps++] = k;
+    for (tok = st == EL_OK && list ? strtok_r(list, " ,\t\r\n", &save) : NULL; tok && st == EL_OK;
+         tok = strtok_r(NULL, " ,\t\r\n", &save)) {
+        int j = el_scenario_find(s, tok);
+        if (j < 0) {
+            st = el_error_set(err, EL_ERR_INPUT, "--members: '%s' is not a jurisdiction of %s", tok,
+                              a->scenario);
+            break;
+        }
+        if (s->jur[j].cap_kind == EL_CAP_TAX) {
+            st = el_error_set(err, EL_ERR_INPUT,
+                              "--members: '%s' is a tax regime, which cannot be linked in a group",
+                              tok);
+            break;
+        }
+        for (k = 0; k < an->nsteps; k++)
+            if (an->designs[k] == j)
+                st = el_error_set(err, EL_ERR_INPUT, "--members: '%s' is listed twice", tok);
+        if (st == EL_OK)
+            an->designs[an->nsteps++] = j;
+    }
+    if (st == EL_OK && (an->nsteps < 2 || an->nsteps > EL_COALITION_MEMBERS_MAX))
+        st = el_error_set(err, EL_ERR_INPUT,
+                          a->members ? "--members: %d member(s); a coalition game needs 2 to %d"
+                                     : "%d jurisdiction(s) in the scenario; a coalition game needs "
+                                       "2 to %d: name them with --members",
+                          an->nsteps, EL_COALITION_MEMBERS_MAX);
+    el_free(list);
+    if (st != EL_OK)
+        el_analysis_free(an);
+    else
+        *out = an;
+    return st;
+}
+
+/* Load the scenario and check what the command runs: --only's ids and the analyses' sizes
+ * (solve), or the ad hoc analysis (coalitions: *adhoc, owned by the caller). */
+static el_status prepare(const Args *a, ElScenario **s, ElAnalysis **adhoc, ElError *err)
+{
+    el_status st = load(a, s, err);
+    *adhoc = NULL;
+    if (st == EL_OK && strcmp(a->cmd, "coalitions") == 0)
+        st = adhoc_analysis(a, *s, adhoc, err);
+    else if (st == EL_OK)
+        st = check_only(a, *s, err);
+    if (st == EL_OK && !*adhoc)
+        st = el_analyses_check_limits(*s, err);
+    return st;
+}
+
 /* Under mpirun, ranks other than 0 solve their share of the designs and send it to rank 0,
  * which writes every output; they write nothing and leave error messages to rank 0. */
-static int solve_on_worker_rank(const Args *a)
+static int solve_on_worker_rank(const Args *args)
 {
     ElError err = {EL_OK, ""};
     ElScenario *s = NULL;
-    el_status st = load(a, &s, &err);
-    if (st == EL_OK)
-        st = check_only(a, s, &err);
-    if (st == EL_OK)
-        st = el_analyses_check_limits(s, &err);
+    ElAnalysis *adhoc = NULL;
+    Args run = *args, *a = &run;
+    el_status st = prepare(args, &s, &adhoc, &err);
+    run.adhoc = adhoc;
     st = mpi_sync(a, st, &err); /* go on only if rank 0 got as far */
     if (st == EL_OK)
         st = solve_designs(a, s, NULL, 0, &err);
     if (st == EL_OK)
         st = run_analyses(a, s, NULL, &err);
+    el_analysis_free(adhoc);
     el_scenario_free(s);
     return st == EL_OK ? 0 : el_status_exit_code(st);
 }
 
-static int cmd_solve(const Args *a)
+/* solve, and coalitions (the ad hoc analysis alone, through the same output set). */
+static int cmd_solve(const Args *args)
 {
     ElError err = {EL_OK, ""}, check = {EL_OK, ""};
     ElScenario *s = NULL;
+    ElAnalysis *adhoc = NULL;
+    Args run = *args, *a = &run;
     Console con;
     OutSet o;
     char list[OUT_COUNT * 4300];
     el_status st, eq = EL_OK;
     int k;
     if (!a->out)
-        return usage_error("solve needs -o DIR");
+        return usage_error(strcmp(a->cmd, "solve") == 0 ? "solve needs -o DIR"
+                                                        : "coalitions needs -o DIR");
+    if (strcmp(a->cmd, "coalitions") == 0 && a->nonly > 0)
+        return usage_error("--only is for solve: coalitions runs one analysis");
+    if (strcmp(a->cmd, "solve") == 0 && a->members)
+        return usage_error("--members is for coalitions");
     if (el_mpi_active() && el_mpi_rank() > 0)
         return solve_on_worker_rank(a);
     memset(&o, 0, sizeof(o));
@@ -896,11 +1039,8 @@ static int cmd_solve(const Args *a)
         snprintf(o.path[k], sizeof(o.path[k]), "%s/%s", a->out, out_names[k]);
     st = check_out_dir(a->out, &err);
     if (st == EL_OK)
-        st = load(a, &s, &err);
-    if (st == EL_OK)
-        st = check_only(a, s, &err);
-    if (st == EL_OK)
-        st = el_analyses_check_limits(s, &err);
+        st = prepare(a, &s, &adhoc, &err);
+    run.adhoc = adhoc;
     if (st == EL_OK)
         st = prepare_out_dir(a->out, &err);
     if (st == EL_OK) {
@@ -918,8 +1058,9 @@ static int cmd_solve(const Args *a)
         fprintf(stderr, "etslink: %s\n", con.search_fail.msg);
     }
     if (st == EL_OK && !a->quiet) {
-        console_print(&con);
-        printf("wrote %s, %s and %s\n", o.path[OUT_XML], o.path[OUT_CSV], o.path[OUT_TEX]);
+        console_print(&con, !a->adhoc);
+        list_files(&o, 1, list, sizeof(list));
+        printf("wrote %s\n", list);
     }
     if (st == EL_OK && a->no_pdf) {
         if (o.removed[OUT_PDF])
@@ -940,7 +1081,8 @@ static int cmd_solve(const Args *a)
             o.written[OUT_LOG] = 1;
         }
     }
-    if (st != EL_OK && (o.written[OUT_XML] || o.written[OUT_CSV] || o.written[OUT_TEX])) {
+    if (st != EL_OK &&
+        (o.written[OUT_XML] || o.written[OUT_CSV] || o.written[OUT_COAL] || o.written[OUT_TEX])) {
         list_files(&o, 1, list, sizeof(list));
         fprintf(stderr, "etslink: wrote %s\n", list);
         list_files(&o, 0, list, sizeof(list));
@@ -952,6 +1094,7 @@ static int cmd_solve(const Args *a)
     if (st != EL_OK && eq != EL_OK)
         fprintf(stderr, "etslink: %s\n", check.msg);
     console_free(&con);
+    el_analysis_free(adhoc);
     el_scenario_free(s);
     if (st != EL_OK)
         return fail(st, &err);
@@ -1044,14 +1187,14 @@ int main(int argc, char **argv)
             return fail(st, &err);
     }
     install_signal_handlers();
-    if (strcmp(a.cmd, "solve") == 0)
+    if (strcmp(a.cmd, "solve") == 0 || strcmp(a.cmd, "coalitions") == 0)
         rc = cmd_solve(&a);
     else if (strcmp(a.cmd, "validate") == 0)
         rc = cmd_validate(&a);
     else if (strcmp(a.cmd, "export-lp") == 0)
         rc = cmd_export(&a);
     else
-        rc = usage_error("unknown command (solve, validate, export-lp)");
+        rc = usage_error("unknown command (solve, coalitions, validate, export-lp)");
     el_lp_shutdown();
     el_xml_shutdown();
     el_mpi_finalize();

@@ -13,6 +13,7 @@
 
 #include "analyze.h"
 #include "batch.h"
+#include "coalition.h"
 #include "equilibrium.h"
 
 /** Designs up to which the report has a table per design, a comparison and one bar per design
@@ -36,7 +37,8 @@ el_status el_report_writer_create(ElReportWriter **out, FILE *f, ElError *err);
 ElSink el_report_writer_sink(ElReportWriter *w);
 void el_report_writer_free(ElReportWriter *w);
 
-/* ---- Analyses (engine/analyze.h): sweeps, searches, sequences after the designs ---- */
+/* ---- Analyses (engine/analyze.h): sweeps, searches, sequences, coalition games after the
+ * designs ---- */
 
 /** Keep the report open when the designs' batch ends: analyses are added afterwards and
  * el_report_writer_close writes the whole report. Call before the batch. */
@@ -48,6 +50,15 @@ ElSink el_report_writer_sweep_sink(ElReportWriter *w, const ElAnalysis *a);
 el_status el_report_writer_search(ElReportWriter *w, const ElSearchResult *r, ElError *err);
 /** Add a sequence's result (copied). */
 el_status el_report_writer_sequence(ElReportWriter *w, const ElSequenceResult *r, ElError *err);
+/** Add the result of coalition game a (el_coalitions_run): a section with the verdicts
+ * (superadditivity, the core, the market allocation), each member's market gain, Shapley value,
+ * transfer and nucleolus, a chart of market gains next to Shapley values, the most valuable
+ * coalitions and the stable coalition structures. What it shows is copied (r may be cleared
+ * afterwards; its memory does not grow with the 2^n coalitions); a borrowed, must outlive w. */
+el_status el_report_writer_coalitions(ElReportWriter *w,
+                                      const ElAnalysis *a,
+                                      const ElCoalitionResult *r,
+                                      ElError *err);
 /** Write the whole report of a held writer. */
 el_status el_report_writer_close(ElReportWriter *w, ElError *err);
 

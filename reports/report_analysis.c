@@ -6,7 +6,11 @@
  *   the ranked discrete combinations, the equilibrium at the optimum and, with two objectives,
  *   a chart of the Pareto front;
  * - a sequence as a table of each step's gains and Pareto verdict and a step chart of the
- *   cumulative gains.
+ *   cumulative gains;
+ * - a coalition game as its verdicts (superadditivity, the core, the market allocation), a table
+ *   of each member's market gain, Shapley value, transfer and nucleolus, a bar chart of market
+ *   gains next to Shapley values, the most valuable coalitions and the stable coalition
+ *   structures, from a copy of a bounded size (the top coalitions are picked when it is added).
  * A sweep keeps, per line, every point up to SWEEP_STRIDED values along the axis and beyond
  * that an evenly strided subset plus both points around each change of regime, so that its
  * memory does not grow with the number of points. As in report_latex.c every string goes
@@ -1310,6 +1314,660 @@ static void sequence_write(FILE *f, const Sequence *x, const ElScenario *s)
     fputs("\\end{axis}\n\\end{tikzpicture}\n\\end{center}\n\\end{minipage}\n", f);
 }
 
+/* ---- Coalition games ---- */
+
+#define COAL_MAX    EL_COALITION_MAX_MEMBERS
+#define COAL_TOP    10 /* coalitions listed by value */
+#define COAL_LISTED 15 /* coalition structures listed */
+#define COAL_LABELS 12 /* members up to which the chart labels its bars with their values */
+
+typedef struct {
+    const ElAnalysis *a;
+    int n;
+    int members[COAL_MAX]; /* jurisdiction indices */
+    double market[COAL_MAX], shapley[COAL_MAX], nucleolus[COAL_MAX];
+    bool have_nucleolus;
+    double grand; /* v(N) */
+    bool superadditive, sa_exhaustive;
+    unsigned sa_s, sa_t;
+    double sa_gap, sa_vs, sa_vt, sa_vst; /* v(S), v(T), v(S u T) of the violating pair */
+    double eps;
+    bool empty, market_in_core;
+    unsigned market_s;
+    double market_gap, market_v; /* v(S) - market(S), v(S) of the most violated coalition */
+    unsigned top[COAL_TOP];
+    double top_v[COAL_TOP];
+    int ntop;
+    long ncoalitions; /* of two or more members */
+    bool have_structures;
+    long partitions, stable_count[EL_PAYOFF_RULES], cs_core_count;
+    double best_value;
+    int nlisted_all;
+    bool truncated;
+    ElStructure listed[COAL_LISTED];
+    int nlisted;
+} Coalitions;
+
+static int bits(unsigned m)
+{
+    return __builtin_popcount(m);
+}
+
+/* The COAL_TOP largest values of coalitions of two or more members (ties: the smaller mask), by
+ * one pass over the 2^n values. */
+static void coalitions_top(Coalitions *x, const ElGame *g)
+{
+    unsigned full = g->n > 0 ? (1u << g->n) - 1u : 0, m;
+    int k;
+    for (m = 1; m <= full && m != 0; m++) {
+        if (bits(m) < 2)
+            continue;
+        x->ncoalitions++;
+        if (x->ntop < COAL_TOP)
+            k = x->ntop++;
+        else if (g->v[m] > x->top_v[COAL_TOP - 1])
+            k = COAL_TOP - 1;
+        else
+            continue;
+        for (; k > 0 && g->v[m] > x->top_v[k - 1]; k--) { /* equal values keep the smaller mask */
+            x->top[k] = x->top[k - 1];
+            x->top_v[k] = x->top_v[k - 1];
+        }
+        x->top[k] = m;
+        x->top_v[k] = g->v[m];
+    }
+}
+
+static Coalitions *coalitions_copy(const ElAnalysis *a, const ElCoalitionResult *r)
+{
+    const ElGame *g = &r->game;
+    Coalitions *x;
+    int k;
+    if (g->n < 1 || g->n > COAL_MAX || !g->v)
+        return NULL;
+    x = el_calloc(1, sizeof(*x));
+    if (!x)
+        return NULL;
+    x->a = a;
+    x->n = g->n;
+    for (k = 0; k < g->n; k++) {
+        x->members[k] = g->members[k];
+        x->market[k] = g->market[k];
+        x->shapley[k] = g->shapley[k];
+        x->nucleolus[k] = r->have_nucleolus ? r->nucleolus[k] : nan("");
+    }
+    x->have_nucleolus = r->have_nucleolus;
+    x->grand = g->v[(1u << g->n) - 1u];
+    x->superadditive = g->superadditive;
+    x->sa_exhaustive = g->sa_exhaustive;
+    if (!g->superadditive) {
+        x->sa_s = g->sa_s;
+        x->sa_t = g->sa_t;
+        x->sa_gap = g->sa_gap;
+        x->sa_vs = g->v[g->sa_s];
+        x->sa_vt = g->v[g->sa_t];
+        x->sa_vst = g->v[g->sa_s | g->sa_t];
+    }
+    x->eps = r->core.eps;
+    x->empty = r->core.empty;
+    x->market_in_core = r->core.market_in_core;
+    if (!r->core.market_in_core) {
+        x->market_s = r->core.market_s;
+        x->market_gap = r->core.market_gap;
+        x->market_v = g->v[r->core.market_s];
+    }
+    coalitions_top(x, g);
+    x->have_structures = r->have_structures;
+    if (r->have_structures) {
+        const ElStructures *st = &r->structures;
+        x->partitions = st->partitions;
+        memcpy(x->stable_count, st->stable_count, sizeof(x->stable_count));
+        x->cs_core_count = st->cs_core_count;
+        x->best_value = st->best_value;
+        x->nlisted_all = st->nlisted;
+        x->truncated = st->truncated;
+        x->nlisted = st->nlisted < COAL_LISTED ? st->nlisted : COAL_LISTED;
+        if (x->nlisted > 0)
+            memcpy(x->listed, st->listed, (size_t)x->nlisted * sizeof(ElStructure));
+    }
+    return x;
+}
+
+/* The members of mask, as "A B C" (a line break every PER_LINE names: a space to TeX). */
+static void coal_members(FILE *f, const Coalitions *x, const ElScenario *s, unsigned mask)
+{
+    int k, i = 0;
+    for (k = 0; k < x->n; k++)
+        if ((mask >> k) & 1u) {
+            if (i > 0)
+                fputc(i % PER_LINE == 0 ? '\n' : ' ', f);
+            tex(f, s->jur[x->members[k]].id);
+            i++;
+        }
+}
+
+/* A coalition as a block: "\{A B\}". */
+static void coal_block(FILE *f, const Coalitions *x, const ElScenario *s, unsigned mask)
+{
+    fputs("\\{", f);
+    coal_members(f, x, s, mask);
+    fputs("\\}", f);
+}
+
+/* Text with every "@C" replaced by the escaped currency. */
+static void with_cur(FILE *f, const ElScenario *s, const char *text)
+{
+    const char *at;
+    while ((at = strstr(text, "@C")) != NULL) {
+        fwrite(text, 1, (size_t)(at - text), f);
+        tex(f, cur(s));
+        text = at + 2;
+    }
+    fputs(text, f);
+}
+
+/* A number with its sign: "$+$\num{1.50}", "\num{-1.50}", "\num{0.00}". */
+static void signed_num(FILE *f, double v, int decimals)
+{
+    char buf[64];
+    el_fmt_fixed_str(buf, sizeof(buf), v, decimals);
+    if (buf[0] != '-' && strspn(buf, "0.") != strlen(buf))
+        fputs("$+$", f);
+    fputs("\\num{", f);
+    fputs(buf, f);
+    fputc('}', f);
+}
+
+/* " million CUR" */
+static void money(FILE *f, const ElScenario *s)
+{
+    fputs("\\,million ", f);
+    tex(f, cur(s));
+}
+
+/* Start a new page unless `lines` baselines are left on this one (TeX's \pagegoal and
+ * \pagetotal, as the needspace package does): a heading stays with its table, and a table that
+ * fits on a page is not split. A table longer than a page (COAL_PAGE_LINES) starts where
+ * COAL_MIN_LINES are left, and its header repeats on the next pages. */
+#define COAL_PAGE_LINES 38
+#define COAL_MIN_LINES  16
+static void need_lines(FILE *f, int lines)
+{
+    if (lines > COAL_PAGE_LINES)
+        lines = COAL_MIN_LINES;
+    fprintf(f, "\\etslinkneed{%d\\baselineskip}\n", lines);
+}
+
+/* Lines of a table cell `chars` characters wide in a column of `per_line` characters (an
+ * estimate: a UTF-8 byte counts as a character, so CJK text, 3 bytes a character of double
+ * width, is overestimated). */
+static int cell_lines(size_t chars, size_t per_line)
+{
+    return 1 + (int)(chars / per_line);
+}
+
+/* The characters of mask's members as written, with the separators. */
+static size_t coal_chars(const Coalitions *x, const ElScenario *s, unsigned mask)
+{
+    size_t n = 2;
+    int k;
+    for (k = 0; k < x->n; k++)
+        if ((mask >> k) & 1u)
+            n += strlen(s->jur[x->members[k]].id) + 1;
+    return n;
+}
+
+/* The head of a longtable of ncols columns: the header rows on the first page, and again with
+ * "(continued)" on the next ones, and "continued on the next page" at each break. */
+static void longtable_head(FILE *f, const ElScenario *s, int ncols, const char *header)
+{
+    fputs("\\toprule\n", f);
+    with_cur(f, s, header);
+    fputs("\\midrule\n\\endfirsthead\n", f);
+    fprintf(f, "\\multicolumn{%d}{l}{\\emph{(continued)}} \\\\\n\\toprule\n", ncols);
+    with_cur(f, s, header);
+    fputs("\\midrule\n\\endhead\n", f);
+    fprintf(f,
+            "\\midrule\n\\multicolumn{%d}{r}{\\emph{continued on the next page}} \\\\\n"
+            "\\endfoot\n\\bottomrule\n\\endlastfoot\n",
+            ncols);
+}
+
+/* "A, B and C": the members whose transfer has sign `sign` (beyond 0.005), n of them. */
+static void transfer_list(FILE *f, const Coalitions *x, const ElScenario *s, int sign, int n)
+{
+    int k, i = 0;
+    for (k = 0; k < x->n; k++) {
+        double t = sign * (x->shapley[k] - x->market[k]);
+        if (t <= 5e-3)
+            continue;
+        fputs(i == 0 ? "" : i == n - 1 ? " and\n" : ",\n", f);
+        tex(f, s->jur[x->members[k]].id);
+        i++;
+    }
+}
+
+static void coalitions_verdicts(FILE *f, const Coalitions *x, const ElScenario *s)
+{
+    int k, nrecv = 0, npay = 0;
+    double paid = 0, received = 0;
+    char eps[64];
+    fputs("\\begin{itemize}\n\\item ", f);
+    if (x->superadditive) {
+        fputs("\\textbf{Superadditive:} no two disjoint coalitions gain more apart than linked "
+              "together",
+              f);
+        fputs(x->sa_exhaustive ? " (every pair checked).\n"
+                               : " (each coalition checked against each member outside it; with "
+                                 "more than 16 members not every pair is checked).\n",
+              f);
+    } else {
+        fputs("\\textbf{Not superadditive:} ", f);
+        coal_block(f, x, s, x->sa_s);
+        fputs(" and ", f);
+        coal_block(f, x, s, x->sa_t);
+        fputs(" gain ", f);
+        num(f, x->sa_gap, 2);
+        money(f, s);
+        fputs(" more apart (", f);
+        num(f, x->sa_vs, 2);
+        fputs(" and ", f);
+        num(f, x->sa_vt, 2);
+        fputs(") than linked together (", f);
+        num(f, x->sa_vst, 2);
+        fputs(").\n", f);
+    }
+    fputs("\\item ", f);
+    el_fmt_fixed_str(eps, sizeof(eps), x->eps, 2);
+    if (!x->empty) {
+        fputs("\\textbf{The core is not empty} (least-core value ", f);
+        num(f, x->eps, 2);
+        fputs("):\nthe grand coalition's gain can be shared so that every coalition gets at least "
+              "its value",
+              f);
+        if (strspn(eps, "0.") != strlen(eps)) {
+            fputs(" and ", f);
+            num(f, x->eps, 2);
+            money(f, s);
+            fputs(" more", f);
+        }
+        fputs(", and none would rather link on its own.\n", f);
+    } else {
+        fputs("\\textbf{The core is empty} (least-core value ", f);
+        num(f, x->eps, 2);
+        fputs("):\nhowever the grand coalition's gain is shared, some coalition gets at least ", f);
+        num(f, -x->eps, 2);
+        money(f, s);
+        fputs(" less than its value, and would rather link on its own.\n", f);
+    }
+    fputs("\\item ", f);
+    if (x->market_in_core) {
+        fputs("\\textbf{The market allocation is in the core:} the members' gains at the grand "
+              "coalition's prices give every coalition at least its value.\n",
+              f);
+    } else {
+        fputs("\\textbf{The market allocation is not in the core:} ", f);
+        coal_block(f, x, s, x->market_s);
+        fputs(" is worth ", f);
+        num(f, x->market_v, 2);
+        money(f, s);
+        fputs(", but at the grand coalition's prices its members gain ", f);
+        num(f, x->market_v - x->market_gap, 2);
+        fputs(", ", f);
+        num(f, x->market_gap, 2);
+        fputs(" less: it would do better linking on its own (the coalition that blocks the market "
+              "allocation most).\n",
+              f);
+    }
+    for (k = 0; k < x->n; k++) {
+        double t = x->shapley[k] - x->market[k];
+        if (t > 5e-3) {
+            nrecv++;
+            received += t;
+        } else if (t < -5e-3) {
+            npay++;
+            paid -= t;
+        }
+    }
+    fputs("\\item \\textbf{Transfers:} ", f);
+    if (nrecv == 0 && npay == 0) {
+        fputs("the Shapley value gives every member its market gain (to 0.01); no transfers are "
+              "needed.\n",
+              f);
+    } else {
+        fputs("to move from the market gains to the Shapley value,\n", f);
+        if (npay > 0) {
+            transfer_list(f, x, s, -1, npay);
+            fputs(npay == 1 ? " pays " : " pay ", f);
+            num(f, paid, 2);
+            fputs(nrecv > 0 ? " and\n" : "", f);
+        }
+        if (nrecv > 0) {
+            transfer_list(f, x, s, 1, nrecv);
+            fputs(nrecv == 1 ? " receives " : " receive ", f);
+            num(f, received, 2);
+        }
+        money(f, s);
+        fputs(" a year in all.\n", f);
+    }
+    fputs("\\end{itemize}\n", f);
+}
+
+/* Whether some member has a name other than its id. */
+static bool coal_named(const Coalitions *x, const ElScenario *s)
+{
+    int k;
+    for (k = 0; k < x->n; k++) {
+        const ElJurisdiction *ju = &s->jur[x->members[k]];
+        if (ju->name && ju->name[0] && strcmp(ju->name, ju->id) != 0)
+            return true;
+    }
+    return false;
+}
+
+static void coalitions_members_table(FILE *f, const Coalitions *x, const ElScenario *s)
+{
+    bool named = coal_named(x, s);
+    char head[256];
+    int k, ncols = 4 + named + x->have_nucleolus;
+    double tm = 0, ts = 0, tn = 0;
+    int lines = 12; /* heading, text, header, total */
+    for (k = 0; k < x->n; k++) {
+        const char *name = s->jur[x->members[k]].name;
+        lines += named && name ? cell_lines(strlen(name), 42) : 1;
+    }
+    need_lines(f, lines);
+    fputs("\\subsection*{Gains and transfers}\nEach member's \\emph{market gain}: its gain at "
+          "the grand coalition's prices;\nits \\emph{Shapley value}: its marginal contribution to "
+          "the coalitions it joins, averaged over every order of joining;\nthe \\emph{transfer}: "
+          "the Shapley value less the market gain, what it receives ($+$) or pays ($-$) to move "
+          "from the one to the other.",
+          f);
+    if (x->have_nucleolus)
+        fputs("\nThe \\emph{nucleolus} shares the grand coalition's gain so that the coalitions "
+              "with the least to spare have as much as possible.",
+              f);
+    fputs("\nTotals are over the members; the Shapley values and the nucleolus share the grand "
+          "coalition's value.\n",
+          f);
+    fprintf(f, "{\\small\n\\begin{longtable}{l%srrr%s}\n", named ? "p{0.3\\linewidth}" : "",
+            x->have_nucleolus ? "r" : "");
+    snprintf(head, sizeof(head),
+             "Member%s & Market gain & Shapley value & Transfer%s \\\\\n%s & (M@C) & (M@C) & "
+             "(M@C)%s \\\\\n",
+             named ? " & Name" : "", x->have_nucleolus ? " & Nucleolus" : "", named ? " &" : "",
+             x->have_nucleolus ? " & (M@C)" : "");
+    longtable_head(f, s, ncols, head);
+    for (k = 0; k < x->n; k++) {
+        const ElJurisdiction *ju = &s->jur[x->members[k]];
+        tex(f, ju->id);
+        if (named) {
+            fputs(" & \\raggedright ", f);
+            tex(f, ju->name && strcmp(ju->name, ju->id) != 0 ? ju->name : "");
+        }
+        cell(f, x->market[k], 2);
+        cell(f, x->shapley[k], 2);
+        fputs(" & ", f);
+        signed_num(f, x->shapley[k] - x->market[k], 2);
+        if (x->have_nucleolus)
+            cell(f, x->nucleolus[k], 2);
+        fputs(" \\tabularnewline\n", f);
+        tm += x->market[k];
+        ts += x->shapley[k];
+        tn += x->nucleolus[k];
+    }
+    fputs(named ? "\\midrule\nTotal & " : "\\midrule\nTotal", f);
+    cell(f, tm, 2);
+    cell(f, ts, 2);
+    fputs(" & ", f);
+    signed_num(f, ts - tm, 2);
+    if (x->have_nucleolus)
+        cell(f, tn, 2);
+    fputs(" \\\\\n\\end{longtable}\n}\n\n", f);
+}
+
+/* Whether the chart's member labels are set at an angle: when the longest id would not fit
+ * under its group of bars (about 5.5 pt a character in \\small, 22 cm for the groups). */
+static bool coal_rotate(const Coalitions *x, const ElScenario *s)
+{
+    size_t longest = 0;
+    int k;
+    for (k = 0; k < x->n; k++) {
+        size_t len = strlen(s->jur[x->members[k]].id);
+        longest = len > longest ? len : longest;
+    }
+    return (double)longest * 5.5 > 0.85 * 620.0 / x->n;
+}
+
+/* Market gains next to Shapley values: two bars per member. */
+static void coalitions_chart(FILE *f, const Coalitions *x, const ElScenario *s)
+{
+    int k, series;
+    double bw = fmax(2.0, fmin(16.0, 170.0 / x->n));
+    fputs("\\par\\bigskip\\noindent\\begin{minipage}{\\linewidth}\n\\subsection*{Market gains "
+          "and Shapley values}\nEach member's gain at the grand coalition's market prices next "
+          "to its Shapley value (million ",
+          f);
+    tex(f, cur(s));
+    fputs(" a year); the difference is the transfer in the table below.\n\n"
+          "\\definecolor{etslinkmarket}{RGB}{0,114,178}\\definecolor{etslinkshapley}{RGB}{230,"
+          "159,0}\n\\begin{center}\n\\begin{tikzpicture}\n\\begin{axis}[ybar, width=22cm, "
+          "height=7.5cm,\nbar width=",
+          f);
+    el_fmt_num(f, bw);
+    fputs("pt, ylabel={gain (million ", f);
+    tex(f, cur(s));
+    fputs(")}, xtick=data, xticklabels={", f);
+    for (k = 0; k < x->n; k++) {
+        if (k > 0)
+            fputs(k % PER_LINE == 0 ? ",%\n" : ",", f);
+        fputs("{", f);
+        tex(f, s->jur[x->members[k]].id);
+        fputs("}", f);
+    }
+    fputs("}, x tick label style={font=\\small", f);
+    fputs(coal_rotate(x, s) ? ", rotate=30, anchor=north east}" : "}", f);
+    fputs(", enlarge x limits={abs=0.6}, scaled y ticks=false, y tick label style={/pgf/number "
+          "format/fixed},\nextra y ticks={0}, extra y tick labels={}, extra y tick "
+          "style={grid=major, major grid style={black!50}},\nlegend style={at={(0.5,1.02)}, "
+          "anchor=south, legend columns=-1, font=\\small, /tikz/every even column/.append "
+          "style={column sep=1em}}\n",
+          f);
+    if (x->n <= COAL_LABELS)
+        fputs(", nodes near coords, every node near coord/.append style={font=\\scriptsize, "
+              "/pgf/number format/fixed, /pgf/number format/precision=1, /pgf/number "
+              "format/fixed zerofill}",
+              f);
+    fputs("]\n", f);
+    for (series = 0; series < 2; series++) {
+        fprintf(f, "\\addplot[fill=%s, draw=black!70] coordinates {\n",
+                series ? "etslinkshapley" : "etslinkmarket");
+        for (k = 0; k < x->n; k++)
+            coord(f, k, k + 1, series ? x->shapley[k] : x->market[k]);
+        fputs(series ? "};\n\\addlegendentry{Shapley value}\n"
+                     : "};\n\\addlegendentry{market gain}\n",
+              f);
+    }
+    fputs("\\end{axis}\n\\end{tikzpicture}\n\\end{center}\n\\end{minipage}\n\n", f);
+}
+
+static void coalitions_top_table(FILE *f, const Coalitions *x, const ElScenario *s)
+{
+    int k, lines = 9; /* heading, text, header */
+    if (x->ntop == 0)
+        return;
+    for (k = 0; k < x->ntop; k++)
+        lines += cell_lines(coal_chars(x, s, x->top[k]), 80);
+    need_lines(f, lines);
+    fputs("\\subsection*{The most valuable coalitions}\n", f);
+    if (x->ncoalitions > x->ntop)
+        fprintf(f, "The %d most valuable of the \\num{%ld} coalitions of two or more members",
+                x->ntop, x->ncoalitions);
+    else
+        fprintf(f, "The %ld coalition%s of two or more members", x->ncoalitions,
+                x->ncoalitions == 1 ? "" : "s");
+    fputs(", by value:\nthe total gain of linking its members, everyone else in autarky "
+          "(ties: in the members' order).\nThe share is of the grand coalition's value.\n",
+          f);
+    fputs("{\\small\n\\begin{longtable}{rp{0.6\\linewidth}rrr}\n", f);
+    longtable_head(f, s, 5, "Rank & Coalition & Size & Value (M@C) & Share (\\%) \\\\\n");
+    for (k = 0; k < x->ntop; k++) {
+        fprintf(f, k ? "\\addlinespace[2pt]\n%d & \\raggedright " : "%d & \\raggedright ", k + 1);
+        coal_members(f, x, s, x->top[k]);
+        fprintf(f, " & %d", bits(x->top[k]));
+        cell(f, x->top_v[k], 2);
+        cell(f, fabs(x->grand) > 1e-12 ? 100 * x->top_v[k] / x->grand : nan(""), 1);
+        fputs(" \\tabularnewline\n", f);
+    }
+    fputs("\\end{longtable}\n}\n", f);
+}
+
+/* "stable" or "blocked by {A B}" for structure p under rule r. */
+static void
+stability(FILE *f, const Coalitions *x, const ElScenario *s, const ElStructure *p, int r)
+{
+    if (p->stable[r]) {
+        fputs("stable", f);
+        return;
+    }
+    fputs("blocked by ", f);
+    if (p->blocker[r])
+        coal_block(f, x, s, p->blocker[r]);
+    else
+        fputs("--", f);
+}
+
+static void coalitions_structures(FILE *f, const Coalitions *x, const ElScenario *s)
+{
+    int k, i, lines = 20; /* heading, text, header */
+    for (k = 0; k < x->nlisted; k++) {
+        const ElStructure *p = &x->listed[k];
+        size_t chars = 0;
+        int r, l;
+        for (i = 0; i < p->nblocks; i++)
+            chars += coal_chars(x, s, p->blocks[i]);
+        l = cell_lines(chars, 48);
+        for (r = 0; r < EL_PAYOFF_RULES; r++)
+            if (!p->stable[r] && cell_lines(12 + coal_chars(x, s, p->blocker[r]), 26) > l)
+                l = cell_lines(12 + coal_chars(x, s, p->blocker[r]), 26);
+        lines += l;
+    }
+    if (!x->have_structures)
+        lines = 4;
+    need_lines(f, lines);
+    fputs("\\subsection*{Stable coalition structures}\n", f);
+    if (!x->have_structures) {
+        if (x->n > EL_STRUCTURE_MAX_MEMBERS)
+            fprintf(f,
+                    "Coalition structures are examined for at most %d members; this game has "
+                    "%d.\n\n",
+                    EL_STRUCTURE_MAX_MEMBERS, x->n);
+        else
+            fputs("Coalition structures were not examined.\n\n", f);
+        return;
+    }
+    fprintf(
+        f,
+        "Every partition of the %d members into linked blocks (a block of one is autarky) was "
+        "examined: \\num{%ld} partition%s.\nA partition is \\emph{stable} when no group of members "
+        "would each do strictly better in a block of their own,\neach member's payoff being "
+        "either its gain at its block's market prices (\\emph{market payoffs}) or its Shapley "
+        "value in its block (\\emph{Shapley payoffs}).\n",
+        x->n, x->partitions, x->partitions == 1 ? "" : "s");
+    fputs("\\begin{itemize}\n", f);
+    fprintf(f,
+            "\\item Stable under market payoffs: \\textbf{%ld}; under Shapley payoffs: "
+            "\\textbf{%ld}.\n",
+            x->stable_count[EL_PAYOFF_MARKET], x->stable_count[EL_PAYOFF_SHAPLEY]);
+    fputs("\\item The most valuable partition is worth ", f);
+    num(f, x->best_value, 2);
+    money(f, s);
+    if (fabs(x->best_value - x->grand) <= 1e-9 * (1 + fabs(x->grand)))
+        fputs(", as much as the grand coalition", f);
+    else {
+        fputs(" against the grand coalition's ", f);
+        num(f, x->grand, 2);
+    }
+    fprintf(f,
+            ".\nWith transfers between members, %ld partition%s %s a non-empty coalition-structure "
+            "core (a sharing of each block's value that no coalition blocks).\n",
+            x->cs_core_count, x->cs_core_count == 1 ? "" : "s",
+            x->cs_core_count == 1 ? "has" : "have");
+    fputs("\\end{itemize}\n", f);
+    fputs("The table lists the grand coalition, the most valuable partitions and those stable "
+          "under either payoff rule,\nby value",
+          f);
+    if (x->nlisted_all > x->nlisted || x->truncated)
+        fprintf(f, " (the first %d of them)", x->nlisted);
+    fputs(".\nThe loss is against the grand coalition's value; a blocked partition names the "
+          "blocking coalition whose members gain most.\n",
+          f);
+    fputs("{\\small\n\\begin{longtable}{p{0.36\\linewidth}rrrp{0.2\\linewidth}p{0.2\\linewidth}}\n",
+          f);
+    longtable_head(f, s, 6,
+                   "Structure & Value & Loss & Loss & Market payoffs & Shapley payoffs \\\\\n"
+                   " & (M@C) & (M@C) & (\\%) & & \\\\\n");
+    for (k = 0; k < x->nlisted; k++) {
+        const ElStructure *p = &x->listed[k];
+        fputs(k ? "\\addlinespace[2pt]\n\\raggedright " : "\\raggedright ", f);
+        for (i = 0; i < p->nblocks; i++) {
+            if (i > 0)
+                fputs("\\hspace{0.4em}", f);
+            coal_block(f, x, s, p->blocks[i]);
+        }
+        cell(f, p->value, 2);
+        cell(f, p->loss, 2);
+        cell(f, fabs(x->grand) > 1e-12 ? 100 * p->loss / x->grand : nan(""), 1);
+        fputs(" & \\raggedright ", f);
+        stability(f, x, s, p, EL_PAYOFF_MARKET);
+        fputs(" & \\raggedright ", f);
+        stability(f, x, s, p, EL_PAYOFF_SHAPLEY);
+        fputs(" \\tabularnewline\n", f);
+    }
+    fputs("\\end{longtable}\n}\n", f);
+}
+
+static void coalitions_write(FILE *f, const Coalitions *x, const ElScenario *s)
+{
+    const ElAnalysis *a = x->a;
+    int k, i;
+    fputs("\\clearpage\n\\providecommand{\\etslinkneed}[1]{\\par\\penalty-100\\begingroup"
+          "\\dimen0=\\pagegoal\n\\advance\\dimen0 by -\\pagetotal\\ifdim #1>\\dimen0 "
+          "\\ifdim\\dimen0>0pt\\vfil\\fi\\penalty-10000\\fi\\endgroup}\n",
+          f);
+    fputs("\\section*{Coalitions: ", f);
+    tex(f, a->id);
+    fprintf(f, "}\nLinking as a cooperative game of the %d members ", x->n);
+    for (k = 0, i = 0; k < x->n; k++) {
+        fputs(i == 0 ? "" : i == x->n - 1 ? " and\n" : ",\n", f);
+        tex(f, s->jur[x->members[k]].id);
+        i++;
+    }
+    fprintf(
+        f,
+        ": each of the \\num{%ld} coalitions of two or more members is solved as one full link of "
+        "its members",
+        x->ncoalitions);
+    if (a->rules >= 0 && a->rules < s->ndesigns) {
+        fputs(" under the rules of design \\emph{", f);
+        tex(f, s->designs[a->rules]->id);
+        fputs("} (those of its elements that concern only the coalition's members)", f);
+    }
+    fputs(", everyone else in autarky.\nA coalition's \\emph{value} is its members' total gain "
+          "against autarky; the grand coalition of all members is worth ",
+          f);
+    num(f, x->grand, 2);
+    money(f, s);
+    fputs(" a year. Money is in million ", f);
+    tex(f, cur(s));
+    fputs(" a year throughout.\n", f);
+    coalitions_verdicts(f, x, s);
+    coalitions_chart(f, x, s);
+    coalitions_members_table(f, x, s);
+    coalitions_top_table(f, x, s);
+    coalitions_structures(f, x, s);
+}
+
 /* ---- The list ---- */
 
 typedef struct {
@@ -1317,6 +1975,7 @@ typedef struct {
     Sweep *sweep;
     Search *search;
     Sequence *sequence;
+    Coalitions *coalitions;
 } Entry;
 
 struct ElReportAnalyses {
@@ -1341,6 +2000,7 @@ void el_report_analyses_free(ElReportAnalyses *x)
         sweep_free(x->e[k].sweep);
         search_free(x->e[k].search);
         sequence_free(x->e[k].sequence);
+        el_free(x->e[k].coalitions);
     }
     el_free(x->e);
     el_free(x);
@@ -1403,6 +2063,26 @@ el_report_analyses_add_sequence(ElReportAnalyses *x, const ElSequenceResult *r, 
     return EL_OK;
 }
 
+el_status el_report_analyses_add_coalitions(ElReportAnalyses *x,
+                                            const ElAnalysis *a,
+                                            const ElCoalitionResult *r,
+                                            ElError *err)
+{
+    Coalitions *c;
+    Entry *e;
+    if (r->game.n < 1 || r->game.n > COAL_MAX || !r->game.v)
+        return el_error_set(err, EL_ERR_INTERNAL, "report: coalition game '%s' without values",
+                            a->id);
+    c = coalitions_copy(a, r);
+    e = c ? add_entry(x, EL_ANALYSIS_COALITIONS) : NULL;
+    if (!e) {
+        el_free(c);
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (report)");
+    }
+    e->coalitions = c;
+    return EL_OK;
+}
+
 static bool shown(const Entry *e)
 {
     return e->kind != EL_ANALYSIS_SWEEP || (e->sweep->begun && e->sweep->done);
@@ -1410,7 +2090,10 @@ static bool shown(const Entry *e)
 
 static const char *entry_id(const Entry *e)
 {
-    return e->sweep ? e->sweep->a->id : e->search ? e->search->a->id : e->sequence->a->id;
+    return e->sweep      ? e->sweep->a->id
+           : e->search   ? e->search->a->id
+           : e->sequence ? e->sequence->a->id
+                         : e->coalitions->a->id;
 }
 
 int el_report_analyses_count(const ElReportAnalyses *x)
@@ -1423,7 +2106,7 @@ int el_report_analyses_count(const ElReportAnalyses *x)
 
 void el_report_analyses_title(const ElReportAnalyses *x, FILE *f)
 {
-    static const char *const kinds[] = {"sweep", "search", "sequence"};
+    static const char *const kinds[] = {"sweep", "search", "sequence", "coalition game"};
     int k, i = 0, n = el_report_analyses_count(x);
     if (n == 0)
         return;
@@ -1454,5 +2137,7 @@ void el_report_analyses_write(const ElReportAnalyses *x, const ElScenario *s, FI
             search_write(f, e->search, s);
         else if (e->sequence)
             sequence_write(f, e->sequence, s);
+        else if (e->coalitions)
+            coalitions_write(f, e->coalitions, s);
     }
 }

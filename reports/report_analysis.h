@@ -1,7 +1,9 @@
-/* report_analysis: the report's sections on analyses (engine/analyze.h), private to reports/.
- * The report writer (report_latex.c) keeps here what it shows of each analysis: of a sweep a
- * bounded set of points per line (memory flat in the number of points), of a search and a
- * sequence copies of their results; and writes one section per analysis after the designs. */
+/* report_analysis: the report's sections on analyses (engine/analyze.h, engine/coalition.h),
+ * private to reports/. The report writer (report_latex.c) keeps here what it shows of each
+ * analysis: of a sweep a bounded set of points per line (memory flat in the number of points),
+ * of a search and a sequence copies of their results, of a coalition game the figures its
+ * section shows (never the 2^n values); and writes one section per analysis after the
+ * designs. */
 #ifndef EL_REPORT_ANALYSIS_H
 #define EL_REPORT_ANALYSIS_H
 
@@ -9,6 +11,7 @@
 
 #include "analyze.h"
 #include "batch.h"
+#include "coalition.h"
 
 typedef struct ElReportAnalyses ElReportAnalyses;
 
@@ -24,6 +27,13 @@ el_status el_report_analyses_add_search(ElReportAnalyses *x, const ElSearchResul
 /** Add a sequence's result (copied; r->analysis must outlive x). */
 el_status
 el_report_analyses_add_sequence(ElReportAnalyses *x, const ElSequenceResult *r, ElError *err);
+
+/** Add coalition game a's result (what the section shows is copied, a bounded amount whatever
+ * the number of members: r may be cleared afterwards; a must outlive x). */
+el_status el_report_analyses_add_coalitions(ElReportAnalyses *x,
+                                            const ElAnalysis *a,
+                                            const ElCoalitionResult *r,
+                                            ElError *err);
 
 /** The analyses with something to show (x may be NULL: 0). */
 int el_report_analyses_count(const ElReportAnalyses *x);

@@ -1420,6 +1420,14 @@ el_status el_report_writer_sequence(ElReportWriter *w, const ElSequenceResult *r
     return el_report_analyses_add_sequence(w->an, r, err);
 }
 
+el_status el_report_writer_coalitions(ElReportWriter *w,
+                                      const ElAnalysis *a,
+                                      const ElCoalitionResult *r,
+                                      ElError *err)
+{
+    return el_report_analyses_add_coalitions(w->an, a, r, err);
+}
+
 el_status el_report_writer_close(ElReportWriter *w, ElError *err)
 {
     if (!w->held || !w->designs_done)

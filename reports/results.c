@@ -1048,19 +1048,126 @@ static int top_coalitions(const ElGame *g, unsigned *top)
     return nt;
 }
 
+/* "{A B}{C}" of a coalition structure: its blocks in their listed order. */
+static void
+structure_text(const ElScenario *s, const ElGame *g, const ElStructure *x, char *buf, size_t size)
+{
+    size_t len = 0;
+    int b;
+    buf[0] = '\0';
+    for (b = 0; b < x->nblocks && len + 3 < size; b++) {
+        buf[len++] = '{';
+        members_text(s, g, x->blocks[b], buf + len, size - len - 2);
+        len += strlen(buf + len);
+        buf[len++] = '}';
+        buf[len] = '\0';
+    }
+}
+
+/* A structure's loss as a share of the grand coalition's value (NaN when that is not positive). */
+static double loss_share(const ElGame *g, const ElStructure *x)
+{
+    double vn = g->v[(1u << g->n) - 1u];
+    return vn > 0 ? x->loss / vn : nan("");
+}
+
+/* <structures> of results.xml: the counts, then each listed structure. */
+static void xml_structures(ElResultsWriter *w, const ElGame *g, const ElStructures *x)
+{
+    static const char *const by[EL_PAYOFF_RULES] = {"\" blocked-market-by=\"",
+                                                    "\" blocked-shapley-by=\""};
+    const ElScenario *s = w->s;
+    ElOut *o = &w->out;
+    char text[4096];
+    int k, r;
+    el_out_str(o, "    <structures partitions=\"");
+    el_out_num(o, (double)x->partitions);
+    el_out_str(o, "\" stable-market=\"");
+    el_out_num(o, (double)x->stable_count[EL_PAYOFF_MARKET]);
+    el_out_str(o, "\" stable-shapley=\"");
+    el_out_num(o, (double)x->stable_count[EL_PAYOFF_SHAPLEY]);
+    el_out_str(o, "\" cs-core=\"");
+    el_out_num(o, (double)x->cs_core_count);
+    el_out_str(o, "\" best-value=\"");
+    el_out_num(o, x->best_value);
+    el_out_str(o, x->truncated ? "\" truncated=\"true\">\n" : "\" truncated=\"false\">\n");
+    for (k = 0; k < x->nlisted; k++) {
+        const ElStructure *p = &x->listed[k];
+        double share = loss_share(g, p);
+        structure_text(s, g, p, text, sizeof(text));
+        el_out_str(o, "      <structure");
+        xml_key(o, "blocks", text);
+        el_out_str(o, " value=\"");
+        el_out_num(o, p->value);
+        el_out_str(o, "\" loss=\"");
+        el_out_num(o, p->loss);
+        if (!isnan(share)) {
+            el_out_str(o, "\" loss-share=\"");
+            el_out_num(o, share);
+        }
+        el_out_str(o, p->stable[EL_PAYOFF_MARKET] ? "\" stable-market=\"true"
+                                                  : "\" stable-market=\"false");
+        el_out_str(o, p->stable[EL_PAYOFF_SHAPLEY] ? "\" stable-shapley=\"true"
+                                                   : "\" stable-shapley=\"false");
+        el_out_str(o, p->cs_core ? "\" cs-core=\"true" : "\" cs-core=\"false");
+        for (r = 0; r < EL_PAYOFF_RULES; r++) {
+            if (p->stable[r])
+                continue;
+            members_text(s, g, p->blocker[r], text, sizeof(text));
+            el_out_str(o, by[r]);
+            el_out_xml(o, text);
+        }
+        el_out_str(o, "\"/>\n");
+    }
+    el_out_str(o, "    </structures>\n");
+}
+
+/* results.csv: the structure counts, then each listed structure stable under some rule. */
+static bool csv_structures(ElResultsWriter *w, const ElGame *g, const ElStructures *x)
+{
+    char text[4096];
+    int k;
+    bool ok = csv_row(w, "total", "partitions", (double)x->partitions, NULL) &&
+              csv_row(w, "total", "stable_market_structures",
+                      (double)x->stable_count[EL_PAYOFF_MARKET], NULL) &&
+              csv_row(w, "total", "stable_shapley_structures",
+                      (double)x->stable_count[EL_PAYOFF_SHAPLEY], NULL) &&
+              csv_row(w, "total", "cs_core_structures", (double)x->cs_core_count, NULL) &&
+              csv_row(w, "total", "best_structure_value", x->best_value, w->unit[EL_UNIT_MONEY]);
+    for (k = 0; ok && k < x->nlisted; k++) {
+        const ElStructure *p = &x->listed[k];
+        if (!p->stable[EL_PAYOFF_MARKET] && !p->stable[EL_PAYOFF_SHAPLEY] && !p->cs_core)
+            continue;
+        structure_text(w->s, g, p, text, sizeof(text));
+        ok = csv_row(w, "total", "structure_value", p->value, text) &&
+             csv_row(w, "total", "structure_loss", p->loss, text) &&
+             csv_row(w, "total", "structure_stable_market", p->stable[EL_PAYOFF_MARKET], text) &&
+             csv_row(w, "total", "structure_stable_shapley", p->stable[EL_PAYOFF_SHAPLEY], text) &&
+             csv_row(w, "total", "structure_cs_core", p->cs_core, text);
+    }
+    return ok;
+}
+
+static el_status
+coalitions_csv(ElResultsWriter *w, const ElAnalysis *a, const ElCoalitionResult *res, ElError *err);
+
 el_status el_results_writer_coalitions(ElResultsWriter *w,
                                        const ElAnalysis *a,
-                                       const ElGame *g,
-                                       const ElCore *core,
-                                       const double *nucleolus,
+                                       const ElCoalitionResult *res,
                                        ElError *err)
 {
+    const ElGame *g = &res->game;
+    const ElCore *core = &res->core;
+    const double *nucleolus = res->have_nucleolus ? res->nucleolus : NULL;
     const ElScenario *s = w->s;
     ElOut *o = &w->out;
     unsigned top[TOP_COALITIONS];
     char text[2048];
-    int k, nt = top_coalitions(g, top);
+    int k, nt;
     bool ok = true;
+    if (w->fmt == EL_RESULTS_COALITIONS_CSV)
+        return coalitions_csv(w, a, res, err);
+    nt = top_coalitions(g, top);
     if (w->fmt == EL_RESULTS_XML) {
         el_out_str(o, "  <coalitions");
         xml_key(o, "id", a->id);
@@ -1116,6 +1223,8 @@ el_status el_results_writer_coalitions(ElResultsWriter *w,
             el_out_num(o, g->v[top[k]]);
             el_out_str(o, "\"/>\n");
         }
+        if (res->have_structures)
+            xml_structures(w, g, &res->structures);
         el_out_str(o, "  </coalitions>\n");
         return flush_some(w, err);
     }
@@ -1137,9 +1246,148 @@ el_status el_results_writer_coalitions(ElResultsWriter *w,
         members_text(s, g, top[k], text, sizeof(text));
         ok = csv_row(w, "total", "coalition_value", g->v[top[k]], text);
     }
+    if (ok && res->have_structures)
+        ok = csv_structures(w, g, &res->structures);
     if (!ok)
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (results.csv)");
     return flush_some(w, err);
+}
+
+/* ---- coalitions.csv ---- */
+
+/* Up to this many members coalitions.csv has every coalition; beyond, the top TOP_COALITIONS. */
+#define COALITIONS_ALL_MAX 16
+
+el_status el_results_writer_create_coalitions(
+    ElResultsWriter **out, FILE *f, const char *name, const ElScenario *s, ElError *err)
+{
+    el_status st = el_results_writer_create(out, EL_RESULTS_CSV, f, name, err);
+    if (st != EL_OK)
+        return st;
+    (*out)->fmt = EL_RESULTS_COALITIONS_CSV;
+    (*out)->s = s;
+    el_out_str(&(*out)->out, "analysis,coalition,member,variable,value\r\n");
+    return EL_OK;
+}
+
+/* One row ANALYSIS,coalition,member,variable,value (the analysis set by csv_label). */
+static bool coal_row(ElResultsWriter *w,
+                     const char *coalition,
+                     const char *member,
+                     const char *variable,
+                     double value)
+{
+    ElOut *o = &w->out;
+    w->row_len = w->row_design;
+    if (!row_append(w, coalition) || !row_append(w, member))
+        return false;
+    el_out_mem(o, w->row, w->row_len);
+    el_out_csv(o, variable);
+    el_out_char(o, ',');
+    el_out_num(o, value);
+    el_out_mem(o, "\r\n", 2);
+    return true;
+}
+
+/* The rows of coalition mask m: its value, then each member's gain in it (when kept). */
+static bool coal_coalition(ElResultsWriter *w, const ElGame *g, unsigned m, char *text, size_t size)
+{
+    int k;
+    bool ok;
+    members_text(w->s, g, m, text, size);
+    ok = coal_row(w, text, "", "value", g->v[m]);
+    for (k = 0; ok && g->gains && k < g->n; k++)
+        if ((m >> k) & 1u)
+            ok = coal_row(w, text, w->s->jur[g->members[k]].id, "gain",
+                          g->gains[(size_t)m * (size_t)g->n + (size_t)k]);
+    return ok;
+}
+
+static el_status
+coalitions_csv(ElResultsWriter *w, const ElAnalysis *a, const ElCoalitionResult *res, ElError *err)
+{
+    const ElGame *g = &res->game;
+    const ElCore *core = &res->core;
+    const ElStructures *x = &res->structures;
+    const ElScenario *s = w->s;
+    unsigned full = (1u << g->n) - 1u, m, top[TOP_COALITIONS];
+    char text[4096], second[2048];
+    int k, r, nt;
+    bool ok = csv_label(w, a->id);
+    /* the game */
+    ok = ok && coal_row(w, "", "", "members", g->n) &&
+         coal_row(w, "", "", "coalitions", (double)g->evaluations) &&
+         coal_row(w, "", "", "superadditive", g->superadditive) &&
+         coal_row(w, "", "", "core_empty", core->empty) &&
+         coal_row(w, "", "", "least_core", core->eps) &&
+         coal_row(w, "", "", "market_in_core", core->market_in_core);
+    if (ok && !g->superadditive) {
+        members_text(s, g, g->sa_s, second, sizeof(second));
+        snprintf(text, sizeof(text), "{%s}", second);
+        members_text(s, g, g->sa_t, second, sizeof(second));
+        snprintf(text + strlen(text), sizeof(text) - strlen(text), "{%s}", second);
+        ok = coal_row(w, text, "", "superadditivity_gap", g->sa_gap);
+    }
+    if (ok && !core->market_in_core) {
+        members_text(s, g, core->market_s, text, sizeof(text));
+        ok = coal_row(w, text, "", "market_gap", core->market_gap);
+    }
+    /* each member's allocations */
+    for (k = 0; ok && k < g->n; k++) {
+        const char *id = s->jur[g->members[k]].id;
+        ok = coal_row(w, "", id, "market_gain", g->market[k]) &&
+             coal_row(w, "", id, "shapley", g->shapley[k]) &&
+             coal_row(w, "", id, "transfer", g->shapley[k] - g->market[k]) &&
+             coal_row(w, "", id, "least_core", core->x[k]) &&
+             (!res->have_nucleolus || coal_row(w, "", id, "nucleolus", res->nucleolus[k]));
+    }
+    /* the coalition structures */
+    if (ok && res->have_structures)
+        ok = coal_row(w, "", "", "partitions", (double)x->partitions) &&
+             coal_row(w, "", "", "stable_market_structures",
+                      (double)x->stable_count[EL_PAYOFF_MARKET]) &&
+             coal_row(w, "", "", "stable_shapley_structures",
+                      (double)x->stable_count[EL_PAYOFF_SHAPLEY]) &&
+             coal_row(w, "", "", "cs_core_structures", (double)x->cs_core_count) &&
+             coal_row(w, "", "", "best_structure_value", x->best_value) &&
+             coal_row(w, "", "", "structures_listed", x->nlisted) &&
+             coal_row(w, "", "", "structures_truncated", x->truncated);
+    for (k = 0; ok && res->have_structures && k < x->nlisted; k++) {
+        const ElStructure *p = &x->listed[k];
+        double share = loss_share(g, p);
+        structure_text(s, g, p, text, sizeof(text));
+        ok = coal_row(w, text, "", "value", p->value) && coal_row(w, text, "", "loss", p->loss) &&
+             (isnan(share) || coal_row(w, text, "", "loss_share", share)) &&
+             coal_row(w, text, "", "stable_market", p->stable[EL_PAYOFF_MARKET]) &&
+             coal_row(w, text, "", "stable_shapley", p->stable[EL_PAYOFF_SHAPLEY]) &&
+             coal_row(w, text, "", "cs_core", p->cs_core) &&
+             coal_row(w, text, "", "blocks", p->nblocks);
+        for (r = 0; ok && r < EL_PAYOFF_RULES; r++)
+            if (!p->stable[r]) { /* the blocking coalition: a row per member */
+                unsigned b = p->blocker[r];
+                int i;
+                for (i = 0; ok && i < g->n; i++)
+                    if ((b >> i) & 1u)
+                        ok = coal_row(
+                            w, text, s->jur[g->members[i]].id,
+                            r == EL_PAYOFF_MARKET ? "blocked_market_by" : "blocked_shapley_by", 1);
+            }
+    }
+    /* the coalitions: every one up to COALITIONS_ALL_MAX members, else the top ones */
+    if (g->n <= COALITIONS_ALL_MAX) {
+        for (m = 1; ok && m <= full; m++) {
+            ok = coal_coalition(w, g, m, text, sizeof(text));
+            if (ok && (m & 1023u) == 0 && w->out.error)
+                break;
+        }
+    } else {
+        nt = top_coalitions(g, top);
+        for (k = 0; ok && k < nt; k++)
+            ok = coal_coalition(w, g, top[k], text, sizeof(text));
+    }
+    if (!ok)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (coalitions.csv)");
+    return w->out.error ? write_failed(w, err) : flush_some(w, err);
 }
 
 /* ---- A run in memory: the sink driven in a loop ---- */

@@ -2,7 +2,8 @@
  * form: design,jurisdiction,variable,value,unit), either from a solved run in memory or as a sink
  * (engine/batch.h) that writes each design as it arrives, so that memory stays flat for a
  * million designs. One field table (el_result_fields) says where every field of the result
- * structs goes: both writers are driven by it, and a new result field is added there. */
+ * structs goes: both writers are driven by it, and a new result field is added there. A
+ * coalition analysis also goes to coalitions.csv (analysis,coalition,member,variable,value). */
 #ifndef EL_RESULTS_H
 #define EL_RESULTS_H
 
@@ -31,7 +32,8 @@ el_status el_results_write_csv(const ElRun *run, const char *path, ElError *err)
 
 typedef enum {
     EL_RESULTS_XML,
-    EL_RESULTS_CSV
+    EL_RESULTS_CSV,
+    EL_RESULTS_COALITIONS_CSV /* coalitions.csv: made by el_results_writer_create_coalitions */
 } ElResultsFormat;
 
 typedef struct ElResultsWriter ElResultsWriter;
@@ -62,14 +64,22 @@ el_status el_results_writer_search(ElResultsWriter *w, const ElSearchResult *r, 
 /** Write a sequence's steps and verdicts. */
 el_status el_results_writer_sequence(ElResultsWriter *w, const ElSequenceResult *r, ElError *err);
 /** Write a coalition game's summary (engine/coalition.h): per member its market gain, Shapley
- * value, the transfer between them, the least-core allocation and the nucleolus (NULL when not
- * computed); the verdicts; the top coalitions by value. */
+ * value, the transfer between them, the least-core allocation and the nucleolus (when
+ * computed); the verdicts; the top coalitions by value; the coalition structures (when
+ * computed): their counts and the listed ones (results.csv: those stable under some rule). To a
+ * coalitions.csv writer: every row of the analysis (docs/results-format.md). */
 el_status el_results_writer_coalitions(ElResultsWriter *w,
                                        const ElAnalysis *a,
-                                       const ElGame *g,
-                                       const ElCore *core,
-                                       const double *nucleolus,
+                                       const ElCoalitionResult *res,
                                        ElError *err);
+/** A writer of coalitions.csv (docs/results-format.md: tidy rows
+ * analysis,coalition,member,variable,value) to f (borrowed, as for el_results_writer_create) for
+ * scenario s (borrowed; must outlive w): the header row at once, then the rows of each
+ * el_results_writer_coalitions call; el_results_writer_close flushes. It takes no designs: it is
+ * not a sink, and only those two calls apply to it. *out is owned by the caller
+ * (el_results_writer_free). */
+el_status el_results_writer_create_coalitions(
+    ElResultsWriter **out, FILE *f, const char *name, const ElScenario *s, ElError *err);
 /** Write the footer of a held writer and flush. */
 el_status el_results_writer_close(ElResultsWriter *w, ElError *err);
 

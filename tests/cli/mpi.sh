@@ -1,7 +1,8 @@
 #!/bin/sh
 # MPI check (make check): the same scenarios solved by one process and by a 2-rank mpirun job
-# must give byte-identical results.xml and results.csv (negotiation.xml: sweeps, searches and a
-# sequence, whose searches broadcast each round's answers from rank 0).
+# must give byte-identical results.xml, results.csv and coalitions.csv (negotiation.xml: sweeps,
+# searches and a sequence, whose searches broadcast each round's answers from rank 0;
+# coalitions-4.xml and `etslink coalitions`: a coalition game).
 # Usage: tests/cli/mpi.sh build/etslink-mpi build/etslink
 set -eu
 MPIBIN=$1
@@ -12,15 +13,19 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_
 # many designs: groups, links with rates, ceilings, offset acceptances and joint projects
 sh tests/bench/many-designs.sh 60 12 > "$T/many.xml"
 fail=0
-for sc in scenarios/northeast-asia.xml "$T/many.xml" scenarios/negotiation.xml; do
+for sc in scenarios/northeast-asia.xml "$T/many.xml" scenarios/negotiation.xml \
+    tests/data/coalitions-4.xml "coalitions tests/data/coalitions-4.xml"; do
+    cmd=solve
+    case "$sc" in coalitions\ *) cmd=coalitions; sc=${sc#coalitions } ;; esac
     [ -s "$sc" ] || continue
-    "$BIN" solve "$sc" -o "$T/one" --no-pdf --quiet
-    mpirun --oversubscribe -n 2 "$MPIBIN" solve "$sc" -o "$T/two" --no-pdf --quiet --mpi
-    for f in results.xml results.csv; do
+    "$BIN" $cmd "$sc" -o "$T/one" --no-pdf --quiet
+    mpirun --oversubscribe -n 2 "$MPIBIN" $cmd "$sc" -o "$T/two" --no-pdf --quiet --mpi
+    for f in results.xml results.csv coalitions.csv; do
+        [ -e "$T/one/$f" ] || [ -e "$T/two/$f" ] || continue
         if cmp -s "$T/one/$f" "$T/two/$f"; then
-            echo "mpi: $sc $f identical on 1 process and 2 ranks"
+            echo "mpi: $cmd $sc $f identical on 1 process and 2 ranks"
         else
-            echo "FAIL: mpi: $sc $f differs between 1 process and 2 ranks" >&2
+            echo "FAIL: mpi: $cmd $sc $f differs between 1 process and 2 ranks" >&2
             fail=1
         fi
     done

@@ -462,5 +462,118 @@ expect 0 "coalitions game: 4 members, 15 coalitions; superadditive; the core is 
 xmllint --noout --schema reports/results.xsd "$tmp/coal/results.xml" 2>/dev/null && ok || bad "coalitions: results.xml is not valid"
 grep -q '^game,C,transfer,-' "$tmp/coal/results.csv" && ok || bad "coalitions: the largest buyer's transfer under Shapley is not negative"
 
+# coalitions.csv (docs/results-format.md) against a hand computation for linear MACs
+# (docs/model.md §6): coalition S links at P = sum r_j / sum 1/c_j (r_j = BAU - cap, c_j the
+# slope), member j's gain is c_j m_j^2 / 2 with m_j = r_j - P / c_j its imports, v(S) their sum;
+# Shapley by its formula over the coalitions; a structure's value is the sum of its blocks'.
+# coal_hand SCENARIO "MEMBERS" CSV ANALYSIS prints "CHECKED MISMATCHES".
+coal_hand() {
+    sed -n 's/.*<jurisdiction id="\([^"]*\)"><bau>\([^<]*\)<\/bau><cap>\([^<]*\)<\/cap><mac><linear slope="\([^"]*\)".*/\1 \2 \3 \4/p' \
+        "$1" >"$tmp/coal-jur"
+    awk -F, -v members="$2" -v an="$4" '
+        function bit(m, k) { return int(m / 2 ^ (k - 1)) % 2 }
+        function near(x, want) { d = x - want; if (d < 0) d = -d; return d <= 1e-6 * (1 + (want < 0 ? -want : want)) }
+        function check(key, want) { checked++; if (!(key in val) || !near(val[key], want)) { bad++; print "coalitions.csv " key ": " (key in val ? val[key] : "missing") ", by hand " want > "/dev/stderr" } }
+        FNR == NR { split($0, f, " "); R[f[1]] = f[2] - f[3]; C[f[1]] = f[4]; next }
+        FNR == 1 { next }
+        $1 == an { val[$2 SUBSEP $3 SUBSEP $4] = $5 }
+        END {
+            n = split(members, id, " "); full = 2 ^ n - 1
+            for (m = 1; m <= full; m++) {
+                sr = 0; sc = 0; t = ""
+                for (k = 1; k <= n; k++) if (bit(m, k)) { sr += R[id[k]]; sc += 1 / C[id[k]]; t = t (t == "" ? "" : " ") id[k] }
+                P = sr / sc; V[m] = 0; T[m] = t
+                for (k = 1; k <= n; k++) if (bit(m, k)) { x = R[id[k]] - P / C[id[k]]; G[m, k] = C[id[k]] * x * x / 2; V[m] += G[m, k] }
+                VT[t] = V[m]
+                check(t SUBSEP "" SUBSEP "value", V[m])
+                for (k = 1; k <= n; k++) if (bit(m, k)) check(t SUBSEP id[k] SUBSEP "gain", G[m, k])
+            }
+            fact[0] = 1; for (k = 1; k <= n; k++) fact[k] = fact[k - 1] * k
+            for (i = 1; i <= n; i++) {
+                phi = 0
+                for (m = 0; m <= full; m++) {
+                    if (bit(m, i)) continue
+                    s = 0; for (k = 1; k <= n; k++) s += bit(m, k)
+                    phi += fact[s] * fact[n - s - 1] / fact[n] * (V[m + 2 ^ (i - 1)] - (m ? V[m] : 0))
+                }
+                check("" SUBSEP id[i] SUBSEP "shapley", phi)
+                check("" SUBSEP id[i] SUBSEP "market_gain", G[full, i])
+                check("" SUBSEP id[i] SUBSEP "transfer", phi - G[full, i])
+            }
+            for (key in val) {
+                split(key, f, SUBSEP)
+                if (f[3] != "value" || substr(f[1], 1, 1) != "{") continue
+                nb = split(substr(f[1], 2, length(f[1]) - 2), blk, "}{"); sum = 0
+                for (b = 1; b <= nb; b++) sum += VT[blk[b]]
+                check(key, sum); check(f[1] SUBSEP "" SUBSEP "loss", V[full] - sum)
+            }
+            print checked + 0, bad + 0
+        }' "$tmp/coal-jur" "$3"
+}
+bell() { case $1 in 2) echo 2 ;; 3) echo 5 ;; 4) echo 15 ;; esac; }
+[ -s "$tmp/coal/coalitions.csv" ] && ok || bad "solve with <coalitions> wrote no coalitions.csv"
+[ "$(head -1 "$tmp/coal/coalitions.csv")" = "$(printf 'analysis,coalition,member,variable,value\r')" ] \
+    && ok || bad "coalitions.csv header"
+set -- $(coal_hand tests/data/coalitions-4.xml "A B C D" "$tmp/coal/coalitions.csv" game)
+[ "$1" -ge 50 ] && [ "$2" = 0 ] && ok || bad "coalitions.csv of coalitions-4: $2 of $1 values differ from the hand computation"
+for row in 'game,,,members,4' 'game,,,coalitions,15' "game,,,partitions,$(bell 4)" 'game,,,superadditive,1' \
+    'game,,,core_empty,0' 'game,{A B C D},,loss,0' 'game,{A B}{C D},,value,742.25'; do
+    grep -qxF "$row$(printf '\r')" "$tmp/coal/coalitions.csv" && ok || bad "coalitions.csv lacks the row $row"
+done
+[ "$(grep -c '^game,[^,{]*,,value,' "$tmp/coal/coalitions.csv")" = 15 ] && ok || bad "coalitions.csv: not one value row per coalition"
+grep -q '<structures partitions="15" ' "$tmp/coal/results.xml" && grep -q '<structure blocks="{A B C D}" ' "$tmp/coal/results.xml" \
+    && ok || bad "results.xml lacks the coalition structures"
+grep -q '^game,total,partitions,15,' "$tmp/coal/results.csv" && grep -q '^game,total,structure_value,742.25,{A B}{C D}' "$tmp/coal/results.csv" \
+    && ok || bad "results.csv lacks the structure counts or the stable structures"
+
+# etslink coalitions: one ad hoc analysis, no design solved, the same output set
+expect 0 "coalitions ad-hoc: 3 members, 7 coalitions" -- "$bin" coalitions --no-pdf tests/data/coalitions-4.xml --members "A B C" -o "$tmp/adhoc"
+for f in results.xml results.csv coalitions.csv report.tex; do
+    [ -s "$tmp/adhoc/$f" ] && ok || bad "coalitions: no $f"
+done
+xmllint --noout --schema reports/results.xsd "$tmp/adhoc/results.xml" 2>/dev/null && ok || bad "coalitions: results.xml is not valid"
+grep -q '<design ' "$tmp/adhoc/results.xml" && bad "coalitions solved a design" || ok
+set -- $(coal_hand tests/data/coalitions-4.xml "A B C" "$tmp/adhoc/coalitions.csv" ad-hoc)
+[ "$1" -ge 30 ] && [ "$2" = 0 ] && ok || bad "coalitions --members 'A B C': $2 of $1 values differ from the hand computation"
+grep -q "^ad-hoc,,,partitions,$(bell 3)" "$tmp/adhoc/coalitions.csv" && ok || bad "coalitions: not Bell(3) partitions"
+grep -q '^ad-hoc,[^,]*D' "$tmp/adhoc/coalitions.csv" && bad "coalitions: a member not named in --members" || ok
+expect 0 "" -- "$bin" coalitions --no-pdf -q tests/data/coalitions-4.xml -o "$tmp/adhoc-all" --threads 2
+sed 1d "$tmp/adhoc-all/coalitions.csv" | sed 's/^ad-hoc,/game,/' >"$tmp/adhoc-all.rows"
+sed 1d "$tmp/coal/coalitions.csv" | cmp -s - "$tmp/adhoc-all.rows" && ok || bad "coalitions (all members) differs from solve's <coalitions>"
+# --design: the rules of tests/data/coalitions-pool.xml (worked by hand in the file): alone a
+# member gains 12.5, two linked 100/9, all three 9.375; the core is empty; autarky is stable
+expect 0 "not superadditive; the core is empty" -- "$bin" coalitions --no-pdf tests/data/coalitions-pool.xml --design offsets -o "$tmp/adhoc-pool"
+for row in 'A,,value,12.5' 'A B,,value,11.1111111111' 'A B C,,value,9.375' ',,least_core,-9.375' \
+    '{A}{B}{C},,stable_market,1' ',,best_structure_value,37.5'; do
+    grep -qxF "ad-hoc,$row$(printf '\r')" "$tmp/adhoc-pool/coalitions.csv" && ok || bad "coalitions --design offsets: no row ad-hoc,$row"
+done
+expect 0 "3 members, 7 coalitions; superadditive" -- "$bin" coalitions --no-pdf tests/data/coalitions-pool.xml -o "$tmp/adhoc-pool0"
+grep -qxF "ad-hoc,A B C,,value,0$(printf '\r')" "$tmp/adhoc-pool0/coalitions.csv" && ok || bad "coalitions without --design: identical members gain from linking"
+# bad input: exit 3 naming the id, before anything is written
+cp "$tmp/adhoc/coalitions.csv" "$tmp/adhoc-before.csv"
+expect 3 "--members: 'X' is not a jurisdiction of tests/data/coalitions-4.xml" -- "$bin" coalitions --no-pdf tests/data/coalitions-4.xml --members "A X" -o "$tmp/adhoc"
+expect 3 "--members: 'B' is listed twice" -- "$bin" coalitions --no-pdf tests/data/coalitions-4.xml --members "A B C B" -o "$tmp/adhoc"
+expect 3 "--members: 1 member(s); a coalition game needs 2 to 25" -- "$bin" coalitions --no-pdf tests/data/coalitions-4.xml --members "A" -o "$tmp/adhoc"
+expect 3 "--members: 0 member(s)" -- "$bin" coalitions --no-pdf tests/data/coalitions-4.xml --members "" -o "$tmp/adhoc"
+expect 3 "--design nope: tests/data/coalitions-4.xml has no design of that id" -- "$bin" coalitions --no-pdf tests/data/coalitions-4.xml --design nope -o "$tmp/adhoc"
+cmp -s "$tmp/adhoc/coalitions.csv" "$tmp/adhoc-before.csv" && ok || bad "a refused coalitions run changed the earlier coalitions.csv"
+awk 'BEGIN { print "<scenario name=\"26\">"
+    for (j = 1; j <= 26; j++) printf "<jurisdiction id=\"J%d\"><bau>100</bau><cap>90</cap><mac><linear slope=\"%d\"/></mac></jurisdiction>\n", j, j
+    print "</scenario>" }' >"$tmp/j26.xml"
+expect 3 "26 jurisdiction(s) in the scenario; a coalition game needs 2 to 25" -- "$bin" coalitions --no-pdf "$tmp/j26.xml" -o "$tmp/j26"
+expect 3 "--members: 26 member(s)" -- "$bin" coalitions --no-pdf "$tmp/j26.xml" -o "$tmp/j26" \
+    --members "J1 J2 J3 J4 J5 J6 J7 J8 J9 J10 J11 J12 J13 J14 J15 J16 J17 J18 J19 J20 J21 J22 J23 J24 J25 J26"
+[ ! -e "$tmp/j26" ] && ok || bad "a refused coalitions run created its output folder"
+expect 2 "coalitions needs -o DIR" -- "$bin" coalitions tests/data/coalitions-4.xml
+expect 2 "--only is for solve" -- "$bin" coalitions tests/data/coalitions-4.xml --only game -o "$tmp/adhoc"
+expect 2 "--members is for coalitions" -- "$bin" solve tests/data/coalitions-4.xml --members "A B" -o "$tmp/adhoc"
+# a later run without a coalition analysis removes coalitions.csv with the rest of the old set
+sed '/<coalitions/d' tests/data/coalitions-4.xml >"$tmp/nocoal.xml"
+expect 0 "" -- "$bin" solve --no-pdf -q "$tmp/nocoal.xml" -o "$tmp/adhoc"
+[ ! -e "$tmp/adhoc/coalitions.csv" ] && ok || bad "a solve without coalitions left an earlier coalitions.csv"
+[ -s "$tmp/adhoc/results.xml" ] && ok || bad "the solve without coalitions wrote no results.xml"
+expect 0 "" -- "$bin" solve --no-pdf -q --only game tests/data/coalitions-4.xml -o "$tmp/adhoc"
+[ -s "$tmp/adhoc/coalitions.csv" ] && ok || bad "--only of a coalition analysis wrote no coalitions.csv"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -2093,6 +2093,381 @@ static void test_report_held_unchanged(void)
     el_scenario_free(s);
 }
 
+/* ---- Coalitions: results.xml, results.csv and coalitions.csv from games given by values ---- */
+
+/* The coalition writers on res: text[0] results.xml (validated against the embedded schema),
+ * text[1] results.csv, text[2] coalitions.csv. */
+static void write_coalition_files(const ElScenario *s, const ElCoalitionResult *res, char **text)
+{
+    char dir[] = "/tmp/etslink-coal-XXXXXX", path[160], id[] = "g";
+    ElAnalysis a;
+    ElError err;
+    int k;
+    memset(&a, 0, sizeof(a));
+    a.id = id;
+    a.kind = EL_ANALYSIS_COALITIONS;
+    a.rules = -1;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    for (k = 0; k < 3; k++) {
+        ElResultsWriter *w = NULL;
+        FILE *f;
+        snprintf(path, sizeof(path), "%s/%d", dir, k);
+        f = fopen(path, "wb");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        if (k < 2) {
+            ElSink sink;
+            CU_ASSERT_EQUAL_FATAL(
+                el_results_writer_create(&w, k ? EL_RESULTS_CSV : EL_RESULTS_XML, f, "x", &err),
+                EL_OK);
+            sink = el_results_writer_sink(w);
+            CU_ASSERT_EQUAL(sink.begin(sink.ctx, s, 0, &err), EL_OK);
+        } else {
+            CU_ASSERT_EQUAL_FATAL(el_results_writer_create_coalitions(&w, f, "c", s, &err), EL_OK);
+        }
+        CU_ASSERT_EQUAL(el_results_writer_coalitions(w, &a, res, &err), EL_OK);
+        CU_ASSERT_EQUAL(el_results_writer_close(w, &err), EL_OK);
+        el_results_writer_free(w);
+        fclose(f);
+        text[k] = slurp(path);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(text[k]);
+        if (k == 0)
+            CU_ASSERT_EQUAL(el_xml_validate_file(path, el_results_schema(), &err), EL_OK);
+        remove(path);
+    }
+    rmdir(dir);
+}
+
+/* The value of the coalitions.csv row that starts with prefix ("g,COALITION,MEMBER,VARIABLE,"),
+ * NaN without one. */
+static double coal_value(const char *text, const char *prefix)
+{
+    const char *at = text;
+    size_t n = strlen(prefix);
+    while (at) {
+        if (strncmp(at, prefix, n) == 0)
+            return strtod(at + n, NULL);
+        at = strchr(at, '\n');
+        at = at ? at + 1 : NULL;
+    }
+    return nan("");
+}
+
+static int count_lines(const char *text, const char *part)
+{
+    int n = 0;
+    const char *at;
+    for (at = strstr(text, part); at; at = strstr(at + 1, part))
+        n++;
+    return n;
+}
+
+/* Three members: v(AB) = 4, v(AC) = 3, v(BC) = 2, v(ABC) = 5, singletons 0; gains at market
+ * prices AB (2, 2), AC (1.5, 1.5), BC (1, 1), ABC (2, 2, 1). By hand: Shapley
+ * phi_A = 4/6 + 3/6 + (5 - 2)/3 = 13/6, phi_B = 4/6 + 2/6 + (5 - 3)/3 = 5/3, phi_C = 7/6; the
+ * least core: x_C <= 1 - e, x_B <= 2 - e, x_A <= 3 - e with sum 5 gives e = 1/3 at (8/3, 5/3,
+ * 2/3), a single point and so also the nucleolus; Bell(3) = 5 partitions; {A B}{C} is worth 4
+ * (loss 1, a fifth) and stable at market gains: no coalition pays all its members strictly more
+ * than A 2, B 2, C 0. Then 17 members, v(S) = S^2 (the mask as a number): coalitions.csv keeps
+ * the 20 largest, the masks full, full - 1, ..., full - 19. */
+static void test_coalition_files(void)
+{
+    static const double bau[17] = {0}, zero[17] = {0};
+    double slope[17], v[8] = {0, 0, 0, 4, 0, 3, 2, 5}, gains[8 * 3] = {0}, *big;
+    ElScenario *s;
+    ElCoalitionResult res;
+    ElSettings set;
+    ElError err;
+    char *text[3], want[512], row[128];
+    unsigned full = (1u << 17) - 1u, m;
+    int k, i;
+    for (k = 0; k < 17; k++)
+        slope[k] = 1;
+    s = test_linear_scenario(3, bau, zero, slope, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    gains[3 * 3 + 0] = gains[3 * 3 + 1] = 2;
+    gains[5 * 3 + 0] = gains[5 * 3 + 2] = 1.5;
+    gains[6 * 3 + 1] = gains[6 * 3 + 2] = 1;
+    gains[7 * 3 + 0] = gains[7 * 3 + 1] = 2;
+    gains[7 * 3 + 2] = 1;
+    el_settings_default(&set);
+    memset(&res, 0, sizeof(res));
+    CU_ASSERT_EQUAL_FATAL(el_game_from_values(3, NULL, v, gains, &res.game, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_game_core(&res.game, &set, &res.core, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_game_nucleolus(&res.game, &set, res.nucleolus, &err), EL_OK);
+    res.have_nucleolus = true;
+    CU_ASSERT_EQUAL_FATAL(el_game_structures(&res.game, &set, &res.structures, &err), EL_OK);
+    res.have_structures = true;
+    write_coalition_files(s, &res, text);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text[0], "<structures partitions=\"5\" "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text[0],
+                                  "<structure blocks=\"{J0 J1 J2}\" value=\"5\" loss=\"0\" "
+                                  "loss-share=\"0\" "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text[0], "<structure blocks=\"{J0 J1}{J2}\" value=\"4\" "
+                                           "loss=\"1\" loss-share=\"0.2\" stable-market=\"true\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text[1], "\r\ng,total,partitions,5,\r\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text[1], "\r\ng,total,structure_value,4,{J0 J1}{J2}\r\n"));
+    CU_ASSERT(strncmp(text[2], "analysis,coalition,member,variable,value\r\n", 42) == 0);
+    CHECK_REL(coal_value(text[2], "g,,J0,shapley,"), 13.0 / 6);
+    CHECK_REL(coal_value(text[2], "g,,J1,shapley,"), 5.0 / 3);
+    CHECK_REL(coal_value(text[2], "g,,J2,shapley,"), 7.0 / 6);
+    CHECK_REL(coal_value(text[2], "g,,J0,transfer,"), 13.0 / 6 - 2);
+    CHECK_REL(coal_value(text[2], "g,,,least_core,"), 1.0 / 3);
+    CHECK_REL(coal_value(text[2], "g,,J0,least_core,"), 8.0 / 3);
+    CHECK_REL(coal_value(text[2], "g,,J1,nucleolus,"), 5.0 / 3);
+    CHECK_REL(coal_value(text[2], "g,,J2,nucleolus,"), 2.0 / 3);
+    CHECK_REL(coal_value(text[2], "g,,,partitions,"), 5);
+    CHECK_REL(coal_value(text[2], "g,{J0 J1}{J2},,value,"), 4);
+    CHECK_REL(coal_value(text[2], "g,{J0 J1}{J2},,loss_share,"), 0.2);
+    CHECK_REL(coal_value(text[2], "g,{J0 J1}{J2},,stable_market,"), 1);
+    CHECK_REL(coal_value(text[2], "g,{J0 J1}{J2},,blocks,"), 2);
+    CHECK_REL(coal_value(text[2], "g,J0 J2,,value,"), 3);
+    CHECK_REL(coal_value(text[2], "g,J0 J2,J2,gain,"), 1.5);
+    CHECK_REL(coal_value(text[2], "g,J1,,value,"), 0);
+    /* every coalition has a value row (7), each member of each a gain row (3 + 3 x 2 + 3) */
+    CU_ASSERT_EQUAL(count_lines(text[2], ",,value,") - count_lines(text[2], "},,value,"), 7);
+    CU_ASSERT_EQUAL(count_lines(text[2], ",gain,"), 12);
+    for (k = 0; k < 3; k++)
+        free(text[k]);
+    el_coalition_result_clear(&res);
+    el_scenario_free(s);
+
+    /* 17 members: the top 20 coalitions only; no gains, structures or nucleolus */
+    s = test_linear_scenario(17, bau, zero, slope, NULL);
+    big = malloc(sizeof(double) * ((size_t)full + 1));
+    CU_ASSERT_FATAL(s && big);
+    for (m = 0; m <= full; m++)
+        big[m] = (double)m * (double)m;
+    memset(&res, 0, sizeof(res));
+    CU_ASSERT_EQUAL_FATAL(el_game_from_values(17, NULL, big, NULL, &res.game, &err), EL_OK);
+    res.core.x = el_calloc(17, sizeof(double)); /* not solved: the writer only copies it */
+    CU_ASSERT_FATAL(res.core.x != NULL);
+    res.core.market_in_core = true;
+    write_coalition_files(s, &res, text);
+    CU_ASSERT_EQUAL(count_lines(text[2], ",,value,"), 20);
+    CU_ASSERT_PTR_NULL(strstr(text[2], ",gain,"));
+    CU_ASSERT_PTR_NULL(strstr(text[2], "partitions"));
+    CU_ASSERT_PTR_NULL(strstr(text[2], "nucleolus"));
+    CU_ASSERT_PTR_NULL(strstr(text[0], "<structures"));
+    for (k = 0; k < 20; k++) {
+        size_t len;
+        m = full - (unsigned)k;
+        snprintf(want, sizeof(want), "\r\ng,");
+        for (i = 0; i < 17; i++)
+            if ((m >> i) & 1u) {
+                len = strlen(want);
+                snprintf(want + len, sizeof(want) - len, "%sJ%d", want[len - 1] == ',' ? "" : " ",
+                         i);
+            }
+        len = strlen(want);
+        snprintf(row, sizeof(row), ",,value,%.0f\r\n", (double)m * (double)m);
+        snprintf(want + len, sizeof(want) - len, "%s", row);
+        CU_ASSERT_PTR_NOT_NULL(strstr(text[2], want));
+    }
+    for (k = 0; k < 3; k++)
+        free(text[k]);
+    free(big);
+    el_coalition_result_clear(&res);
+    el_scenario_free(s);
+}
+
+/* ---- Coalition games in the report (issue 11) ---- */
+
+#define COALITION_XML                                                                       \
+    "<scenario name=\"t\" currency=\"EUR\">\n"                                              \
+    "<jurisdiction id=\"A\" name=\"Alpha &amp; Co \xe2\x80\x94 \xed\x95\x9c\xea\xb5\xad\">" \
+    "<bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac></jurisdiction>\n"          \
+    "<jurisdiction id=\"B\" name=\"Beta\"><bau>100</bau><cap>90</cap><mac><linear "         \
+    "slope=\"1\"/></mac></jurisdiction>\n"                                                  \
+    "<jurisdiction id=\"C\" name=\"Gamma\"><bau>100</bau><cap>90</cap><mac><linear "        \
+    "slope=\"1\"/></mac></jurisdiction>\n"                                                  \
+    "<coalitions id=\"g\"/>\n<coalitions id=\"h\"/>\n"                                      \
+    "</scenario>\n"
+
+/* The coordinates of the bars after `from` filled with colour `fill`: n points into x, y. */
+static int bar_coords(const char *from, const char *fill, double *x, double *y, int max)
+{
+    char key[64];
+    const char *p;
+    int n = 0;
+    snprintf(key, sizeof(key), "\\addplot[fill=%s", fill);
+    p = from ? strstr(from, key) : NULL;
+    if (!p || !(p = strstr(p, "coordinates {")))
+        return -1;
+    for (p += 13; *p && *p != '}' && n < max; p++) {
+        char *e;
+        if (*p != '(')
+            continue;
+        x[n] = strtod(p + 1, &e);
+        if (*e != ',')
+            return -1;
+        y[n] = strtod(e + 1, &e);
+        n++;
+        p = e;
+    }
+    return n;
+}
+
+/* Two hand-made games of A, B, C (values in million EUR), added to a held report writer and
+ * cleared before it writes (the report keeps its own copy):
+ * g: v(AB) = 4, v(AC) = 6, v(BC) = 8, v(ABC) = 12; market gains AB (1, 3), AC (2, 4),
+ *    BC (5, 3), ABC (1, 7, 4). By hand: Shapley A = (4 + 6 + 2 (12 - 8)) / 6 = 3, B = 4, C = 5;
+ *    transfers +2, -3, +1. Least core: the three pair rows tight at eps = 2 (2 x 12 = 18 + 3 eps)
+ *    give x = (2, 4, 6), the nucleolus. Market not in the core: AC gets 5 of its 6. Partitions:
+ *    {ABC} stable under both rules; {A}{BC} (8, loss 4 = 33.3%) blocked under market payoffs by
+ *    AC (A 2 > 0, C 4 > 3, least 1; ABC ties at 1 with a larger mask), stable under Shapley
+ *    payoffs (halves: A 0, B 4, C 4; no coalition gives all its members more); {AC}{B} (6, loss
+ *    6 = 50%) stable under market payoffs (A 2, C 4, B 0: AB gives A 1, BC gives C 3), blocked
+ *    under Shapley payoffs by BC (B 4 > 0, C 4 > 3); {AB}{C} and autarky unstable, not listed.
+ * h: v(AB) = v(AC) = v(BC) = 10, v(ABC) = 9, no market gains: not superadditive by 1; the core
+ *    is empty with eps = -4 (2 x 9 = 30 + 3 eps), x = (3, 3, 3); the market allocation (zero)
+ *    is blocked most by AB, worth 10. */
+static void test_report_coalitions(void)
+{
+    static const double vg[8] = {0, 0, 0, 4, 0, 6, 8, 12};
+    static const double gg[24] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 0,
+                                  0, 0, 0, 2, 0, 4, 0, 5, 3, 1, 7, 4};
+    static const double vh[8] = {0, 0, 0, 10, 0, 10, 10, 9};
+    ElScenario *s = load_text(COALITION_XML);
+    ElCoalitionResult r;
+    ElError err = {EL_OK, ""};
+    ElBatchOptions opt = {.threads = 1};
+    ElReportWriter *w = NULL;
+    ElProducer prod;
+    ElSink sink;
+    const ElSink *sinks[1] = {&sink};
+    const int members[3] = {0, 1, 2};
+    char *text = NULL;
+    const char *at, *h;
+    size_t len = 0;
+    double x[8], y[8];
+    FILE *f;
+    int k;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL_FATAL(s->analyses->nanalyses, 2);
+    prod = el_producer_scenario(s);
+    f = open_memstream(&text, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL_FATAL(el_report_writer_create(&w, f, &err), EL_OK);
+    el_report_writer_hold(w);
+    sink = el_report_writer_sink(w);
+    CU_ASSERT_EQUAL(el_batch_solve(s, &prod, &opt, sinks, 1, &err), EL_OK);
+    /* g */
+    memset(&r, 0, sizeof(r));
+    CU_ASSERT_EQUAL_FATAL(el_game_from_values(3, members, vg, gg, &r.game, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_game_core(&r.game, &s->settings, &r.core, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_game_nucleolus(&r.game, &s->settings, r.nucleolus, &err), EL_OK);
+    r.have_nucleolus = true;
+    CU_ASSERT_EQUAL_FATAL(el_game_structures(&r.game, &s->settings, &r.structures, &err), EL_OK);
+    r.have_structures = true;
+    CU_ASSERT_EQUAL(el_report_writer_coalitions(w, s->analyses->analyses[0], &r, &err), EL_OK);
+    el_coalition_result_clear(&r);
+    /* h */
+    CU_ASSERT_EQUAL_FATAL(el_game_from_values(3, members, vh, NULL, &r.game, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_game_core(&r.game, &s->settings, &r.core, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_game_nucleolus(&r.game, &s->settings, r.nucleolus, &err), EL_OK);
+    r.have_nucleolus = true;
+    CU_ASSERT_EQUAL(el_report_writer_coalitions(w, s->analyses->analyses[1], &r, &err), EL_OK);
+    el_coalition_result_clear(&r);
+    CU_ASSERT_EQUAL(el_report_writer_close(w, &err), EL_OK);
+    el_report_writer_free(w);
+    fclose(f);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "the report shows 2 analyses:\ncoalition game "
+                                        "\\emph{g} and\ncoalition game \\emph{h}."));
+    at = strstr(text, "\\section*{Coalitions: g}");
+    h = strstr(text, "\\section*{Coalitions: h}");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    CU_ASSERT(at < h);
+    CU_ASSERT(longest_line(at) <= 350);
+    /* g: the verdicts */
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "of the 3 members A,\nB and\nC: each of the \\num{4} "
+                                      "coalitions"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "worth \\num{12.00}\\,million EUR a year"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\textbf{Superadditive:}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\textbf{The core is not empty} (least-core value "
+                                      "\\num{2.00})"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "at least its value and \\num{2.00}\\,million EUR more"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\textbf{The market allocation is not in the core:} "
+                                      "\\{A C\\} is worth \\num{6.00}\\,million EUR, but at the "
+                                      "grand coalition's prices its members gain \\num{5.00}, "
+                                      "\\num{1.00} less"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "B pays \\num{3.00} and\nA and\nC receive \\num{3.00}"
+                                      "\\,million EUR a year in all."));
+    /* g: the chart, market gains (1, 7, 4) and Shapley values (3, 4, 5) */
+    CU_ASSERT_EQUAL_FATAL(bar_coords(at, "etslinkmarket", x, y, 8), 3);
+    for (k = 0; k < 3; k++)
+        CHECK_REL(x[k], k + 1);
+    CHECK_REL(y[0], 1);
+    CHECK_REL(y[1], 7);
+    CHECK_REL(y[2], 4);
+    CU_ASSERT_EQUAL_FATAL(bar_coords(at, "etslinkshapley", x, y, 8), 3);
+    CHECK_REL(y[0], 3);
+    CHECK_REL(y[1], 4);
+    CHECK_REL(y[2], 5);
+    CU_ASSERT(strstr(at, "etslinkshapley] coordinates") < h);
+    /* g: members, market gain, Shapley value, transfer, nucleolus (2, 4, 6) */
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "Member & Name & Market gain & Shapley value & Transfer & "
+                                      "Nucleolus \\\\\n & & (MEUR) & (MEUR) & (MEUR) & (MEUR)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "Alpha \\& Co \xe2\x80\x94 \xed\x95\x9c\xea\xb5\xad & "
+                                      "\\num{1.00} & \\num{3.00} & $+$\\num{2.00} & \\num{2.00} "
+                                      "\\tabularnewline\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "B & \\raggedright Beta & \\num{7.00} & \\num{4.00} & "
+                                      "\\num{-3.00} & \\num{4.00} \\tabularnewline\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "C & \\raggedright Gamma & \\num{4.00} & \\num{5.00} & "
+                                      "$+$\\num{1.00} & \\num{6.00} \\tabularnewline\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "Total &  & \\num{12.00} & \\num{12.00} & \\num{0.00} & "
+                                      "\\num{12.00} \\\\\n"));
+    /* g: the coalitions by value, with their share of 12 */
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "The 4 coalitions of two or more members"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "1 & \\raggedright A B C & 3 & \\num{12.00} & "
+                                      "\\num{100.0} \\tabularnewline\n\\addlinespace[2pt]\n"
+                                      "2 & \\raggedright B C & 2 & \\num{8.00} & \\num{66.7} "
+                                      "\\tabularnewline\n\\addlinespace[2pt]\n"
+                                      "3 & \\raggedright A C & 2 & \\num{6.00} & \\num{50.0} "
+                                      "\\tabularnewline\n\\addlinespace[2pt]\n"
+                                      "4 & \\raggedright A B & 2 & \\num{4.00} & \\num{33.3} "
+                                      "\\tabularnewline\n"));
+    /* g: the structures */
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "examined: \\num{5} partitions."));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "Stable under market payoffs: \\textbf{2}; under Shapley "
+                                      "payoffs: \\textbf{2}."));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "worth \\num{12.00}\\,million EUR, as much as the grand "
+                                      "coalition.\nWith transfers between members, 1 partition "
+                                      "has a non-empty"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(
+        at, "\\raggedright \\{A B C\\} & \\num{12.00} & \\num{0.00} & \\num{0.0} & \\raggedright "
+            "stable & \\raggedright stable \\tabularnewline\n\\addlinespace[2pt]\n"
+            "\\raggedright \\{A\\}\\hspace{0.4em}\\{B C\\} & \\num{8.00} & \\num{4.00} & "
+            "\\num{33.3} & \\raggedright blocked by \\{A C\\} & \\raggedright stable "
+            "\\tabularnewline\n\\addlinespace[2pt]\n"
+            "\\raggedright \\{A C\\}\\hspace{0.4em}\\{B\\} & \\num{6.00} & \\num{6.00} & "
+            "\\num{50.0} & \\raggedright stable & \\raggedright blocked by \\{B C\\} "
+            "\\tabularnewline\n\\end{longtable}"));
+    /* h */
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, "\\textbf{Not superadditive:} "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, " gain \\num{1.00}\\,million EUR more apart (\\num{10.00} "
+                                     "and \\num{0.00}) than linked together (\\num{9.00})."));
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, "\\textbf{The core is empty} (least-core value "
+                                     "\\num{-4.00}):\nhowever the grand coalition's gain is "
+                                     "shared, some coalition gets at least \\num{4.00}\\,million "
+                                     "EUR less than its value"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, "\\textbf{The market allocation is not in the core:} "
+                                     "\\{A B\\} is worth \\num{10.00}\\,million EUR, but at the "
+                                     "grand coalition's prices its members gain \\num{0.00}, "
+                                     "\\num{10.00} less"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, "A,\nB and\nC receive \\num{9.00}\\,million EUR a year in "
+                                     "all."));
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, "A & \\raggedright Alpha \\& Co"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, " & \\num{0.00} & \\num{3.00} & $+$\\num{3.00} & "
+                                     "\\num{3.00} \\tabularnewline\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, "Coalition structures were not examined."));
+    CU_ASSERT_PTR_NULL(negative_zero(text));
+    compile_text(text);
+    free(text);
+    el_scenario_free(s);
+}
+
 CU_TestInfo reports_tests[] = {
     {"golden results, schema-valid", test_golden},
     {"hostile names escaped in XML, CSV, TeX and PDF", test_hostile_names},
@@ -2126,5 +2501,10 @@ CU_TestInfo reports_tests[] = {
     {"points without an equilibrium are gaps in a sweep's lines", test_report_sweep_gaps},
     {"the analyses' sections are the same on 1 and 3 threads", test_report_analyses_threads},
     {"a held writer without analyses writes the same report", test_report_held_unchanged},
+    {"coalition games: verdicts, gains, transfers, coalitions and structures against hand "
+     "values",
+     test_report_coalitions},
+    {"coalitions: structures in results.xml and .csv, coalitions.csv against hand values",
+     test_coalition_files},
     CU_TEST_INFO_NULL,
 };
