@@ -71,6 +71,16 @@ typedef void (*dgels_fn)(const char *trans,
                          const int *lwork,
                          int *info,
                          size_t trans_len);
+typedef void (*dpstrf_fn)(const char *uplo,
+                          const int *n,
+                          double *a,
+                          const int *lda,
+                          int *piv,
+                          int *rank,
+                          const double *tol,
+                          double *work,
+                          int *info,
+                          size_t uplo_len);
 typedef void (*set_threads_fn)(int n);
 
 /* Written once, inside pthread_once, and only read afterwards. */
@@ -80,6 +90,7 @@ static struct {
     dgetrs_fn dgetrs;
     dgelsd_fn dgelsd;
     dgels_fn dgels;
+    dpstrf_fn dpstrf;
     set_threads_fn set_threads; /* openblas_set_num_threads, when LAPACK is OpenBLAS */
     char why[256];              /* why loading failed ("" when it worked) */
 } lapack;
@@ -137,6 +148,7 @@ static void load_lapack(void)
         LOAD(dgetrs, "dgetrs_");
         LOAD(dgelsd, "dgelsd_");
         LOAD(dgels, "dgels_");
+        LOAD(dpstrf, "dpstrf_");
         f = dlsym(h, "openblas_set_num_threads"); /* absent from reference LAPACK: fine */
         memcpy(&lapack.set_threads, &f, sizeof(lapack.set_threads));
         if (lapack.set_threads && atomic_load(&want_one_thread))
@@ -413,5 +425,61 @@ out:
     el_free(a);
     el_free(bb);
     el_free(scale);
+    return st;
+}
+
+el_status el_la_cholesky_psd(int n, const double *A, double *L, int *rank, ElError *err)
+{
+    double *u = NULL, *work = NULL, tol = -1, scale = 0, worst = 0;
+    int *piv = NULL, info = 0, r = 0, i, j, k;
+    el_status st;
+    if (n < 1)
+        return el_error_set(err, EL_ERR_INTERNAL, "a factor of an empty matrix");
+    st = el_la_init(err);
+    if (st != EL_OK)
+        return st;
+    u = el_malloc((size_t)n * (size_t)n * sizeof(double));
+    work = el_malloc(2 * (size_t)n * sizeof(double));
+    piv = el_malloc((size_t)n * sizeof(int));
+    if (!u || !work || !piv) {
+        st = el_error_set(err, EL_ERR_NOMEM, "out of memory (Cholesky factor)");
+        goto out;
+    }
+    memcpy(u, A, (size_t)n * (size_t)n * sizeof(double));
+    if (has_nan(u, (size_t)n * (size_t)n))
+        info = -3;
+    else
+        lapack.dpstrf("U", &n, u, &n, piv, &r, &tol, work, &info, 1);
+    if (info < 0) {
+        st = lapack_info(info, "dpstrf", err);
+        goto out;
+    }
+    /* P^T A P = U^T U with U's first r rows: L = P U^T (row piv[k] - 1 of L is column k of
+       U^T), zero beyond the rank */
+    for (i = 0; i < n * n; i++)
+        L[i] = 0;
+    for (k = 0; k < n; k++)               /* U's column k */
+        for (j = 0; j <= k && j < r; j++) /* U(j, k), j <= k */
+            L[(piv[k] - 1) + (size_t)j * (size_t)n] = u[j + (size_t)k * (size_t)n];
+    /* A semidefinite matrix is reproduced; a matrix with a negative eigenvalue is not (the
+       factorisation stops at a pivot it cannot take) */
+    for (i = 0; i < n * n; i++)
+        scale = fmax(scale, fabs(A[i]));
+    for (i = 0; i < n; i++)
+        for (j = 0; j < n; j++) {
+            double s = 0;
+            for (k = 0; k < n; k++)
+                s += L[i + (size_t)k * (size_t)n] * L[j + (size_t)k * (size_t)n];
+            worst = fmax(worst, fabs(s - A[i + (size_t)j * (size_t)n]));
+        }
+    if (worst > 1e-10 * (1 + scale))
+        st = el_error_set(err, EL_ERR_NUMERIC,
+                          "the matrix is not positive semidefinite (a factor leaves %.3g)", worst);
+    if (rank)
+        *rank = r;
+out:
+    el_free(u);
+    el_free(work);
+    el_free(piv);
     return st;
 }

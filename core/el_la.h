@@ -42,4 +42,11 @@ el_status el_la_solve_lu(int n, double *K, double *b, ElError *err);
 el_status el_la_least_squares(
     int m, int n, const double *A, const double *b, double *x, double *rms, ElError *err);
 
+/** A factor L (n x n, column-major) with L L^T = A of the symmetric positive semidefinite A,
+ * by LAPACK's Cholesky factorisation with complete pivoting (dpstrf), so that singular matrices
+ * (a correlation of 1) factor too: L = P U^T, zero beyond the numerical rank (*rank, if given).
+ * EL_ERR_NUMERIC when A is not positive semidefinite (L L^T misses A by more than 1e-10 of its
+ * largest entry). */
+el_status el_la_cholesky_psd(int n, const double *A, double *L, int *rank, ElError *err);
+
 #endif

@@ -44,11 +44,43 @@ typedef struct {
     long n, cap;
 } PendList;
 
+/* A thread's last baseline under a variation, reused by the next item with the same changes
+ * (the draws of an <uncertainty> come design after design for one state of the world). */
+typedef struct {
+    ElVariation key;
+    ElDesignResult base;
+    el_status st;
+    ElError err;
+    bool valid;
+} BaseCache;
+
+static bool same_variation(const ElVariation *a, const ElVariation *b)
+{
+    int k;
+    if (a->n != b->n)
+        return false;
+    for (k = 0; k < a->n; k++) {
+        const ElSet *x = &a->sets[k], *y = &b->sets[k];
+        if (x->jur != y->jur || x->field != y->field || x->pool != y->pool ||
+            memcmp(&x->value, &y->value, sizeof(double)) != 0)
+            return false;
+    }
+    return true;
+}
+
+static void base_cache_clear(BaseCache *c)
+{
+    el_variation_clear(&c->key);
+    el_design_result_clear(&c->base);
+    c->valid = false;
+}
+
 typedef struct {
     const ElScenario *s;
     const ElProducer *prod;
     const ElDesignResult *shared; /* the baseline without variation */
     ElSolveWork *work;            /* the calling thread's (one thread, MPI) */
+    BaseCache cache;              /* the calling thread's */
     Slot *slots;
     long window;
     long next;      /* next item to hand out */
@@ -99,8 +131,65 @@ static void give_back(Batch *b, Slot *sl)
     sl->to_release = false;
 }
 
-/* Solve item i into slot sl (any thread). */
-static void solve_item(Batch *b, ElSolveWork *w, long i, Slot *sl)
+/* Item i's result when it is not solved: outcome EL_INFEASIBLE, every figure 0. */
+static void unsolved(Slot *sl)
+{
+    ElDesignResult *r = &sl->r;
+    ElJurResult *jur = r->jur;
+    int cap = r->cap_jur, links = r->cap_links, pools = r->cap_pools, acc = r->cap_accepts,
+        proj = r->cap_projects;
+    ElLinkResult *l = r->link;
+    ElPoolResult *p = r->pool;
+    ElAcceptResult *a = r->accept;
+    ElProjectResult *pr = r->project;
+    memset(r, 0, sizeof(*r)); /* the arrays stay allocated for the slot's next item */
+    r->jur = jur;
+    r->link = l;
+    r->pool = p;
+    r->accept = a;
+    r->project = pr;
+    r->cap_jur = cap;
+    r->cap_links = links;
+    r->cap_pools = pools;
+    r->cap_accepts = acc;
+    r->cap_projects = proj;
+    r->outcome = EL_INFEASIBLE;
+}
+
+/* The baseline of item sl under its variation into sl->base: the thread's cached one when the
+ * variation is the same as last time. */
+static void solve_base(Batch *b, ElSolveWork *w, BaseCache *c, Slot *sl)
+{
+    ElError *err = &sl->err;
+    const ElVariation *v = sl->item.variation;
+    if (c && c->valid && same_variation(&c->key, v)) {
+        sl->st = c->st;
+        if (sl->st != EL_OK)
+            *err = c->err;
+        else {
+            el_design_result_clear(&sl->base);
+            sl->st = el_design_result_copy(&sl->base, &c->base, err);
+        }
+    } else {
+        sl->st = el_design_solve_into(w, b->s, NULL, v, NULL, &sl->base, err);
+        if (c) {
+            base_cache_clear(c);
+            c->st = sl->st;
+            c->err = *err;
+            if (el_variation_copy(&c->key, v, err) == EL_OK &&
+                (sl->st != EL_OK || el_design_result_copy(&c->base, &sl->base, err) == EL_OK))
+                c->valid = true;
+            else {
+                base_cache_clear(c);
+                err->code = EL_OK; /* no cache: not an error */
+            }
+        }
+    }
+    sl->has_base = sl->st == EL_OK;
+}
+
+/* Solve item i into slot sl (any thread; c: the thread's baseline cache, or NULL). */
+static void solve_item(Batch *b, ElSolveWork *w, BaseCache *c, long i, Slot *sl)
 {
     ElError *err = &sl->err;
     const ElDesignResult *base = b->shared;
@@ -112,13 +201,21 @@ static void solve_item(Batch *b, ElSolveWork *w, long i, Slot *sl)
     err->code = EL_OK;
     err->msg[0] = '\0';
     sl->st = b->prod->item(b->prod->ctx, i, &sl->item, err);
+    if (sl->st == EL_OK && sl->item.skip) {
+        unsolved(sl);
+        return;
+    }
     if (sl->st == EL_OK && sl->item.variation && sl->item.variation->n > 0) {
         /* the state of the world changed: the baseline is solved under it too */
-        sl->st = el_design_solve_into(w, b->s, NULL, sl->item.variation, NULL, &sl->base, err);
-        sl->has_base = sl->st == EL_OK;
-        if (sl->st == EL_OK && sl->base.outcome != EL_OPTIMAL)
-            sl->st = el_baseline_check(b->s, &sl->base, err);
+        solve_base(b, w, c, sl);
         base = &sl->base;
+        if (sl->st == EL_OK && sl->base.outcome != EL_OPTIMAL) {
+            if (sl->item.baseline_may_fail) {
+                unsolved(sl);
+                return;
+            }
+            sl->st = el_baseline_check(b->s, &sl->base, err);
+        }
     }
     if (sl->st == EL_OK)
         sl->st =
@@ -172,7 +269,9 @@ static void *worker(void *arg)
     int self = ((WorkerArg *)arg)->t;
     PendList mine = {NULL, 0, 0};
     ElSolveWork *w = NULL;
+    BaseCache cache;
     ElError werr;
+    memset(&cache, 0, sizeof(cache));
     if (el_solve_work_create(&w, &werr) != EL_OK)
         w = NULL; /* each solve then makes a temporary one, and reports running out itself */
     for (;;) {
@@ -189,6 +288,7 @@ static void *worker(void *arg)
         if (b->stop || first >= b->prod->count) {
             pthread_mutex_unlock(&b->mu);
             el_solve_work_free(w);
+            base_cache_clear(&cache);
             el_free(mine.p); /* what is still pending is given back by the caller at the end */
             return NULL;
         }
@@ -201,7 +301,7 @@ static void *worker(void *arg)
         give_back_list(b, &mine);
         for (i = first; i < last; i++) {
             b->slots[i % b->window].solver = self;
-            solve_item(b, w, i, &b->slots[i % b->window]);
+            solve_item(b, w, &cache, i, &b->slots[i % b->window]);
         }
         /* one lock and at most one wake-up per chunk, and only if delivery waits for it */
         pthread_mutex_lock(&b->mu);
@@ -259,7 +359,7 @@ run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElErr
         if (first >= 0) {
             for (j = first; j < last; j++) {
                 b->slots[j % b->window].solver = 0;
-                solve_item(b, b->work, j, &b->slots[j % b->window]);
+                solve_item(b, b->work, &b->cache, j, &b->slots[j % b->window]);
             }
             pthread_mutex_lock(&b->mu);
             for (j = first; j < last; j++)
@@ -470,14 +570,14 @@ run_mpi(Batch *b, el_status st, const ElSink *const *sinks, int nsinks, ElError 
         if (rank != 0) {
             if (own != rank)
                 continue;
-            solve_item(b, b->work, i, &sl);
+            solve_item(b, b->work, &b->cache, i, &sl);
             if (st == EL_OK)
                 st = send_slot(&sl, err);
             release_slot(b, i, &sl);
             continue;
         }
         if (own == 0) {
-            solve_item(b, b->work, i, &sl);
+            solve_item(b, b->work, &b->cache, i, &sl);
         } else {
             el_status rs = recv_slot(b, i, own, &sl, &buf, &cap, err);
             if (rs != EL_OK && st == EL_OK)
@@ -554,7 +654,7 @@ el_status el_batch_solve(const ElScenario *s,
         Slot sl;
         memset(&sl, 0, sizeof(sl));
         for (i = 0; st == EL_OK && i < producer->count; i++) {
-            solve_item(&b, b.work, i, &sl);
+            solve_item(&b, b.work, &b.cache, i, &sl);
             st = deliver(&b, i, &sl, sinks, nsinks, err);
             release_slot(&b, i, &sl);
         }
@@ -586,6 +686,7 @@ el_status el_batch_solve(const ElScenario *s,
         }
     el_design_result_clear(&shared);
     el_solve_work_free(b.work);
+    base_cache_clear(&b.cache);
     if (o.mpi && el_mpi_active())
         st = share_status(st, err);
     return st;

@@ -17,7 +17,15 @@
 typedef struct {
     const ElDesign *design;
     const ElVariation *variation;
+    bool skip; /* not solved: delivered with r->outcome EL_INFEASIBLE and every figure 0 (a
+                  random draw outside the model's domain, counted by its sink) */
+    bool baseline_may_fail; /* its variation's baseline without an equilibrium is a result, not
+                               an error: the item is delivered with that baseline (outcome !=
+                               EL_OPTIMAL) and r->outcome EL_INFEASIBLE */
 } ElBatchItem;
+
+/** Items with the same variation (equal changes) in a row on one thread share the baseline's
+ * solve: each thread keeps the last one it solved. */
 
 /** Makes items. `item` may be called from several threads at once, each time for a different i,
  * and must fill *out with pointers valid until `release` is called for the same i (which may be

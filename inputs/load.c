@@ -13,6 +13,7 @@
 
 #include "csv.h"
 #include "el_alloc.h"
+#include "el_la.h"
 #include "xml_doc.h"
 
 extern const char el_schema_scenario[];
@@ -895,10 +896,11 @@ static el_status read_design(Loader *L, const ElXmlNode *dn)
 
 static const char *analysis_tag(ElAnalysisKind k)
 {
-    return k == EL_ANALYSIS_SWEEP      ? "sweep"
-           : k == EL_ANALYSIS_SEARCH   ? "search"
-           : k == EL_ANALYSIS_SEQUENCE ? "sequence"
-                                       : "coalitions";
+    return k == EL_ANALYSIS_SWEEP        ? "sweep"
+           : k == EL_ANALYSIS_SEARCH     ? "search"
+           : k == EL_ANALYSIS_SEQUENCE   ? "sequence"
+           : k == EL_ANALYSIS_COALITIONS ? "coalitions"
+                                         : "uncertainty";
 }
 
 /* <coalitions id members="A B C" design="rules">: members default to every jurisdiction. */
@@ -924,15 +926,23 @@ static el_status read_coalitions(Loader *L, const ElXmlNode *n, ElAnalysis *a)
     a->designs = st == EL_OK ? el_calloc((size_t)L->s->njur + 1, sizeof(int)) : NULL;
     if (st == EL_OK && !a->designs)
         st = nomem_at(L);
-    if (st == EL_OK && !list)
+    if (st == EL_OK && !list) /* every jurisdiction that can join a group: not tax regimes */
         for (k = 0; k < L->s->njur; k++)
-            a->designs[a->nsteps++] = k;
+            if (L->s->jur[k].cap_kind != EL_CAP_TAX)
+                a->designs[a->nsteps++] = k;
     for (tok = st == EL_OK && list ? strtok_r(list, " \t\r\n", &save) : NULL; tok && st == EL_OK;
          tok = strtok_r(NULL, " \t\r\n", &save)) {
         int j = el_scenario_find(L->s, tok), i;
         if (j < 0) {
             st = el_error_set(L->err, EL_ERR_INPUT,
                               "%s:%d: <coalitions id=\"%s\">: member '%s' is not a jurisdiction",
+                              L->path, a->line, a->id, tok);
+            break;
+        }
+        if (L->s->jur[j].cap_kind == EL_CAP_TAX) {
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: <coalitions id=\"%s\">: member '%s' is a tax regime, which "
+                              "cannot be linked in a group (leave it out of members)",
                               L->path, a->line, a->id, tok);
             break;
         }
@@ -952,6 +962,293 @@ static el_status read_coalitions(Loader *L, const ElXmlNode *n, ElAnalysis *a)
                           L->path, a->line, a->id, a->nsteps, EL_COALITION_MEMBERS_MAX);
     el_free(list);
     el_free(rules);
+    return st;
+}
+
+/* An unsigned integer attribute (draws, seed): digits only. */
+static el_status
+uint_attr(Loader *L, const ElXmlNode *n, const char *name, uint64_t dflt, uint64_t *v)
+{
+    char *txt = el_xml_attr(n, name), *end;
+    el_status st = EL_OK;
+    if (!txt) {
+        *v = dflt;
+        return el_xml_has_attr(n, name) ? nomem_at(L) : EL_OK;
+    }
+    errno = 0;
+    *v = strtoull(txt, &end, 10);
+    if (end == txt || *end != '\0' || errno == ERANGE || txt[0] == '-' || txt[0] == '+')
+        st = el_error_set(L->err, EL_ERR_INPUT,
+                          "%s:%d: <%s %s=\"%.40s\">: not a whole number from 0 to 2^64 - 1",
+                          L->path, el_xml_line(n), el_xml_name(n), name, txt);
+    el_free(txt);
+    return st;
+}
+
+/* The shock a <correlation> end names: a shock id, else the jurisdiction of exactly one shock. */
+static int find_shock(const ElUncertainty *u, const ElScenario *s, const char *name, int *count)
+{
+    int k, j = el_scenario_find(s, name), found = -1;
+    *count = 0;
+    for (k = 0; k < u->nshocks; k++)
+        if (u->shocks[k].id && strcmp(u->shocks[k].id, name) == 0) {
+            *count = 1;
+            return k;
+        }
+    for (k = 0; j >= 0 && k < u->nshocks; k++)
+        if (u->shocks[k].jur == j && !u->shocks[k].id) {
+            found = k;
+            (*count)++;
+        }
+    return found;
+}
+
+static const char *shock_name(const ElScenario *s, const ElShock *x, char *buf, size_t size)
+{
+    if (x->id)
+        return x->id;
+    snprintf(buf, size, "%s %s", s->jur[x->jur].id, el_set_field_name(x->on));
+    return buf;
+}
+
+/* The correlation matrix must be positive semidefinite (a Cholesky factor through LAPACK).
+ * When it is not, the first shock k whose leading block is not is found, and the pair (j, k),
+ * j < k, of largest |rho| named. */
+static el_status check_correlation(Loader *L, ElAnalysis *a)
+{
+    ElUncertainty *u = a->unc;
+    int n = u->nshocks, k, i, j;
+    double *sub, *f;
+    ElError e = {EL_OK, ""};
+    el_status st;
+    bool any = false;
+    for (i = 0; i < n * n && !any; i++)
+        any = u->corr_line[i] != 0;
+    if (!any)
+        return EL_OK; /* the identity */
+    sub = el_malloc((size_t)n * (size_t)n * sizeof(double));
+    f = el_malloc((size_t)n * (size_t)n * sizeof(double));
+    if (!sub || !f) {
+        el_free(sub);
+        el_free(f);
+        return nomem_at(L);
+    }
+    st = el_la_cholesky_psd(n, u->corr, f, NULL, &e);
+    if (st == EL_ERR_NUMERIC) {
+        st = EL_OK;
+        for (k = 1; k < n && st == EL_OK; k++) {
+            for (i = 0; i <= k; i++)
+                for (j = 0; j <= k; j++)
+                    sub[i + j * (k + 1)] = u->corr[i * n + j];
+            if (el_la_cholesky_psd(k + 1, sub, f, NULL, &e) == EL_ERR_NUMERIC) {
+                int best = 0;
+                char b1[160], b2[160];
+                for (j = 1; j < k; j++)
+                    if (fabs(u->corr[j * n + k]) > fabs(u->corr[best * n + k]))
+                        best = j;
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: <uncertainty id=\"%s\">: the correlations are not "
+                                  "consistent (the matrix is not positive semidefinite) once "
+                                  "shock '%s' is added: see the pair '%s' and '%s' (line %d, "
+                                  "rho = %g) and the others with '%s'",
+                                  L->path,
+                                  u->corr_line[best * n + k] ? u->corr_line[best * n + k] : a->line,
+                                  a->id, shock_name(L->s, &u->shocks[k], b1, sizeof(b1)),
+                                  shock_name(L->s, &u->shocks[best], b2, sizeof(b2)), b1,
+                                  u->corr_line[best * n + k], u->corr[best * n + k], b1);
+            }
+        }
+        if (st == EL_OK) /* every leading block factored yet the whole did not: rounding */
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: <uncertainty id=\"%s\">: the correlation matrix is not "
+                              "positive semidefinite",
+                              L->path, a->line, a->id);
+    } else if (st != EL_OK)
+        st = el_error_set(L->err, st, "%s:%d: <uncertainty id=\"%s\">: %s", L->path, a->line, a->id,
+                          e.msg);
+    el_free(sub);
+    el_free(f);
+    return st;
+}
+
+/* <uncertainty id draws seed designs> with <shock jurisdiction on sd dist id> and <correlation
+ * a b rho> children. */
+static el_status read_uncertainty(Loader *L, const ElXmlNode *n, ElAnalysis *a)
+{
+    ElUncertainty *u = el_calloc(1, sizeof(*u));
+    char *list = el_xml_attr(n, "designs"), *tok, *save = NULL;
+    const ElXmlNode *c;
+    uint64_t draws = 0;
+    el_status st = u ? EL_OK : nomem_at(L);
+    int k, ns = 0;
+    a->unc = u;
+    if (st == EL_OK && !list && el_xml_has_attr(n, "designs"))
+        st = nomem_at(L);
+    if (st == EL_OK)
+        st = uint_attr(L, n, "draws", 0, &draws);
+    if (st == EL_OK)
+        st = uint_attr(L, n, "seed", 1, &u->seed);
+    if (st == EL_OK && (draws < 1 || draws > (uint64_t)EL_UNCERTAINTY_MAX_DRAWS))
+        st = el_error_set(L->err, EL_ERR_INPUT,
+                          "%s:%d: <uncertainty id=\"%s\">: draws must be from 1 to %ld", L->path,
+                          a->line, a->id, EL_UNCERTAINTY_MAX_DRAWS);
+    u->draws = (long)draws;
+    /* the designs: every design of the file by default (templates are not designs) */
+    a->designs = st == EL_OK ? el_calloc((size_t)L->s->ndesigns + 1, sizeof(int)) : NULL;
+    if (st == EL_OK && !a->designs)
+        st = nomem_at(L);
+    if (st == EL_OK && !list)
+        for (k = 0; k < L->s->ndesigns; k++)
+            a->designs[a->nsteps++] = k;
+    for (tok = st == EL_OK && list ? strtok_r(list, " \t\r\n", &save) : NULL; tok && st == EL_OK;
+         tok = strtok_r(NULL, " \t\r\n", &save)) {
+        int d = el_scenario_find_design(L->s, tok), i;
+        if (d < 0) {
+            st = el_error_set(L->err, EL_ERR_INPUT, "%s:%d: <uncertainty id=\"%s\">: %s '%s'",
+                              L->path, a->line, a->id,
+                              el_analyses_find_template(L->s->analyses, tok)
+                                  ? "a design must be one without parameters, not"
+                                  : "no design",
+                              tok);
+            break;
+        }
+        for (i = 0; i < a->nsteps; i++)
+            if (a->designs[i] == d)
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: <uncertainty id=\"%s\">: design '%s' is listed twice",
+                                  L->path, a->line, a->id, tok);
+        if (st == EL_OK)
+            a->designs[a->nsteps++] = d;
+    }
+    el_free(list);
+    for (c = el_xml_child(n); c && st == EL_OK; c = el_xml_next(c))
+        ns += strcmp(el_xml_name(c), "shock") == 0;
+    if (st == EL_OK && (ns < 1 || ns > EL_UNCERTAINTY_MAX_SHOCKS))
+        st = el_error_set(L->err, EL_ERR_INPUT,
+                          "%s:%d: <uncertainty id=\"%s\">: %d shocks; from 1 to %d", L->path,
+                          a->line, a->id, ns, EL_UNCERTAINTY_MAX_SHOCKS);
+    if (st == EL_OK) {
+        u->shocks = el_calloc((size_t)ns, sizeof(ElShock));
+        u->corr = el_calloc((size_t)ns * (size_t)ns, sizeof(double));
+        u->corr_line = el_calloc((size_t)ns * (size_t)ns, sizeof(int));
+        if (!u->shocks || !u->corr || !u->corr_line)
+            st = nomem_at(L);
+        for (k = 0; st == EL_OK && k < ns; k++)
+            u->corr[k * ns + k] = 1;
+    }
+    for (c = el_xml_child(n); c && st == EL_OK; c = el_xml_next(c)) {
+        ElShock *x;
+        char *jur, *on, *dist;
+        int line = el_xml_line(c), i;
+        if (strcmp(el_xml_name(c), "shock") != 0)
+            continue;
+        x = &u->shocks[u->nshocks++];
+        x->line = line;
+        x->id = el_xml_attr(c, "id");
+        jur = el_xml_attr(c, "jurisdiction");
+        on = el_xml_attr(c, "on");
+        dist = el_xml_attr(c, "dist");
+        if ((!x->id && el_xml_has_attr(c, "id")) || !jur || (!on && el_xml_has_attr(c, "on")) ||
+            (!dist && el_xml_has_attr(c, "dist")))
+            st = nomem_at(L);
+        if (st == EL_OK) {
+            x->jur = el_scenario_find(L->s, jur);
+            if (x->jur < 0)
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: <shock jurisdiction=\"%s\">: no such jurisdiction",
+                                  L->path, line, jur);
+        }
+        if (st == EL_OK) {
+            const char *o = on ? on : "bau";
+            x->on = strcmp(o, "bau") == 0         ? EL_SET_BAU
+                    : strcmp(o, "output") == 0    ? EL_SET_OUTPUT
+                    : strcmp(o, "cap") == 0       ? EL_SET_CAP
+                    : strcmp(o, "mac-scale") == 0 ? EL_SET_MAC_SCALE
+                                                  : EL_SET_FIELDS;
+            x->dist = !dist || strcmp(dist, "normal") == 0 ? EL_DIST_NORMAL
+                      : strcmp(dist, "lognormal") == 0     ? EL_DIST_LOGNORMAL
+                                                           : (ElDist)-1;
+            if (x->on == EL_SET_FIELDS || (int)x->dist < 0)
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: <shock on=\"%s\" dist=\"%s\">: on is bau, output, cap "
+                                  "or mac-scale; dist normal or lognormal",
+                                  L->path, line, o, dist ? dist : "normal");
+        }
+        if (st == EL_OK) {
+            const ElJurisdiction *ju = &L->s->jur[x->jur];
+            const char *why = NULL;
+            if (x->on == EL_SET_OUTPUT && ju->cap_kind != EL_CAP_INTENSITY)
+                why = "output is shocked only under an intensity cap";
+            else if (x->on == EL_SET_CAP && ju->cap_kind != EL_CAP_ABSOLUTE)
+                why = ju->cap_kind == EL_CAP_TAX ? "a tax regime has no cap"
+                                                 : "an intensity cap is shocked through output";
+            if (why)
+                st = el_error_set(L->err, EL_ERR_INPUT, "%s:%d: <shock jurisdiction=\"%s\">: %s",
+                                  L->path, line, jur, why);
+        }
+        if (st == EL_OK)
+            st = num_attr(L, c, "sd", 0, &x->sd, NULL);
+        if (st == EL_OK && !(x->sd >= 0 && x->sd <= 1e9))
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: <shock sd=\"%g\">: a standard deviation in [0, 1e9]", L->path,
+                              line, x->sd);
+        for (i = 0; st == EL_OK && i + 1 < u->nshocks; i++) {
+            const ElShock *y = &u->shocks[i];
+            if ((y->jur == x->jur && y->on == x->on) ||
+                (x->id && y->id && strcmp(x->id, y->id) == 0))
+                st = el_error_set(
+                    L->err, EL_ERR_INPUT, "%s:%d: <shock>: the same %s as the shock on line %d",
+                    L->path, line, y->jur == x->jur && y->on == x->on ? "quantity" : "id", y->line);
+        }
+        el_free(jur);
+        el_free(on);
+        el_free(dist);
+    }
+    for (c = el_xml_child(n); c && st == EL_OK; c = el_xml_next(c)) {
+        char *an, *bn;
+        int line = el_xml_line(c), ia, ib, ca = 0, cb = 0;
+        double rho = 0;
+        if (strcmp(el_xml_name(c), "correlation") != 0)
+            continue;
+        an = el_xml_attr(c, "a");
+        bn = el_xml_attr(c, "b");
+        if (!an || !bn)
+            st = nomem_at(L);
+        if (st == EL_OK)
+            st = num_attr(L, c, "rho", 0, &rho, NULL);
+        if (st == EL_OK) {
+            ia = find_shock(u, L->s, an, &ca);
+            ib = find_shock(u, L->s, bn, &cb);
+            if (ca != 1 || cb != 1)
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: <correlation a=\"%s\" b=\"%s\">: '%s' %s", L->path, line,
+                                  an, bn, ca != 1 ? an : bn,
+                                  (ca != 1 ? ca : cb) == 0
+                                      ? "is neither a shock id nor a jurisdiction with a shock"
+                                      : "has several shocks: give each an id and name that");
+            else if (ia == ib)
+                st = el_error_set(L->err, EL_ERR_INPUT, "%s:%d: <correlation>: a shock with itself",
+                                  L->path, line);
+            else if (!(rho >= -1 && rho <= 1))
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: <correlation a=\"%s\" b=\"%s\" rho=\"%g\">: rho must "
+                                  "be in [-1, 1]",
+                                  L->path, line, an, bn, rho);
+            else if (u->corr_line[ia * u->nshocks + ib])
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: <correlation a=\"%s\" b=\"%s\">: already given on line "
+                                  "%d",
+                                  L->path, line, an, bn, u->corr_line[ia * u->nshocks + ib]);
+            else {
+                u->corr[ia * u->nshocks + ib] = u->corr[ib * u->nshocks + ia] = rho;
+                u->corr_line[ia * u->nshocks + ib] = u->corr_line[ib * u->nshocks + ia] = line;
+            }
+        }
+        el_free(an);
+        el_free(bn);
+    }
+    if (st == EL_OK)
+        st = check_correlation(L, a);
     return st;
 }
 
@@ -1156,6 +1453,8 @@ static el_status read_analysis(Loader *L, const ElXmlNode *n, ElAnalysisKind kin
         return nomem_at(L);
     if (kind == EL_ANALYSIS_COALITIONS)
         return read_coalitions(L, n, a);
+    if (kind == EL_ANALYSIS_UNCERTAINTY)
+        return read_uncertainty(L, n, a);
     if (kind == EL_ANALYSIS_SEQUENCE) {
         char *list = el_xml_attr(n, "designs"), *tok, *save = NULL;
         if (!list)
@@ -1330,6 +1629,8 @@ static el_status load(ElScenario **out,
             st = read_analysis(&L, c, EL_ANALYSIS_SEQUENCE);
         else if (strcmp(nm, "coalitions") == 0)
             st = read_analysis(&L, c, EL_ANALYSIS_COALITIONS);
+        else if (strcmp(nm, "uncertainty") == 0)
+            st = read_analysis(&L, c, EL_ANALYSIS_UNCERTAINTY);
     }
     if (st == EL_OK)
         st = el_scenario_finish(L.s, err);

@@ -214,6 +214,14 @@ void el_analysis_free(ElAnalysis *a)
         el_free(p->text);
     }
     el_free(a->params);
+    if (a->unc) {
+        for (i = 0; i < a->unc->nshocks; i++)
+            el_free(a->unc->shocks[i].id);
+        el_free(a->unc->shocks);
+        el_free(a->unc->corr);
+        el_free(a->unc->corr_line);
+        el_free(a->unc);
+    }
     el_free(a->require);
     el_free(a->designs);
     el_free(a->design_id);
@@ -253,7 +261,7 @@ const ElAnalysis *el_analyses_find(const ElAnalyses *x, const char *id)
     return NULL;
 }
 
-static const char *const kind_tags[] = {"sweep", "search", "sequence", "coalitions"};
+static const char *const kind_tags[] = {"sweep", "search", "sequence", "coalitions", "uncertainty"};
 
 /* The least (hi = 0) or greatest (hi = 1) value of parameter p; a word parameter's first. */
 static double param_end(const ElParam *p, int hi)
@@ -317,7 +325,8 @@ el_status el_analysis_check(const ElScenario *s, const ElAnalysis *a, ElError *e
 {
     const ElTemplate *t = a->tmpl;
     int k, i;
-    if (a->kind == EL_ANALYSIS_SEQUENCE || a->kind == EL_ANALYSIS_COALITIONS)
+    if (a->kind == EL_ANALYSIS_SEQUENCE || a->kind == EL_ANALYSIS_COALITIONS ||
+        a->kind == EL_ANALYSIS_UNCERTAINTY)
         return EL_OK;
     for (k = 0; k < a->nparams; k++) {
         const ElParam *p = &a->params[k];

@@ -11,6 +11,7 @@
 #define EL_ANALYSIS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "design.h"
 
@@ -123,8 +124,46 @@ typedef enum {
     EL_ANALYSIS_SWEEP = 0,
     EL_ANALYSIS_SEARCH,
     EL_ANALYSIS_SEQUENCE,
-    EL_ANALYSIS_COALITIONS
+    EL_ANALYSIS_COALITIONS,
+    EL_ANALYSIS_UNCERTAINTY
 } ElAnalysisKind;
+
+/* ---- Uncertainty (docs/model.md §9) ---- */
+
+typedef enum {
+    EL_DIST_NORMAL = 0,
+    EL_DIST_LOGNORMAL
+} ElDist;
+
+/** One shock: the quantity `on` of a jurisdiction (EL_SET_BAU, EL_SET_OUTPUT, EL_SET_CAP: a
+ * level with standard deviation sd in its own unit; EL_SET_MAC_SCALE: the multiplier of the
+ * marginal costs, mean 1, standard deviation sd). Normal: level + sd z. Lognormal: the level
+ * times exp(sigma z - sigma^2 / 2), sigma^2 = ln(1 + (sd / level)^2): the same mean and
+ * standard deviation, never negative. */
+typedef struct {
+    char *id; /* optional (for <correlation a b>); NULL */
+    int jur;
+    ElSetField on;
+    double sd;
+    ElDist dist;
+    int line;
+} ElShock;
+
+/** The draws of an <uncertainty>: shocks and their correlation (nshocks^2, row-major; identity
+ * unless a <correlation> says otherwise). */
+typedef struct {
+    long draws;
+    uint64_t seed;
+    ElShock *shocks;
+    int nshocks;
+    double *corr;
+    int *corr_line; /* the line of the <correlation> that set each entry, or 0 */
+} ElUncertainty;
+
+/** Most draws of one <uncertainty>. */
+#define EL_UNCERTAINTY_MAX_DRAWS 100000000L
+/** Most shocks of one <uncertainty>. */
+#define EL_UNCERTAINTY_MAX_SHOCKS 256
 
 #define EL_SEARCH_MAX_OBJECTIVES 2
 
@@ -140,10 +179,11 @@ typedef struct {
     int nobjectives;
     ElCriterion *require;
     int nrequire;
-    int *designs; /* sequence: indices of the scenario's designs, in order; coalitions: the
-                     members (jurisdiction indices) */
-    int nsteps;   /* ... and their number */
-    int rules;    /* coalitions: the design whose elements apply in every coalition, or -1 */
+    int *designs;       /* sequence: indices of the scenario's designs, in order; coalitions: the
+                           members (jurisdiction indices) */
+    int nsteps;         /* ... and their number */
+    int rules;          /* coalitions: the design whose elements apply in every coalition, or -1 */
+    ElUncertainty *unc; /* uncertainty: the draws; `designs` the designs (all by default) */
     int line;
 } ElAnalysis;
 

@@ -29,6 +29,7 @@ extern CU_TestInfo fast_tests[];
 extern CU_TestInfo warm_tests[];
 extern CU_TestInfo analysis_tests[];
 extern CU_TestInfo coalition_tests[];
+extern CU_TestInfo uncertainty_tests[];
 int mechanisms_init(void);
 int mechanisms_clean(void);
 

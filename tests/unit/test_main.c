@@ -31,6 +31,7 @@ int main(int argc, char **argv)
         {.pName = "warm", .pTests = warm_tests},
         {.pName = "analysis", .pTests = analysis_tests},
         {.pName = "coalition", .pTests = coalition_tests},
+        {.pName = "uncertainty", .pTests = uncertainty_tests},
         CU_SUITE_INFO_NULL,
     };
     unsigned fails;

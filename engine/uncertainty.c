@@ -1,0 +1,562 @@
+/* Monte Carlo over correlated shocks (engine/uncertainty.h). */
+#include "uncertainty.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "el_alloc.h"
+#include "el_clock.h"
+#include "el_la.h"
+#include "el_mpi.h"
+#include "el_rng.h"
+
+const double el_unc_quantiles[EL_UQ] = {0.05, 0.25, 0.5, 0.75, 0.95};
+
+static const char *const var_names[EL_UV_COUNT] = {"price", "abatement", "net_imports", "emissions",
+                                                   "gain"};
+
+const char *el_unc_var_name(ElUncVar v)
+{
+    return (int)v >= 0 && v < EL_UV_COUNT ? var_names[v] : "?";
+}
+
+static el_status nomem(ElError *err)
+{
+    return el_error_set(err, EL_ERR_NOMEM, "out of memory (uncertainty)");
+}
+
+/* ---- The sketch ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Level h is full: sort it and move every other value up (making room there first). */
+static el_status compact(ElSketch *sk, int h, ElError *err)
+{
+    int k, m = 0, start;
+    if (h + 1 >= EL_SKETCH_LEVELS)
+        return el_error_set(err, EL_ERR_INTERNAL, "quantile sketch: too many levels");
+    if (!sk->level[h + 1]) {
+        sk->level[h + 1] = el_malloc(EL_SKETCH_K * sizeof(double));
+        if (!sk->level[h + 1])
+            return nomem(err);
+        sk->nlevels = h + 2;
+    }
+    if (sk->n[h + 1] + sk->n[h] / 2 > EL_SKETCH_K) {
+        el_status st = compact(sk, h + 1, err);
+        if (st != EL_OK)
+            return st;
+    }
+    qsort(sk->level[h], (size_t)sk->n[h], sizeof(double), cmp_double);
+    start = sk->odd[h] ? 1 : 0;
+    sk->odd[h] = !sk->odd[h];
+    for (k = start; k < sk->n[h]; k += 2)
+        sk->level[h + 1][sk->n[h + 1] + m++] = sk->level[h][k];
+    sk->n[h + 1] += m;
+    sk->n[h] = 0;
+    sk->err += ldexp(1.0, h);
+    return EL_OK;
+}
+
+/* A value in: exact while at most EL_SKETCH_K values came (level 0 is compacted only when a
+ * value finds it full). */
+static el_status sketch_add(ElSketch *sk, double x, ElError *err)
+{
+    if (!sk->level[0]) {
+        sk->level[0] = el_malloc(EL_SKETCH_K * sizeof(double));
+        if (!sk->level[0])
+            return nomem(err);
+        sk->nlevels = 1;
+    }
+    if (sk->n[0] >= EL_SKETCH_K) {
+        el_status st = compact(sk, 0, err);
+        if (st != EL_OK)
+            return st;
+    }
+    sk->level[0][sk->n[0]++] = x;
+    sk->count++;
+    return EL_OK;
+}
+
+typedef struct {
+    double v, w;
+} Weighted;
+
+static int cmp_weighted(const void *a, const void *b)
+{
+    return cmp_double(&((const Weighted *)a)->v, &((const Weighted *)b)->v);
+}
+
+/* The values of ranks ceil(q_i count) for the sorted probabilities q[0..nq-1], into out;
+ * NaN when the sketch is empty or out of memory. */
+static void sketch_quantiles(const ElSketch *sk, const double *q, int nq, double *out)
+{
+    size_t total = 0, m = 0;
+    Weighted *all;
+    double cum = 0;
+    int h, i, k;
+    for (h = 0; h < sk->nlevels; h++)
+        total += (size_t)sk->n[h];
+    all = total ? el_malloc(total * sizeof(*all)) : NULL;
+    for (i = 0; i < nq; i++)
+        out[i] = nan("");
+    if (!all)
+        return;
+    for (h = 0; h < sk->nlevels; h++)
+        for (k = 0; k < sk->n[h]; k++)
+            all[m++] = (Weighted){sk->level[h][k], ldexp(1.0, h)};
+    qsort(all, total, sizeof(*all), cmp_weighted);
+    for (i = 0, m = 0; i < nq; i++) {
+        double rank = ceil(q[i] * (double)sk->count);
+        if (rank < 1)
+            rank = 1;
+        while (m < total && cum + all[m].w < rank) {
+            cum += all[m].w;
+            m++;
+        }
+        out[i] = all[m < total ? m : total - 1].v;
+    }
+    el_free(all);
+}
+
+double el_sketch_quantile(const ElSketch *sk, double q)
+{
+    double out;
+    sketch_quantiles(sk, &q, 1, &out);
+    return out;
+}
+
+el_status el_stat_add(ElStat *st, double x, ElError *err)
+{
+    double d;
+    st->n++;
+    if (st->n == 1)
+        st->min = st->max = x;
+    st->min = fmin(st->min, x);
+    st->max = fmax(st->max, x);
+    d = x - st->mean;
+    st->mean += d / (double)st->n;
+    st->m2 += d * (x - st->mean);
+    return sketch_add(&st->sk, x, err);
+}
+
+void el_stat_summary(const ElStat *st, ElSummary *out, double *rank_error)
+{
+    memset(out, 0, sizeof(*out));
+    out->n = st->n;
+    if (st->n == 0) {
+        int i;
+        out->mean = out->sd = out->se = out->min = out->max = nan("");
+        for (i = 0; i < EL_UQ; i++)
+            out->q[i] = nan("");
+        return;
+    }
+    out->mean = st->mean;
+    out->sd = st->n > 1 ? sqrt(st->m2 / (double)(st->n - 1)) : 0;
+    out->se = out->sd / sqrt((double)st->n);
+    out->min = st->min;
+    out->max = st->max;
+    sketch_quantiles(&st->sk, el_unc_quantiles, EL_UQ, out->q);
+    if (rank_error && st->sk.count > 0)
+        *rank_error = fmax(*rank_error, st->sk.err / (double)st->sk.count);
+}
+
+void el_stat_clear(ElStat *st)
+{
+    int h;
+    for (h = 0; h < EL_SKETCH_LEVELS; h++)
+        el_free(st->sk.level[h]);
+    memset(st, 0, sizeof(*st));
+}
+
+/* ---- Draws ---- */
+
+/* The value of quantity `on` of jurisdiction j in force before any shock. */
+static double base_level(const ElScenario *s, const ElShock *x)
+{
+    const ElJurisdiction *ju = &s->jur[x->jur];
+    switch (x->on) {
+    case EL_SET_BAU:
+        return ju->bau;
+    case EL_SET_OUTPUT:
+        return ju->output;
+    case EL_SET_CAP:
+        return ju->cap;
+    default:
+        return 1; /* mac-scale */
+    }
+}
+
+el_status el_uncertainty_draw(const ElScenario *s,
+                              const ElUncertainty *u,
+                              const double *L,
+                              long d,
+                              double *z,
+                              double *e,
+                              ElVariation *v,
+                              bool *valid,
+                              ElError *err)
+{
+    int n = u->nshocks, i, k;
+    v->n = 0;
+    *valid = true;
+    el_rng_normals(u->seed, (uint64_t)d, n, z);
+    for (i = 0; i < n; i++) { /* e = L z, L lower-ish (a permuted triangle): the full product */
+        double t = 0;
+        for (k = 0; k < n; k++)
+            t += L[i + (size_t)k * (size_t)n] * z[k];
+        e[i] = t;
+    }
+    for (i = 0; i < n; i++) {
+        const ElShock *x = &u->shocks[i];
+        double base = base_level(s, x), val, lo = x->on == EL_SET_MAC_SCALE ? 1e-6 : 0;
+        el_status st;
+        if (x->dist == EL_DIST_LOGNORMAL) {
+            double r = base > 0 ? x->sd / base : 0, s2 = log1p(r * r);
+            val = base * exp(sqrt(s2) * e[i] - s2 / 2);
+        } else
+            val = base + x->sd * e[i];
+        if (!(val >= lo && val <= (x->on == EL_SET_MAC_SCALE ? 1e6 : 1e9))) {
+            *valid = false;
+            v->n = 0;
+            return EL_OK;
+        }
+        st = el_variation_add(v, x->jur, x->on, -1, val, x->line, err);
+        if (st != EL_OK)
+            return st;
+    }
+    return EL_OK;
+}
+
+/* ---- The run ---- */
+
+typedef struct {
+    const ElScenario *s;
+    const ElAnalysis *a;
+    const double *L;
+    int nd;
+} Producer;
+
+typedef struct {
+    ElVariation v;
+} DrawItem;
+
+static el_status draw_item(void *ctx, long i, ElBatchItem *out, ElError *err)
+{
+    Producer *p = ctx;
+    const ElUncertainty *u = p->a->unc;
+    double z[EL_UNCERTAINTY_MAX_SHOCKS], e[EL_UNCERTAINTY_MAX_SHOCKS];
+    DrawItem *it = el_calloc(1, sizeof(*it));
+    bool valid = true;
+    el_status st;
+    if (!it)
+        return nomem(err);
+    st = el_uncertainty_draw(p->s, u, p->L, i / p->nd, z, e, &it->v, &valid, err);
+    if (st != EL_OK) {
+        el_variation_clear(&it->v);
+        el_free(it);
+        return st;
+    }
+    out->design = p->s->designs[p->a->designs[i % p->nd]];
+    out->variation = &it->v;
+    out->skip = !valid;
+    out->baseline_may_fail = true;
+    return EL_OK;
+}
+
+static void draw_release(void *ctx, long i, ElBatchItem *item)
+{
+    DrawItem *it = (DrawItem *)(void *)(size_t)item->variation;
+    (void)ctx;
+    (void)i;
+    if (it) {
+        el_variation_clear(&it->v);
+        el_free(it);
+    }
+    item->variation = NULL;
+}
+
+typedef struct {
+    const ElScenario *s;
+    const ElAnalysis *a;
+    int nd, njur;
+    ElStat *stat;  /* [((d njur + j) EL_UV_COUNT + v)] */
+    ElStat *total; /* [d] */
+    long *losses;  /* [d njur + j] */
+    long *no_eq, *used;
+    long invalid, no_autarky;
+    bool draw_ok; /* the current draw has an autarky equilibrium */
+    ElDrawSink draws;
+    void *draws_ctx;
+} Acc;
+
+static el_status add_result(Acc *c, int d, const ElDesignResult *r, ElError *err)
+{
+    int j;
+    el_status st = EL_OK;
+    for (j = 0; j < c->njur && st == EL_OK; j++) {
+        const ElJurResult *q = &r->jur[j];
+        ElStat *x = &c->stat[((size_t)d * (size_t)c->njur + (size_t)j) * EL_UV_COUNT];
+        st = el_stat_add(&x[EL_UV_PRICE], q->price, err);
+        if (st == EL_OK)
+            st = el_stat_add(&x[EL_UV_ABATEMENT], q->abatement, err);
+        if (st == EL_OK)
+            st = el_stat_add(&x[EL_UV_NET_IMPORTS], q->net_imports, err);
+        if (st == EL_OK)
+            st = el_stat_add(&x[EL_UV_EMISSIONS], q->emissions, err);
+        if (st == EL_OK)
+            st = el_stat_add(&x[EL_UV_GAIN], d == 0 ? 0 : q->gain, err);
+        if (d > 0 && q->gain < -1e-9 * (1 + fabs(q->national_cost)))
+            c->losses[d * c->njur + j]++;
+    }
+    if (st == EL_OK)
+        st = el_stat_add(&c->total[d], d == 0 ? 0 : r->gain, err);
+    c->used[d]++;
+    return st;
+}
+
+static el_status acc_result(void *ctx,
+                            long index,
+                            const ElBatchItem *item,
+                            const ElDesignResult *r,
+                            const ElDesignResult *baseline,
+                            ElError *err)
+{
+    Acc *c = ctx;
+    long draw;
+    int k;
+    el_status st = EL_OK;
+    if (index < 0)
+        return EL_OK;
+    draw = index / c->nd;
+    k = (int)(index % c->nd);
+    if (k == 0) { /* the draw's first design: its autarky */
+        c->draw_ok = false;
+        if (item->skip)
+            c->invalid++;
+        else if (!baseline || baseline->outcome != EL_OPTIMAL)
+            c->no_autarky++;
+        else {
+            c->draw_ok = true;
+            st = add_result(c, 0, baseline, err);
+        }
+        if (st == EL_OK && c->draws)
+            st = c->draws(c->draws_ctx, draw, 0, item->skip ? NULL : baseline, err);
+    }
+    if (st != EL_OK)
+        return st;
+    if (c->draw_ok) {
+        if (r->outcome != EL_OPTIMAL)
+            c->no_eq[k + 1]++;
+        else
+            st = add_result(c, k + 1, r, err);
+    }
+    if (st == EL_OK && c->draws)
+        st = c->draws(c->draws_ctx, draw, k + 1, item->skip ? NULL : r, err);
+    return st;
+}
+
+/* The gains at the mean draw (no shock): the designs solved as they are. */
+typedef struct {
+    const ElScenario *s;
+    const ElAnalysis *a;
+    ElUncertaintyResult *out;
+} Effort;
+
+static el_status effort_item(void *ctx, long i, ElBatchItem *out, ElError *err)
+{
+    Effort *e = ctx;
+    (void)err;
+    out->design = e->s->designs[e->a->designs[i]];
+    return EL_OK;
+}
+
+static el_status effort_result(void *ctx,
+                               long index,
+                               const ElBatchItem *item,
+                               const ElDesignResult *r,
+                               const ElDesignResult *baseline,
+                               ElError *err)
+{
+    Effort *e = ctx;
+    int j, d = (int)index + 1;
+    (void)item;
+    (void)baseline;
+    if (index < 0)
+        return EL_OK;
+    if (r->outcome != EL_OPTIMAL) {
+        for (j = 0; j < e->out->njur; j++)
+            e->out->effort[d * e->out->njur + j] = nan("");
+        e->out->effort_total[d] = nan("");
+        (void)err;
+        return EL_OK;
+    }
+    for (j = 0; j < e->out->njur; j++)
+        e->out->effort[d * e->out->njur + j] = r->jur[j].gain;
+    e->out->effort_total[d] = r->gain;
+    return EL_OK;
+}
+
+void el_uncertainty_result_clear(ElUncertaintyResult *r)
+{
+    if (!r)
+        return;
+    el_free(r->no_eq);
+    el_free(r->used);
+    el_free(r->jur);
+    el_free(r->total);
+    el_free(r->p_loss);
+    el_free(r->p_loss_se);
+    el_free(r->price_var_change);
+    el_free(r->effort);
+    el_free(r->effort_total);
+    memset(r, 0, sizeof(*r));
+}
+
+/* The correlation factor L (column-major): the identity without correlations. */
+static el_status factor(const ElUncertainty *u, double **out, ElError *err)
+{
+    int n = u->nshocks, i;
+    bool any = false;
+    double *L = el_calloc((size_t)n * (size_t)n, sizeof(double)), *C;
+    el_status st = EL_OK;
+    if (!L)
+        return nomem(err);
+    for (i = 0; i < n * n && !any; i++)
+        any = u->corr_line[i] != 0;
+    if (!any) {
+        for (i = 0; i < n; i++)
+            L[i + (size_t)i * (size_t)n] = 1;
+        *out = L;
+        return EL_OK;
+    }
+    C = el_malloc((size_t)n * (size_t)n * sizeof(double));
+    if (!C)
+        st = nomem(err);
+    else {
+        memcpy(C, u->corr, (size_t)n * (size_t)n * sizeof(double)); /* symmetric */
+        st = el_la_cholesky_psd(n, C, L, NULL, err);
+    }
+    el_free(C);
+    if (st != EL_OK) {
+        el_free(L);
+        return st;
+    }
+    *out = L;
+    return EL_OK;
+}
+
+el_status el_uncertainty_run(const ElScenario *s,
+                             const ElAnalysis *a,
+                             const ElBatchOptions *opt,
+                             ElDrawSink draws,
+                             void *draws_ctx,
+                             ElUncertaintyResult *out,
+                             ElError *err)
+{
+    const ElUncertainty *u = a->unc;
+    int nd = a->nsteps, njur = s->njur, d, j, v;
+    size_t nser = (size_t)(nd + 1) * (size_t)njur;
+    double *L = NULL, t0 = el_clock_now();
+    Producer pr;
+    Acc acc;
+    Effort eff;
+    ElProducer prod, eprod;
+    ElSink sink, esink;
+    const ElSink *sinks[1];
+    el_status st;
+    memset(out, 0, sizeof(*out));
+    memset(&acc, 0, sizeof(acc));
+    if (!u || nd < 1)
+        return el_error_set(err, EL_ERR_INPUT, "%s:%d: <uncertainty id=\"%s\">: no designs",
+                            s->path, a->line, a->id);
+    if ((double)u->draws * nd > 9e18)
+        return el_error_set(err, EL_ERR_INPUT, "%s:%d: <uncertainty>: too many draws", s->path,
+                            a->line);
+    out->a = a;
+    out->nd = nd;
+    out->njur = njur;
+    out->draws = u->draws;
+    out->no_eq = el_calloc((size_t)nd + 1, sizeof(long));
+    out->used = el_calloc((size_t)nd + 1, sizeof(long));
+    out->jur = el_calloc(nser * EL_UV_COUNT, sizeof(ElSummary));
+    out->total = el_calloc((size_t)nd + 1, sizeof(ElSummary));
+    out->p_loss = el_calloc(nser, sizeof(double));
+    out->p_loss_se = el_calloc(nser, sizeof(double));
+    out->price_var_change = el_calloc(nser, sizeof(double));
+    out->effort = el_calloc(nser, sizeof(double));
+    out->effort_total = el_calloc((size_t)nd + 1, sizeof(double));
+    acc.stat = el_calloc(nser * EL_UV_COUNT, sizeof(ElStat));
+    acc.total = el_calloc((size_t)nd + 1, sizeof(ElStat));
+    acc.losses = el_calloc(nser, sizeof(long));
+    if (!out->no_eq || !out->used || !out->jur || !out->total || !out->p_loss || !out->p_loss_se ||
+        !out->price_var_change || !out->effort || !out->effort_total || !acc.stat || !acc.total ||
+        !acc.losses) {
+        st = nomem(err);
+        goto done;
+    }
+    /* effort sharing: the gains at the mean draw */
+    eff = (Effort){s, a, out};
+    eprod = (ElProducer){&eff, nd, effort_item, NULL};
+    esink = (ElSink){&eff, NULL, effort_result, NULL};
+    sinks[0] = &esink;
+    st = el_batch_solve(s, &eprod, opt, sinks, 1, err);
+    if (st != EL_OK)
+        goto done;
+    st = factor(u, &L, err);
+    if (st != EL_OK)
+        goto done;
+    pr = (Producer){s, a, L, nd};
+    prod = (ElProducer){&pr, u->draws * nd, draw_item, draw_release};
+    acc.s = s;
+    acc.a = a;
+    acc.nd = nd;
+    acc.njur = njur;
+    acc.no_eq = out->no_eq;
+    acc.used = out->used;
+    acc.draws = draws;
+    acc.draws_ctx = draws_ctx;
+    sink = (ElSink){&acc, NULL, acc_result, NULL};
+    sinks[0] = &sink;
+    st = el_batch_solve(s, &prod, opt, sinks, 1, err);
+    if (st != EL_OK || (opt && opt->mpi && el_mpi_active() && el_mpi_rank() != 0))
+        goto done;
+    out->invalid = acc.invalid;
+    out->no_autarky = acc.no_autarky;
+    for (d = 0; d <= nd; d++) {
+        el_stat_summary(&acc.total[d], &out->total[d], &out->rank_error);
+        for (j = 0; j < njur; j++) {
+            size_t sj = (size_t)d * (size_t)njur + (size_t)j;
+            const ElStat *x = &acc.stat[sj * EL_UV_COUNT];
+            const ElStat *p0 = &acc.stat[(size_t)j * EL_UV_COUNT + EL_UV_PRICE];
+            for (v = 0; v < EL_UV_COUNT; v++)
+                el_stat_summary(&x[v], &out->jur[sj * EL_UV_COUNT + (size_t)v], &out->rank_error);
+            if (d > 0 && out->used[d] > 0) {
+                double p = (double)acc.losses[sj] / (double)out->used[d];
+                out->p_loss[sj] = p;
+                out->p_loss_se[sj] = sqrt(p * (1 - p) / (double)out->used[d]);
+            }
+            out->price_var_change[sj] = d == 0 || x[EL_UV_PRICE].n < 2 || p0->n < 2
+                                            ? nan("")
+                                            : x[EL_UV_PRICE].m2 / (double)(x[EL_UV_PRICE].n - 1) -
+                                                  p0->m2 / (double)(p0->n - 1);
+        }
+    }
+    out->seconds = el_clock_now() - t0;
+done:
+    for (d = 0; acc.stat && (size_t)d < nser * EL_UV_COUNT; d++)
+        el_stat_clear(&acc.stat[d]);
+    for (d = 0; acc.total && d <= nd; d++)
+        el_stat_clear(&acc.total[d]);
+    el_free(acc.stat);
+    el_free(acc.total);
+    el_free(acc.losses);
+    el_free(L);
+    if (st != EL_OK)
+        el_uncertainty_result_clear(out);
+    return st;
+}
