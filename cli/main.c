@@ -28,6 +28,7 @@
 #include "qp.h"
 #include "report.h"
 #include "results.h"
+#include "results_unc.h"
 #include "xml_doc.h"
 
 #define EL_VERSION    "0.1.0"
@@ -38,7 +39,7 @@
 
 static const char usage_text[] =
     "usage: etslink solve SCENARIO.xml -o DIR [--set NAME=VALUE]... [--allow-any-path] [--no-pdf]\n"
-    "                     [--quiet] [--threads N] [--mpi] [--only ID]...\n"
+    "                     [--quiet] [--threads N] [--mpi] [--only ID]... [--draws-csv]\n"
     "       etslink coalitions SCENARIO.xml -o DIR [--members \"A B C\"] [--design ID]\n"
     "                     [--set NAME=VALUE]... [--allow-any-path] [--no-pdf] [--quiet]\n"
     "                     [--threads N] [--mpi]\n"
@@ -47,9 +48,11 @@ static const char usage_text[] =
     "       etslink --help | --version\n"
     "\n"
     "solve      computes the equilibrium of every linkage design (and the autarky baseline),\n"
-    "           runs every sweep, search, sequence and coalitions, and writes DIR/results.xml,\n"
-    "           results.csv, report.tex and (with lualatex) report.pdf; coalitions.csv too\n"
-    "           when it runs a <coalitions> analysis\n"
+    "           runs every sweep, search, sequence, coalitions and uncertainty, and writes\n"
+    "           DIR/results.xml, results.csv, report.tex and (with lualatex) report.pdf;\n"
+    "           coalitions.csv too when it runs a <coalitions> analysis, uncertainty.csv when\n"
+    "           it runs an <uncertainty> analysis, and with --draws-csv every draw's rows in\n"
+    "           draws.csv\n"
     "coalitions runs one coalition analysis of the members given (default: every\n"
     "           jurisdiction), --design naming the rules that apply in every coalition,\n"
     "           and writes the same files, coalitions.csv included (no design is solved)\n"
@@ -92,6 +95,7 @@ typedef struct {
     const char *sets[64];
     int nsets;
     int allow_any_path, quiet, no_pdf;
+    int draws_csv;        /* --draws-csv: every draw of the uncertainty analyses to draws.csv */
     int threads;          /* --threads N: worker threads (default: every online core) */
     int mpi;              /* --mpi: share the designs across the ranks of mpirun (etslink-mpi) */
     const char *only[64]; /* --only ID: the designs and analyses to run (default all) */
@@ -139,6 +143,8 @@ static int parse_args(int argc, char **argv, Args *a)
             a->no_pdf = 1;
         else if (strcmp(s, "--mpi") == 0)
             a->mpi = 1;
+        else if (strcmp(s, "--draws-csv") == 0)
+            a->draws_csv = 1;
         else if (strcmp(s, "--only") == 0 && i + 1 < argc) {
             if (a->nonly == (int)(sizeof(a->only) / sizeof(a->only[0])))
                 return usage_error("too many --only options");
@@ -285,19 +291,23 @@ static el_status prepare_out_dir(const char *dir, ElError *err)
 }
 
 /* The files a run owns in DIR, in the order they are written: the first OUT_DATA are written
- * together (solve_and_write; coalitions.csv only by a run with a coalition analysis). */
+ * together (solve_and_write; coalitions.csv only by a run with a coalition analysis,
+ * uncertainty.csv by one with an uncertainty analysis, draws.csv by one with --draws-csv). */
 enum {
     OUT_XML,
     OUT_CSV,
     OUT_COAL,
+    OUT_UNC,
+    OUT_DRAWS,
     OUT_TEX,
     OUT_DATA,
     OUT_PDF = OUT_DATA,
     OUT_LOG,
     OUT_COUNT
 };
-static const char *const out_names[OUT_COUNT] = {"results.xml", "results.csv", "coalitions.csv",
-                                                 "report.tex",  "report.pdf",  "report.log"};
+static const char *const out_names[OUT_COUNT] = {"results.xml",     "results.csv", "coalitions.csv",
+                                                 "uncertainty.csv", "draws.csv",   "report.tex",
+                                                 "report.pdf",      "report.log"};
 
 typedef struct {
     char path[OUT_COUNT][4200];
@@ -606,9 +616,10 @@ static void progress_search(void *ctx, const char *id, long done, long total)
 }
 
 /* The writers an analysis' results go to (NULL on MPI ranks other than 0: nothing is written);
- * coal (coalitions.csv) is NULL when no coalition analysis runs. */
+ * coal (coalitions.csv) is NULL when no coalition analysis runs, unc (uncertainty.csv) when no
+ * uncertainty analysis runs, draws (draws.csv) without --draws-csv. */
 typedef struct {
-    ElResultsWriter *xml, *csv, *coal;
+    ElResultsWriter *xml, *csv, *coal, *unc, *draws;
     ElReportWriter *tex;
     Console *con;
 } Writers;
@@ -754,6 +765,80 @@ run_coalitions(const Args *a, const ElScenario *s, const ElAnalysis *an, Writers
     return st;
 }
 
+/* What an uncertainty analysis' draws go to as they arrive: draws.csv, the progress line. */
+typedef struct {
+    ElResultsWriter *draws; /* NULL: no draws.csv */
+    Progress *pg;
+} DrawTap;
+
+static el_status draw_tap(void *ctx, long draw, int d, const ElDesignResult *r, ElError *err)
+{
+    DrawTap *t = ctx;
+    Progress *p = t->pg;
+    if (p->tty && (++p->done & 255) == 0)
+        progress_show(p, false);
+    return t->draws ? el_results_draw_sink(t->draws, draw, d, r, err) : EL_OK;
+}
+
+/* An uncertainty analysis (engine/uncertainty.h): every rank runs the draws; rank 0 writes the
+ * summary to results.xml, results.csv and uncertainty.csv, the draws to draws.csv as they come
+ * (--draws-csv), and a line per design on stdout. */
+static el_status
+run_uncertainty(const Args *a, const ElScenario *s, const ElAnalysis *an, Writers *w, ElError *err)
+{
+    ElBatchOptions opt = batch_options(a);
+    Progress pg = {"uncertainty", an->id, 0, 0, 0, el_clock_now(), 0, false};
+    DrawTap tap = {w ? w->draws : NULL, &pg};
+    ElUncertaintyResult res;
+    el_status st = EL_OK;
+    int d;
+    pg.tty = w && !a->quiet && isatty(2);
+    pg.total = an->unc ? an->unc->draws * (an->nsteps + 1) : 0;
+    if (tap.draws)
+        st = el_results_writer_draws_begin(tap.draws, an, err);
+    if (st == EL_OK)
+        st =
+            el_uncertainty_run(s, an, &opt, tap.draws || pg.tty ? draw_tap : NULL, &tap, &res, err);
+    else
+        memset(&res, 0, sizeof(res));
+    progress_show(&pg, true);
+    if (st == EL_OK && w) { /* rank 0 */
+        st = el_results_writer_uncertainty(w->xml, &res, err);
+        if (st == EL_OK)
+            st = el_results_writer_uncertainty(w->csv, &res, err);
+        if (st == EL_OK && w->unc)
+            st = el_results_writer_uncertainty(w->unc, &res, err);
+    }
+    if (st == EL_OK && w) {
+        FILE *f = w->con->notes;
+        fprintf(f,
+                "uncertainty %s: %ld draws, %ld invalid, %ld without an equilibrium in autarky, "
+                "%.2f s\n",
+                an->id, res.draws, res.invalid, res.no_autarky, res.seconds);
+        for (d = 1; d <= res.nd; d++) {
+            double mean = res.total[d].mean, effort = res.effort_total[d];
+            fprintf(f, "  %s: ", s->designs[an->designs[d - 1]]->id);
+            if (res.used[d] == 0)
+                fprintf(f, "no draw with an equilibrium");
+            else if (isnan(effort)) /* the design has no equilibrium without shocks */
+                fprintf(f,
+                        "expected total gain %.6g (se %.2g); no split into effort and risk "
+                        "sharing (no equilibrium without shocks)",
+                        mean, res.total[d].se);
+            else
+                fprintf(f,
+                        "expected total gain %.6g (se %.2g); effort sharing %.6g, risk sharing "
+                        "%.6g",
+                        mean, res.total[d].se, effort, mean - effort);
+            if (res.no_eq[d] > 0)
+                fprintf(f, "; %ld draws without an equilibrium", res.no_eq[d]);
+            fprintf(f, "\n");
+        }
+    }
+    el_uncertainty_result_clear(&res);
+    return st;
+}
+
 /* Every selected analysis, in file order, or the ad hoc one alone (every MPI rank runs the
  * same ones). */
 static el_status run_analyses(const Args *a, const ElScenario *s, Writers *w, ElError *err)
@@ -778,22 +863,26 @@ static el_status run_analyses(const Args *a, const ElScenario *s, Writers *w, El
             st = run_search(a, s, an, w, err);
         else if (an->kind == EL_ANALYSIS_COALITIONS)
             st = run_coalitions(a, s, an, w, err);
-        else
+        else if (an->kind == EL_ANALYSIS_UNCERTAINTY)
+            st = run_uncertainty(a, s, an, w, err);
+        else if (an->kind == EL_ANALYSIS_SEQUENCE)
             st = run_sequence(a, s, an, w, err);
+        else
+            st = el_error_set(err, EL_ERR_INTERNAL, "analysis '%s' of an unknown kind", an->id);
         st = mpi_sync(a, st, err); /* rank 0 may fail writing what the others never see */
     }
     return st;
 }
 
-/* Does the run write coalitions.csv: is a coalition analysis run? */
-static bool runs_coalitions(const Args *a, const ElScenario *s)
+/* Does the run include an analysis of this kind (and so write coalitions.csv, uncertainty.csv)? */
+static bool runs_kind(const Args *a, const ElScenario *s, ElAnalysisKind kind)
 {
     const ElAnalyses *x = s->analyses;
     int i;
     if (a->adhoc)
-        return true;
+        return kind == EL_ANALYSIS_COALITIONS;
     for (i = 0; x && i < x->nanalyses; i++)
-        if (x->analyses[i]->kind == EL_ANALYSIS_COALITIONS && selected(a, x->analyses[i]->id))
+        if (x->analyses[i]->kind == kind && selected(a, x->analyses[i]->id))
             return true;
     return false;
 }
@@ -811,17 +900,19 @@ static el_status
 solve_and_write(const Args *a, const ElScenario *s, OutSet *o, Console *con, ElError *err)
 {
     const char *pause = getenv("ETSLINK_TEST_PAUSE_BEFORE_COMMIT");
-    ElOutFile *of[OUT_DATA] = {NULL, NULL, NULL, NULL};
-    ElResultsWriter *xml = NULL, *csv = NULL, *coal = NULL;
+    ElOutFile *of[OUT_DATA] = {NULL};
+    ElResultsWriter *xml = NULL, *csv = NULL, *coal = NULL, *unc = NULL, *draws = NULL;
     ElReportWriter *tex = NULL;
     ElSink sink[4];
     const ElSink *sinks[4] = {&sink[0], &sink[1], &sink[2], &sink[3]};
     el_status st = EL_OK;
-    bool want_coal = runs_coalitions(a, s);
+    bool want_coal = runs_kind(a, s, EL_ANALYSIS_COALITIONS);
+    bool want_unc = runs_kind(a, s, EL_ANALYSIS_UNCERTAINTY);
     sigset_t old;
     int k;
     for (k = 0; k < OUT_DATA && st == EL_OK; k++)
-        if (k != OUT_COAL || want_coal)
+        if ((k != OUT_COAL || want_coal) && (k != OUT_UNC || want_unc) &&
+            (k != OUT_DRAWS || a->draws_csv))
             st = el_outfile_open(&of[k], o->path[k], err);
     if (st == EL_OK)
         st = el_results_writer_create(&xml, EL_RESULTS_XML, el_outfile_stream(of[OUT_XML]),
@@ -832,12 +923,18 @@ solve_and_write(const Args *a, const ElScenario *s, OutSet *o, Console *con, ElE
     if (st == EL_OK && want_coal)
         st = el_results_writer_create_coalitions(&coal, el_outfile_stream(of[OUT_COAL]),
                                                  o->path[OUT_COAL], s, err);
+    if (st == EL_OK && want_unc)
+        st = el_results_writer_create_uncertainty(&unc, el_outfile_stream(of[OUT_UNC]),
+                                                  o->path[OUT_UNC], s, err);
+    if (st == EL_OK && a->draws_csv)
+        st = el_results_writer_create_draws(&draws, el_outfile_stream(of[OUT_DRAWS]),
+                                            o->path[OUT_DRAWS], s, err);
     if (st == EL_OK)
         st = el_report_writer_create(&tex, el_outfile_stream(of[OUT_TEX]), err);
     st = mpi_sync(a, st, err); /* the other ranks start (or stop) with rank 0 */
     if (st == EL_OK) {
         ElSink c = {con, console_begin, console_result, console_end};
-        Writers w = {xml, csv, coal, tex, con};
+        Writers w = {xml, csv, coal, unc, draws, tex, con};
         el_results_writer_hold(xml);
         el_results_writer_hold(csv);
         el_report_writer_hold(tex);
@@ -854,12 +951,18 @@ solve_and_write(const Args *a, const ElScenario *s, OutSet *o, Console *con, ElE
             st = el_results_writer_close(csv, err);
         if (st == EL_OK && coal)
             st = el_results_writer_close(coal, err);
+        if (st == EL_OK && unc)
+            st = el_results_writer_close(unc, err);
+        if (st == EL_OK && draws)
+            st = el_results_writer_close(draws, err);
         if (st == EL_OK)
             st = el_report_writer_close(tex, err);
     }
     el_results_writer_free(xml);
     el_results_writer_free(csv);
     el_results_writer_free(coal);
+    el_results_writer_free(unc);
+    el_results_writer_free(draws);
     el_report_writer_free(tex);
     for (k = 0; k < OUT_DATA && st == EL_OK; k++) {
         if (!of[k])
@@ -989,6 +1092,9 @@ static el_status prepare(const Args *a, ElScenario **s, ElAnalysis **adhoc, ElEr
         st = check_only(a, *s, err);
     if (st == EL_OK && !*adhoc)
         st = el_analyses_check_limits(*s, err);
+    if (st == EL_OK && a->draws_csv && !runs_kind(a, *s, EL_ANALYSIS_UNCERTAINTY))
+        st = el_error_set(err, EL_ERR_USAGE, "--draws-csv: %s runs no <uncertainty> analysis%s",
+                          a->scenario, a->nonly > 0 ? " of those --only selects" : "");
     return st;
 }
 
@@ -1031,6 +1137,8 @@ static int cmd_solve(const Args *args)
         return usage_error("--only is for solve: coalitions runs one analysis");
     if (strcmp(a->cmd, "solve") == 0 && a->members)
         return usage_error("--members is for coalitions");
+    if (strcmp(a->cmd, "coalitions") == 0 && a->draws_csv)
+        return usage_error("--draws-csv is for solve: coalitions runs no <uncertainty> analysis");
     if (el_mpi_active() && el_mpi_rank() > 0)
         return solve_on_worker_rank(a);
     memset(&o, 0, sizeof(o));
@@ -1081,8 +1189,9 @@ static int cmd_solve(const Args *args)
             o.written[OUT_LOG] = 1;
         }
     }
-    if (st != EL_OK &&
-        (o.written[OUT_XML] || o.written[OUT_CSV] || o.written[OUT_COAL] || o.written[OUT_TEX])) {
+    for (k = 0; k < OUT_DATA && !o.written[k]; k++)
+        ;
+    if (st != EL_OK && k < OUT_DATA) {
         list_files(&o, 1, list, sizeof(list));
         fprintf(stderr, "etslink: wrote %s\n", list);
         list_files(&o, 0, list, sizeof(list));

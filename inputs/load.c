@@ -435,6 +435,201 @@ static int is_instrument(const char *name)
            strcmp(name, "penalty") == 0;
 }
 
+/* A year attribute (start, until, from on a group, y): a whole number inside the horizon. */
+static el_status year_attr(Loader *L, const ElXmlNode *n, const char *name, int *year)
+{
+    double v;
+    int has;
+    el_status st = num_attr(L, n, name, 0, &v, &has);
+    *year = 0;
+    if (st != EL_OK || !has)
+        return st;
+    if (!L->s->periods.on)
+        return el_error_set(L->err, EL_ERR_INPUT,
+                            "%s:%d: <%s %s=\"%g\">: years need <periods> before the "
+                            "jurisdictions",
+                            L->path, el_xml_line(n), el_xml_name(n), name, v);
+    if (v != floor(v) || v < L->s->periods.first || v > L->s->periods.last)
+        return el_error_set(L->err, EL_ERR_INPUT,
+                            "%s:%d: <%s %s=\"%g\">: a year from %d to %d (<periods>)", L->path,
+                            el_xml_line(n), el_xml_name(n), name, v, L->s->periods.first,
+                            L->s->periods.last);
+    *year = (int)v;
+    return EL_OK;
+}
+
+/* The years a link or group is in force: start (a group may say from) and until. */
+static el_status read_years(Loader *L, const ElXmlNode *n, bool group, int *start, int *until)
+{
+    el_status st = year_attr(L, n, "start", start);
+    if (st == EL_OK && group && *start == 0)
+        st = year_attr(L, n, "from", start);
+    if (st == EL_OK)
+        st = year_attr(L, n, "until", until);
+    if (st == EL_OK && *start && *until && *until < *start)
+        st = el_error_set(L->err, EL_ERR_INPUT, "%s:%d: <%s>: until %d is before start %d", L->path,
+                          el_xml_line(n), el_xml_name(n), *until, *start);
+    return st;
+}
+
+/* <periods first last discount-rate terminal-bank-value>. */
+static el_status read_periods(Loader *L, const ElXmlNode *n)
+{
+    ElPeriods *p = &L->s->periods;
+    double first, last;
+    el_status st = num_attr(L, n, "first", 0, &first, NULL);
+    if (st == EL_OK)
+        st = num_attr(L, n, "last", 0, &last, NULL);
+    if (st == EL_OK)
+        st = num_attr(L, n, "discount-rate", 0, &p->rate, NULL);
+    if (st == EL_OK)
+        st = num_attr(L, n, "terminal-bank-value", 0, &p->terminal_value, NULL);
+    p->line = el_xml_line(n);
+    if (st == EL_OK && (first != floor(first) || last != floor(last) || first < 1 || first > 9999 ||
+                        last < first || last - first >= EL_MAX_PERIODS))
+        st = el_error_set(L->err, EL_ERR_INPUT,
+                          "%s:%d: <periods first=\"%g\" last=\"%g\">: whole years, first <= "
+                          "last, at most %d periods",
+                          L->path, p->line, first, last, EL_MAX_PERIODS);
+    if (st == EL_OK && !(p->rate > -1 && p->rate <= 10))
+        st = el_error_set(L->err, EL_ERR_INPUT,
+                          "%s:%d: <periods discount-rate=\"%g\">: a rate in (-1, 10]", L->path,
+                          p->line, p->rate);
+    if (st == EL_OK && !(p->terminal_value >= 0 && p->terminal_value <= EL_MAX_PRICE))
+        st = el_error_set(L->err, EL_ERR_INPUT,
+                          "%s:%d: <periods terminal-bank-value=\"%g\">: a price >= 0", L->path,
+                          p->line, p->terminal_value);
+    if (st == EL_OK) {
+        p->first = (int)first;
+        p->last = (int)last;
+        p->on = true;
+    }
+    return st;
+}
+
+/* A jurisdiction's several-period elements: <path><year y .../></path>, <banking>,
+ * <borrowing>, <initial-bank>, into j (index ji, already added). */
+static el_status read_time(Loader *L, const ElXmlNode *jn, int ji)
+{
+    ElJurisdiction *j = &L->s->jur[ji];
+    const ElXmlNode *c, *y;
+    el_status st = EL_OK;
+    for (c = el_xml_child(jn); c && st == EL_OK; c = el_xml_next(c)) {
+        const char *nm = el_xml_name(c);
+        bool timed = strcmp(nm, "path") == 0 || strcmp(nm, "banking") == 0 ||
+                     strcmp(nm, "borrowing") == 0 || strcmp(nm, "initial-bank") == 0;
+        if (!timed)
+            continue;
+        if (!L->s->periods.on) {
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: jurisdiction '%s': <%s> needs <periods> before the "
+                              "jurisdictions",
+                              L->path, el_xml_line(c), j->id, nm);
+            break;
+        }
+        if (j->cap_kind == EL_CAP_TAX && strcmp(nm, "path") != 0) {
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: jurisdiction '%s' is a tax regime: no <%s>", L->path,
+                              el_xml_line(c), j->id, nm);
+            break;
+        }
+        if (strcmp(nm, "banking") == 0) {
+            char *allowed = el_xml_attr(c, "allowed");
+            int has_max, has_share;
+            st = num_attr(L, c, "max", HUGE_VAL, &j->bank_max, &has_max);
+            if (st == EL_OK)
+                st = num_attr(L, c, "share-of-cap", nan(""), &j->bank_share, &has_share);
+            if (st == EL_OK && allowed)
+                j->bank_allowed = strcmp(allowed, "false") != 0 && strcmp(allowed, "0") != 0;
+            if (st == EL_OK && ((has_max && !(j->bank_max >= 0)) ||
+                                (has_share && !(j->bank_share >= 0 && j->bank_share <= 10))))
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: jurisdiction '%s': <banking>: a bank limit must be "
+                                  ">= 0 (max in Mt, share-of-cap a share of the year's cap)",
+                                  L->path, el_xml_line(c), j->id);
+            if (st == EL_OK && has_max && has_share)
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: jurisdiction '%s': <banking>: max or share-of-cap, not "
+                                  "both",
+                                  L->path, el_xml_line(c), j->id);
+            el_free(allowed);
+        } else if (strcmp(nm, "borrowing") == 0) {
+            st = num_attr(L, c, "share", 0, &j->borrow_share, NULL);
+            if (st == EL_OK && !(j->borrow_share >= 0 && j->borrow_share <= 1))
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: jurisdiction '%s': <borrowing share=\"%g\">: a share "
+                                  "in [0, 1] of the year's emissions",
+                                  L->path, el_xml_line(c), j->id, j->borrow_share);
+        } else if (strcmp(nm, "initial-bank") == 0) {
+            st = num_text(L, c, &j->initial_bank);
+            if (st == EL_OK && !(j->initial_bank >= 0 && j->initial_bank <= EL_MAX_QUANTITY))
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: jurisdiction '%s': <initial-bank>: Mt >= 0", L->path,
+                                  el_xml_line(c), j->id);
+        } else {
+            int prev = L->s->periods.first;
+            for (y = el_xml_child(c); y && st == EL_OK; y = el_xml_next(y)) {
+                static const struct {
+                    const char *attr;
+                    ElSetField f;
+                } fields[] = {{"bau", EL_SET_BAU},
+                              {"output", EL_SET_OUTPUT},
+                              {"cap", EL_SET_CAP},
+                              {"mac-shift", EL_SET_MAC_SHIFT},
+                              {"mac-scale", EL_SET_MAC_SCALE},
+                              {"floor", EL_SET_FLOOR_PRICE},
+                              {"floor-price", EL_SET_FLOOR_PRICE},
+                              {"floor-volume", EL_SET_FLOOR_VOLUME},
+                              {"ceiling", EL_SET_CEILING_PRICE},
+                              {"ceiling-price", EL_SET_CEILING_PRICE},
+                              {"ceiling-volume", EL_SET_CEILING_VOLUME},
+                              {"penalty", EL_SET_PENALTY_PRICE},
+                              {"penalty-price", EL_SET_PENALTY_PRICE},
+                              {"tax-rate", EL_SET_TAX_RATE},
+                              {"credit-limit", EL_SET_CREDIT_LIMIT}};
+                int year, any = 0;
+                size_t k;
+                if (strcmp(el_xml_name(y), "year") != 0)
+                    continue;
+                st = year_attr(L, y, "y", &year);
+                if (st == EL_OK && year == 0)
+                    st = el_error_set(L->err, EL_ERR_INPUT, "%s:%d: <year>: needs y=\"YEAR\"",
+                                      L->path, el_xml_line(y));
+                if (st == EL_OK && year <= prev)
+                    st = el_error_set(L->err, EL_ERR_INPUT,
+                                      "%s:%d: jurisdiction '%s': <year y=\"%d\">: after %d: the "
+                                      "path's years must increase and follow the first year, "
+                                      "whose data are the jurisdiction's own",
+                                      L->path, el_xml_line(y), j->id, year, prev);
+                for (k = 0; st == EL_OK && k < sizeof(fields) / sizeof(fields[0]); k++) {
+                    double v;
+                    int has;
+                    ElPathEntry *np;
+                    st = num_attr(L, y, fields[k].attr, 0, &v, &has);
+                    if (st != EL_OK || !has)
+                        continue;
+                    any = 1;
+                    np = el_reallocarray(j->path, (size_t)j->npath + 1, sizeof(*np));
+                    if (!np) {
+                        st = nomem_at(L);
+                        break;
+                    }
+                    j->path = np;
+                    np[j->npath].year = year;
+                    np[j->npath].set = (ElSet){ji, fields[k].f, -1, v, el_xml_line(y)};
+                    j->npath++;
+                }
+                if (st == EL_OK && !any)
+                    st = el_error_set(L->err, EL_ERR_INPUT,
+                                      "%s:%d: jurisdiction '%s': <year y=\"%d\"> changes nothing",
+                                      L->path, el_xml_line(y), j->id, year);
+                prev = year;
+            }
+        }
+    }
+    return st;
+}
+
 static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
 {
     char *id = el_xml_attr(jn, "id"), *name = el_xml_attr(jn, "name"), what[100];
@@ -510,6 +705,8 @@ static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
             }
             if (tax)
                 st = el_scenario_set_tax(L->s, ji, tax_rate, credit_limit, L->err);
+            if (st == EL_OK)
+                st = read_time(L, jn, ji);
         }
         for (c = el_xml_child(jn); c && st == EL_OK; c = el_xml_next(c))
             if (is_instrument(el_xml_name(c)))
@@ -554,6 +751,10 @@ static el_status read_group(Loader *L, const ElXmlNode *g, int d, const char *di
     }
     if (st == EL_OK)
         st = el_scenario_add_group(L->s, d, idx, n, el_xml_line(g), L->err);
+    if (st == EL_OK) {
+        ElGroup *gr = &L->s->designs[d]->groups[L->s->designs[d]->ngroups - 1];
+        st = read_years(L, g, true, &gr->start, &gr->until);
+    }
     el_free(idx);
     el_free(members);
     return st;
@@ -679,6 +880,10 @@ static el_status read_link(Loader *L, const ElXmlNode *c, int d, const char *id)
                       : strcmp(rent, "buyer-government") == 0 ? EL_RENT_BUYER_GOV
                                                               : EL_RENT_BUYER;
     }
+    if (st == EL_OK) {
+        ElLink *lk = &L->s->designs[d]->links[L->s->designs[d]->nlinks - 1];
+        st = read_years(L, c, false, &lk->start, &lk->until);
+    }
     el_free(from);
     el_free(to);
     el_free(rent);
@@ -704,6 +909,8 @@ static el_status read_set(Loader *L, const ElXmlNode *n, int d, const char *wher
     for (f = 0; st == EL_OK && f < EL_SET_FIELDS; f++) {
         double v;
         int has;
+        if (f == EL_SET_BANK_DRAW) /* the engine's own */
+            continue;
         L->slot_index = L->s->designs[d]->sets.n;
         st = num_attr(L, n, el_set_field_name((ElSetField)f), 0, &v, &has);
         if (st == EL_OK && has) {
@@ -1033,6 +1240,7 @@ static el_status check_correlation(Loader *L, ElAnalysis *a)
         el_free(f);
         return nomem_at(L);
     }
+    el_la_single_thread(); /* a tiny factor: OpenBLAS's own threads would only spin */
     st = el_la_cholesky_psd(n, u->corr, f, NULL, &e);
     if (st == EL_ERR_NUMERIC) {
         st = EL_OK;
@@ -1613,6 +1821,8 @@ static el_status load(ElScenario **out,
         const char *nm = el_xml_name(c);
         if (strcmp(nm, "settings") == 0)
             st = read_settings(&L, c);
+        else if (strcmp(nm, "periods") == 0)
+            st = read_periods(&L, c);
         else if (strcmp(nm, "jurisdiction") == 0)
             st = read_jurisdiction(&L, c);
         else if (strcmp(nm, "design") == 0)

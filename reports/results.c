@@ -15,6 +15,7 @@
 #include "el_alloc.h"
 #include "el_io.h"
 #include "fmt.h"
+#include "results_unc.h"
 
 /* One table line per field. JUR(member, kind, unit, xml, xml_pos, csv, csv_pos) and the like;
  * NONE_*(member, note) for a field written nowhere. */
@@ -223,6 +224,8 @@ struct ElResultsWriter {
     char *unit[EL_UNIT_BUILT + 1]; /* CSV: the escaped unit column of each fixed unit kind */
     bool hold;                     /* analyses follow the designs: no footer at the batch's end */
     const ElAnalysis *sweep;       /* the sweep whose points the sweep sink writes */
+    const ElAnalysis *draws;       /* draws.csv: the analysis whose draws arrive */
+    bool draw_autarky;             /* draws.csv: the current draw's autarky has an equilibrium */
 };
 
 static bool row_reserve(ElResultsWriter *w, size_t extra)
@@ -1388,6 +1391,354 @@ coalitions_csv(ElResultsWriter *w, const ElAnalysis *a, const ElCoalitionResult 
     if (!ok)
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (coalitions.csv)");
     return w->out.error ? write_failed(w, err) : flush_some(w, err);
+}
+
+/* ---- Uncertainty (engine/uncertainty.h) ---- */
+
+/* The statistics of a summary, in output order: their names and values. */
+#define UNC_STATS (5 + EL_UQ)
+
+static void unc_stats(const ElSummary *x, const char **name, double *v)
+{
+    static const char *const q[EL_UQ] = {"q05", "q25", "q50", "q75", "q95"};
+    int k;
+    name[0] = "mean";
+    v[0] = x->mean;
+    name[1] = "sd";
+    v[1] = x->sd;
+    name[2] = "se";
+    v[2] = x->se;
+    for (k = 0; k < EL_UQ; k++) {
+        name[3 + k] = q[k];
+        v[3 + k] = x->q[k];
+    }
+    name[3 + EL_UQ] = "min";
+    v[3 + EL_UQ] = x->min;
+    name[4 + EL_UQ] = "max";
+    v[4 + EL_UQ] = x->max;
+}
+
+/* The id of design slot d of r: "autarky" or the scenario's design. */
+static const char *unc_design_id(const ElScenario *s, const ElUncertaintyResult *r, int d)
+{
+    return d == 0 ? "autarky" : s->designs[r->a->designs[d - 1]]->id;
+}
+
+static const ElSummary *unc_summary(const ElUncertaintyResult *r, int d, int j, ElUncVar v)
+{
+    return &r->jur[((size_t)d * (size_t)r->njur + (size_t)j) * EL_UV_COUNT + (size_t)v];
+}
+
+/* risk sharing: mean gain less effort sharing (NaN when either is) */
+static double unc_risk(double mean, double effort)
+{
+    return isnan(mean) || isnan(effort) ? nan("") : mean - effort;
+}
+
+/* ` name="v"` for a finite v (nothing for NaN: the attribute is absent). */
+static void xml_num_attr(ElOut *o, const char *name, double v)
+{
+    if (isnan(v))
+        return;
+    el_out_char(o, ' ');
+    el_out_str(o, name);
+    el_out_mem(o, "=\"", 2);
+    el_out_num(o, v);
+    el_out_char(o, '"');
+}
+
+/* <TAG mean sd se q05 ... max (extra attributes follow; the caller closes the element). */
+static void xml_summary(ElOut *o, const char *indent, const char *tag, const ElSummary *x)
+{
+    const char *name[UNC_STATS];
+    double v[UNC_STATS];
+    int k;
+    unc_stats(x, name, v);
+    el_out_str(o, indent);
+    el_out_char(o, '<');
+    el_out_str(o, tag);
+    for (k = 0; k < UNC_STATS; k++)
+        xml_num_attr(o, name[k], v[k]);
+}
+
+static void xml_uncertainty(ElResultsWriter *w, const ElUncertaintyResult *r)
+{
+    static const char *const tags[EL_UV_COUNT] = {"price", "abatement", "net-imports", "emissions",
+                                                  "gain"};
+    const ElScenario *s = w->s;
+    ElOut *o = &w->out;
+    char num[32];
+    int d, j, v;
+    el_out_str(o, "  <uncertainty");
+    xml_key(o, "id", r->a->id);
+    xml_num_attr(o, "draws", (double)r->draws);
+    snprintf(num, sizeof(num), "%llu", (unsigned long long)r->a->unc->seed);
+    xml_key(o, "seed", num);
+    xml_num_attr(o, "invalid", (double)r->invalid);
+    xml_num_attr(o, "no-autarky", (double)r->no_autarky);
+    xml_num_attr(o, "rank-error", r->rank_error);
+    el_out_str(o, ">\n");
+    for (d = 0; d <= r->nd; d++) {
+        el_out_str(o, "    <design");
+        xml_key(o, "id", unc_design_id(s, r, d));
+        xml_num_attr(o, "used", (double)r->used[d]);
+        xml_num_attr(o, "no-equilibrium", (double)r->no_eq[d]);
+        el_out_str(o, ">\n");
+        if (d > 0) {
+            xml_summary(o, "      ", "total-gain", &r->total[d]);
+            xml_num_attr(o, "effort", r->effort_total[d]);
+            xml_num_attr(o, "risk", unc_risk(r->total[d].mean, r->effort_total[d]));
+            el_out_str(o, "/>\n");
+        }
+        for (j = 0; j < r->njur; j++) {
+            size_t sj = (size_t)d * (size_t)r->njur + (size_t)j;
+            el_out_str(o, "      <jurisdiction");
+            xml_key(o, "id", s->jur[j].id);
+            el_out_str(o, ">\n");
+            for (v = 0; v < EL_UV_COUNT; v++) {
+                const ElSummary *x = unc_summary(r, d, j, (ElUncVar)v);
+                if (d == 0 && v == EL_UV_GAIN) /* no gain in autarky */
+                    continue;
+                xml_summary(o, "        ", tags[v], x);
+                if (d > 0 && v == EL_UV_PRICE)
+                    xml_num_attr(o, "variance-change", r->price_var_change[sj]);
+                if (d > 0 && v == EL_UV_GAIN) {
+                    xml_num_attr(o, "effort", r->effort[sj]);
+                    xml_num_attr(o, "risk", unc_risk(x->mean, r->effort[sj]));
+                    if (r->used[d] > 0) {
+                        xml_num_attr(o, "p-loss", r->p_loss[sj]);
+                        xml_num_attr(o, "p-loss-se", r->p_loss_se[sj]);
+                    }
+                }
+                el_out_str(o, "/>\n");
+            }
+            el_out_str(o, "      </jurisdiction>\n");
+        }
+        el_out_str(o, "    </design>\n");
+    }
+    el_out_str(o, "  </uncertainty>\n");
+}
+
+/* results.csv: ID (the counts), then ID/DESIGN per design: price mean and sd, mean gain,
+ * effort and risk sharing, the probability of a loss. A NaN writes no row. */
+static bool csv_uncertainty(ElResultsWriter *w, const ElUncertaintyResult *r)
+{
+    const ElScenario *s = w->s;
+    const char *money = w->unit[EL_UNIT_MONEY], *price = w->unit[EL_UNIT_PRICE];
+    char label[600];
+    int d, j;
+    bool ok = csv_label(w, r->a->id) && csv_row(w, "total", "draws", (double)r->draws, NULL) &&
+              csv_row(w, "total", "invalid", (double)r->invalid, NULL) &&
+              csv_row(w, "total", "no_autarky", (double)r->no_autarky, NULL);
+#define ROW(who, var, v, unit) (isnan(v) || csv_row(w, who, var, v, unit))
+    for (d = 0; ok && d <= r->nd; d++) {
+        snprintf(label, sizeof(label), "%s/%s", r->a->id, unc_design_id(s, r, d));
+        ok = csv_label(w, label) && csv_row(w, "total", "used", (double)r->used[d], NULL) &&
+             csv_row(w, "total", "no_equilibrium", (double)r->no_eq[d], NULL);
+        if (ok && d > 0)
+            ok = ROW("total", "gain_mean", r->total[d].mean, money) &&
+                 ROW("total", "gain_se", r->total[d].se, money) &&
+                 ROW("total", "effort", r->effort_total[d], money) &&
+                 ROW("total", "risk", unc_risk(r->total[d].mean, r->effort_total[d]), money);
+        for (j = 0; ok && j < r->njur; j++) {
+            size_t sj = (size_t)d * (size_t)r->njur + (size_t)j;
+            const char *id = s->jur[j].id;
+            const ElSummary *p = unc_summary(r, d, j, EL_UV_PRICE);
+            const ElSummary *g = unc_summary(r, d, j, EL_UV_GAIN);
+            ok = ROW(id, "price_mean", p->mean, price) && ROW(id, "price_sd", p->sd, price);
+            if (ok && d > 0)
+                ok = ROW(id, "gain_mean", g->mean, money) &&
+                     ROW(id, "effort", r->effort[sj], money) &&
+                     ROW(id, "risk", unc_risk(g->mean, r->effort[sj]), money) &&
+                     (r->used[d] == 0 || csv_row(w, id, "p_loss", r->p_loss[sj], NULL));
+        }
+    }
+#undef ROW
+    return ok;
+}
+
+/* uncertainty.csv: one row ANALYSIS,design,jurisdiction,variable,statistic,value (the analysis
+ * set by csv_label); a NaN writes no row. */
+static bool unc_row(ElResultsWriter *w,
+                    const char *design,
+                    const char *jur,
+                    const char *variable,
+                    const char *statistic,
+                    double value)
+{
+    ElOut *o = &w->out;
+    if (isnan(value))
+        return true;
+    w->row_len = w->row_design;
+    if (!row_append(w, design) || !row_append(w, jur))
+        return false;
+    el_out_mem(o, w->row, w->row_len);
+    el_out_str(o, variable);
+    el_out_char(o, ',');
+    el_out_str(o, statistic);
+    el_out_char(o, ',');
+    el_out_num(o, value);
+    el_out_mem(o, "\r\n", 2);
+    return true;
+}
+
+static bool unc_summary_rows(ElResultsWriter *w,
+                             const char *design,
+                             const char *jur,
+                             const char *variable,
+                             const ElSummary *x)
+{
+    const char *name[UNC_STATS];
+    double v[UNC_STATS];
+    int k;
+    bool ok = true;
+    unc_stats(x, name, v);
+    for (k = 0; ok && k < UNC_STATS; k++)
+        ok = unc_row(w, design, jur, variable, name[k], v[k]);
+    return ok;
+}
+
+static el_status uncertainty_csv(ElResultsWriter *w, const ElUncertaintyResult *r, ElError *err)
+{
+    const ElScenario *s = w->s;
+    el_status st;
+    int d, j, v;
+    bool ok = csv_label(w, r->a->id) && unc_row(w, "", "", "draws", "count", (double)r->draws) &&
+              unc_row(w, "", "", "draws", "invalid", (double)r->invalid) &&
+              unc_row(w, "", "", "draws", "no_autarky", (double)r->no_autarky) &&
+              unc_row(w, "", "", "quantiles", "rank_error", r->rank_error);
+    for (d = 0; ok && d <= r->nd; d++) {
+        const char *des = unc_design_id(s, r, d);
+        ok = unc_row(w, des, "total", "draws", "used", (double)r->used[d]) &&
+             unc_row(w, des, "total", "draws", "no_equilibrium", (double)r->no_eq[d]);
+        if (ok && d > 0)
+            ok = unc_summary_rows(w, des, "total", "gain", &r->total[d]) &&
+                 unc_row(w, des, "total", "gain", "effort", r->effort_total[d]) &&
+                 unc_row(w, des, "total", "gain", "risk",
+                         unc_risk(r->total[d].mean, r->effort_total[d]));
+        for (j = 0; ok && j < r->njur; j++) {
+            size_t sj = (size_t)d * (size_t)r->njur + (size_t)j;
+            const char *id = s->jur[j].id;
+            for (v = 0; ok && v < EL_UV_COUNT; v++)
+                if (d > 0 || v != EL_UV_GAIN)
+                    ok = unc_summary_rows(w, des, id, el_unc_var_name((ElUncVar)v),
+                                          unc_summary(r, d, j, (ElUncVar)v));
+            if (ok && d > 0)
+                ok = unc_row(w, des, id, "gain", "effort", r->effort[sj]) &&
+                     unc_row(w, des, id, "gain", "risk",
+                             unc_risk(unc_summary(r, d, j, EL_UV_GAIN)->mean, r->effort[sj])) &&
+                     (r->used[d] == 0 ||
+                      (unc_row(w, des, id, "gain", "p_loss", r->p_loss[sj]) &&
+                       unc_row(w, des, id, "gain", "p_loss_se", r->p_loss_se[sj]))) &&
+                     unc_row(w, des, id, "price", "price_var_change", r->price_var_change[sj]);
+        }
+        st = ok ? flush_some(w, err) : EL_OK;
+        if (st != EL_OK)
+            return st;
+    }
+    if (!ok)
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (uncertainty.csv)");
+    return w->out.error ? write_failed(w, err) : flush_some(w, err);
+}
+
+el_status
+el_results_writer_uncertainty(ElResultsWriter *w, const ElUncertaintyResult *r, ElError *err)
+{
+    if (w->fmt == EL_RESULTS_UNCERTAINTY_CSV)
+        return uncertainty_csv(w, r, err);
+    if (w->fmt == EL_RESULTS_XML) {
+        xml_uncertainty(w, r);
+        return flush_some(w, err);
+    }
+    if (w->fmt != EL_RESULTS_CSV)
+        return EL_OK; /* coalitions.csv, draws.csv: not theirs */
+    if (!csv_uncertainty(w, r))
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (results.csv)");
+    return flush_some(w, err);
+}
+
+el_status el_results_writer_create_uncertainty(
+    ElResultsWriter **out, FILE *f, const char *name, const ElScenario *s, ElError *err)
+{
+    el_status st = el_results_writer_create(out, EL_RESULTS_CSV, f, name, err);
+    if (st != EL_OK)
+        return st;
+    (*out)->fmt = EL_RESULTS_UNCERTAINTY_CSV;
+    (*out)->s = s;
+    el_out_str(&(*out)->out, "analysis,design,jurisdiction,variable,statistic,value\r\n");
+    return EL_OK;
+}
+
+/* ---- draws.csv ---- */
+
+el_status el_results_writer_create_draws(
+    ElResultsWriter **out, FILE *f, const char *name, const ElScenario *s, ElError *err)
+{
+    el_status st = el_results_writer_create(out, EL_RESULTS_CSV, f, name, err);
+    if (st != EL_OK)
+        return st;
+    (*out)->fmt = EL_RESULTS_DRAWS_CSV;
+    (*out)->s = s;
+    el_out_str(&(*out)->out, "analysis,draw,design,jurisdiction,price,abatement,net_imports,"
+                             "emissions,gain,status\r\n");
+    return EL_OK;
+}
+
+el_status el_results_writer_draws_begin(ElResultsWriter *w, const ElAnalysis *a, ElError *err)
+{
+    w->draws = a;
+    w->draw_autarky = false;
+    if (!csv_label(w, a->id))
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (draws.csv)");
+    return EL_OK;
+}
+
+el_status el_results_draw_sink(void *ctx, long draw, int d, const ElDesignResult *r, ElError *err)
+{
+    ElResultsWriter *w = ctx;
+    const ElScenario *s = w->s;
+    ElOut *o = &w->out;
+    const char *status, *des = d == 0 ? "autarky" : s->designs[w->draws->designs[d - 1]]->id;
+    bool values;
+    int j;
+    if (d == 0)
+        w->draw_autarky = r && r->outcome == EL_OPTIMAL;
+    if (!r)
+        status = "invalid";
+    else if (d > 0 && !w->draw_autarky)
+        status = "no-autarky"; /* not solved: no gain can be measured */
+    else if (r->outcome != EL_OPTIMAL)
+        status = "no-equilibrium";
+    else
+        status = "ok";
+    values = r && r->outcome == EL_OPTIMAL && (d == 0 || w->draw_autarky);
+    for (j = 0; j < s->njur; j++) {
+        el_out_mem(o, w->row, w->row_design);
+        el_out_num(o, (double)draw);
+        el_out_char(o, ',');
+        el_out_csv(o, des);
+        el_out_char(o, ',');
+        el_out_csv(o, s->jur[j].id);
+        if (values) {
+            const ElJurResult *q = &r->jur[j];
+            el_out_char(o, ',');
+            el_out_num(o, q->price);
+            el_out_char(o, ',');
+            el_out_num(o, q->abatement);
+            el_out_char(o, ',');
+            el_out_num(o, q->net_imports);
+            el_out_char(o, ',');
+            el_out_num(o, q->emissions);
+            el_out_char(o, ',');
+            el_out_num(o, d == 0 ? 0 : q->gain);
+            el_out_char(o, ',');
+        } else {
+            el_out_mem(o, ",,,,,,", 6);
+        }
+        el_out_str(o, status);
+        el_out_mem(o, "\r\n", 2);
+    }
+    return flush_some(w, err);
 }
 
 /* ---- A run in memory: the sink driven in a loop ---- */

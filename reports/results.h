@@ -3,7 +3,9 @@
  * (engine/batch.h) that writes each design as it arrives, so that memory stays flat for a
  * million designs. One field table (el_result_fields) says where every field of the result
  * structs goes: both writers are driven by it, and a new result field is added there. A
- * coalition analysis also goes to coalitions.csv (analysis,coalition,member,variable,value). */
+ * coalition analysis also goes to coalitions.csv (analysis,coalition,member,variable,value), an
+ * uncertainty analysis to uncertainty.csv (analysis,design,jurisdiction,variable,statistic,value)
+ * and, on request, its draws to draws.csv (those writers: reports/results_unc.h). */
 #ifndef EL_RESULTS_H
 #define EL_RESULTS_H
 
@@ -33,7 +35,9 @@ el_status el_results_write_csv(const ElRun *run, const char *path, ElError *err)
 typedef enum {
     EL_RESULTS_XML,
     EL_RESULTS_CSV,
-    EL_RESULTS_COALITIONS_CSV /* coalitions.csv: made by el_results_writer_create_coalitions */
+    EL_RESULTS_COALITIONS_CSV,  /* coalitions.csv: made by el_results_writer_create_coalitions */
+    EL_RESULTS_UNCERTAINTY_CSV, /* uncertainty.csv: made by el_results_writer_create_uncertainty */
+    EL_RESULTS_DRAWS_CSV        /* draws.csv: made by el_results_writer_create_draws */
 } ElResultsFormat;
 
 typedef struct ElResultsWriter ElResultsWriter;

@@ -575,5 +575,114 @@ expect 0 "" -- "$bin" solve --no-pdf -q "$tmp/nocoal.xml" -o "$tmp/adhoc"
 expect 0 "" -- "$bin" solve --no-pdf -q --only game tests/data/coalitions-4.xml -o "$tmp/adhoc"
 [ -s "$tmp/adhoc/coalitions.csv" ] && ok || bad "--only of a coalition analysis wrote no coalitions.csv"
 
+# Uncertainty (issue 12): tests/data/uncertainty-3.xml, three linear jurisdictions with normal
+# BAU shocks, two correlated. The same bytes on 1 and 2 threads; the full link's effort sharing
+# against the closed form 1/2 mu^T M mu (M = diag(c) - h 1 1^T, h = 1 / sum 1/c_j) to 1e-9, its
+# expected total gain within 4 standard errors of 1/2 mu^T M mu + 1/2 tr(M Sigma) (docs/model.md
+# §9), computed here in awk from the scenario's numbers; draws.csv against the summaries.
+unc=tests/data/uncertainty-3.xml
+expect 0 "uncertainty bau-shocks: 4000 draws, 0 invalid, 0 without an equilibrium in autarky" -- \
+    "$bin" solve --no-pdf --threads 1 "$unc" -o "$tmp/unc1"
+grep -q "^  all: expected total gain [0-9.]* (se [0-9.]*); effort sharing 3042.86, risk sharing " "$tmp/out" \
+    && ok || bad "uncertainty: no line for design all on stdout: $(cat "$tmp/out")"
+expect 0 "" -- "$bin" solve --no-pdf -q --threads 2 --draws-csv "$unc" -o "$tmp/unc2"
+for f in results.xml results.csv uncertainty.csv report.tex; do
+    cmp -s "$tmp/unc1/$f" "$tmp/unc2/$f" && ok || bad "uncertainty on 2 threads: $f differs from 1 thread"
+done
+xmllint --noout --schema reports/results.xsd "$tmp/unc1/results.xml" 2>"$tmp/xmllint" && ok \
+    || bad "uncertainty: results.xml does not follow reports/results.xsd: $(cat "$tmp/xmllint")"
+[ "$(head -1 "$tmp/unc1/uncertainty.csv")" = "$(printf 'analysis,design,jurisdiction,variable,statistic,value\r')" ] \
+    && ok || bad "uncertainty.csv header"
+grep -q '<uncertainty id="bau-shocks" draws="4000" seed="20261123" invalid="0" no-autarky="0" ' "$tmp/unc1/results.xml" \
+    && grep -q '<design id="autarky" used="4000" no-equilibrium="0">' "$tmp/unc1/results.xml" && ok \
+    || bad "uncertainty: results.xml lacks the section"
+grep -q '^bau-shocks/all,A,p_loss,0,' "$tmp/unc1/results.csv" && ok || bad "uncertainty: results.csv lacks p_loss (0 in a full link)"
+# the closed forms, from the scenario's numbers
+sed -n -e 's/.*<jurisdiction id="\([^"]*\)"><bau>\([^<]*\)<\/bau><cap>\([^<]*\)<\/cap><mac><linear slope="\([^"]*\)".*/J \1 \2 \3 \4/p' \
+    -e 's/.*<shock jurisdiction="\([^"]*\)" on="bau" sd="\([^"]*\)".*/S \1 \2/p' \
+    -e 's/.*<correlation a="\([^"]*\)" b="\([^"]*\)" rho="\([^"]*\)".*/C \1 \2 \3/p' "$unc" >"$tmp/unc-in"
+awk -F, '
+    FNR == NR { if ($1 == "J") { n++; id[n] = $2; R[$2] = $3 - $4; c[$2] = $5 }
+                if ($1 == "S") sd[$2] = $3
+                if ($1 == "C") { rho[$2, $3] = $4; rho[$3, $2] = $4 }
+                next }
+    { sub(/\r$/, "") }
+    $1 == "bau-shocks" && $2 == "all" && $3 == "total" && $4 == "gain" { v[$5] = $6 }
+    END {
+        for (i = 1; i <= n; i++) hs += 1 / c[id[i]]
+        h = 1 / hs
+        for (i = 1; i <= n; i++) for (j = 1; j <= n; j++) {
+            a = id[i]; b = id[j]
+            M = (i == j ? c[a] : 0) - h
+            r = i == j ? 1 : ((a, b) in rho ? rho[a, b] : 0)
+            effort += R[a] * M * R[b] / 2
+            risk += M * r * sd[a] * sd[b] / 2
+        }
+        rel = (v["effort"] - effort) / effort; if (rel < 0) rel = -rel
+        dev = (v["mean"] - effort - risk) / v["se"]; if (dev < 0) dev = -dev
+        printf "%s %s effort %.12g (file %s) rel %.3g; E[G] %.12g (file %s, se %s) dev %.3g se\n",
+            (rel <= 1e-9 ? "ok" : "bad"), (dev <= 4 && risk > 4 * v["se"] ? "ok" : "bad"),
+            effort, v["effort"], rel, effort + risk, v["mean"], v["se"], dev
+    }' FS=' ' "$tmp/unc-in" FS=, "$tmp/unc1/uncertainty.csv" >"$tmp/unc-check"
+read -r e1 e2 rest <"$tmp/unc-check"
+[ "$e1" = ok ] && ok || bad "uncertainty: effort sharing differs from 1/2 mu^T M mu: $(cat "$tmp/unc-check")"
+[ "$e2" = ok ] && ok || bad "uncertainty: expected total gain not within 4 se of the closed form: $(cat "$tmp/unc-check")"
+# draws.csv: draws x (designs + 1) x jurisdictions rows; each design's mean price from the rows
+# equals the summary's
+[ "$(head -1 "$tmp/unc2/draws.csv")" = "$(printf 'analysis,draw,design,jurisdiction,price,abatement,net_imports,emissions,gain,status\r')" ] \
+    && ok || bad "draws.csv header"
+[ "$(sed 1d "$tmp/unc2/draws.csv" | wc -l)" = $((4000 * 3 * 3)) ] && ok || bad "draws.csv: not 4000 x 3 x 3 rows"
+[ "$(sed 1d "$tmp/unc2/draws.csv" | grep -vc ',ok.$')" = 0 ] && ok || bad "draws.csv: a draw is not ok"
+awk -F, '{ sub(/\r$/, "") }
+    FNR == NR { if (FNR > 1 && $10 == "ok") { s[$3, $4] += $5; k[$3, $4]++ }; next }
+    $4 == "price" && $5 == "mean" { n++; want = s[$2, $3] / k[$2, $3]; d = (want - $6) / $6; if (d < 0) d = -d
+        if (!(($2, $3) in k) || d > 1e-9) { bad++; print $2, $3, $6, want > "/dev/stderr" } }
+    END { print n + 0, bad + 0 }' "$tmp/unc2/draws.csv" "$tmp/unc2/uncertainty.csv" >"$tmp/unc-draws" 2>"$tmp/err"
+[ "$(cat "$tmp/unc-draws")" = "9 0" ] && ok || bad "draws.csv: mean prices differ from uncertainty.csv: $(cat "$tmp/unc-draws" "$tmp/err")"
+# --draws-csv needs an uncertainty analysis; a later run without one removes uncertainty.csv and
+# draws.csv with the rest of the old set
+expect 2 "--draws-csv: $small runs no <uncertainty> analysis" -- "$bin" solve --no-pdf --draws-csv "$small" -o "$tmp/unc3"
+[ ! -e "$tmp/unc3" ] && ok || bad "a refused --draws-csv created its output folder"
+expect 2 "--draws-csv is for solve" -- "$bin" coalitions --no-pdf --draws-csv tests/data/coalitions-4.xml -o "$tmp/unc3"
+expect 0 "" -- "$bin" solve --no-pdf -q "$unc" -o "$tmp/unc2"
+[ -s "$tmp/unc2/uncertainty.csv" ] && [ ! -e "$tmp/unc2/draws.csv" ] && ok || bad "a run without --draws-csv left an earlier draws.csv"
+expect 0 "" -- "$bin" solve --no-pdf -q --only all "$unc" -o "$tmp/unc2"
+[ ! -e "$tmp/unc2/uncertainty.csv" ] && ok || bad "a run without an uncertainty analysis left an earlier uncertainty.csv"
+grep -q '<uncertainty' "$tmp/unc2/results.xml" && bad "--only all ran the uncertainty analysis" || ok
+# Draws outside the domain and without equilibrium are counted, never fatal: A's BAU 100 with
+# sd 50 is negative with probability Phi(-2) = 0.0227501319; K's cap cannot be met in some
+# draws (autarky fails) and 'tight' has no equilibrium in most. The exit code is 4 for 'tight'
+# alone (no equilibrium without shocks). draws.csv's statuses match uncertainty.csv's counts.
+sed 's|</scenario>|<uncertainty id="u" draws="500" seed="5"><shock jurisdiction="A" sd="50"/><shock jurisdiction="K" sd="3"/></uncertainty></scenario>|' \
+    tests/data/no-eq-design.xml >"$tmp/unc-noeq.xml"
+expect 4 "tight: expected total gain 0 (se 0); no split into effort and risk sharing" -- \
+    "$bin" solve --no-pdf --draws-csv "$tmp/unc-noeq.xml" -o "$tmp/unc4"
+xmllint --noout --schema reports/results.xsd "$tmp/unc4/results.xml" 2>"$tmp/xmllint" && ok \
+    || bad "uncertainty with failed draws: results.xml is not valid: $(cat "$tmp/xmllint")"
+awk -F, '{ sub(/\r$/, "") }
+    FNR == NR { if (FNR > 1) rows[$3, $10]++; next }
+    $4 == "draws" { v[$2, $5] = $6 }
+    END {
+        bad = 0
+        if (rows["autarky", "invalid"] != 3 * v["", "invalid"] || rows["tight", "invalid"] != 3 * v["", "invalid"]) bad++
+        if (rows["autarky", "no-equilibrium"] != 3 * v["", "no_autarky"] || rows["quota", "no-autarky"] != 3 * v["", "no_autarky"]) bad++
+        if (rows["tight", "no-equilibrium"] != 3 * v["tight", "no_equilibrium"] || rows["tight", "ok"] != 3 * v["tight", "used"]) bad++
+        if (rows["linked", "ok"] != 3 * v["linked", "used"] || v["linked", "used"] + v["", "invalid"] + v["", "no_autarky"] != 500) bad++
+        if (v["", "no_autarky"] < 1 || v["tight", "no_equilibrium"] < 1) bad++
+        p = 0.0227501319; d = v["", "invalid"] / 500 - p; if (d < 0) d = -d
+        if (d > 4 * sqrt(p * (1 - p) / 500)) bad++
+        print bad, v["", "invalid"], v["", "no_autarky"], v["tight", "used"], v["tight", "no_equilibrium"]
+    }' "$tmp/unc4/draws.csv" "$tmp/unc4/uncertainty.csv" >"$tmp/unc-counts"
+[ "$(cut -d' ' -f1 "$tmp/unc-counts")" = 0 ] && ok || bad "uncertainty: draws.csv statuses and counts disagree (bad invalid no_autarky used no_eq): $(cat "$tmp/unc-counts")"
+# draws.csv on a full disk: exit 5, nothing left behind
+mkdir -p "$tmp/unc-full"
+if mount -t tmpfs -o size=1m tmpfs "$tmp/unc-full" 2>/dev/null; then
+    expect 5 "draws.csv: cannot write: No space left on device" -- "$bin" solve --no-pdf --draws-csv "$unc" -o "$tmp/unc-full"
+    [ -z "$(ls "$tmp/unc-full")" ] && ok || bad "draws.csv on a full disk left files: $(ls "$tmp/unc-full")"
+    umount "$tmp/unc-full"
+else
+    echo "cli: skipped the draws.csv disk-full test (cannot mount a tmpfs here)"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
