@@ -19,7 +19,7 @@ DEPS_MPI  = libopenmpi-dev openmpi-bin
 MPICC    := $(shell command -v mpicc 2>/dev/null)
 MPI_BIN   = $(if $(MPICC),$(BUILD)/etslink-mpi)
 DEPS_TEST = glpk-utils libxml2-utils $(DEPS_TEX)
-INCS      = -Icore -Imodel -Iinputs -Isolver -Iengine -Ireports
+INCS      = -Icore -Imodel -Iinputs -Isolver -Iengine -Ireports -Iapi
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS   += $(WARN) $(OPT) $(INCS) $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L -pthread
@@ -27,7 +27,7 @@ CFLAGS   += $(WARN) $(OPT) $(INCS) $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L -pthr
 LDLIBS    = $(PKG_LIBS) -lglpk -ldl -lm
 LDFLAGS  += $(SANLD) -pthread
 
-LIB_SRC = $(wildcard core/*.c model/*.c inputs/*.c solver/*.c engine/*.c reports/*.c)
+LIB_SRC = $(wildcard core/*.c model/*.c inputs/*.c solver/*.c engine/*.c reports/*.c api/*.c)
 LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/gen/schemas.o
 TEST_SRC = $(wildcard tests/unit/*.c)
 TEST_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC))
@@ -43,12 +43,13 @@ OUT ?= out
 
 .PHONY: fuzz
 .PHONY: all deps run check bench asan tsan valgrind install clean format format-check golden-update \
-        mpi-note mpi-check \
+        mpi-note mpi-check lib python python-check \
         print-% help
 all: deps $(BIN) mpi-note $(MPI_BIN)
 
 help:
 	@echo "make run | check | bench | asan | tsan | valgrind | install PREFIX=... DESTDIR=... | clean"
+	@echo "make lib (libetslink.so) | python (the Python package) | python-check"
 
 # Missing Debian packages: installed when root, otherwise the exact apt-get line is printed.
 deps:
@@ -112,6 +113,7 @@ check: deps $(BIN) $(TESTS) $(BUILD)/replay-scenario $(BUILD)/replay-csv
 	./$(BUILD)/replay-csv tests/fuzz/regress/csv tests/data/curves tests/bad/data
 	cd tests && OPENBLAS_NUM_THREADS=1 ../$(TESTS)
 	OPENBLAS_NUM_THREADS=1 sh tests/cli/run.sh $(BIN)
+	@$(if $(SAN)$(TSAN),true,$(MAKE) --no-print-directory python-check)
 	@$(if $(SAN)$(TSAN),true,sh tools/deps.sh $(DEPS_MPI) && $(MAKE) --no-print-directory mpi-check)
 
 # docs/performance.md; BENCH_ARGS="--quick" or "--only=batch" for shorter runs
@@ -169,16 +171,71 @@ valgrind: deps $(BIN) $(TESTS)
 	cd tests && OPENBLAS_NUM_THREADS=1 $(VALGRIND) ../$(TESTS)
 	OPENBLAS_NUM_THREADS=1 $(VALGRIND) ./$(BIN) solve $(SCENARIO) -o $(BUILD)/valgrind-out
 
-install: all
+# libetslink.so and the Python package (api/etslink.h, python/, docs/python.md). The library is
+# the same sources compiled again with -fPIC into $(BUILD)/pic/; it exports only the etsl_*
+# functions (api/etslink.map). `make python` installs the package, with the library inside it,
+# into Debian's python3 (no network); `make python-check` runs its unittest suite.
+SO_NAME  = libetslink.so.1
+SO_REAL  = libetslink.so.1.0
+SHLIB    = $(BUILD)/$(SO_REAL)
+PIC_OBJ  = $(patsubst %.c,$(BUILD)/pic/%.o,$(LIB_SRC)) $(BUILD)/pic/gen/schemas.o
+PYTHON  ?= /usr/bin/python3
+DEPS_PY  = python3-numpy python3-pandas python3-matplotlib python3-setuptools python3-wheel \
+           python3-pip
+LIBDIR  ?= $(PREFIX)/lib
+PYDIR   ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/python3/dist-packages,$(PREFIX)/lib/python$(shell \
+           $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)/dist-packages)
+
+$(BUILD)/pic/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	@echo "  CC $< (PIC)"; $(CC) $(CFLAGS) -fPIC -MMD -MP -c $< -o $@
+$(BUILD)/pic/gen/schemas.o: $(BUILD)/gen/schemas.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -Wno-missing-prototypes -c $< -o $@
+$(SHLIB): $(PIC_OBJ) api/etslink.map
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,$(SO_NAME) -Wl,--version-script=api/etslink.map \
+	    -Wl,-z,defs -Wl,--as-needed $(PIC_OBJ) $(LDLIBS) -o $@
+	ln -sf $(SO_REAL) $(BUILD)/$(SO_NAME)
+	ln -sf $(SO_NAME) $(BUILD)/libetslink.so
+lib: $(SHLIB)
+
+# The package staged with the library next to its modules, then installed by Debian's pip
+# without an index or build isolation (python3-setuptools, python3-wheel).
+python: $(SHLIB)
+	@sh tools/deps.sh $(DEPS_PY)
+	rm -rf $(BUILD)/python-pkg && mkdir -p $(BUILD)/python-pkg/etslink
+	cp python/pyproject.toml python/README.md $(BUILD)/python-pkg/
+	cp python/etslink/*.py python/etslink/py.typed $(BUILD)/python-pkg/etslink/
+	cp $(SHLIB) $(BUILD)/python-pkg/etslink/$(SO_NAME)
+	$(PYTHON) -m pip install --no-index --no-build-isolation --no-deps --break-system-packages \
+	    --root-user-action=ignore \
+	    --quiet $(BUILD)/python-pkg
+	cd / && $(PYTHON) -c 'import etslink; print("etslink for Python", etslink.__version__, \
+	    "installed in", etslink.__path__[0])'
+
+python-check: $(SHLIB) $(BIN)
+	@sh tools/deps.sh $(DEPS_PY)
+	ETSLINK_LIB=$(CURDIR)/$(SHLIB) ETSLINK_BIN=$(CURDIR)/$(BIN) PYTHONPATH=$(CURDIR)/python \
+	    OPENBLAS_NUM_THREADS=1 MPLBACKEND=Agg $(PYTHON) -m unittest discover -s python/tests -t python
+
+install: all $(SHLIB)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/etslink
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/etslink
 	install -m 644 $(SCHEMAS) $(SCENARIO) $(DESTDIR)$(PREFIX)/share/etslink/
 	install -d $(DESTDIR)$(PREFIX)/share/doc/etslink $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/etslink/
 	install -m 644 docs/etslink.1 $(DESTDIR)$(PREFIX)/share/man/man1/etslink.1
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PYDIR)/etslink
+	install -m 644 api/etslink.h $(DESTDIR)$(PREFIX)/include/etslink.h
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/$(SO_REAL)
+	ln -sf $(SO_REAL) $(DESTDIR)$(LIBDIR)/$(SO_NAME)
+	ln -sf $(SO_NAME) $(DESTDIR)$(LIBDIR)/libetslink.so
+	install -m 644 python/etslink/*.py python/etslink/py.typed $(DESTDIR)$(PYDIR)/etslink/
+	echo 'LIBDIR = "$(LIBDIR)"' > $(DESTDIR)$(PYDIR)/etslink/_paths.py
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
 
 FORMAT_SRC = $(wildcard core/*.[ch] model/*.[ch] inputs/*.[ch] solver/*.[ch] engine/*.[ch] \
-             reports/*.[ch] \
+             reports/*.[ch] api/*.[ch] \
              cli/*.c tests/unit/*.[ch] tests/bench/*.c tests/fuzz/*.c tools/*.c)
 format:
 	clang-format -i $(FORMAT_SRC)

@@ -1,0 +1,1 @@
+"""Tests of the etslink Python package (run by `make python-check`, part of `make check`)."""
