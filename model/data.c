@@ -171,6 +171,13 @@ static el_status apply_set(ElModelData *md, const ElSet *x, const char *where, E
             }
         return bad_set(md, x, where, "no <accept> of that pool is in force for this jurisdiction",
                        err);
+    case EL_SET_BANK_DRAW:
+        if (q->kind == EL_CAP_TAX)
+            return bad_set(md, x, where, "a tax regime has no bank", err);
+        if (!in_range(x->value, -EL_MAX_QUANTITY, EL_MAX_QUANTITY))
+            return bad_set(md, x, where, "the bank draw is out of range", err);
+        q->bank_draw = x->value;
+        return EL_OK;
     case EL_SET_FIELDS:
         break;
     }
@@ -306,7 +313,7 @@ el_status el_model_data_init(ElModelData *md,
             md->pieces[np++] = pc;
         }
         q->npieces = np - q->first_piece;
-        q->requirement = q->bau - q->cap;
+        q->requirement = q->bau - q->cap - q->bank_draw;
     }
     return EL_OK;
 }

@@ -15,7 +15,8 @@
 typedef struct {
     double bau;         /* e_j in force */
     double cap;         /* A_j in force (0 for a tax regime) */
-    double requirement; /* e_j - A_j */
+    double requirement; /* e_j - A_j - bank_draw */
+    double bank_draw;   /* several periods: Mt drawn from the bank this year */
     double output;      /* intensity caps */
     ElCapKind kind;
     double auction_share;

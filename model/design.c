@@ -24,7 +24,7 @@ static void *append(void *arr, int n, size_t sz)
 static const char *const set_names[EL_SET_FIELDS] = {
     "bau",         "output",       "cap",           "mac-shift",      "mac-scale",
     "floor-price", "floor-volume", "ceiling-price", "ceiling-volume", "penalty-price",
-    "tax-rate",    "credit-limit", "offset-limit"};
+    "tax-rate",    "credit-limit", "offset-limit",  "bank-draw"};
 
 const char *el_set_field_name(ElSetField f)
 {
@@ -132,9 +132,18 @@ el_status el_design_copy(ElDesign **out, const ElDesign *d, const char *id, ElEr
         const ElLink *l = &d->links[k];
         st = el_design_add_link(c, l->from, l->to, l->rate, l->quota, l->quota_share, l->rent_to,
                                 l->line, err);
+        if (st == EL_OK) {
+            c->links[k].start = l->start;
+            c->links[k].until = l->until;
+        }
     }
-    for (k = 0; st == EL_OK && k < d->ngroups; k++)
+    for (k = 0; st == EL_OK && k < d->ngroups; k++) {
         st = el_design_add_group(c, d->groups[k].members, d->groups[k].n, d->groups[k].line, err);
+        if (st == EL_OK) {
+            c->groups[k].start = d->groups[k].start;
+            c->groups[k].until = d->groups[k].until;
+        }
+    }
     for (k = 0; st == EL_OK && k < d->ninstruments; k++) {
         const ElInstrument *in = &d->instruments[k];
         st = el_design_add_instrument(c, in->jur, in->kind, in->price, in->volume, in->line, err);
@@ -182,7 +191,7 @@ el_status el_design_add_link(ElDesign *d,
     if (!arr)
         return nomem(err);
     d->links = arr;
-    arr[d->nlinks++] = (ElLink){from, to, rate, quota, quota_share, rent_to, line};
+    arr[d->nlinks++] = (ElLink){from, to, rate, quota, quota_share, rent_to, line, 0, 0};
     return EL_OK;
 }
 
@@ -198,7 +207,7 @@ el_status el_design_add_group(ElDesign *d, const int *members, int n, int line, 
         return nomem(err);
     if (n > 0)
         memcpy(copy, members, (size_t)n * sizeof(*copy));
-    arr[d->ngroups++] = (ElGroup){copy, n, line};
+    arr[d->ngroups++] = (ElGroup){copy, n, line, 0, 0};
     return EL_OK;
 }
 

@@ -108,6 +108,8 @@ typedef enum {
     EL_SET_TAX_RATE,      /* of a tax regime */
     EL_SET_CREDIT_LIMIT,  /* of a tax regime */
     EL_SET_OFFSET_LIMIT,  /* the limit (tonnes credited) of the acceptance of `pool` in force */
+    EL_SET_BANK_DRAW,     /* several periods: Mt drawn from the bank this year (negative: put in
+                             it); lowers the requirement. Made by the engine, not read from files */
     EL_SET_FIELDS
 } ElSetField;
 
@@ -147,12 +149,14 @@ typedef struct {
     double quota_share; /* max share of `to`'s emissions credited; nan("") if none */
     ElRentTo rent_to;
     int line;
+    int start, until; /* several periods: the first and last year it is in force (0: none) */
 } ElLink;
 
 typedef struct {
     int *members; /* jurisdiction indices, owned */
     int n;
     int line;
+    int start, until; /* several periods: the first and last year it is in force (0: none) */
 } ElGroup;
 
 struct ElDesign {

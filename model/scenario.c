@@ -47,6 +47,7 @@ void el_scenario_free(ElScenario *s)
         el_free(s->jur[i].name);
         el_mac_free(s->jur[i].mac);
         el_mac_fit_free(s->jur[i].fit);
+        el_free(s->jur[i].path);
     }
     el_free(s->jur);
     for (i = 0; i < s->ndesigns; i++)
@@ -91,6 +92,9 @@ el_status el_scenario_add_jurisdiction(ElScenario *s,
     j->cap_kind = EL_CAP_ABSOLUTE;
     j->bau_intensity = nan("");
     j->ndc_target = nan("");
+    j->bank_allowed = true;
+    j->bank_max = HUGE_VAL;
+    j->bank_share = nan("");
     j->line = line;
     j->id = el_strdup(id);
     j->name = el_strdup(name ? name : id);

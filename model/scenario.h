@@ -37,6 +37,13 @@ typedef struct {
     int line;
 } ElPool;
 
+/** A change from a year on (<path><year y="..." .../>): the set applies from `year` until a
+ * later entry of the same field replaces it. */
+typedef struct {
+    int year;
+    ElSet set;
+} ElPathEntry;
+
 typedef struct {
     char *id;
     char *name;
@@ -53,8 +60,30 @@ typedef struct {
     double credit_limit;  /* EL_CAP_TAX: max tonnes of linked units and credits surrendered */
     double ndc_target;    /* Mt of NDC-accounted emissions of its covered sectors (<ndc>); nan("")
                              if none */
-    int line;             /* line in the scenario file, 0 if built in code */
+    /* several periods (<periods>, docs/model.md §10) */
+    ElPathEntry *path; /* changes in later years, in the file's order (years increasing) */
+    int npath;
+    bool bank_allowed;   /* <banking allowed="false"/> clears it; default true */
+    double bank_max;     /* Mt the bank may hold at the end of a year; HUGE_VAL: no limit */
+    double bank_share;   /* ... as a share of the year's cap; nan(""): none */
+    double borrow_share; /* share of the year's emissions that may be borrowed from the next
+                            year's allocation; 0: no borrowing */
+    double initial_bank; /* Mt banked before the first year */
+    int line;            /* line in the scenario file, 0 if built in code */
 } ElJurisdiction;
+
+/** The horizon: one period per year from first to last, costs discounted at rate to the first
+ * year; units banked at the end of the last year are worth terminal_value each (that year's
+ * money; default 0). Without <periods>, on = false and a scenario is one period. */
+#define EL_MAX_PERIODS 200
+
+typedef struct {
+    bool on;
+    int first, last;
+    double rate;
+    double terminal_value;
+    int line;
+} ElPeriods;
 
 struct ElScenario {
     char *name;
@@ -74,6 +103,7 @@ struct ElScenario {
     ElSettings settings;
     ElAnalyses *analyses; /* templates, sweeps, searches, sequences (model/analysis.h); owned,
                              NULL when the file declares none */
+    ElPeriods periods;
 };
 
 /** Empty scenario with default settings. The caller frees it with el_scenario_free. */

@@ -30,6 +30,8 @@ extern CU_TestInfo warm_tests[];
 extern CU_TestInfo analysis_tests[];
 extern CU_TestInfo coalition_tests[];
 extern CU_TestInfo uncertainty_tests[];
+extern CU_TestInfo periods_tests[];
+extern CU_TestInfo api_tests[];
 int mechanisms_init(void);
 int mechanisms_clean(void);
 

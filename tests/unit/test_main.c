@@ -32,6 +32,8 @@ int main(int argc, char **argv)
         {.pName = "analysis", .pTests = analysis_tests},
         {.pName = "coalition", .pTests = coalition_tests},
         {.pName = "uncertainty", .pTests = uncertainty_tests},
+        {.pName = "periods", .pTests = periods_tests},
+        {.pName = "api", .pTests = api_tests},
         CU_SUITE_INFO_NULL,
     };
     unsigned fails;

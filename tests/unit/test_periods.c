@@ -1,0 +1,242 @@
+/* Several periods (engine/periods.h) against the closed forms of docs/model.md §10, linear MACs
+ * c a: with free banking and borrowing the price rises at the discount rate (Hotelling),
+ * p_t = p_1 (1 + r)^(t - 1), and sum_t a_t = sum_t R_t, so p_1 = c sum R / sum (1 + r)^(t - 1);
+ * banking alone cannot move units back in time, so a falling requirement parts the prices; a
+ * borrowing limit or a bank cap that binds fixes the units moved; a link that starts later
+ * equalises every year's prices once units may be banked and borrowed towards it. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "load.h"
+#include "periods.h"
+#include "suites.h"
+
+static ElScenario *load_text(const char *xml, ElError *err)
+{
+    ElScenario *s = NULL;
+    if (el_scenario_load_memory(&s, xml, (long)strlen(xml), "test.xml", NULL, err) != EL_OK)
+        return NULL;
+    return s;
+}
+
+/* One jurisdiction (BAU 1000, MAC c a) with requirement R[t] in year 2026 + t, banking and
+ * borrowing as given by extra (child elements of the jurisdiction). */
+static ElScenario *one(double c, const double *R, int T, double rate, const char *extra)
+{
+    static char xml[8192];
+    char path[4096] = "";
+    size_t len = 0;
+    int t;
+    ElError err = {EL_OK, ""};
+    ElScenario *s;
+    for (t = 1; t < T; t++)
+        len += (size_t)snprintf(path + len, sizeof(path) - len, "<year y=\"%d\" cap=\"%.17g\"/>",
+                                2026 + t, 1000 - R[t]);
+    snprintf(xml, sizeof(xml),
+             "<scenario name=\"t\"><periods first=\"2026\" last=\"%d\" discount-rate=\"%g\"/>"
+             "<jurisdiction id=\"A\"><bau>1000</bau><cap>%.17g</cap><mac><linear slope=\"%g\"/>"
+             "</mac>%s%s%s%s</jurisdiction></scenario>",
+             2025 + T, rate, 1000 - R[0], c, T > 1 ? "<path>" : "", path, T > 1 ? "</path>" : "",
+             extra);
+    s = load_text(xml, &err);
+    if (!s)
+        fprintf(stderr, "\n%s\n", err.msg);
+    return s;
+}
+
+static void hotelling(int T, double r)
+{
+    static const double R[5] = {30, 10, 25, 5, 40};
+    double c = 2, sumR = 0, sumg = 0, p1;
+    int t;
+    ElMultiResult res;
+    ElError err = {EL_OK, ""};
+    ElScenario *s = one(c, R, T, r, "<borrowing share=\"1\"/>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    for (t = 0; t < T; t++) {
+        sumR += R[t];
+        sumg += pow(1 + r, t);
+    }
+    p1 = c * sumR / sumg;
+    CU_ASSERT_EQUAL_FATAL(el_multi_solve(s, NULL, NULL, &res, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(res.outcome, EL_OPTIMAL);
+    for (t = 0; t < T; t++) {
+        double p = p1 * pow(1 + r, t), cum = 0;
+        int k;
+        CHECK_REL(res.year[t].jur[0].price, p);
+        CHECK_REL(res.year[t].jur[0].abatement, p / c);
+        for (k = 0; k <= t; k++) /* bank = abated so far - required so far */
+            cum += p1 * pow(1 + r, k) / c - R[k];
+        CU_ASSERT_DOUBLE_EQUAL(res.bank[t], cum, 1e-6 * (1 + sumR));
+    }
+    CU_ASSERT_DOUBLE_EQUAL(res.bank[T - 1], 0, 1e-6);
+    el_multi_result_clear(&res);
+    el_scenario_free(s);
+}
+
+static void test_hotelling(void)
+{
+    hotelling(2, 0.05);
+    hotelling(5, 0.05);
+    hotelling(5, 0);
+    hotelling(1, 0.05); /* one period: autarky as today */
+}
+
+/* Banking only: R = (30, 10) would borrow, cannot: each year alone, p = c R. R = (10, 30):
+ * the bank carries units forward, p_2 = (1 + r) p_1 with a_1 + a_2 = 40. */
+static void test_banking_only(void)
+{
+    double c = 2, r = 0.1, fall[2] = {30, 10}, rise[2] = {10, 30}, p1;
+    ElMultiResult res;
+    ElError err = {EL_OK, ""};
+    ElScenario *s = one(c, fall, 2, r, "");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL_FATAL(el_multi_solve(s, NULL, NULL, &res, &err), EL_OK);
+    CHECK_REL(res.year[0].jur[0].price, c * 30);
+    CHECK_REL(res.year[1].jur[0].price, c * 10);
+    CU_ASSERT_DOUBLE_EQUAL(res.bank[0], 0, 1e-9);
+    el_multi_result_clear(&res);
+    el_scenario_free(s);
+    s = one(c, rise, 2, r, "");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL_FATAL(el_multi_solve(s, NULL, NULL, &res, &err), EL_OK);
+    p1 = c * 40 / (2 + r);
+    CHECK_REL(res.year[0].jur[0].price, p1);
+    CHECK_REL(res.year[1].jur[0].price, p1 * (1 + r));
+    CHECK_REL(res.bank[0], p1 / c - 10);
+    el_multi_result_clear(&res);
+    el_scenario_free(s);
+}
+
+/* Limits that bind. Borrowing share s of emissions with R = (30, 10), BAU 1000: the borrowed
+ * v = s (1000 - a_1) and a_1 = 30 - v, so a_1 = (30 - 1000 s) / (1 - s); with s = 0.005,
+ * a_1 = 25.1256..., below the free a_1 = 40 / 2.1 = 19.05 + ... no: free borrowing would take
+ * a_1 = 40 / (2 + r)... the limit binds when (30 - 1000 s)/(1 - s) > 40 / (2 + r). A bank cap
+ * B with R = (10, 30): a_1 = 10 + B, a_2 = 30 - B. */
+static void test_limits(void)
+{
+    double c = 2, r = 0.1, fall[2] = {30, 10}, rise[2] = {10, 30}, s_ = 0.005;
+    double a1 = (30 - 1000 * s_) / (1 - s_);
+    ElMultiResult res;
+    ElError err = {EL_OK, ""};
+    ElScenario *s = one(c, fall, 2, r, "<borrowing share=\"0.005\"/>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT(a1 > 40 / (2 + r)); /* the limit binds */
+    CU_ASSERT_EQUAL_FATAL(el_multi_solve(s, NULL, NULL, &res, &err), EL_OK);
+    CHECK_REL(res.year[0].jur[0].abatement, a1);
+    CHECK_REL(res.year[1].jur[0].abatement, 40 - a1);
+    CHECK_REL(res.bank[0], -(30 - a1));
+    CU_ASSERT(res.year[1].jur[0].price < (1 + r) * res.year[0].jur[0].price);
+    el_multi_result_clear(&res);
+    el_scenario_free(s);
+    s = one(c, rise, 2, r, "<banking max=\"3\"/>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL_FATAL(el_multi_solve(s, NULL, NULL, &res, &err), EL_OK);
+    CHECK_REL(res.year[0].jur[0].abatement, 13);
+    CHECK_REL(res.year[1].jur[0].abatement, 27);
+    CHECK_REL(res.bank[0], 3);
+    CU_ASSERT(res.year[1].jur[0].price > (1 + r) * res.year[0].jur[0].price);
+    el_multi_result_clear(&res);
+    el_scenario_free(s);
+    /* banking not allowed: each year alone even with a rising requirement */
+    s = one(c, rise, 2, r, "<banking allowed=\"false\"/>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL_FATAL(el_multi_solve(s, NULL, NULL, &res, &err), EL_OK);
+    CHECK_REL(res.year[0].jur[0].price, c * 10);
+    CHECK_REL(res.year[1].jur[0].price, c * 30);
+    el_multi_result_clear(&res);
+    el_scenario_free(s);
+}
+
+/* A and B (c = 1 and 2; requirements (10, 10, 10) and (40, 40, 40)), linked from year 3 of 3,
+ * free banking and borrowing: units move through time in each account and across the link from
+ * year 3 on, so every price is p_t = p_1 (1 + r)^(t - 1) in both, with
+ * p_1 = sum R / ((1/1 + 1/2) sum_t (1 + r)^(t - 1)); in autarky each keeps its own Hotelling
+ * path. The gain is the fall in discounted cost, sum over j and t of discounted c_j a^2 / 2. */
+static void test_late_link(void)
+{
+    const char *xml =
+        "<scenario name=\"t\"><periods first=\"2026\" last=\"2028\" discount-rate=\"0.05\"/>"
+        "<jurisdiction id=\"A\"><bau>1000</bau><cap>990</cap><mac><linear slope=\"1\"/></mac>"
+        "<borrowing share=\"1\"/></jurisdiction>"
+        "<jurisdiction id=\"B\"><bau>1000</bau><cap>960</cap><mac><linear slope=\"2\"/></mac>"
+        "<borrowing share=\"1\"/></jurisdiction>"
+        "<design id=\"late\"><group members=\"A B\" from=\"2028\"/></design></scenario>";
+    ElError err = {EL_OK, ""};
+    ElScenario *s = load_text(xml, &err);
+    ElMultiResult base, res;
+    double r = 0.05, g = 1 + 1.05 + 1.05 * 1.05, p1 = 150 / (1.5 * g), cost_link = 0, cost_aut = 0;
+    double pa = 1 * 30 / g, pb = 2 * 120 / g; /* autarky first-year prices */
+    int t;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL_FATAL(el_multi_solve(s, NULL, NULL, &base, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_multi_solve(s, s->designs[0], &base, &res, &err), EL_OK);
+    for (t = 0; t < 3; t++) {
+        double d = pow(1 + r, -t), p = p1 * pow(1 + r, t);
+        CHECK_REL(res.year[t].jur[0].price, p);
+        CHECK_REL(res.year[t].jur[1].price, p);
+        CHECK_REL(base.year[t].jur[0].price, pa * pow(1 + r, t));
+        CHECK_REL(base.year[t].jur[1].price, pb * pow(1 + r, t));
+        cost_link += d * (p * p / 2 + p * p / 4); /* c a^2 / 2 with a = p / c */
+        cost_aut += d * (pow(pa * pow(1 + r, t), 2) / 2 + pow(pb * pow(1 + r, t), 2) / 4);
+    }
+    CU_ASSERT(res.year[0].jur[0].net_imports == 0); /* not linked before 2028 */
+    CHECK_REL(res.pv_total_gain, cost_aut - cost_link);
+    el_multi_result_clear(&res);
+    el_multi_result_clear(&base);
+    el_scenario_free(s);
+}
+
+/* Bad input: a year outside the horizon, a path out of order, a negative bank limit, a bank
+ * without periods. */
+static void test_bad_input(void)
+{
+    static const char *const cases[][2] = {
+        {"<periods first=\"2026\" last=\"2030\"/>"
+         "<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac>"
+         "<path><year y=\"2031\" cap=\"80\"/></path></jurisdiction>",
+         "a year from 2026 to 2030"},
+        {"<periods first=\"2026\" last=\"2030\"/>"
+         "<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac>"
+         "<path><year y=\"2029\" cap=\"80\"/><year y=\"2028\" cap=\"70\"/></path>"
+         "</jurisdiction>",
+         "must increase"},
+        {"<periods first=\"2026\" last=\"2030\"/>"
+         "<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac>"
+         "<banking max=\"-1\"/></jurisdiction>",
+         "minimum value allowed"},
+        {"<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac>"
+         "<banking max=\"1\"/></jurisdiction>",
+         "needs <periods>"},
+        {"<periods first=\"2026\" last=\"2030\"/>"
+         "<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac>"
+         "</jurisdiction><jurisdiction id=\"B\"><bau>100</bau><cap>90</cap><mac><linear "
+         "slope=\"1\"/></mac></jurisdiction><design id=\"d\"><group members=\"A B\" "
+         "from=\"2020\"/></design>",
+         "a year from 2026 to 2030"},
+    };
+    size_t k;
+    for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        char xml[2048];
+        ElError err = {EL_OK, ""};
+        ElScenario *s;
+        snprintf(xml, sizeof(xml), "<scenario name=\"t\">%s</scenario>", cases[k][0]);
+        s = load_text(xml, &err);
+        CU_ASSERT_PTR_NULL(s);
+        CU_ASSERT(err.code == EL_ERR_INPUT || err.code == EL_ERR_SCHEMA); /* both exit 3 */
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, cases[k][1]));
+        if (!strstr(err.msg, cases[k][1]))
+            fprintf(stderr, "\n  got: %s\n", err.msg);
+        el_scenario_free(s);
+    }
+}
+
+CU_TestInfo periods_tests[] = {
+    {"free banking and borrowing: Hotelling over 1, 2 and 5 periods", test_hotelling},
+    {"banking only: a falling requirement parts the prices", test_banking_only},
+    {"a borrowing limit, a bank cap and no banking bind", test_limits},
+    {"a link from year 3 equalises every year's prices", test_late_link},
+    {"bad several-period input is refused", test_bad_input},
+    CU_TEST_INFO_NULL,
+};
