@@ -28,7 +28,6 @@
 #include "qp.h"
 #include "report.h"
 #include "results.h"
-#include "results_unc.h"
 #include "xml_doc.h"
 
 #define EL_VERSION    "0.1.0"
@@ -808,6 +807,8 @@ run_uncertainty(const Args *a, const ElScenario *s, const ElAnalysis *an, Writer
             st = el_results_writer_uncertainty(w->csv, &res, err);
         if (st == EL_OK && w->unc)
             st = el_results_writer_uncertainty(w->unc, &res, err);
+        if (st == EL_OK)
+            st = el_report_writer_uncertainty(w->tex, &res, err);
     }
     if (st == EL_OK && w) {
         FILE *f = w->con->notes;

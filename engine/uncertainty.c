@@ -207,7 +207,7 @@ el_status el_stat_add(ElStat *st, double x, ElError *err)
     return sketch_add(&st->sk, x, err);
 }
 
-void el_stat_summary(const ElStat *st, ElSummary *out, double *rank_error)
+void el_stat_summary(const ElStat *st, ElUncSummary *out, double *rank_error)
 {
     memset(out, 0, sizeof(*out));
     out->n = st->n;
@@ -546,8 +546,8 @@ el_status el_uncertainty_run(const ElScenario *s,
     out->draws = u->draws;
     out->no_eq = el_calloc((size_t)nd + 1, sizeof(long));
     out->used = el_calloc((size_t)nd + 1, sizeof(long));
-    out->jur = el_calloc(nser * EL_UV_COUNT, sizeof(ElSummary));
-    out->total = el_calloc((size_t)nd + 1, sizeof(ElSummary));
+    out->jur = el_calloc(nser * EL_UV_COUNT, sizeof(ElUncSummary));
+    out->total = el_calloc((size_t)nd + 1, sizeof(ElUncSummary));
     out->p_loss = el_calloc(nser, sizeof(double));
     out->p_loss_se = el_calloc(nser, sizeof(double));
     out->price_var_change = el_calloc(nser, sizeof(double));

@@ -61,20 +61,20 @@ typedef struct {
     double mean, sd, se; /* se: sd / sqrt(n) */
     double q[EL_UQ];
     double min, max;
-} ElSummary;
+} ElUncSummary;
 
 typedef struct {
     const ElAnalysis *a;
     int nd;   /* summaries for nd + 1 "designs": 0 the autarky baseline, then a->designs */
     int njur; /* the scenario's jurisdictions */
     long draws;
-    long invalid;     /* draws outside the model's domain (a negative BAU, ...): not solved */
-    long no_autarky;  /* draws whose autarky has no equilibrium */
-    long *no_eq;      /* [nd + 1]: per design, draws without an equilibrium (autarky: 0) */
-    long *used;       /* [nd + 1]: draws in the design's statistics */
-    ElSummary *jur;   /* [(d njur + j) EL_UV_COUNT + v] */
-    ElSummary *total; /* [d]: the design's total gain */
-    double *p_loss;   /* [d njur + j]: share of the design's draws where j's gain < 0 */
+    long invalid;        /* draws outside the model's domain (a negative BAU, ...): not solved */
+    long no_autarky;     /* draws whose autarky has no equilibrium */
+    long *no_eq;         /* [nd + 1]: per design, draws without an equilibrium (autarky: 0) */
+    long *used;          /* [nd + 1]: draws in the design's statistics */
+    ElUncSummary *jur;   /* [(d njur + j) EL_UV_COUNT + v] */
+    ElUncSummary *total; /* [d]: the design's total gain */
+    double *p_loss;      /* [d njur + j]: share of the design's draws where j's gain < 0 */
     double *p_loss_se;
     double *price_var_change; /* [d njur + j]: var(price) - var(autarky price); NaN for d = 0 */
     double *effort;           /* [d njur + j]: the gain at the mean draw (no shock) */
@@ -114,7 +114,7 @@ el_status el_uncertainty_draw(const ElScenario *s,
 
 /* Sketches and statistics (exposed for tests). */
 el_status el_stat_add(ElStat *st, double x, ElError *err);
-void el_stat_summary(const ElStat *st, ElSummary *out, double *rank_error);
+void el_stat_summary(const ElStat *st, ElUncSummary *out, double *rank_error);
 void el_stat_clear(ElStat *st);
 /** The value of rank ceil(q count) (1-based; the smallest value for q = 0) by the sketch. */
 double el_sketch_quantile(const ElSketch *sk, double q);

@@ -15,6 +15,7 @@
 #include "batch.h"
 #include "coalition.h"
 #include "equilibrium.h"
+#include "uncertainty.h"
 
 /** Designs up to which the report has a table per design, a comparison and one bar per design
  * in its figures ("detail"); past it, the report ranks the designs by total gain (the first 20
@@ -59,6 +60,18 @@ el_status el_report_writer_coalitions(ElReportWriter *w,
                                       const ElAnalysis *a,
                                       const ElCoalitionResult *r,
                                       ElError *err);
+/** Add the result of uncertainty analysis r->a (el_uncertainty_run) to held writer w: a section
+ * with the draws and shocks (a table of the shocks and of their correlations; the draws outside
+ * the model's domain, without an autarky equilibrium or without a design's equilibrium; the
+ * quantiles' rank error), each design's expected total gain split into effort sharing and risk
+ * sharing (a stacked bar chart and a table with standard errors), box plots of each
+ * jurisdiction's price by design (autarky first; whiskers at 5 and 95%, box 25 to 75%), and a
+ * table of each member's expected gain, probability of a loss and price risk against autarky.
+ * What it shows is copied (r may be cleared afterwards; the copy is a few numbers per design
+ * and jurisdiction, never the draws); r->a and its scenario borrowed, must outlive w. */
+el_status
+el_report_writer_uncertainty(ElReportWriter *w, const ElUncertaintyResult *r, ElError *err);
+
 /** Write the whole report of a held writer. */
 el_status el_report_writer_close(ElReportWriter *w, ElError *err);
 

@@ -10,7 +10,12 @@
  * - a coalition game as its verdicts (superadditivity, the core, the market allocation), a table
  *   of each member's market gain, Shapley value, transfer and nucleolus, a bar chart of market
  *   gains next to Shapley values, the most valuable coalitions and the stable coalition
- *   structures, from a copy of a bounded size (the top coalitions are picked when it is added).
+ *   structures, from a copy of a bounded size (the top coalitions are picked when it is added);
+ * - an uncertainty analysis (report_unc.h) as its draws and shocks, each design's expected total
+ *   gain split into effort and risk sharing (stacked bars, positive parts up from zero and
+ *   negative ones down, and a table with standard errors), box plots of each jurisdiction's
+ *   price by design from the quantiles, and each member's gain, loss probability and price
+ *   risk, from a copy of its summaries (a few numbers per design and jurisdiction).
  * A sweep keeps, per line, every point up to SWEEP_STRIDED values along the axis and beyond
  * that an evenly strided subset plus both points around each change of regime, so that its
  * memory does not grow with the number of points. As in report_latex.c every string goes
@@ -1485,6 +1490,12 @@ static void money(FILE *f, const ElScenario *s)
     tex(f, cur(s));
 }
 
+/* \\etslinkneed{dimen}: start a new page unless dimen is left on this one (need_lines). */
+static const char need_macro[] =
+    "\\providecommand{\\etslinkneed}[1]{\\par\\penalty-100\\begingroup\\dimen0=\\pagegoal\n"
+    "\\advance\\dimen0 by -\\pagetotal\\ifdim #1>\\dimen0 \\ifdim\\dimen0>0pt\\vfil\\fi"
+    "\\penalty-10000\\fi\\endgroup}\n";
+
 /* Start a new page unless `lines` baselines are left on this one (TeX's \pagegoal and
  * \pagetotal, as the needspace package does): a heading stays with its table, and a table that
  * fits on a page is not split. A table longer than a page (COAL_PAGE_LINES) starts where
@@ -1931,10 +1942,8 @@ static void coalitions_write(FILE *f, const Coalitions *x, const ElScenario *s)
 {
     const ElAnalysis *a = x->a;
     int k, i;
-    fputs("\\clearpage\n\\providecommand{\\etslinkneed}[1]{\\par\\penalty-100\\begingroup"
-          "\\dimen0=\\pagegoal\n\\advance\\dimen0 by -\\pagetotal\\ifdim #1>\\dimen0 "
-          "\\ifdim\\dimen0>0pt\\vfil\\fi\\penalty-10000\\fi\\endgroup}\n",
-          f);
+    fputs("\\clearpage\n", f);
+    fputs(need_macro, f);
     fputs("\\section*{Coalitions: ", f);
     tex(f, a->id);
     fprintf(f, "}\nLinking as a cooperative game of the %d members ", x->n);
@@ -1968,6 +1977,803 @@ static void coalitions_write(FILE *f, const Coalitions *x, const ElScenario *s)
     coalitions_structures(f, x, s);
 }
 
+/* ---- Uncertainty ---- */
+
+#define UNC_MAX_BOXES  31 /* boxes in a price chart: autarky and the first 30 designs */
+#define UNC_MAX_CHARTS 24 /* jurisdictions with a price chart (the first in file order) */
+#define UNC_LABEL_MAX  18 /* design ids up to this long label bars and boxes; else numbers */
+#define UNC_MAX_LISTED 60 /* shocks, correlations and designs named in full */
+#define UNC_BAR_LABELS 20 /* designs up to which the bars carry their expected gain */
+#define UNC_Z95        1.959963984540054 /* the standard normal's 97.5% point: 95% intervals */
+
+/* What the report shows of a summary (engine/uncertainty.h ElUncSummary). */
+typedef struct {
+    long n;
+    double mean, sd, se, min, max;
+    double q[EL_UQ]; /* 5, 25, 50, 75, 95% (el_unc_quantiles) */
+} UStat;
+
+/* A copy of an uncertainty result: a few numbers per design slot (0 autarky) and jurisdiction. */
+typedef struct {
+    const ElAnalysis *a;
+    int nd, njur;
+    long draws, invalid, no_autarky;
+    double rank_error;
+    long *no_eq, *used;                         /* [nd + 1] */
+    UStat *total;                               /* [nd + 1] */
+    double *effort_total;                       /* [nd + 1] */
+    UStat *price, *gain;                        /* [d njur + j] */
+    double *p_loss, *p_loss_se, *dvar, *effort; /* [d njur + j] */
+} Unc;
+
+static void unc_free(Unc *x)
+{
+    if (!x)
+        return;
+    el_free(x->no_eq);
+    el_free(x->used);
+    el_free(x->total);
+    el_free(x->effort_total);
+    el_free(x->price);
+    el_free(x->gain);
+    el_free(x->p_loss);
+    el_free(x->p_loss_se);
+    el_free(x->dvar);
+    el_free(x->effort);
+    el_free(x);
+}
+
+static void ustat(UStat *to, const ElUncSummary *from)
+{
+    to->n = from->n;
+    to->mean = from->mean;
+    to->sd = from->sd;
+    to->se = from->se;
+    to->min = from->min;
+    to->max = from->max;
+    memcpy(to->q, from->q, sizeof(to->q));
+}
+
+static Unc *unc_copy(const ElUncertaintyResult *r)
+{
+    size_t n1 = (size_t)r->nd + 1, ns = n1 * (size_t)r->njur, k;
+    Unc *x = el_calloc(1, sizeof(*x));
+    if (!x)
+        return NULL;
+    x->a = r->a;
+    x->nd = r->nd;
+    x->njur = r->njur;
+    x->draws = r->draws;
+    x->invalid = r->invalid;
+    x->no_autarky = r->no_autarky;
+    x->rank_error = r->rank_error;
+    x->no_eq = el_calloc(n1, sizeof(long));
+    x->used = el_calloc(n1, sizeof(long));
+    x->total = el_calloc(n1, sizeof(UStat));
+    x->effort_total = el_calloc(n1, sizeof(double));
+    x->price = el_calloc(ns, sizeof(UStat));
+    x->gain = el_calloc(ns, sizeof(UStat));
+    x->p_loss = el_calloc(ns, sizeof(double));
+    x->p_loss_se = el_calloc(ns, sizeof(double));
+    x->dvar = el_calloc(ns, sizeof(double));
+    x->effort = el_calloc(ns, sizeof(double));
+    if (!x->no_eq || !x->used || !x->total || !x->effort_total || !x->price || !x->gain ||
+        !x->p_loss || !x->p_loss_se || !x->dvar || !x->effort) {
+        unc_free(x);
+        return NULL;
+    }
+    for (k = 0; k < n1; k++) {
+        x->no_eq[k] = r->no_eq[k];
+        x->used[k] = r->used[k];
+        ustat(&x->total[k], &r->total[k]);
+        x->effort_total[k] = r->effort_total[k];
+    }
+    for (k = 0; k < ns; k++) {
+        ustat(&x->price[k], &r->jur[k * EL_UV_COUNT + EL_UV_PRICE]);
+        ustat(&x->gain[k], &r->jur[k * EL_UV_COUNT + EL_UV_GAIN]);
+        x->p_loss[k] = r->p_loss[k];
+        x->p_loss_se[k] = r->p_loss_se[k];
+        x->dvar[k] = r->price_var_change[k];
+        x->effort[k] = r->effort[k];
+    }
+    return x;
+}
+
+static size_t unc_at(const Unc *x, int d, int j)
+{
+    return (size_t)d * (size_t)x->njur + (size_t)j;
+}
+
+/* The id of design slot d (0: autarky). */
+static const char *unc_design(const Unc *x, const ElScenario *s, int d)
+{
+    int i = d > 0 ? x->a->designs[d - 1] : -1;
+    if (d == 0)
+        return "autarky";
+    return i >= 0 && i < s->ndesigns ? s->designs[i]->id : "?";
+}
+
+/* Whether the designs are labelled by number in the charts (some id is longer than
+ * UNC_LABEL_MAX characters). */
+static bool unc_numbered(const Unc *x, const ElScenario *s)
+{
+    int d;
+    for (d = 1; d <= x->nd; d++)
+        if (strlen(unc_design(x, s, d)) > UNC_LABEL_MAX)
+            return true;
+    return false;
+}
+
+/* The label of design slot d in a chart. */
+static void unc_label(FILE *f, const Unc *x, const ElScenario *s, int d, bool numbered)
+{
+    fputs("{", f);
+    if (numbered && d > 0)
+        fprintf(f, "%d", d);
+    else
+        tex(f, unc_design(x, s, d));
+    fputs("}", f);
+}
+
+/* "1 = id, 2 = id, ...": the key of numbered labels. */
+static void unc_key(FILE *f, const Unc *x, const ElScenario *s, int nd)
+{
+    int d;
+    fputs("Designs by number:", f);
+    for (d = 1; d <= nd; d++) {
+        fprintf(f, d == 1 ? "\n%d~=~" : ",\n%d~=~", d);
+        tex(f, unc_design(x, s, d));
+    }
+    fputs(".\n", f);
+}
+
+/* A quantity a shock applies to, and its unit. */
+static const char *shock_quantity(ElSetField on, const char **unit)
+{
+    switch (on) {
+    case EL_SET_BAU:
+        *unit = "Mt";
+        return "BAU emissions";
+    case EL_SET_OUTPUT:
+        *unit = "units of output";
+        return "output";
+    case EL_SET_CAP:
+        *unit = "Mt";
+        return "cap";
+    case EL_SET_MAC_SCALE:
+        *unit = "factor";
+        return "MAC scale";
+    default:
+        *unit = "";
+        return el_set_field_name(on);
+    }
+}
+
+/* The value of a shock's quantity before the shock: its mean (as engine/uncertainty.c). */
+static double shock_mean(const ElScenario *s, const ElShock *x)
+{
+    const ElJurisdiction *ju = &s->jur[x->jur];
+    switch (x->on) {
+    case EL_SET_BAU:
+        return ju->bau;
+    case EL_SET_OUTPUT:
+        return ju->output;
+    case EL_SET_CAP:
+        return ju->cap;
+    default:
+        return 1;
+    }
+}
+
+/* A shock's name: its id, or "CN BAU emissions". */
+static void shock_name(FILE *f, const ElScenario *s, const ElShock *x)
+{
+    const char *unit;
+    if (x->id && x->id[0]) {
+        tex(f, x->id);
+        return;
+    }
+    tex(f, s->jur[x->jur].id);
+    fputc(' ', f);
+    fputs(shock_quantity(x->on, &unit), f);
+}
+
+static void unc_intro(FILE *f, const Unc *x, const ElScenario *s)
+{
+    const ElUncertainty *u = x->a->unc;
+    long nbad = 0;
+    int d, i;
+    bool named = false;
+    fputs("\\clearpage\n", f);
+    fputs(need_macro, f);
+    fputs("\\section*{Uncertainty: ", f);
+    tex(f, x->a->id);
+    fputs("}\nMonte Carlo analysis over \\num{", f);
+    fprintf(f,
+            "%ld} draws of the shocks below (seed %llu; draw $d$ depends only on the seed and "
+            "$d$): in each draw the autarky baseline and ",
+            x->draws, (unsigned long long)u->seed);
+    if (x->nd == 1)
+        fputs("the design", f);
+    else
+        fprintf(f, "each of the %d designs", x->nd);
+    for (d = 1; d <= x->nd && d <= UNC_MAX_LISTED; d++) {
+        fputs(d == 1 ? "\n" : d == x->nd ? " and\n" : ",\n", f);
+        fputs("\\emph{", f);
+        tex(f, unc_design(x, s, d));
+        fputs("}", f);
+    }
+    if (x->nd > UNC_MAX_LISTED)
+        fprintf(f, "\nand %d more", x->nd - UNC_MAX_LISTED);
+    fputs("\nare solved again, firms seeing the shock.\nMoney is in million ", f);
+    tex(f, cur(s));
+    fputs(" a year, prices in ", f);
+    tex(f, cur(s));
+    fputs("/t, quantities in Mt. A mean comes with its standard error (s.e.): the standard "
+          "deviation over the square root of the draws used, the Monte Carlo error of the mean.\n",
+          f);
+    /* the draws */
+    fputs("\\begin{itemize}\n\\item ", f);
+    if (x->invalid == 0 && x->no_autarky == 0)
+        fputs("Every draw was valid and had an autarky equilibrium.\n", f);
+    else {
+        if (x->invalid > 0)
+            fprintf(f,
+                    "\\textbf{\\num{%ld}} draw%s left the model's domain (a shocked quantity below "
+                    "zero) and %s not solved.\n",
+                    x->invalid, x->invalid == 1 ? "" : "s", x->invalid == 1 ? "was" : "were");
+        if (x->invalid > 0 && x->no_autarky > 0)
+            fputs("\\item ", f);
+        if (x->no_autarky > 0)
+            fprintf(f,
+                    "\\textbf{\\num{%ld}} draw%s no autarky equilibrium and %s left out of every "
+                    "statistic.\n",
+                    x->no_autarky, x->no_autarky == 1 ? " had" : "s had",
+                    x->no_autarky == 1 ? "is" : "are");
+    }
+    for (d = 1; d <= x->nd; d++)
+        nbad += x->no_eq[d] > 0;
+    fputs("\\item ", f);
+    if (nbad == 0)
+        fputs("Every design had an equilibrium in every draw solved.\n", f);
+    else {
+        long k = 0;
+        fprintf(f, "%ld design%s no equilibrium in some draws, left out of %s statistics:", nbad,
+                nbad == 1 ? " has" : "s have", nbad == 1 ? "its" : "their");
+        for (d = 1; d <= x->nd; d++) {
+            long tried = x->used[d] + x->no_eq[d];
+            if (x->no_eq[d] == 0)
+                continue;
+            fputs(k == 0 ? "\n" : k == nbad - 1 ? " and\n" : ",\n", f);
+            tex(f, unc_design(x, s, d));
+            fprintf(f, " (\\num{%ld} of \\num{%ld} draws)", x->no_eq[d], tried);
+            k++;
+        }
+        fputs(".\n", f);
+    }
+    if (x->rank_error > 0) {
+        fputs("\\item Quantiles come from a streaming sketch (the draws are not kept): each is "
+              "within ",
+              f);
+        num(f, 100 * x->rank_error, 2);
+        fputs("\\,\\% of the draws of its exact rank.\n", f);
+    }
+    fputs("\\end{itemize}\n", f);
+    /* the shocks */
+    need_lines(f, 8 + (u->nshocks < UNC_MAX_LISTED ? u->nshocks : UNC_MAX_LISTED));
+    fputs("\\subsection*{Shocks}\n", f);
+    fputs("Each shock moves a quantity of a jurisdiction around the value in the scenario, its "
+          "mean:\na normal draw is the mean plus the standard deviation (s.d.) times a standard "
+          "normal; a lognormal one has the same mean and s.d. and is never negative.",
+          f);
+    if (u->nshocks > UNC_MAX_LISTED)
+        fprintf(f, " The first %d of %d shocks are listed.", UNC_MAX_LISTED, u->nshocks);
+    for (i = 0; i < u->nshocks; i++)
+        named = named || (u->shocks[i].id && u->shocks[i].id[0]);
+    fprintf(f, "\n{\\small\n\\begin{longtable}{%sllrrrl}\n", named ? "l" : "");
+    longtable_head(f, s, named ? 7 : 6,
+                   named ? "Shock & Jurisdiction & Quantity & Mean & S.d. & S.d./mean (\\%) & "
+                           "Distribution \\\\\n"
+                         : "Jurisdiction & Quantity & Mean & S.d. & S.d./mean (\\%) & Distribution "
+                           "\\\\\n");
+    for (i = 0; i < u->nshocks && i < UNC_MAX_LISTED; i++) {
+        const ElShock *k = &u->shocks[i];
+        const char *unit, *what = shock_quantity(k->on, &unit);
+        double mean = shock_mean(s, k);
+        if (named) {
+            tex(f, k->id ? k->id : "");
+            fputs(" & ", f);
+        }
+        tex(f, s->jur[k->jur].id);
+        fprintf(f, " & %s (%s) & \\num{", what, unit);
+        el_fmt_sig(f, mean, 6);
+        fputs("} & \\num{", f);
+        el_fmt_sig(f, k->sd, 6);
+        fputs("}", f);
+        cell(f, mean > 0 ? 100 * k->sd / mean : nan(""), 1);
+        fputs(k->dist == EL_DIST_LOGNORMAL ? " & lognormal" : " & normal", f);
+        fputs(" \\\\\n", f);
+    }
+    fputs("\\end{longtable}\n}\n", f);
+    /* their correlations */
+    {
+        int n = u->nshocks, j, npairs = 0, listed = 0;
+        for (i = 0; i < n && u->corr_line && u->corr; i++)
+            for (j = i + 1; j < n; j++)
+                npairs += u->corr_line[(size_t)i * (size_t)n + (size_t)j] != 0;
+        if (npairs == 0) {
+            fputs("The shocks are independent (no correlation is given).\n\n", f);
+            return;
+        }
+        need_lines(f, 6 + (npairs < UNC_MAX_LISTED ? npairs : UNC_MAX_LISTED));
+        fputs(npairs == n * (n - 1) / 2
+                  ? "Correlations between the shocks"
+                  : "Correlations between the shocks (the other pairs are independent)",
+              f);
+        if (npairs > UNC_MAX_LISTED)
+            fprintf(f, ", the first %d of %d pairs", UNC_MAX_LISTED, npairs);
+        fputs(":\n", f);
+        fputs("{\\small\n\\begin{longtable}{llr}\n", f);
+        longtable_head(f, s, 3, "Shock & Shock & Correlation \\\\\n");
+        for (i = 0; i < n && listed < UNC_MAX_LISTED; i++)
+            for (j = i + 1; j < n && listed < UNC_MAX_LISTED; j++) {
+                if (u->corr_line[(size_t)i * (size_t)n + (size_t)j] == 0)
+                    continue;
+                shock_name(f, s, &u->shocks[i]);
+                fputs(" & ", f);
+                shock_name(f, s, &u->shocks[j]);
+                cell(f, u->corr[(size_t)i * (size_t)n + (size_t)j], 2);
+                fputs(" \\\\\n", f);
+                listed++;
+            }
+        fputs("\\end{longtable}\n}\n", f);
+    }
+}
+
+/* Effort and risk sharing of design slot d's total gain: NaN when unknown. */
+static double unc_risk(const Unc *x, int d)
+{
+    return x->total[d].n > 0 ? x->total[d].mean - x->effort_total[d] : nan("");
+}
+
+/* A number or 0 when it is not finite (a bar of no height). */
+static double or0(double v)
+{
+    return isfinite(v) ? v : 0;
+}
+
+/* The stacked bars: effort sharing and risk sharing of each design's expected total gain, the
+ * positive parts stacked up from zero and the negative ones down (stack negative=separate); a
+ * diamond at the expected gain with its 95% interval. */
+static void unc_chart(FILE *f, const Unc *x, const ElScenario *s, bool numbered)
+{
+    double lo = 0, hi = 0, span, bw = fmax(4.0, fmin(28.0, 250.0 / x->nd));
+    int d, k;
+    bool rotate;
+    size_t longest = 0;
+    for (d = 1; d <= x->nd; d++) {
+        double e = or0(x->effort_total[d]), r = or0(unc_risk(x, d)), m = x->total[d].mean;
+        double up = fmax(e, 0) + fmax(r, 0), down = fmin(e, 0) + fmin(r, 0);
+        if (x->total[d].n > 0 && isfinite(m)) {
+            up = fmax(up, m + UNC_Z95 * x->total[d].se);
+            down = fmin(down, m - UNC_Z95 * x->total[d].se);
+        }
+        hi = fmax(hi, up);
+        lo = fmin(lo, down);
+        longest = strlen(unc_design(x, s, d)) > longest ? strlen(unc_design(x, s, d)) : longest;
+    }
+    span = hi - lo > 0 ? hi - lo : 1;
+    hi += (x->nd <= UNC_BAR_LABELS ? 0.14 : 0.05) * span;
+    if (lo < 0)
+        lo -= 0.05 * span;
+    rotate = !numbered && (double)longest * 5.5 > 0.85 * 620.0 / x->nd;
+    fputs("\\par\\bigskip\\noindent\\begin{minipage}{\\linewidth}\n\\subsection*{Effort sharing "
+          "and risk sharing}\nEach design's expected total gain against autarky, split into "
+          "\\emph{effort sharing}, the gain at the mean draw (every shock at its mean: the "
+          "design as solved without uncertainty),\nand \\emph{risk sharing}, the rest: what "
+          "pooling the shocks adds to the expected gain, or takes from it when negative.\n"
+          "Positive parts are stacked up from zero and negative ones down; the diamond is the "
+          "expected total gain, its whiskers a 95\\,\\% interval ($\\pm 1.96$ s.e.)",
+          f);
+    fputs(x->nd <= UNC_BAR_LABELS ? ", its value above the bar.\n" : ".\n", f);
+    if (numbered)
+        unc_key(f, x, s, x->nd);
+    fputs("\n\\definecolor{etslinkeffort}{RGB}{0,114,178}\\definecolor{etslinkrisk}{RGB}{230,159,"
+          "0}\n\\begin{center}\n\\begin{tikzpicture}\n\\begin{axis}[ybar stacked, stack "
+          "negative=separate, reverse stacked plots=false, width=22cm, height=7.5cm,\nbar width=",
+          f);
+    el_fmt_num(f, bw);
+    fputs("pt, ylabel={gain (million ", f);
+    tex(f, cur(s));
+    fputs(" a year)}, xmin=0.4, xmax=", f);
+    el_fmt_num(f, x->nd + 0.6);
+    fputs(", ymin=", f);
+    el_fmt_sig(f, lo, 6);
+    fputs(", ymax=", f);
+    el_fmt_sig(f, hi, 6);
+    fputs(",\nxtick={", f);
+    for (d = 1; d <= x->nd; d++)
+        fprintf(f, d == 1 ? "%d" : d % PER_LINE == 0 ? ",%%\n%d" : ",%d", d);
+    fputs("}, xticklabels={", f);
+    for (d = 1; d <= x->nd; d++) {
+        if (d > 1)
+            fputs(d % PER_LINE == 0 ? ",%\n" : ",", f);
+        unc_label(f, x, s, d, numbered);
+    }
+    fputs("}, x tick label style={font=\\small", f);
+    fputs(rotate ? ", rotate=30, anchor=north east}" : "}", f);
+    fputs(", scaled y ticks=false, y tick label style={/pgf/number format/fixed, /pgf/number "
+          "format/1000 sep={\\,}},\nextra y "
+          "ticks={0}, extra y tick labels={}, extra y tick style={grid=major, major grid "
+          "style={black!50}},\nlegend style={at={(0.5,1.02)}, anchor=south, legend columns=-1, "
+          "font=\\small, /tikz/every even column/.append style={column sep=1em}}]\n",
+          f);
+    for (k = 0; k < 2; k++) {
+        fprintf(f, "\\addplot[fill=%s, draw=black!70] coordinates {\n",
+                k ? "etslinkrisk" : "etslinkeffort");
+        for (d = 1; d <= x->nd; d++)
+            coord(f, d - 1, d, or0(k ? unc_risk(x, d) : x->effort_total[d]));
+        fputs(k ? "};\n\\addlegendentry{risk sharing}\n" : "};\n\\addlegendentry{effort sharing}\n",
+              f);
+    }
+    fputs("\\addplot[stack plots=false, only marks, mark=diamond*, mark size=3pt, draw=black, "
+          "fill=white,\nerror bars/.cd, y dir=both, y explicit, error bar style={thick}, error "
+          "mark options={rotate=90, mark size=4pt, thick}, /pgfplots/.cd,\nlegend image "
+          "code/.code={\\draw[mark=diamond*, mark size=3pt, draw=black, fill=white] plot "
+          "coordinates {(0.25cm,0cm)};}] coordinates {\n",
+          f);
+    for (d = 1, k = 0; d <= x->nd; d++) {
+        if (x->total[d].n == 0 || !isfinite(x->total[d].mean))
+            continue;
+        if (k > 0 && k % 4 == 0)
+            fputc('\n', f);
+        fputs(k ? " (" : "(", f);
+        fprintf(f, "%d,", d);
+        el_fmt_num(f, x->total[d].mean);
+        fputs(") +- (0,", f);
+        el_fmt_num(f, UNC_Z95 * x->total[d].se);
+        fputs(")", f);
+        k++;
+    }
+    fputs("};\n\\addlegendentry{expected total gain}\n", f);
+    for (d = 1; d <= x->nd && x->nd <= UNC_BAR_LABELS; d++) {
+        double e = or0(x->effort_total[d]), r = or0(unc_risk(x, d)), m = x->total[d].mean;
+        double top = fmax(e, 0) + fmax(r, 0);
+        if (x->total[d].n == 0 || !isfinite(m))
+            continue;
+        top = fmax(top, m + UNC_Z95 * x->total[d].se);
+        fprintf(f, "\\node[anchor=south, font=\\scriptsize] at (axis cs:%d,", d);
+        el_fmt_num(f, top);
+        fputs(") {", f);
+        num(f, m, 2);
+        fputs("};\n", f);
+    }
+    fputs("\\end{axis}\n\\end{tikzpicture}\n\\end{center}\n\\end{minipage}\n\n", f);
+}
+
+/* The decomposition as a table: one row per design. */
+static void unc_totals(FILE *f, const Unc *x, const ElScenario *s)
+{
+    int d, best = -1;
+    need_lines(f, 7 + x->nd);
+    fputs("The same numbers, with the draws each design's statistics are over. Effort sharing "
+          "is exact (one solve at the mean draw), so risk sharing has the s.e. of the expected "
+          "gain; its share is of the expected gain.\n",
+          f);
+    fputs("{\\small\n\\begin{longtable}{p{0.22\\linewidth}rrrrrrr}\n", f);
+    longtable_head(f, s, 8,
+                   "Design & Expected gain & S.e. & Effort sharing & Risk sharing & Risk sharing "
+                   "& Draws & Draws without \\\\\n & (M@C) & (M@C) & (M@C) & (M@C) & share (\\%) & "
+                   "used & equilibrium \\\\\n");
+    for (d = 1; d <= x->nd; d++) {
+        const UStat *t = &x->total[d];
+        double r = unc_risk(x, d);
+        fputs("\\raggedright ", f);
+        tex(f, unc_design(x, s, d));
+        cell(f, t->n > 0 ? t->mean : nan(""), 2);
+        cell(f, t->n > 0 ? t->se : nan(""), 2);
+        cell(f, x->effort_total[d], 2);
+        cell(f, r, 2);
+        cell(f, fabs(t->mean) > 1e-12 && t->n > 0 ? 100 * r / t->mean : nan(""), 1);
+        fprintf(f, " & \\num{%ld} & \\num{%ld} \\tabularnewline\n", x->used[d], x->no_eq[d]);
+        if (t->n > 0 && isfinite(t->mean) && (best < 0 || t->mean > x->total[best].mean))
+            best = d;
+    }
+    fputs("\\end{longtable}\n}\n", f);
+    if (best > 0) {
+        double r = unc_risk(x, best);
+        fputs("The largest expected gain is that of \\emph{", f);
+        tex(f, unc_design(x, s, best));
+        fputs("}: ", f);
+        num(f, x->total[best].mean, 2);
+        fputs(" (s.e. ", f);
+        num(f, x->total[best].se, 2);
+        fputs(")", f);
+        money(f, s);
+        fputs(" a year", f);
+        if (isfinite(r)) {
+            fputs(", of which risk sharing is ", f);
+            num(f, r, 2);
+            if (fabs(x->total[best].mean) > 1e-12) {
+                fputs(" (", f);
+                num(f, 100 * r / x->total[best].mean, 1);
+                fputs("\\,\\%)", f);
+            }
+        }
+        fputs(".\n\n", f);
+    }
+}
+
+/* A price chart's y range: the whiskers and means of its boxes, padded; a flat price gets a
+ * range of its own. */
+static void unc_box_range(const Unc *x, int j, int nbox, double *lo, double *hi)
+{
+    int d;
+    *lo = HUGE_VAL;
+    *hi = -HUGE_VAL;
+    for (d = 0; d < nbox; d++) {
+        const UStat *p = &x->price[unc_at(x, d, j)];
+        if (p->n == 0)
+            continue;
+        *lo = fmin(*lo, fmin(p->q[0], p->mean));
+        *hi = fmax(*hi, fmax(p->q[EL_UQ - 1], p->mean));
+    }
+    if (!(*lo <= *hi)) {
+        *lo = 0;
+        *hi = 1;
+    }
+    if (*hi - *lo <= 1e-9 * (1 + fabs(*hi))) {
+        double pad = fmax(1e-3, 0.05 * fabs(*hi));
+        *lo -= pad;
+        *hi += pad;
+    } else {
+        double pad = 0.06 * (*hi - *lo);
+        *lo -= pad;
+        *hi += pad;
+    }
+}
+
+static void unc_box_chart(
+    FILE *f, const Unc *x, const ElScenario *s, int j, int nbox, double width_cm, bool numbered)
+{
+    double lo, hi;
+    int d;
+    unc_box_range(x, j, nbox, &lo, &hi);
+    fputs("\\begin{tikzpicture}\n\\begin{axis}[scale only axis, width=", f);
+    el_fmt_num(f, width_cm);
+    fputs("cm, height=4.2cm, title={", f);
+    tex(f, s->jur[j].id);
+    fputs("}, title style={font=\\small\\bfseries}, ylabel={", f);
+    tex(f, cur(s));
+    fputs("/t}, boxplot/draw direction=y,\nxmin=0.4, xmax=", f);
+    el_fmt_num(f, nbox + 0.6);
+    fputs(", ymin=", f);
+    el_fmt_sig(f, lo, 6);
+    fputs(", ymax=", f);
+    el_fmt_sig(f, hi, 6);
+    fputs(", xtick={", f);
+    for (d = 0; d < nbox; d++)
+        fprintf(f, d == 0 ? "%d" : (d + 1) % PER_LINE == 0 ? ",%%\n%d" : ",%d", d + 1);
+    fputs("}, xticklabels={", f);
+    for (d = 0; d < nbox; d++) {
+        if (d > 0)
+            fputs((d + 1) % PER_LINE == 0 ? ",%\n" : ",", f);
+        unc_label(f, x, s, d, numbered);
+    }
+    fputs(numbered ? "},\nx tick label style={font=\\scriptsize}"
+                   : "},\nx tick label style={rotate=45, anchor=north east, font=\\scriptsize}",
+          f);
+    fputs(", y tick label style={font=\\scriptsize, /pgf/number format/fixed, /pgf/number "
+          "format/1000 sep={\\,}}, scaled y "
+          "ticks=false,\nboxplot/every median/.style={very thick}, boxplot/every "
+          "average/.style={/tikz/mark=diamond*, /tikz/mark size=1.8pt, /tikz/fill=black}]\n",
+          f);
+    for (d = 0; d < nbox; d++) {
+        const UStat *p = &x->price[unc_at(x, d, j)];
+        if (p->n == 0)
+            continue;
+        fprintf(f,
+                "\\addplot[draw=black, fill=%s, boxplot prepared={draw position=%d, lower "
+                "whisker=",
+                d == 0 ? "etslinkautarky" : "etslinkdesign", d + 1);
+        el_fmt_num(f, p->q[0]);
+        fputs(", lower quartile=", f);
+        el_fmt_num(f, p->q[1]);
+        fputs(",\nmedian=", f);
+        el_fmt_num(f, p->q[2]);
+        fputs(", upper quartile=", f);
+        el_fmt_num(f, p->q[3]);
+        fputs(", upper whisker=", f);
+        el_fmt_num(f, p->q[4]);
+        fputs(", average=", f);
+        el_fmt_num(f, p->mean);
+        fputs("}] coordinates {};\n", f);
+    }
+    fputs("\\end{axis}\n\\end{tikzpicture}", f);
+}
+
+/* Price distributions: a box plot per jurisdiction, rows of charts that each stay on a page. */
+static void unc_boxes(FILE *f, const Unc *x, const ElScenario *s, bool numbered)
+{
+    int nj = x->njur < s->njur ? x->njur : s->njur;
+    int nbox = x->nd + 1 < UNC_MAX_BOXES ? x->nd + 1 : UNC_MAX_BOXES;
+    int ncharts = nj < UNC_MAX_CHARTS ? nj : UNC_MAX_CHARTS;
+    int cols = nbox <= 8 ? 3 : nbox <= 16 ? 2 : 1, j;
+    double width = cols == 3 ? 6.3 : cols == 2 ? 10.2 : 22.0, row, head;
+    size_t longest = 7; /* "autarky" */
+    int d;
+    char buf[32];
+    if (ncharts == 0)
+        return;
+    for (d = 1; d < nbox; d++)
+        longest = strlen(unc_design(x, s, d)) > longest ? strlen(unc_design(x, s, d)) : longest;
+    /* a row: 4.2 cm of axis, its title, and the tick labels (\\scriptsize, about 0.11 cm a
+     * character, at 45 degrees); the heading and text, and the key of numbered designs */
+    row = 5.4 + (numbered ? 0.3 : 0.08 * (double)longest);
+    head = 2.2 + (numbered ? 0.45 * (1 + nbox / 4) : 0);
+    fputs("\\etslinkneed{", f);
+    fputs(el_fmt_fixed_str(buf, sizeof(buf), row + head, 1), f);
+    fputs("cm}\n", f);
+    fputs("\\subsection*{Price distributions}\nEach jurisdiction's allowance price across the "
+          "draws under each design, autarky first (grey):\nthe box spans the 25th to the 75th "
+          "percentile, the thick line is the median, the whiskers reach the 5th and the 95th "
+          "percentiles, and the diamond is the mean. Each chart has its own scale.",
+          f);
+    if (nbox < x->nd + 1)
+        fprintf(f, " The first %d of %d designs are shown.", nbox - 1, x->nd);
+    if (ncharts < nj)
+        fprintf(f, " The first %d of %d jurisdictions are shown.", ncharts, nj);
+    fputs("\n", f);
+    if (numbered)
+        unc_key(f, x, s, nbox - 1);
+    fputs("\\definecolor{etslinkautarky}{RGB}{200,200,200}\\definecolor{etslinkdesign}{RGB}{86,"
+          "180,233}\n",
+          f);
+    for (j = 0; j < ncharts; j++) {
+        if (j % cols == 0)
+            fprintf(f, "%s\\etslinkneed{%scm}\n\\begin{center}\n", j ? "\\end{center}\n" : "",
+                    el_fmt_fixed_str(buf, sizeof(buf), row, 1));
+        else
+            fputs("\\hspace{0.4cm}%\n", f);
+        unc_box_chart(f, x, s, j, nbox, width, numbered);
+        fputs("%\n", f);
+    }
+    fputs("\\end{center}\n", f);
+}
+
+/* Whether design slot d affects jurisdiction j in some draw: a gain, a loss or a change in its
+ * price's variance beyond rounding (tol: of gains, million currency). */
+static bool unc_affects(const Unc *x, int d, int j, double tol)
+{
+    size_t at = unc_at(x, d, j);
+    const UStat *g = &x->gain[at];
+    double var0 = x->price[unc_at(x, 0, j)].sd;
+    if (g->n == 0)
+        return true;
+    if (fabs(g->min) > tol || fabs(g->max) > tol || x->p_loss[at] > 0 ||
+        (isfinite(x->effort[at]) && fabs(x->effort[at]) > tol))
+        return true;
+    return isfinite(x->dvar[at]) && fabs(x->dvar[at]) > 1e-6 * (1 + var0 * var0);
+}
+
+/* Each design's members: expected gain and its parts, the probability of a loss, price risk. */
+static void unc_members(FILE *f, const Unc *x, const ElScenario *s)
+{
+    int nj = x->njur < s->njur ? x->njur : s->njur, d, j, rows = 0, skipped = 0;
+    int down = 0, up = 0, worst_d = -1, worst_j = -1;
+    double scale = 0, tol;
+    for (d = 1; d <= x->nd; d++)
+        if (x->total[d].n > 0 && isfinite(x->total[d].mean))
+            scale = fmax(scale, fabs(x->total[d].mean));
+    tol = 1e-6 * (1 + scale);
+    for (d = 1; d <= x->nd; d++)
+        for (j = 0; j < nj; j++)
+            rows += unc_affects(x, d, j, tol);
+    need_lines(f, 14 + rows + x->nd);
+    fputs("\\subsection*{Members: gains, losses and price risk}\nFor each design, each "
+          "jurisdiction it affects: its expected gain against autarky with the s.e. in "
+          "parentheses, split into effort and risk sharing as above;\nthe probability that it "
+          "loses (its gain is below zero) with the s.e. of that share; the mean of its price;\n"
+          "and the price's standard deviation in autarky and under the design, with the change "
+          "in its variance ",
+          f);
+    fputs("(negative: the design steadies the price).\n", f);
+    fputs("{\\small\n\\begin{longtable}{p{0.14\\linewidth}lrrrrrrrr}\n", f);
+    longtable_head(f, s, 10,
+                   "Design & Jurisdiction & Expected gain & Effort & Risk & P(loss) & Mean "
+                   "price & Price s.d. & Price s.d. & $\\Delta$ price \\\\\n & & (M@C) & sharing "
+                   "& sharing & (\\%) & (@C/t) & autarky & design & variance \\\\\n & & & (M@C) & "
+                   "(M@C) & & & (@C/t) & (@C/t) & ((@C/t)\\textsuperscript{2}) \\\\\n");
+    for (d = 1; d <= x->nd; d++) {
+        bool first = true;
+        for (j = 0; j < nj; j++) {
+            size_t at = unc_at(x, d, j);
+            const UStat *g = &x->gain[at], *p = &x->price[at];
+            const UStat *p0 = &x->price[unc_at(x, 0, j)];
+            if (!unc_affects(x, d, j, tol)) {
+                skipped++;
+                continue;
+            }
+            if (first) {
+                fputs(d > 1 ? "\\addlinespace[3pt]\n\\raggedright " : "\\raggedright ", f);
+                tex(f, unc_design(x, s, d));
+            }
+            first = false;
+            fputs(" & ", f);
+            tex(f, s->jur[j].id);
+            fputs(" & ", f);
+            if (g->n > 0) {
+                num(f, g->mean, 2);
+                fputs("\\,(", f);
+                num(f, g->se, 2);
+                fputs(")", f);
+            } else
+                fputs("--", f);
+            cell(f, x->effort[at], 2);
+            cell(f, g->n > 0 ? g->mean - x->effort[at] : nan(""), 2);
+            fputs(" & ", f);
+            if (g->n > 0) {
+                num(f, 100 * x->p_loss[at], 2);
+                fputs("\\,(", f);
+                num(f, 100 * x->p_loss_se[at], 2);
+                fputs(")", f);
+            } else
+                fputs("--", f);
+            cell(f, p->n > 0 ? p->mean : nan(""), 2);
+            cell(f, p0->n > 0 ? p0->sd : nan(""), 2);
+            cell(f, p->n > 0 ? p->sd : nan(""), 2);
+            cell(f, x->dvar[at], 2);
+            fputs(" \\tabularnewline\n", f);
+            if (isfinite(x->dvar[at]) && x->dvar[at] < 0)
+                down++;
+            else if (isfinite(x->dvar[at]) && x->dvar[at] > 0)
+                up++;
+            if (g->n > 0 && x->p_loss[at] > 0 &&
+                (worst_d < 0 || x->p_loss[at] > x->p_loss[unc_at(x, worst_d, worst_j)])) {
+                worst_d = d;
+                worst_j = j;
+            }
+        }
+    }
+    if (rows == 0)
+        fprintf(f, "\\multicolumn{10}{l}{No design affects any jurisdiction.} \\\\\n");
+    fputs("\\end{longtable}\n}\n", f);
+    if (skipped > 0)
+        fprintf(f,
+                "%d pair%s of a design and a jurisdiction it leaves unaffected in every draw "
+                "(no gain, no loss, the same price variance) %s left out.\n",
+                skipped, skipped == 1 ? "" : "s", skipped == 1 ? "is" : "are");
+    if (worst_d > 0) {
+        size_t at = unc_at(x, worst_d, worst_j);
+        fputs("The highest probability of a loss is ", f);
+        tex(f, s->jur[worst_j].id);
+        fputs("'s under \\emph{", f);
+        tex(f, unc_design(x, s, worst_d));
+        fputs("}: ", f);
+        num(f, 100 * x->p_loss[at], 2);
+        fputs("\\,\\% (s.e. ", f);
+        num(f, 100 * x->p_loss_se[at], 2);
+        fputs(").\n", f);
+    } else if (rows > 0)
+        fputs("No member loses in any draw of any design.\n", f);
+    if (down + up > 0)
+        fprintf(f,
+                "The price variance is lower than in autarky in %d of the rows and higher in "
+                "%d.\n",
+                down, up);
+    fputs("\n", f);
+}
+
+static void unc_write(FILE *f, const Unc *x, const ElScenario *s)
+{
+    bool numbered = unc_numbered(x, s);
+    unc_intro(f, x, s);
+    unc_chart(f, x, s, numbered);
+    unc_totals(f, x, s);
+    unc_boxes(f, x, s, numbered);
+    unc_members(f, x, s);
+}
+
 /* ---- The list ---- */
 
 typedef struct {
@@ -1976,6 +2782,7 @@ typedef struct {
     Search *search;
     Sequence *sequence;
     Coalitions *coalitions;
+    Unc *unc;
 } Entry;
 
 struct ElReportAnalyses {
@@ -2001,6 +2808,7 @@ void el_report_analyses_free(ElReportAnalyses *x)
         search_free(x->e[k].search);
         sequence_free(x->e[k].sequence);
         el_free(x->e[k].coalitions);
+        unc_free(x->e[k].unc);
     }
     el_free(x->e);
     el_free(x);
@@ -2083,6 +2891,38 @@ el_status el_report_analyses_add_coalitions(ElReportAnalyses *x,
     return EL_OK;
 }
 
+el_status
+el_report_writer_uncertainty(ElReportWriter *w, const ElUncertaintyResult *r, ElError *err)
+{
+    ElReportAnalyses *x = el_report_writer_analyses(w);
+    Unc *c;
+    Entry *e;
+    if (!r->a || !r->a->unc || r->nd < 1 || r->njur < 1 || !r->no_eq || !r->used || !r->jur ||
+        !r->total || !r->p_loss || !r->p_loss_se || !r->price_var_change || !r->effort ||
+        !r->effort_total)
+        return el_error_set(err, EL_ERR_INTERNAL,
+                            "report: uncertainty analysis '%s' without "
+                            "results",
+                            r->a ? r->a->id : "?");
+    c = unc_copy(r);
+    e = c ? add_entry(x, EL_ANALYSIS_UNCERTAINTY) : NULL;
+    if (!e) {
+        unc_free(c);
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (report)");
+    }
+    e->unc = c;
+    return EL_OK;
+}
+
+bool el_report_analyses_need_statistics(const ElReportAnalyses *x)
+{
+    int k;
+    for (k = 0; x && k < x->n; k++)
+        if (x->e[k].unc)
+            return true;
+    return false;
+}
+
 static bool shown(const Entry *e)
 {
     return e->kind != EL_ANALYSIS_SWEEP || (e->sweep->begun && e->sweep->done);
@@ -2090,10 +2930,11 @@ static bool shown(const Entry *e)
 
 static const char *entry_id(const Entry *e)
 {
-    return e->sweep      ? e->sweep->a->id
-           : e->search   ? e->search->a->id
-           : e->sequence ? e->sequence->a->id
-                         : e->coalitions->a->id;
+    return e->sweep        ? e->sweep->a->id
+           : e->search     ? e->search->a->id
+           : e->sequence   ? e->sequence->a->id
+           : e->coalitions ? e->coalitions->a->id
+                           : e->unc->a->id;
 }
 
 int el_report_analyses_count(const ElReportAnalyses *x)
@@ -2106,7 +2947,8 @@ int el_report_analyses_count(const ElReportAnalyses *x)
 
 void el_report_analyses_title(const ElReportAnalyses *x, FILE *f)
 {
-    static const char *const kinds[] = {"sweep", "search", "sequence", "coalition game"};
+    static const char *const kinds[] = {"sweep", "search", "sequence", "coalition game",
+                                        "uncertainty analysis"};
     int k, i = 0, n = el_report_analyses_count(x);
     if (n == 0)
         return;
@@ -2139,5 +2981,7 @@ void el_report_analyses_write(const ElReportAnalyses *x, const ElScenario *s, FI
             sequence_write(f, e->sequence, s);
         else if (e->coalitions)
             coalitions_write(f, e->coalitions, s);
+        else if (e->unc)
+            unc_write(f, e->unc, s);
     }
 }

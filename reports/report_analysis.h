@@ -2,16 +2,19 @@
  * private to reports/. The report writer (report_latex.c) keeps here what it shows of each
  * analysis: of a sweep a bounded set of points per line (memory flat in the number of points),
  * of a search and a sequence copies of their results, of a coalition game the figures its
- * section shows (never the 2^n values); and writes one section per analysis after the
+ * section shows (never the 2^n values), of an uncertainty analysis its summaries per design and
+ * jurisdiction (report_unc.h; never the draws); and writes one section per analysis after the
  * designs. */
 #ifndef EL_REPORT_ANALYSIS_H
 #define EL_REPORT_ANALYSIS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "analyze.h"
 #include "batch.h"
 #include "coalition.h"
+#include "report.h"
 
 typedef struct ElReportAnalyses ElReportAnalyses;
 
@@ -34,6 +37,11 @@ el_status el_report_analyses_add_coalitions(ElReportAnalyses *x,
                                             const ElAnalysis *a,
                                             const ElCoalitionResult *r,
                                             ElError *err);
+
+/** The analyses of held report writer w (report_latex.c; for report_unc.h's writer). */
+ElReportAnalyses *el_report_writer_analyses(ElReportWriter *w);
+/** Whether a section draws box plots (pgfplots' statistics library; x may be NULL: false). */
+bool el_report_analyses_need_statistics(const ElReportAnalyses *x);
 
 /** The analyses with something to show (x may be NULL: 0). */
 int el_report_analyses_count(const ElReportAnalyses *x);

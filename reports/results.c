@@ -15,7 +15,6 @@
 #include "el_alloc.h"
 #include "el_io.h"
 #include "fmt.h"
-#include "results_unc.h"
 
 /* One table line per field. JUR(member, kind, unit, xml, xml_pos, csv, csv_pos) and the like;
  * NONE_*(member, note) for a field written nowhere. */
@@ -226,6 +225,7 @@ struct ElResultsWriter {
     const ElAnalysis *sweep;       /* the sweep whose points the sweep sink writes */
     const ElAnalysis *draws;       /* draws.csv: the analysis whose draws arrive */
     bool draw_autarky;             /* draws.csv: the current draw's autarky has an equilibrium */
+    bool periods;                  /* several periods: a period column, a <periods> element */
 };
 
 static bool row_reserve(ElResultsWriter *w, size_t extra)
@@ -384,6 +384,15 @@ static void xml_fields(ElResultsWriter *w, ElRecord rec, const void *base)
     }
 }
 
+static void xml_num_key(ElOut *o, const char *name, double v)
+{
+    el_out_char(o, ' ');
+    el_out_str(o, name);
+    el_out_mem(o, "=\"", 2);
+    el_out_num(o, v);
+    el_out_char(o, '"');
+}
+
 static void xml_begin(ElResultsWriter *w)
 {
     ElOut *o = &w->out;
@@ -392,38 +401,73 @@ static void xml_begin(ElResultsWriter *w)
     xml_key(o, "currency", w->s->currency);
     xml_key(o, "unit", w->s->unit);
     el_out_str(o, ">\n");
+    if (w->periods) {
+        const ElPeriods *p = &w->s->periods;
+        el_out_str(o, "  <periods");
+        xml_num_key(o, "first", p->first);
+        xml_num_key(o, "last", p->last);
+        xml_num_key(o, "discount-rate", p->rate);
+        xml_num_key(o, "terminal-bank-value", p->terminal_value);
+        el_out_str(o, "/>\n");
+    }
 }
 
-static void xml_design(ElResultsWriter *w, const ElDesignResult *r)
+/* Year t's bank of jurisdiction j in m (several periods): the end-of-year balance, what the
+ * year added to it (banked) or took from it (drawn), and the next year's units used (borrowed:
+ * the part of a negative balance). */
+typedef struct {
+    double bank, banked, drawn, borrowed;
+} BankFlows;
+
+static BankFlows bank_flows(const ElScenario *s, const ElMultiResult *m, int t, int j)
+{
+    BankFlows b;
+    double before = t > 0 ? m->bank[(t - 1) * m->njur + j] : s->jur[j].initial_bank;
+    b.bank = m->bank[t * m->njur + j];
+    b.banked = b.bank > before ? b.bank - before : 0;
+    b.drawn = before > b.bank ? before - b.bank : 0;
+    b.borrowed = b.bank < 0 ? -b.bank : 0;
+    return b;
+}
+
+/* The elements of a design's result r, each line starting with ind; m non-NULL: year t of a
+ * several-period result, whose jurisdictions also carry their bank. */
+static void
+xml_design_body(ElResultsWriter *w, const ElDesignResult *r, const char *ind, const ElMultiResult *m, int t)
 {
     const ElScenario *s = w->s;
     const ElDesign *des = r->design;
     ElOut *o = &w->out;
     int j, l;
-    el_out_str(o, "  <design");
-    xml_key(o, "id", r->id);
-    xml_fields(w, EL_REC_OUTCOME, r);
-    el_out_str(o, ">\n");
     if (r->outcome != EL_OPTIMAL) {
         /* no prices, quantities or gains: each jurisdiction's shortfall */
         for (j = 0; j < r->njur; j++) {
-            el_out_str(o, "    <shortfall");
+            el_out_str(o, ind);
+            el_out_str(o, "<shortfall");
             xml_key(o, "jurisdiction", s->jur[j].id);
             xml_fields(w, EL_REC_SHORTFALL, &r->jur[j]);
             el_out_str(o, "/>\n");
         }
-        el_out_str(o, "  </design>\n");
         return;
     }
     for (j = 0; j < r->njur; j++) {
-        el_out_str(o, "    <jurisdiction");
+        el_out_str(o, ind);
+        el_out_str(o, "<jurisdiction");
         xml_key(o, "id", s->jur[j].id);
         xml_fields(w, EL_REC_JUR, &r->jur[j]);
+        if (m) {
+            BankFlows b = bank_flows(s, m, t, j);
+            xml_num_key(o, "bank", b.bank);
+            xml_num_key(o, "banked", b.banked);
+            xml_num_key(o, "drawn", b.drawn);
+            xml_num_key(o, "borrowed", b.borrowed);
+        }
         el_out_str(o, "/>\n");
     }
     for (l = 0; l < r->nlinks; l++) {
         const ElLink *lk = &des->links[l];
-        el_out_str(o, "    <link");
+        el_out_str(o, ind);
+        el_out_str(o, "<link");
         xml_key(o, "from", s->jur[lk->from].id);
         xml_key(o, "to", s->jur[lk->to].id);
         xml_fields(w, EL_REC_LINK, &r->link[l]);
@@ -433,28 +477,43 @@ static void xml_design(ElResultsWriter *w, const ElDesignResult *r)
     for (l = 0; l < r->npools; l++) {
         if (!r->pool[l].used)
             continue;
-        el_out_str(o, "    <pool");
+        el_out_str(o, ind);
+        el_out_str(o, "<pool");
         xml_key(o, "id", s->pools[l].id);
         xml_key(o, "host", s->pools[l].host >= 0 ? s->jur[s->pools[l].host].id : "ROW");
         xml_fields(w, EL_REC_POOL, &r->pool[l]);
         el_out_str(o, "/>\n");
     }
     for (l = 0; l < r->naccepts; l++) {
-        el_out_str(o, "    <offset");
+        el_out_str(o, ind);
+        el_out_str(o, "<offset");
         xml_key(o, "pool", s->pools[r->accept[l].pool].id);
         xml_key(o, "jurisdiction", s->jur[r->accept[l].jur].id);
         xml_fields(w, EL_REC_OFFSET, &r->accept[l]);
         el_out_str(o, "/>\n");
     }
     for (l = 0; l < r->nprojects; l++) {
-        el_out_str(o, "    <project");
+        el_out_str(o, ind);
+        el_out_str(o, "<project");
         xml_key(o, "id", des->projects[l].id);
         xml_fields(w, EL_REC_PROJECT, &r->project[l]);
         el_out_str(o, "/>\n");
     }
-    el_out_str(o, "    <total");
+    el_out_str(o, ind);
+    el_out_str(o, "<total");
     xml_fields(w, EL_REC_TOTAL, r);
-    el_out_str(o, "/>\n  </design>\n");
+    el_out_str(o, "/>\n");
+}
+
+static void xml_design(ElResultsWriter *w, const ElDesignResult *r)
+{
+    ElOut *o = &w->out;
+    el_out_str(o, "  <design");
+    xml_key(o, "id", r->id);
+    xml_fields(w, EL_REC_OUTCOME, r);
+    el_out_str(o, ">\n");
+    xml_design_body(w, r, "    ", NULL, 0);
+    el_out_str(o, "  </design>\n");
 }
 
 /* ---- CSV ---- */
@@ -513,20 +572,23 @@ static el_status csv_begin(ElResultsWriter *w, ElError *err)
     for (k = 0; k <= EL_UNIT_BUILT; k++)
         if (!w->unit[k])
             return el_error_set(err, EL_ERR_NOMEM, "out of memory (results.csv)");
-    el_out_str(&w->out, "design,jurisdiction,variable,value,unit\r\n");
+    el_out_str(&w->out, w->periods ? "design,period,jurisdiction,variable,value,unit\r\n"
+                                   : "design,jurisdiction,variable,value,unit\r\n");
     return EL_OK;
 }
 
-static el_status csv_design(ElResultsWriter *w, const ElDesignResult *r, ElError *err)
+static bool
+csv_row(ElResultsWriter *w, const char *who, const char *variable, double value, const char *unit);
+
+/* The rows of a design's result r under the row prefix already set (w->row_design); m
+ * non-NULL: year t of a several-period result, whose jurisdictions also have bank rows. */
+static bool csv_design_rows(ElResultsWriter *w, const ElDesignResult *r, const ElMultiResult *m, int t)
 {
     const ElScenario *s = w->s;
     const ElDesign *des = r->design;
     bool ok;
     int j, l;
-    w->row_len = 0;
-    ok = row_append(w, r->id);
-    w->row_design = w->row_len;
-    ok = ok && row_who(w, "total", NULL, NULL);
+    ok = row_who(w, "total", NULL, NULL);
     if (ok)
         csv_fields(w, EL_REC_OUTCOME, r);
     if (r->outcome != EL_OPTIMAL) {
@@ -540,6 +602,13 @@ static el_status csv_design(ElResultsWriter *w, const ElDesignResult *r, ElError
             ok = row_who(w, s->jur[j].id, NULL, NULL);
             if (ok)
                 csv_fields(w, EL_REC_JUR, &r->jur[j]);
+            if (ok && m) {
+                BankFlows b = bank_flows(s, m, t, j);
+                const char *id = s->jur[j].id, *mt = w->unit[EL_UNIT_MT];
+                ok = csv_row(w, id, "bank", b.bank, mt) && csv_row(w, id, "banked", b.banked, mt) &&
+                     csv_row(w, id, "drawn", b.drawn, mt) &&
+                     csv_row(w, id, "borrowed", b.borrowed, mt);
+            }
         }
         for (l = 0; ok && l < r->nlinks; l++) {
             ok = row_who(w, s->jur[des->links[l].from].id, "->", s->jur[des->links[l].to].id);
@@ -567,6 +636,16 @@ static el_status csv_design(ElResultsWriter *w, const ElDesignResult *r, ElError
         if (ok)
             csv_fields(w, EL_REC_TOTAL, r);
     }
+    return ok;
+}
+
+static el_status csv_design(ElResultsWriter *w, const ElDesignResult *r, ElError *err)
+{
+    bool ok;
+    w->row_len = 0;
+    ok = row_append(w, r->id);
+    w->row_design = w->row_len;
+    ok = ok && csv_design_rows(w, r, NULL, 0);
     return ok ? EL_OK : el_error_set(err, EL_ERR_NOMEM, "out of memory (results.csv)");
 }
 
@@ -1006,6 +1085,96 @@ void el_results_writer_free(ElResultsWriter *w)
     el_free(w);
 }
 
+/* ---- Several periods ---- */
+
+void el_results_writer_set_periods(ElResultsWriter *w)
+{
+    w->periods = true;
+}
+
+/* The rows of a several-period design r under the prefix "id,period,". */
+static bool csv_multi(ElResultsWriter *w, const char *id, const ElMultiResult *r)
+{
+    const ElScenario *s = w->s;
+    const char *money = w->unit[EL_UNIT_MONEY];
+    char year[16];
+    double pv_cost = 0;
+    bool ok;
+    int t, j;
+    w->row_len = 0;
+    ok = row_append(w, id) && row_append(w, "");
+    w->row_design = w->row_len;
+    ok = ok && csv_row(w, "total", "outcome", r->outcome == EL_OPTIMAL ? 1 : 0,
+                       el_results_outcome_name(r->outcome));
+    for (t = 0; ok && r->outcome == EL_OPTIMAL && t < r->nperiods; t++) {
+        snprintf(year, sizeof(year), "%d", r->first + t);
+        w->row_len = 0;
+        ok = row_append(w, id) && row_append(w, year);
+        w->row_design = w->row_len;
+        ok = ok && csv_row(w, "total", "discount", r->discount[t], NULL) &&
+             csv_design_rows(w, &r->year[t], r, t);
+    }
+    if (!ok || r->outcome != EL_OPTIMAL)
+        return ok;
+    w->row_len = 0;
+    ok = row_append(w, id) && row_append(w, "");
+    w->row_design = w->row_len;
+    for (j = 0; ok && j < r->njur; j++) {
+        pv_cost += r->pv_cost[j];
+        ok = csv_row(w, s->jur[j].id, "pv_national_cost", r->pv_cost[j], money) &&
+             csv_row(w, s->jur[j].id, "pv_gain", r->pv_gain[j], money);
+    }
+    return ok && csv_row(w, "total", "pv_national_cost", pv_cost, money) &&
+           csv_row(w, "total", "pv_gain", r->pv_total_gain, money);
+}
+
+static void xml_multi(ElResultsWriter *w, const char *id, const ElMultiResult *r)
+{
+    const ElScenario *s = w->s;
+    ElOut *o = &w->out;
+    double pv_cost = 0;
+    int t, j;
+    el_out_str(o, "  <design");
+    xml_key(o, "id", id);
+    el_out_str(o, " outcome=\"");
+    el_out_xml(o, el_results_outcome_name(r->outcome));
+    el_out_str(o, r->outcome == EL_OPTIMAL ? "\">\n" : "\"/>\n");
+    if (r->outcome != EL_OPTIMAL)
+        return;
+    for (t = 0; t < r->nperiods; t++) {
+        el_out_str(o, "    <period");
+        xml_num_key(o, "year", r->first + t);
+        xml_num_key(o, "discount", r->discount[t]);
+        xml_fields(w, EL_REC_OUTCOME, &r->year[t]);
+        el_out_str(o, ">\n");
+        xml_design_body(w, &r->year[t], "      ", r, t);
+        el_out_str(o, "    </period>\n");
+    }
+    el_out_str(o, "    <present-value>\n");
+    for (j = 0; j < r->njur; j++) {
+        pv_cost += r->pv_cost[j];
+        el_out_str(o, "      <jurisdiction");
+        xml_key(o, "id", s->jur[j].id);
+        xml_num_key(o, "national-cost", r->pv_cost[j]);
+        xml_num_key(o, "gain", r->pv_gain[j]);
+        el_out_str(o, "/>\n");
+    }
+    el_out_str(o, "      <total");
+    xml_num_key(o, "national-cost", pv_cost);
+    xml_num_key(o, "gain", r->pv_total_gain);
+    el_out_str(o, "/>\n    </present-value>\n  </design>\n");
+}
+
+el_status
+el_results_writer_multi(ElResultsWriter *w, const char *id, const ElMultiResult *r, ElError *err)
+{
+    if (w->fmt == EL_RESULTS_XML)
+        xml_multi(w, id, r);
+    else if (!csv_multi(w, id, r))
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (results.csv)");
+    return flush_some(w, err);
+}
+
 /* ---- Coalitions ---- */
 
 #define TOP_COALITIONS 20
@@ -1398,7 +1567,7 @@ coalitions_csv(ElResultsWriter *w, const ElAnalysis *a, const ElCoalitionResult 
 /* The statistics of a summary, in output order: their names and values. */
 #define UNC_STATS (5 + EL_UQ)
 
-static void unc_stats(const ElSummary *x, const char **name, double *v)
+static void unc_stats(const ElUncSummary *x, const char **name, double *v)
 {
     static const char *const q[EL_UQ] = {"q05", "q25", "q50", "q75", "q95"};
     int k;
@@ -1424,7 +1593,7 @@ static const char *unc_design_id(const ElScenario *s, const ElUncertaintyResult 
     return d == 0 ? "autarky" : s->designs[r->a->designs[d - 1]]->id;
 }
 
-static const ElSummary *unc_summary(const ElUncertaintyResult *r, int d, int j, ElUncVar v)
+static const ElUncSummary *unc_summary(const ElUncertaintyResult *r, int d, int j, ElUncVar v)
 {
     return &r->jur[((size_t)d * (size_t)r->njur + (size_t)j) * EL_UV_COUNT + (size_t)v];
 }
@@ -1448,7 +1617,7 @@ static void xml_num_attr(ElOut *o, const char *name, double v)
 }
 
 /* <TAG mean sd se q05 ... max (extra attributes follow; the caller closes the element). */
-static void xml_summary(ElOut *o, const char *indent, const char *tag, const ElSummary *x)
+static void xml_summary(ElOut *o, const char *indent, const char *tag, const ElUncSummary *x)
 {
     const char *name[UNC_STATS];
     double v[UNC_STATS];
@@ -1496,7 +1665,7 @@ static void xml_uncertainty(ElResultsWriter *w, const ElUncertaintyResult *r)
             xml_key(o, "id", s->jur[j].id);
             el_out_str(o, ">\n");
             for (v = 0; v < EL_UV_COUNT; v++) {
-                const ElSummary *x = unc_summary(r, d, j, (ElUncVar)v);
+                const ElUncSummary *x = unc_summary(r, d, j, (ElUncVar)v);
                 if (d == 0 && v == EL_UV_GAIN) /* no gain in autarky */
                     continue;
                 xml_summary(o, "        ", tags[v], x);
@@ -1543,8 +1712,8 @@ static bool csv_uncertainty(ElResultsWriter *w, const ElUncertaintyResult *r)
         for (j = 0; ok && j < r->njur; j++) {
             size_t sj = (size_t)d * (size_t)r->njur + (size_t)j;
             const char *id = s->jur[j].id;
-            const ElSummary *p = unc_summary(r, d, j, EL_UV_PRICE);
-            const ElSummary *g = unc_summary(r, d, j, EL_UV_GAIN);
+            const ElUncSummary *p = unc_summary(r, d, j, EL_UV_PRICE);
+            const ElUncSummary *g = unc_summary(r, d, j, EL_UV_GAIN);
             ok = ROW(id, "price_mean", p->mean, price) && ROW(id, "price_sd", p->sd, price);
             if (ok && d > 0)
                 ok = ROW(id, "gain_mean", g->mean, money) &&
@@ -1586,7 +1755,7 @@ static bool unc_summary_rows(ElResultsWriter *w,
                              const char *design,
                              const char *jur,
                              const char *variable,
-                             const ElSummary *x)
+                             const ElUncSummary *x)
 {
     const char *name[UNC_STATS];
     double v[UNC_STATS];

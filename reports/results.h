@@ -16,6 +16,8 @@
 #include "batch.h"
 #include "coalition.h"
 #include "equilibrium.h"
+#include "periods.h"
+#include "uncertainty.h"
 
 /** The outcome of a design as results.xml, results.csv and the report name it: "optimal",
  * "no-equilibrium" (EL_INFEASIBLE), or the solver's name for any other outcome. */
@@ -87,6 +89,20 @@ el_status el_results_writer_create_coalitions(
 /** Write the footer of a held writer and flush. */
 el_status el_results_writer_close(ElResultsWriter *w, ElError *err);
 
+/* ---- Several periods (engine/periods.h), written instead of the designs' batch ---- */
+
+/** Make w a writer of a several-period run; call before its sink's begin. results.csv then has
+ * a period column (design,period,jurisdiction,variable,value,unit) and results.xml a <periods>
+ * element first (docs/results-format.md, "Several periods"). */
+void el_results_writer_set_periods(ElResultsWriter *w);
+/** Write design id's several-period result r (both borrowed), between the sink's begin and end:
+ * a <design> of one <period> per year (the year's single-period result, each jurisdiction with
+ * its bank, banked, drawn and borrowed Mt) and a <present-value> per jurisdiction and in total;
+ * or the rows of the same, the period column empty for the design's outcome and present
+ * values. A design without an equilibrium over the horizon has its outcome only. */
+el_status
+el_results_writer_multi(ElResultsWriter *w, const char *id, const ElMultiResult *r, ElError *err);
+
 /* ---- The field table ---- */
 
 /** The result struct a field belongs to. */
@@ -153,5 +169,33 @@ typedef struct {
  * ElProjectResult and ElDesignResult exactly once (tests/unit/test_reports.c checks that the
  * fields of each struct tile it). *n receives the number of entries. Static storage. */
 const ElResultField *el_result_fields(int *n);
+
+/** Write an uncertainty analysis' summary (engine/uncertainty.h; docs/results-format.md): to
+ * results.xml an <uncertainty> element (per design, autarky first, the total gain's summary and
+ * per jurisdiction each variable's, with effort and risk sharing, the probability of a loss and
+ * the change in price variance); to results.csv a few rows per design and jurisdiction; to an
+ * uncertainty.csv writer every statistic as a row; to other writers nothing. r borrowed. */
+el_status
+el_results_writer_uncertainty(ElResultsWriter *w, const ElUncertaintyResult *r, ElError *err);
+/** A writer of uncertainty.csv (tidy rows analysis,design,jurisdiction,variable,statistic,value)
+ * to f for s (both borrowed, as for el_results_writer_create_coalitions): the header row at
+ * once, then the rows of each el_results_writer_uncertainty call; el_results_writer_close
+ * flushes. Not a sink. *out is owned by the caller (el_results_writer_free). */
+el_status el_results_writer_create_uncertainty(
+    ElResultsWriter **out, FILE *f, const char *name, const ElScenario *s, ElError *err);
+/** A writer of draws.csv (one row per draw, design and jurisdiction: analysis,draw,design,
+ * jurisdiction,price,abatement,net_imports,emissions,gain,status) to f for s (both borrowed):
+ * the header row at once; el_results_writer_draws_begin before each analysis' draws, which
+ * arrive through el_results_draw_sink; el_results_writer_close flushes. It keeps no draw: its
+ * memory is one buffer. *out is owned by the caller (el_results_writer_free). */
+el_status el_results_writer_create_draws(
+    ElResultsWriter **out, FILE *f, const char *name, const ElScenario *s, ElError *err);
+/** The draws that follow are those of uncertainty analysis a (borrowed; must outlive them). */
+el_status el_results_writer_draws_begin(ElResultsWriter *w, const ElAnalysis *a, ElError *err);
+/** An ElDrawSink (engine/uncertainty.h) writing a draw's rows for one design slot to ctx, a
+ * draws.csv writer: status `ok`, `invalid` (the draw left the model's domain), `no-autarky` (a
+ * design of a draw whose autarky has no equilibrium: not solved) or `no-equilibrium`; the
+ * values only with `ok`. A failed write to the stream stops the run with EL_ERR_IO. */
+el_status el_results_draw_sink(void *ctx, long draw, int d, const ElDesignResult *r, ElError *err);
 
 #endif

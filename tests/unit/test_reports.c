@@ -24,6 +24,7 @@
 #include "fmt.h"
 #include "load.h"
 #include "report.h"
+#include "report_analysis.h"
 #include "results.h"
 #include "suites.h"
 #include "summary.h"
@@ -2468,6 +2469,230 @@ static void test_report_coalitions(void)
     el_scenario_free(s);
 }
 
+/* ---- Uncertainty in the report (issue 12) ---- */
+
+#define UNCERTAINTY_XML                                                                  \
+    "<scenario name=\"t\" currency=\"EUR\">\n"                                           \
+    "<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac>" \
+    "</jurisdiction>\n"                                                                  \
+    "<jurisdiction id=\"B\"><bau>60</bau><cap>50</cap><mac><linear slope=\"2\"/></mac>"  \
+    "</jurisdiction>\n"                                                                  \
+    "<design id=\"ab\"><group members=\"A B\"/></design>\n"                              \
+    "<uncertainty id=\"u\" draws=\"1000\" seed=\"42\" designs=\"ab\">"                   \
+    "<shock jurisdiction=\"A\" on=\"bau\" sd=\"5\"/>"                                    \
+    "<shock id=\"kb\" jurisdiction=\"B\" on=\"bau\" sd=\"3\" dist=\"lognormal\"/>"       \
+    "<correlation a=\"A\" b=\"kb\" rho=\"0.25\"/></uncertainty>\n"                       \
+    "</scenario>\n"
+
+/* A summary with quantiles q (5, 25, 50, 75, 95%). */
+static void unc_summary(ElUncSummary *x, long n, double mean, double sd, double se, const double *q)
+{
+    int i;
+    x->n = n;
+    x->mean = mean;
+    x->sd = sd;
+    x->se = se;
+    for (i = 0; i < EL_UQ; i++)
+        x->q[i] = q ? q[i] : mean;
+    x->min = q ? q[0] - 1 : mean;
+    x->max = q ? q[EL_UQ - 1] + 1 : mean;
+}
+
+/* The number after `key` in text (after `from`), or NaN. */
+static double number_after(const char *from, const char *key)
+{
+    const char *p = from ? strstr(from, key) : NULL;
+    return p ? strtod(p + strlen(key), NULL) : nan("");
+}
+
+/* An uncertainty result made by hand, allocated as engine/uncertainty.c does: design ab (slot 1)
+ * and autarky (slot 0), jurisdictions A and B, 1,000 draws of which 3 invalid, 2 without
+ * autarky, 5 without ab's equilibrium (990 used). ab's expected total gain 7 (s.e. 0.5), its
+ * gain at the mean draw 9: effort sharing 9, risk sharing 7 - 9 = -2 (-28.6% of 7), a negative
+ * part. A gains 10 (s.e. 0.4) of which effort 8, risk 2, loses in 10% of the draws (s.e.
+ * 0.95 pp); B gains -1 (0.3), effort 1, risk -2, loses in 60% (1.56 pp). Prices: autarky A
+ * 10/15/20/25/30 (mean 20, s.d. 6), B 40/45/50/55/60 (50, 6); linked both 25/28/30/32/35 (30,
+ * 3.5): the variance changes by 3.5^2 - 6^2 = -23.75. */
+static void unc_result(ElUncertaintyResult *r, const ElAnalysis *a)
+{
+    static const double qa[EL_UQ] = {10, 15, 20, 25, 30}, qb[EL_UQ] = {40, 45, 50, 55, 60},
+                        ql[EL_UQ] = {25, 28, 30, 32, 35};
+    size_t nser = 2 * 2;
+    memset(r, 0, sizeof(*r));
+    r->a = a;
+    r->nd = 1;
+    r->njur = 2;
+    r->draws = 1000;
+    r->invalid = 3;
+    r->no_autarky = 2;
+    r->rank_error = 0.0025;
+    r->no_eq = el_calloc(2, sizeof(long));
+    r->used = el_calloc(2, sizeof(long));
+    r->jur = el_calloc(nser * EL_UV_COUNT, sizeof(ElUncSummary));
+    r->total = el_calloc(2, sizeof(ElUncSummary));
+    r->p_loss = el_calloc(nser, sizeof(double));
+    r->p_loss_se = el_calloc(nser, sizeof(double));
+    r->price_var_change = el_calloc(nser, sizeof(double));
+    r->effort = el_calloc(nser, sizeof(double));
+    r->effort_total = el_calloc(2, sizeof(double));
+    CU_ASSERT_FATAL(r->no_eq && r->used && r->jur && r->total && r->p_loss && r->p_loss_se &&
+                    r->price_var_change && r->effort && r->effort_total);
+    r->used[0] = 995;
+    r->used[1] = 990;
+    r->no_eq[1] = 5;
+    unc_summary(&r->total[0], 995, 0, 0, 0, NULL);
+    unc_summary(&r->total[1], 990, 7, 15.7, 0.5, NULL);
+    r->effort_total[1] = 9;
+    /* autarky: A (0), B (1) */
+    unc_summary(&r->jur[0 * EL_UV_COUNT + EL_UV_PRICE], 995, 20, 6, 0.19, qa);
+    unc_summary(&r->jur[1 * EL_UV_COUNT + EL_UV_PRICE], 995, 50, 6, 0.19, qb);
+    unc_summary(&r->jur[0 * EL_UV_COUNT + EL_UV_GAIN], 995, 0, 0, 0, NULL);
+    unc_summary(&r->jur[1 * EL_UV_COUNT + EL_UV_GAIN], 995, 0, 0, 0, NULL);
+    r->price_var_change[0] = r->price_var_change[1] = nan("");
+    /* ab: A (2), B (3) */
+    unc_summary(&r->jur[2 * EL_UV_COUNT + EL_UV_PRICE], 990, 30, 3.5, 0.11, ql);
+    unc_summary(&r->jur[3 * EL_UV_COUNT + EL_UV_PRICE], 990, 30, 3.5, 0.11, ql);
+    unc_summary(&r->jur[2 * EL_UV_COUNT + EL_UV_GAIN], 990, 10, 12.6, 0.4, NULL);
+    r->jur[2 * EL_UV_COUNT + EL_UV_GAIN].min = -3;
+    r->jur[2 * EL_UV_COUNT + EL_UV_GAIN].max = 20;
+    unc_summary(&r->jur[3 * EL_UV_COUNT + EL_UV_GAIN], 990, -1, 9.4, 0.3, NULL);
+    r->jur[3 * EL_UV_COUNT + EL_UV_GAIN].min = -6;
+    r->jur[3 * EL_UV_COUNT + EL_UV_GAIN].max = 4;
+    r->effort[2] = 8;
+    r->effort[3] = 1;
+    r->p_loss[2] = 0.1;
+    r->p_loss_se[2] = 0.0095;
+    r->p_loss[3] = 0.6;
+    r->p_loss_se[3] = 0.0156;
+    r->price_var_change[2] = r->price_var_change[3] = -23.75;
+}
+
+/* The hand-made result above through a held report writer, cleared before the report is
+ * written (the report keeps its own copy; every allocation failure on the way is reported and
+ * adds nothing): the draws, shocks and correlation; the stacked bars (effort 9 up, risk -2
+ * down, the total 7 with a 95% interval of 1.96 x 0.5) on an axis that shows both; the table of
+ * totals; the box plots from the quantiles, autarky first; the members' table; it compiles. */
+static void test_report_uncertainty(void)
+{
+    ElScenario *s = load_text(UNCERTAINTY_XML);
+    ElUncertaintyResult r;
+    ElError err = {EL_OK, ""};
+    ElBatchOptions opt = {.threads = 1};
+    ElReportWriter *w = NULL;
+    ElProducer prod;
+    ElSink sink;
+    const ElSink *sinks[1] = {&sink};
+    const ElAnalysis *a;
+    char *text = NULL;
+    const char *at, *chart, *boxes;
+    size_t len = 0;
+    double x[4], y[4];
+    FILE *f;
+    long n;
+    el_status st;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    a = el_analyses_find(s->analyses, "u");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_EQUAL_FATAL(a->kind, EL_ANALYSIS_UNCERTAINTY);
+    prod = el_producer_scenario(s);
+    f = open_memstream(&text, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL_FATAL(el_report_writer_create(&w, f, &err), EL_OK);
+    el_report_writer_hold(w);
+    sink = el_report_writer_sink(w);
+    CU_ASSERT_EQUAL(el_batch_solve(s, &prod, &opt, sinks, 1, &err), EL_OK);
+    unc_result(&r, a);
+    for (n = 1;; n++) { /* out of memory at each allocation in turn: an error, nothing added */
+        el_alloc_fail_at(n);
+        st = el_report_writer_uncertainty(w, &r, &err);
+        el_alloc_fail_at(0);
+        if (st == EL_OK)
+            break;
+        CU_ASSERT_EQUAL_FATAL(st, EL_ERR_NOMEM);
+        CU_ASSERT_EQUAL(el_report_analyses_count(el_report_writer_analyses(w)), 0);
+    }
+    CU_ASSERT(n > 1);
+    CU_ASSERT_EQUAL(el_report_analyses_count(el_report_writer_analyses(w)), 1);
+    el_uncertainty_result_clear(&r);
+    CU_ASSERT_EQUAL(el_report_writer_close(w, &err), EL_OK);
+    el_report_writer_free(w);
+    fclose(f);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\usepgfplotslibrary{statistics}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "the report shows 1 analysis:\nuncertainty analysis "
+                                        "\\emph{u}."));
+    at = strstr(text, "\\section*{Uncertainty: u}");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    CU_ASSERT(longest_line(at) <= 350);
+    /* the draws */
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\num{1000} draws of the shocks below (seed 42;"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\textbf{\\num{3}} draws left the model's domain"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\textbf{\\num{2}} draws had no autarky equilibrium"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "1 design has no equilibrium in some draws, left out of its "
+                                      "statistics:\nab (\\num{5} of \\num{995} draws)."));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "within \\num{0.25}\\,\\% of the draws of its exact rank"));
+    /* the shocks (B's named kb) and their correlation */
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\begin{longtable}{lllrrrl}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\n & A & BAU emissions (Mt) & \\num{100} & \\num{5} & "
+                                      "\\num{5.0} & normal \\\\\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\nkb & B & BAU emissions (Mt) & \\num{60} & \\num{3} & "
+                                      "\\num{5.0} & lognormal \\\\\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\nA BAU emissions & kb & \\num{0.25} \\\\\n"));
+    /* the stacked bars: effort 9 up, risk -2 down, stacked apart; the total 7 +- 1.96 x 0.5 */
+    chart = strstr(at, "\\begin{axis}[ybar stacked, stack negative=separate");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(chart);
+    CU_ASSERT_EQUAL_FATAL(bar_coords(chart, "etslinkeffort", x, y, 4), 1);
+    CHECK_REL(x[0], 1);
+    CHECK_REL(y[0], 9);
+    CU_ASSERT_EQUAL_FATAL(bar_coords(chart, "etslinkrisk", x, y, 4), 1);
+    CHECK_REL(x[0], 1);
+    CHECK_REL(y[0], -2);
+    CHECK_REL(number_after(chart, "(0.25cm,0cm)};}] coordinates {\n(1,"), 7);
+    CU_ASSERT_DOUBLE_EQUAL(number_after(chart, "(1,7) +- (0,"), 1.959963984540054 * 0.5, 1e-9);
+    CU_ASSERT(number_after(chart, "ymin=") < -2);            /* the negative part shows */
+    CU_ASSERT(number_after(chart, "ymax=") > 9);             /* ... and the positive one */
+    CU_ASSERT_PTR_NOT_NULL(strstr(chart, "{\\num{7.00}};")); /* the total above the bar */
+    /* the totals */
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\raggedright ab & \\num{7.00} & \\num{0.50} & \\num{9.00} "
+                                      "& \\num{-2.00} & \\num{-28.6} & \\num{990} & \\num{5} "
+                                      "\\tabularnewline\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "The largest expected gain is that of \\emph{ab}: "
+                                      "\\num{7.00} (s.e. \\num{0.50})\\,million EUR a year, of "
+                                      "which risk sharing is \\num{-2.00} (\\num{-28.6}\\,\\%)."));
+    /* the box plots: A, then B; autarky first */
+    boxes = strstr(at, "title={A}");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(boxes);
+    CU_ASSERT_PTR_NOT_NULL(strstr(boxes, "xticklabels={{autarky},{ab}}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(boxes, "boxplot prepared={draw position=1, lower whisker=10, "
+                                         "lower quartile=15,\nmedian=20, upper quartile=25, "
+                                         "upper whisker=30, average=20}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(boxes, "boxplot prepared={draw position=2, lower whisker=25, "
+                                         "lower quartile=28,\nmedian=30, upper quartile=32, "
+                                         "upper whisker=35, average=30}"));
+    boxes = strstr(boxes, "title={B}");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(boxes);
+    CU_ASSERT_PTR_NOT_NULL(strstr(boxes, "boxplot prepared={draw position=1, lower whisker=40, "
+                                         "lower quartile=45,\nmedian=50, upper quartile=55, "
+                                         "upper whisker=60, average=50}"));
+    /* the members */
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\raggedright ab & A & \\num{10.00}\\,(\\num{0.40}) & "
+                                      "\\num{8.00} & \\num{2.00} & \\num{10.00}\\,(\\num{0.95}) & "
+                                      "\\num{30.00} & \\num{6.00} & \\num{3.50} & \\num{-23.75} "
+                                      "\\tabularnewline\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at,
+                                  "\n & B & \\num{-1.00}\\,(\\num{0.30}) & \\num{1.00} & "
+                                  "\\num{-2.00} & \\num{60.00}\\,(\\num{1.56}) & \\num{30.00} & "
+                                  "\\num{6.00} & \\num{3.50} & \\num{-23.75} "
+                                  "\\tabularnewline\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "The highest probability of a loss is B's under "
+                                      "\\emph{ab}: \\num{60.00}\\,\\% (s.e. \\num{1.56})."));
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "lower than in autarky in 2 of the rows and higher in 0."));
+    CU_ASSERT_PTR_NULL(negative_zero(text));
+    compile_text(text);
+    free(text);
+    el_scenario_free(s);
+}
+
 CU_TestInfo reports_tests[] = {
     {"golden results, schema-valid", test_golden},
     {"hostile names escaped in XML, CSV, TeX and PDF", test_hostile_names},
@@ -2506,5 +2731,8 @@ CU_TestInfo reports_tests[] = {
      test_report_coalitions},
     {"coalitions: structures in results.xml and .csv, coalitions.csv against hand values",
      test_coalition_files},
+    {"uncertainty: draws, shocks, effort and risk sharing, price boxes and losses against hand "
+     "values",
+     test_report_uncertainty},
     CU_TEST_INFO_NULL,
 };

@@ -75,7 +75,7 @@ static void test_sketch(void)
         long n = sizes[t], k;
         double *x = malloc((size_t)n * sizeof(double));
         ElStat st;
-        ElSummary sum;
+        ElUncSummary sum;
         double rank_err = 0;
         ElError err = {EL_OK, ""};
         CU_ASSERT_PTR_NOT_NULL_FATAL(x);
@@ -174,7 +174,7 @@ static void test_closed_forms(void)
     }
     {
         const ElUncertaintyResult *r = &res[0];
-        const ElSummary *tot = &r->total[1];
+        const ElUncSummary *tot = &r->total[1];
         int nj = r->njur;
         CU_ASSERT_EQUAL(r->invalid, 0);
         CU_ASSERT_EQUAL(r->no_autarky, 0);
@@ -185,9 +185,9 @@ static void test_closed_forms(void)
         CU_ASSERT(trms > 10 * tot->se); /* the test can tell risk sharing from none */
         for (j = 0; j < 3; j++) {
             double w[3], wm = 0, wsw = 0, egj, vpa;
-            const ElSummary *gj = &r->jur[((size_t)nj + (size_t)j) * EL_UV_COUNT + EL_UV_GAIN];
-            const ElSummary *pj = &r->jur[((size_t)nj + (size_t)j) * EL_UV_COUNT + EL_UV_PRICE];
-            const ElSummary *p0 = &r->jur[(size_t)j * EL_UV_COUNT + EL_UV_PRICE];
+            const ElUncSummary *gj = &r->jur[((size_t)nj + (size_t)j) * EL_UV_COUNT + EL_UV_GAIN];
+            const ElUncSummary *pj = &r->jur[((size_t)nj + (size_t)j) * EL_UV_COUNT + EL_UV_PRICE];
+            const ElUncSummary *p0 = &r->jur[(size_t)j * EL_UV_COUNT + EL_UV_PRICE];
             for (i = 0; i < 3; i++)
                 w[i] = h - (i == j ? c[j] : 0);
             for (i = 0; i < 3; i++) {
@@ -213,8 +213,8 @@ static void test_closed_forms(void)
         }
         /* 1 and 2 threads: the same numbers */
         CU_ASSERT(memcmp(res[0].jur, res[1].jur,
-                         (size_t)2 * (size_t)nj * EL_UV_COUNT * sizeof(ElSummary)) == 0);
-        CU_ASSERT(memcmp(res[0].total, res[1].total, 2 * sizeof(ElSummary)) == 0);
+                         (size_t)2 * (size_t)nj * EL_UV_COUNT * sizeof(ElUncSummary)) == 0);
+        CU_ASSERT(memcmp(res[0].total, res[1].total, 2 * sizeof(ElUncSummary)) == 0);
     }
     el_uncertainty_result_clear(&res[0]);
     el_uncertainty_result_clear(&res[1]);
