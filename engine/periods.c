@@ -6,6 +6,7 @@
 
 #include "build.h"
 #include "el_alloc.h"
+#include "el_uf.h"
 #include "qp.h"
 
 static el_status nomem(ElError *err)
@@ -142,6 +143,83 @@ static double bank_limit(const ElJurisdiction *ju, const ElJurData *q)
     return lim < EL_MAX_QUANTITY ? lim : EL_MAX_QUANTITY;
 }
 
+/* Unlimited banking, and no borrowing: a bank that may be pruned in the first stage. */
+static bool free_bank(const ElJurisdiction *ju)
+{
+    return ju->cap_kind != EL_CAP_TAX && ju->bank_allowed && ju->bank_max >= EL_MAX_QUANTITY &&
+           isnan(ju->bank_share) && ju->borrow_share == 0;
+}
+
+/* The first stage's redundant banks. Where members of one group in year t are in one group in
+ * year t + 1 too, their units can be banked by any of them and traded, so with unlimited banks
+ * the problem keeps its optimal real quantities with one bank per such pair of groups: the
+ * others (prune[t nj + j] = 1) close cycles (bank, trade, bank, trade) that would make every KKT
+ * system of the stacked QP singular. rep[t nj + j] is the bank kept for j's pair (itself when
+ * kept; -1 for a bank with limits, which is never pruned). *forest: the graph of the years'
+ * groups joined by the banks kept is a forest, so that every kept bank's value is determined by
+ * the real quantities (then the tie stage only splits each pair's units among its members). */
+static el_status prune_banks(const ElScenario *s,
+                             const ElMultiResult *out,
+                             char *prune,
+                             int *rep,
+                             bool *forest,
+                             ElError *err)
+{
+    int T = out->nperiods, nj = s->njur, t, j, g, k;
+    int *cur = el_malloc(2 * ((size_t)nj + 1) * sizeof(int)), *next;
+    int *node = el_malloc(((size_t)T * (size_t)nj + 1) * sizeof(int));
+    if (!cur || !node) {
+        el_free(cur);
+        el_free(node);
+        return nomem(err);
+    }
+    next = cur + nj + 1;
+    *forest = true;
+    for (k = 0; k < T * nj; k++)
+        node[k] = k; /* (year, group root) nodes: t nj + root */
+    for (t = 0; t + 1 < T; t++) {
+        const ElDesign *a = out->designs[t], *b = out->designs[t + 1];
+        for (j = 0; j < nj; j++)
+            cur[j] = next[j] = j;
+        for (g = 0; a && g < a->ngroups; g++)
+            for (k = 1; k < a->groups[g].n; k++)
+                el_uf_union(cur, a->groups[g].members[0], a->groups[g].members[k]);
+        for (g = 0; b && g < b->ngroups; g++)
+            for (k = 1; k < b->groups[g].n; k++)
+                el_uf_union(next, b->groups[g].members[0], b->groups[g].members[k]);
+        for (j = 0; j < nj; j++) {
+            int r = el_uf_find(cur, j), kept, u, v;
+            rep[t * nj + j] = -1;
+            if (s->jur[j].cap_kind == EL_CAP_TAX)
+                continue;
+            if (free_bank(&s->jur[j])) {
+                for (kept = 0; kept < j; kept++)
+                    if (rep[t * nj + kept] == t * nj + kept && el_uf_find(cur, kept) == r &&
+                        el_uf_find(next, kept) == el_uf_find(next, j))
+                        break;
+                if (kept < j) {
+                    prune[t * nj + j] = 1;
+                    rep[t * nj + j] = t * nj + kept;
+                    continue;
+                }
+                rep[t * nj + j] = t * nj + j;
+            }
+            /* a kept bank joins (t, its group) and (t + 1, its group) */
+            u = el_uf_find(node, t * nj + r);
+            v = el_uf_find(node, (t + 1) * nj + el_uf_find(next, j));
+            if (u == v)
+                *forest = false; /* links are not followed: they have quotas, keep their banks */
+            else
+                el_uf_union(node, u, v);
+        }
+    }
+    for (j = 0; j < nj; j++)
+        rep[(T - 1) * nj + j] = -1;
+    el_free(cur);
+    el_free(node);
+    return EL_OK;
+}
+
 el_status el_multi_solve(const ElScenario *s,
                          const ElDesign *d,
                          const ElMultiResult *baseline,
@@ -155,7 +233,10 @@ el_status el_multi_solve(const ElScenario *s,
     ElProblem *P = NULL;
     ElSolution *sol = NULL;
     ElVariation v;
-    char *real = NULL;
+    char *real = NULL, *prune = NULL;
+    int *rep = NULL;
+    double *split_x = NULL; /* the equal split of a pair's units, NaN elsewhere */
+    bool forest = true;
     el_status st = EL_OK;
     memset(out, 0, sizeof(*out));
     el_variation_init(&v);
@@ -211,6 +292,8 @@ el_status el_multi_solve(const ElScenario *s,
                 continue;
             if (t == 0)
                 P->rlo[row] -= ju->initial_bank;
+            if (t == T - 1 && per->terminal_value == 0)
+                continue; /* a final bank worth nothing: no column (it would only be degenerate) */
             st = el_problem_add_col(P, NULL, value, 0, 0, bank_limit(ju, q), &b->plus, err);
             if (st == EL_OK)
                 st = el_problem_add_coef(P, row, b->plus, -1, err);
@@ -236,6 +319,24 @@ el_status el_multi_solve(const ElScenario *s,
                                              ju->borrow_share, err);
             }
         }
+    /* the first stage without the redundant banks */
+    prune = st == EL_OK ? el_calloc((size_t)T * (size_t)nj + 1, 1) : NULL;
+    if (st == EL_OK && !prune)
+        st = nomem(err);
+    rep = st == EL_OK ? el_malloc(((size_t)T * (size_t)nj + 1) * sizeof(int)) : NULL;
+    if (st == EL_OK && !rep)
+        st = nomem(err);
+    split_x = st == EL_OK ? el_malloc(((size_t)T * (size_t)nj + 1) * sizeof(double)) : NULL;
+    if (st == EL_OK && !split_x)
+        st = nomem(err);
+    for (k = 0; st == EL_OK && k < T * nj; k++)
+        split_x[k] = nan("");
+    if (st == EL_OK)
+        st = prune_banks(s, out, prune, rep, &forest, err);
+    for (t = 0; st == EL_OK && t < T; t++)
+        for (j = 0; j < nj; j++)
+            if (prune[t * nj + j] && bc[t * nj + j].plus >= 0)
+                P->up[bc[t * nj + j].plus] = 0;
     if (st == EL_OK)
         st = el_problem_check(P, err);
     if (st == EL_OK)
@@ -247,7 +348,25 @@ el_status el_multi_solve(const ElScenario *s,
     out->outcome = sol->outcome;
     if (sol->outcome != EL_OPTIMAL)
         goto done;
-    /* the tie stage: real quantities fixed, min sum n^2 / 2 over the bank paths and trades */
+    /* the tie stage: real quantities fixed, min sum n^2 / 2 over the bank paths and trades.
+       When the kept banks form a forest each one's value is determined by the real quantities,
+       and a pair of groups' units may be split among its members at will (the groups' trades
+       move them): the least-squares split is the equal one, n_j = B / |pair|, which needs no
+       QP. Otherwise the tie stage solves the QP below. */
+    if (forest) {
+        for (t = 0; t < T; t++)
+            for (j = 0; j < nj; j++) {
+                int r = rep[t * nj + j], size = 0, k2;
+                if (r != t * nj + j)
+                    continue;
+                for (k2 = j; k2 < nj; k2++)
+                    size += rep[t * nj + k2] == r;
+                for (k2 = j; k2 < nj && size > 1; k2++)
+                    if (rep[t * nj + k2] == r)
+                        split_x[t * nj + k2] = sol->x[bc[r].plus] / size;
+            }
+        goto banks;
+    }
     real = el_calloc((size_t)P->ncols + 1, 1);
     if (!real) {
         st = nomem(err);
@@ -266,7 +385,7 @@ el_status el_multi_solve(const ElScenario *s,
             const BankCols *b = &bc[t * nj + j];
             if (b->plus >= 0) {
                 P->h[b->plus] = 1;
-                P->up[b->plus] = fmin(P->up[b->plus], EL_MAX_QUANTITY);
+                P->up[b->plus] = bank_limit(&s->jur[j], &yr[t].md.jur[j]); /* pruned: back */
             }
             if (b->minus >= 0)
                 P->h[b->minus] = 1;
@@ -278,11 +397,14 @@ el_status el_multi_solve(const ElScenario *s,
                           d ? d->id : "autarky", el_outcome_name(sol->outcome));
     if (st != EL_OK)
         goto done;
+banks:
     for (t = 0; t < T; t++)
         for (j = 0; j < nj; j++) {
             const BankCols *b = &bc[t * nj + j];
             double n =
                 (b->plus >= 0 ? sol->x[b->plus] : 0) - (b->minus >= 0 ? sol->x[b->minus] : 0);
+            if (!isnan(split_x[t * nj + j]))
+                n = split_x[t * nj + j];
             out->bank[t * nj + j] = fabs(n) < 1e-12 ? 0 : n;
         }
     /* each year as a single period with its bank draw */
@@ -322,6 +444,9 @@ done:
     el_free(yr);
     el_free(bc);
     el_free(real);
+    el_free(prune);
+    el_free(rep);
+    el_free(split_x);
     el_solution_free(sol);
     el_problem_free(P);
     el_variation_clear(&v);

@@ -232,11 +232,131 @@ static void test_bad_input(void)
     }
 }
 
+/* Two algorithms: banks without limits are pruned to one per pair of groups (a forest: no QP
+ * for the split, the equal split) while banks with a limit that never binds (max 1e8) take the
+ * general path (a singular first stage solved by the LP path, then the least-squares tie QP).
+ * Random scenarios of 2 to 4 jurisdictions over 2 to 4 years, with groups that start and end
+ * at random, must give the same prices, abatement and banks to 1e-6; and a persistent group
+ * splits its bank equally. */
+static void test_pruned_vs_general(void)
+{
+    Rng g = {606};
+    int trial;
+    for (trial = 0; trial < 40; trial++) {
+        int nj = 2 + trial % 3, T = 2 + (trial / 3) % 3, j, y, k;
+        char xml[2][16384];
+        int v;
+        ElMultiResult base[2], res[2];
+        ElScenario *s[2];
+        for (v = 0; v < 2; v++) {
+            size_t len = 0;
+            Rng h = g; /* the same draws for both versions */
+            len += (size_t)snprintf(xml[v] + len, sizeof(xml[v]) - len,
+                                    "<scenario name=\"t\"><periods first=\"2026\" last=\"%d\" "
+                                    "discount-rate=\"%g\"/>",
+                                    2025 + T, 0.03 * (trial % 4));
+            for (j = 0; j < nj; j++) {
+                double c = uniform(&h, 0.5, 3);
+                len += (size_t)snprintf(xml[v] + len, sizeof(xml[v]) - len,
+                                        "<jurisdiction id=\"J%d\"><bau>1000</bau><cap>%.6f</cap>"
+                                        "<mac><linear slope=\"%.6f\"/></mac><path>",
+                                        j, 1000 - uniform(&h, 1, 30), c);
+                for (y = 1; y < T; y++)
+                    len += (size_t)snprintf(xml[v] + len, sizeof(xml[v]) - len,
+                                            "<year y=\"%d\" cap=\"%.6f\"/>", 2026 + y,
+                                            1000 - uniform(&h, 1, 40));
+                len +=
+                    (size_t)snprintf(xml[v] + len, sizeof(xml[v]) - len, "</path>%s</jurisdiction>",
+                                     v ? "<banking max=\"1e8\"/>" : "");
+            }
+            len += (size_t)snprintf(xml[v] + len, sizeof(xml[v]) - len, "<design id=\"d\">");
+            for (k = 0; k < 2; k++) { /* two groups with random spans */
+                int a = irand(&h, nj), b = (a + 1 + irand(&h, nj - 1)) % nj;
+                int y0 = 2026 + irand(&h, T), y1 = y0 + irand(&h, 2026 + T - y0);
+                len += (size_t)snprintf(xml[v] + len, sizeof(xml[v]) - len,
+                                        "<group members=\"J%d J%d\" start=\"%d\" until=\"%d\"/>", a,
+                                        b, y0, y1);
+            }
+            snprintf(xml[v] + len, sizeof(xml[v]) - len, "</design></scenario>");
+            if (v == 1)
+                g = h;
+        }
+        for (v = 0; v < 2; v++) {
+            ElError err = {EL_OK, ""};
+            s[v] = load_text(xml[v], &err);
+            if (!s[v])
+                fprintf(stderr, "\n%s\n", err.msg);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(s[v]);
+            CU_ASSERT_EQUAL_FATAL(el_multi_solve(s[v], NULL, NULL, &base[v], &err), EL_OK);
+            CU_ASSERT_EQUAL_FATAL(el_multi_solve(s[v], s[v]->designs[0], &base[v], &res[v], &err),
+                                  EL_OK);
+        }
+        for (y = 0; y < T; y++)
+            for (j = 0; j < nj; j++) {
+                const ElJurResult *a = &res[0].year[y].jur[j], *b = &res[1].year[y].jur[j];
+                CU_ASSERT_DOUBLE_EQUAL(a->price, b->price, 1e-6 * (1 + fabs(b->price)));
+                CU_ASSERT_DOUBLE_EQUAL(a->abatement, b->abatement, 1e-6 * (1 + b->abatement));
+                CU_ASSERT_DOUBLE_EQUAL(res[0].bank[y * nj + j], res[1].bank[y * nj + j],
+                                       1e-6 * (1 + fabs(res[1].bank[y * nj + j])));
+            }
+        CU_ASSERT_DOUBLE_EQUAL(res[0].pv_total_gain, res[1].pv_total_gain,
+                               1e-6 * (1 + fabs(res[1].pv_total_gain)));
+        for (v = 0; v < 2; v++) {
+            el_multi_result_clear(&res[v]);
+            el_multi_result_clear(&base[v]);
+            el_scenario_free(s[v]);
+        }
+    }
+}
+
+/* A group of three over three years with rising requirements (5, 10, 40 each): the group's
+ * bank is split equally, and prices follow Hotelling at the group level. */
+static void test_equal_split(void)
+{
+    const char *xml =
+        "<scenario name=\"t\"><periods first=\"2026\" last=\"2028\" discount-rate=\"0.1\"/>"
+        "<jurisdiction id=\"A\"><bau>1000</bau><cap>995</cap><mac><linear slope=\"1\"/></mac>"
+        "<path><year y=\"2027\" cap=\"990\"/><year y=\"2028\" cap=\"960\"/></path>"
+        "</jurisdiction>"
+        "<jurisdiction id=\"B\"><bau>1000</bau><cap>995</cap><mac><linear slope=\"2\"/></mac>"
+        "<path><year y=\"2027\" cap=\"990\"/><year y=\"2028\" cap=\"960\"/></path>"
+        "</jurisdiction>"
+        "<jurisdiction id=\"C\"><bau>1000</bau><cap>995</cap><mac><linear slope=\"4\"/></mac>"
+        "<path><year y=\"2027\" cap=\"990\"/><year y=\"2028\" cap=\"960\"/></path>"
+        "</jurisdiction>"
+        "<design id=\"abc\"><group members=\"A B C\"/></design></scenario>";
+    ElError err = {EL_OK, ""};
+    ElScenario *s = load_text(xml, &err);
+    ElMultiResult base, res;
+    double inv = 1 + 0.5 + 0.25, g = 1 + 1.1 + 1.21, p1 = 165 / (inv * g), cum = 0;
+    int t;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL_FATAL(el_multi_solve(s, NULL, NULL, &base, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_multi_solve(s, s->designs[0], &base, &res, &err), EL_OK);
+    for (t = 0; t < 3; t++) {
+        static const double req[3] = {15, 30, 120};
+        double p = p1 * pow(1.1, t);
+        CHECK_REL(res.year[t].jur[0].price, p);
+        CHECK_REL(res.year[t].jur[2].price, p);
+        cum += p * inv - req[t];
+        if (t < 2) {
+            CHECK_REL(res.bank[t * 3 + 0], cum / 3);
+            CHECK_REL(res.bank[t * 3 + 1], cum / 3);
+            CHECK_REL(res.bank[t * 3 + 2], cum / 3);
+        }
+    }
+    el_multi_result_clear(&res);
+    el_multi_result_clear(&base);
+    el_scenario_free(s);
+}
+
 CU_TestInfo periods_tests[] = {
     {"free banking and borrowing: Hotelling over 1, 2 and 5 periods", test_hotelling},
     {"banking only: a falling requirement parts the prices", test_banking_only},
     {"a borrowing limit, a bank cap and no banking bind", test_limits},
     {"a link from year 3 equalises every year's prices", test_late_link},
     {"bad several-period input is refused", test_bad_input},
+    {"pruned banks against the general path on random scenarios", test_pruned_vs_general},
+    {"a persistent group splits its bank equally", test_equal_split},
     CU_TEST_INFO_NULL,
 };
