@@ -99,6 +99,7 @@ $(BENCH): $(BUILD)/tests/bench/bench.o $(LIB)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 NEGOTIATION ?= scenarios/negotiation.xml
+PERIODS ?= scenarios/northeast-asia-2026-2035.xml
 
 run: all
 	@sh tools/deps.sh $(DEPS_TEX)
@@ -106,6 +107,8 @@ run: all
 	@echo "results: $(OUT)/results.xml $(OUT)/results.csv $(OUT)/report.tex $(OUT)/report.pdf"
 	./$(BIN) solve $(NEGOTIATION) -o $(OUT)/negotiation
 	@echo "negotiation (sweep, search, sequence): $(OUT)/negotiation/report.pdf"
+	./$(BIN) solve $(PERIODS) -o $(OUT)/northeast-asia-2026-2035
+	@echo "2026-2035 (price paths, banking, links in sequence): $(OUT)/northeast-asia-2026-2035/results.csv"
 
 check: deps $(BIN) $(TESTS) $(BUILD)/replay-scenario $(BUILD)/replay-csv
 	@sh tools/deps.sh $(DEPS_TEST)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "equilibrium.h"
 #include "load.h"
 #include "lp.h"
+#include "periods.h"
 #include "qp.h"
 #include "report.h"
 #include "results.h"
@@ -345,6 +347,10 @@ typedef struct {
     size_t notes_len;
     ElError search_fail; /* the first search without a feasible point (exit 4) */
     el_status search_st;
+    bool periods;         /* a several-period run: the table has a year column */
+    ElError periods_fail; /* the designs without an equilibrium over the horizon (exit 4) */
+    el_status periods_st;
+    long periods_nfailed;
 } Console;
 
 /* printf("%*.*f") without a negative zero: a value that rounds to 0 prints as 0. */
@@ -453,7 +459,11 @@ static void console_print(Console *con, bool table)
         printf("... and %ld more design%s (results.csv lists every design; report.tex ranks "
                "them)\n",
                con->more, con->more == 1 ? "" : "s");
-    if (table)
+    if (table && con->periods)
+        printf("(prices in %s/t; present values in million %s of %d, discounted at %g%% a "
+               "year)\n",
+               s->currency, s->currency, s->periods.first, 100 * s->periods.rate);
+    else if (table)
         printf("(prices in %s/t, gains in million %s)\n", s->currency, s->currency);
     else
         printf("(gains in million %s)\n", s->currency);
@@ -888,6 +898,240 @@ static bool runs_kind(const Args *a, const ElScenario *s, ElAnalysisKind kind)
     return false;
 }
 
+/* ---- Several periods (docs/model.md §10) ---- */
+
+static const char *const analysis_tag[] = {"sweep", "search", "sequence", "coalitions",
+                                           "uncertainty"};
+
+/* What a several-period run can do: solve its designs. Analyses (and so `etslink coalitions`)
+ * and joint projects are not modelled over several periods yet: refused with exit 3 before
+ * anything is solved or written. all: every analysis of the file (validate), else those the
+ * run selects (--only). */
+static el_status check_periods(const Args *a, const ElScenario *s, bool all, ElError *err)
+{
+    const ElAnalyses *x = s->analyses;
+    int i;
+    if (!s->periods.on)
+        return EL_OK;
+    if (a->adhoc)
+        return el_error_set(err, EL_ERR_INPUT,
+                            "%s:%d: <periods>: coalition analyses are not supported over several "
+                            "periods yet; run 'etslink coalitions' on a one-period scenario",
+                            s->path, s->periods.line);
+    for (i = 0; x && i < x->nanalyses; i++) {
+        const ElAnalysis *an = x->analyses[i];
+        if (!all && !selected(a, an->id))
+            continue;
+        return el_error_set(err, EL_ERR_INPUT,
+                            "%s:%d: <%s id=\"%s\">: analyses (sweeps, searches, sequences, "
+                            "coalitions, uncertainty) are not supported with <periods> yet; "
+                            "solve the designs alone (--only ID) or analyse one year without "
+                            "<periods>",
+                            s->path, an->line, analysis_tag[an->kind], an->id);
+    }
+    for (i = 0; i < s->ndesigns; i++)
+        if (s->designs[i]->nprojects > 0)
+            return el_error_set(err, EL_ERR_INPUT,
+                                "%s:%d: design '%s': joint projects are not modelled over several "
+                                "periods yet",
+                                s->path, s->designs[i]->line, s->designs[i]->id);
+    return EL_OK;
+}
+
+/* A window of designs solved on the threads: each el_multi_solve is independent given the
+ * baseline; worker threads take the next design until none is left. */
+typedef struct {
+    const ElScenario *s;
+    const ElMultiResult *base;
+    const ElDesign **designs;
+    ElMultiResult *res;
+    el_status *st;
+    ElError *err;
+    int n, next;
+    pthread_mutex_t mu;
+} MultiWork;
+
+static void *multi_worker(void *arg)
+{
+    MultiWork *w = arg;
+    for (;;) {
+        int i;
+        pthread_mutex_lock(&w->mu);
+        i = w->next++;
+        pthread_mutex_unlock(&w->mu);
+        if (i >= w->n)
+            return NULL;
+        w->err[i] = (ElError){EL_OK, ""};
+        w->st[i] = el_multi_solve(w->s, w->designs[i], w->base, &w->res[i], &w->err[i]);
+    }
+}
+
+/* Solve the n designs of w on up to `threads` threads (the caller's included). */
+static void multi_solve_window(MultiWork *w, int threads)
+{
+    pthread_t tid[256];
+    int t, started = 0;
+    w->next = 0;
+    for (t = 1; t < threads && t < w->n; t++, started++)
+        if (pthread_create(&tid[started], NULL, multi_worker, w) != 0)
+            break; /* the caller's thread does the rest */
+    multi_worker(w);
+    for (t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+}
+
+/* The summary table's rows of a design: the prices of its first and last year, and the
+ * present value of its total gain on the first row. */
+static void console_multi(Console *con, const char *id, const ElMultiResult *r)
+{
+    const ElScenario *s = con->s;
+    int k, j, T = r->nperiods;
+    if (r->outcome != EL_OPTIMAL) {
+        fprintf(con->mem, "%-24.24s no equilibrium over %d-%d\n", id, r->first, r->first + T - 1);
+        return;
+    }
+    for (k = 0; k < (T > 1 ? 2 : 1); k++) {
+        const ElDesignResult *y = &r->year[k ? T - 1 : 0];
+        fprintf(con->mem, "%-24.24s %6d", k ? "" : id, r->first + (k ? T - 1 : 0));
+        for (j = 0; j < s->njur; j++)
+            print_num(con->mem, 12, 4, y->jur[j].price);
+        if (!k)
+            print_num(con->mem, 14, 4, r->pv_total_gain);
+        fprintf(con->mem, "\n");
+    }
+}
+
+/* A design without an equilibrium over the horizon, added to the exit-4 message. */
+static void note_multi_failure(Console *con, const char *id)
+{
+    const ElScenario *s = con->s;
+    char *msg = con->periods_fail.msg;
+    size_t size = sizeof(con->periods_fail.msg), used = strlen(msg);
+    if (con->periods_nfailed++ == 0)
+        used = (size_t)snprintf(msg, size, "%.200s: ", s->path);
+    if (used + 160 >= size) { /* no room for the note below: say that more follow, once */
+        if (!strstr(msg, "; and more"))
+            snprintf(msg + used, size - used, "; and more");
+        return;
+    }
+    snprintf(msg + used, size - used,
+             "%sdesign '%s' has no equilibrium over %d-%d: the caps cannot be met in every year "
+             "even with the banking and borrowing allowed",
+             con->periods_nfailed > 1 ? "; " : "", id, s->periods.first, s->periods.last);
+    con->periods_fail.code = EL_ERR_NO_EQUILIBRIUM;
+    con->periods_st = EL_ERR_NO_EQUILIBRIUM;
+}
+
+/* Every selected design of a several-period scenario and the baseline, with el_multi_solve, on
+ * the threads in windows of designs; results.xml, results.csv and the table get each design in
+ * file order as its window completes, so memory holds one window. The report shows each
+ * design's first year (its time series are not drawn yet). Under MPI rank 0 alone solves. */
+static el_status solve_periods(const Args *a, const ElScenario *s, Writers *w, ElError *err)
+{
+    ElBatchOptions opt = batch_options(a);
+    ElSink sk[3];
+    ElMultiResult base;
+    MultiWork mw;
+    Console *con = w->con;
+    const ElDesign **picked = NULL;
+    int window = opt.threads * 4, npicked = 0, d, k, j, started = 0;
+    bool mutex = false;
+    el_status st = EL_OK;
+    memset(&base, 0, sizeof(base));
+    memset(&mw, 0, sizeof(mw));
+    con->s = s;
+    con->periods = true;
+    con->mem = open_memstream(&con->table, &con->table_len);
+    picked = el_calloc((size_t)s->ndesigns + 1, sizeof(*picked));
+    mw.res = el_calloc((size_t)window, sizeof(*mw.res));
+    mw.st = el_calloc((size_t)window, sizeof(*mw.st));
+    mw.err = el_calloc((size_t)window, sizeof(*mw.err));
+    if (!con->mem || !picked || !mw.res || !mw.st || !mw.err) {
+        st = el_error_set(err, EL_ERR_NOMEM, "out of memory (several periods)");
+        goto out;
+    }
+    mutex = pthread_mutex_init(&mw.mu, NULL) == 0;
+    if (!mutex) {
+        st = el_error_set(err, EL_ERR_INTERNAL, "cannot create a mutex");
+        goto out;
+    }
+    fprintf(con->mem, "%-24s %6s", "design", "year");
+    for (j = 0; j < s->njur; j++)
+        fprintf(con->mem, " %12.12s", s->jur[j].id);
+    fprintf(con->mem, " %14s\n", "PV total gain");
+    for (d = 0; d < s->ndesigns; d++)
+        if (selected(a, s->designs[d]->id))
+            picked[npicked++] = s->designs[d];
+    el_results_writer_set_periods(w->xml);
+    el_results_writer_set_periods(w->csv);
+    sk[0] = el_results_writer_sink(w->xml);
+    sk[1] = el_results_writer_sink(w->csv);
+    sk[2] = el_report_writer_sink(w->tex);
+    for (k = 0; k < 3 && st == EL_OK; k++, started++)
+        st = sk[k].begin(sk[k].ctx, s, npicked, err);
+    if (st == EL_OK)
+        st = el_multi_solve(s, NULL, NULL, &base, err);
+    if (st == EL_OK && base.outcome != EL_OPTIMAL)
+        st = el_error_set(
+            err, EL_ERR_NO_EQUILIBRIUM,
+            "%s: design 'autarky' has no equilibrium over %d-%d%s%s%s: the caps "
+            "cannot be met in every year even with the banking and borrowing "
+            "allowed",
+            s->path, s->periods.first, s->periods.last, base.outcome == EL_INFEASIBLE ? "" : " (",
+            base.outcome == EL_INFEASIBLE ? "" : el_results_outcome_name(base.outcome),
+            base.outcome == EL_INFEASIBLE ? "" : ")");
+    if (st == EL_OK)
+        st = sk[2].result(sk[2].ctx, -1, NULL, &base.year[0], NULL, err);
+    mw.s = s;
+    mw.base = &base;
+    for (d = 0; d < npicked && st == EL_OK; d += mw.n) {
+        mw.designs = picked + d;
+        mw.n = npicked - d < window ? npicked - d : window;
+        multi_solve_window(&mw, opt.threads);
+        for (k = 0; k < mw.n && st == EL_OK; k++) {
+            const ElMultiResult *r = &mw.res[k];
+            const char *id = picked[d + k]->id;
+            st = mw.st[k];
+            if (st != EL_OK) {
+                *err = mw.err[k];
+                break;
+            }
+            st = el_results_writer_multi(w->xml, id, r, err);
+            if (st == EL_OK)
+                st = el_results_writer_multi(w->csv, id, r, err);
+            if (st == EL_OK && r->outcome == EL_OPTIMAL) { /* the first year, so labelled */
+                ElDesignResult y = r->year[0];
+                char label[300];
+                snprintf(label, sizeof(label), "%s (%d)", id, r->first);
+                y.id = label;
+                st = sk[2].result(sk[2].ctx, d + k, NULL, &y, &base.year[0], err);
+            }
+            if (st == EL_OK && con->rows++ < TABLE_ROWS)
+                console_multi(con, id, r);
+            else if (st == EL_OK)
+                con->more++;
+            if (r->outcome != EL_OPTIMAL)
+                note_multi_failure(con, id);
+        }
+        for (k = 0; k < mw.n; k++)
+            el_multi_result_clear(&mw.res[k]);
+    }
+    for (k = 0; k < started; k++) {
+        el_status e = sk[k].end(sk[k].ctx, st == EL_OK, err);
+        if (st == EL_OK)
+            st = e;
+    }
+out:
+    if (mutex)
+        pthread_mutex_destroy(&mw.mu);
+    el_multi_result_clear(&base);
+    el_free(picked);
+    el_free(mw.res);
+    el_free(mw.st);
+    el_free(mw.err);
+    return st;
+}
+
 /* Solve every design and write results.xml, results.csv and report.tex as the designs arrive
  * (sinks: each writes to its temporary file; memory does not grow with the number of designs),
  * then the analyses, and coalitions.csv when a coalition analysis runs. All the files are
@@ -943,9 +1187,13 @@ solve_and_write(const Args *a, const ElScenario *s, OutSet *o, Console *con, ElE
         sink[1] = el_results_writer_sink(csv);
         sink[2] = el_report_writer_sink(tex);
         sink[3] = c;
-        st = solve_designs(a, s, sinks, 4, err);
-        if (st == EL_OK)
-            st = run_analyses(a, s, &w, err);
+        if (s->periods.on) { /* no analysis runs (check_periods) */
+            st = solve_periods(a, s, &w, err);
+        } else {
+            st = solve_designs(a, s, sinks, 4, err);
+            if (st == EL_OK)
+                st = run_analyses(a, s, &w, err);
+        }
         if (st == EL_OK)
             st = el_results_writer_close(xml, err);
         if (st == EL_OK)
@@ -1093,6 +1341,11 @@ static el_status prepare(const Args *a, ElScenario **s, ElAnalysis **adhoc, ElEr
         st = check_only(a, *s, err);
     if (st == EL_OK && !*adhoc)
         st = el_analyses_check_limits(*s, err);
+    if (st == EL_OK) {
+        Args with = *a; /* the ad hoc analysis, if any, is refused over several periods */
+        with.adhoc = *adhoc;
+        st = check_periods(&with, *s, false, err);
+    }
     if (st == EL_OK && a->draws_csv && !runs_kind(a, *s, EL_ANALYSIS_UNCERTAINTY))
         st = el_error_set(err, EL_ERR_USAGE, "--draws-csv: %s runs no <uncertainty> analysis%s",
                           a->scenario, a->nonly > 0 ? " of those --only selects" : "");
@@ -1110,6 +1363,12 @@ static int solve_on_worker_rank(const Args *args)
     el_status st = prepare(args, &s, &adhoc, &err);
     run.adhoc = adhoc;
     st = mpi_sync(a, st, &err); /* go on only if rank 0 got as far */
+    if (st == EL_OK && s->periods.on) {
+        /* rank 0 solves every design (solve_periods) */
+        el_analysis_free(adhoc);
+        el_scenario_free(s);
+        return 0;
+    }
     if (st == EL_OK)
         st = solve_designs(a, s, NULL, 0, &err);
     if (st == EL_OK)
@@ -1160,6 +1419,10 @@ static int cmd_solve(const Args *args)
     }
     if (con.complete) /* a design without an equilibrium: exit 4 below */
         eq = el_failed_check(s, con.failed, con.nkept, con.nfailed, &check);
+    if (st == EL_OK && eq == EL_OK && con.periods_st != EL_OK) { /* no equilibrium over time */
+        eq = con.periods_st;
+        check = con.periods_fail;
+    }
     if (st == EL_OK && eq == EL_OK && con.search_st != EL_OK) { /* no feasible point: exit 4 */
         eq = con.search_st;
         check = con.search_fail;
@@ -1219,6 +1482,12 @@ static int cmd_validate(const Args *a)
     if (st == EL_OK)
         st = el_analyses_check_limits(s, &err);
     if (st == EL_OK)
+        st = check_periods(a, s, true, &err);
+    if (st == EL_OK && s->periods.on)
+        printf("%s: valid (%d jurisdictions, %d designs, %d periods from %d to %d)\n", a->scenario,
+               s->njur, s->ndesigns, s->periods.last - s->periods.first + 1, s->periods.first,
+               s->periods.last);
+    else if (st == EL_OK)
         printf("%s: valid (%d jurisdictions, %d designs)\n", a->scenario, s->njur, s->ndesigns);
     el_scenario_free(s);
     return st == EL_OK ? 0 : fail(st, &err);
@@ -1246,6 +1515,11 @@ static int cmd_export(const Args *a)
         return usage_error("export-lp: the output file must end in .mps or .lp");
     memset(&md, 0, sizeof(md));
     st = load(a, &s, &err);
+    if (st == EL_OK && s->periods.on)
+        st = el_error_set(&err, EL_ERR_INPUT,
+                          "%s:%d: <periods>: export-lp writes one period's problem; a "
+                          "several-period scenario is not supported yet",
+                          a->scenario, s->periods.line);
     if (st == EL_OK && strcmp(a->design, "autarky") != 0) {
         d = el_scenario_find_design(s, a->design);
         if (d < 0)

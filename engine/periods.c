@@ -266,6 +266,10 @@ el_status el_multi_solve(const ElScenario *s,
         st = el_design_in_year(d, per->first + t, &out->designs[t], err);
         if (st == EL_OK)
             st = el_path_variation(s, per->first + t, &v, err);
+        for (k = 0; st == EL_OK && d && k < d->sets.n; k++) /* the design's own sets win */
+            st = el_variation_add(&v, d->sets.sets[k].jur, d->sets.sets[k].field,
+                                  d->sets.sets[k].pool, d->sets.sets[k].value, d->sets.sets[k].line,
+                                  err);
         if (st == EL_OK)
             st = el_model_data_init(&yr[t].md, s, out->designs[t], &v, NULL, err);
         if (st == EL_OK)
@@ -410,6 +414,10 @@ banks:
     /* each year as a single period with its bank draw */
     for (t = 0; t < T && st == EL_OK; t++) {
         st = el_path_variation(s, per->first + t, &v, err);
+        for (k = 0; st == EL_OK && d && k < d->sets.n; k++) /* the design's own sets win */
+            st = el_variation_add(&v, d->sets.sets[k].jur, d->sets.sets[k].field,
+                                  d->sets.sets[k].pool, d->sets.sets[k].value, d->sets.sets[k].line,
+                                  err);
         for (j = 0; j < nj && st == EL_OK; j++) {
             double before = t > 0 ? out->bank[(t - 1) * nj + j] : s->jur[j].initial_bank;
             double draw = before - out->bank[t * nj + j];
@@ -435,6 +443,10 @@ banks:
             out->pv_gain[j] = baseline->pv_cost[j] - out->pv_cost[j];
         out->pv_total_gain += out->pv_gain[j];
     }
+    for (t = 0; t < T && st == EL_OK && baseline; t++) /* as a year's total gain: with the
+                                                         rest of the world's offset surplus */
+        out->pv_total_gain +=
+            out->discount[t] * (out->year[t].row_surplus - baseline->year[t].row_surplus);
 done:
     for (t = 0; yr && t < T; t++) {
         el_model_data_clear(&yr[t].md);

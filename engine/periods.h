@@ -41,7 +41,8 @@ el_status el_multi_solve(const ElScenario *s,
 void el_multi_result_clear(ElMultiResult *r);
 
 /** The design in force in `year`: d's links and groups whose start and until admit the year
- * (NULL for NULL). Owned by the caller (el_design_free). */
+ * (NULL for NULL). Owned by the caller (el_design_free). A year's data are the scenario's with
+ * the <path> changes up to that year and then the design's own <set>s, which win. */
 el_status el_design_in_year(const ElDesign *d, int year, ElDesign **out, ElError *err);
 
 /** The changes of the jurisdictions' paths in force in `year`, into v (cleared first): every

@@ -432,8 +432,8 @@ static BankFlows bank_flows(const ElScenario *s, const ElMultiResult *m, int t, 
 
 /* The elements of a design's result r, each line starting with ind; m non-NULL: year t of a
  * several-period result, whose jurisdictions also carry their bank. */
-static void
-xml_design_body(ElResultsWriter *w, const ElDesignResult *r, const char *ind, const ElMultiResult *m, int t)
+static void xml_design_body(
+    ElResultsWriter *w, const ElDesignResult *r, const char *ind, const ElMultiResult *m, int t)
 {
     const ElScenario *s = w->s;
     const ElDesign *des = r->design;
@@ -582,7 +582,8 @@ csv_row(ElResultsWriter *w, const char *who, const char *variable, double value,
 
 /* The rows of a design's result r under the row prefix already set (w->row_design); m
  * non-NULL: year t of a several-period result, whose jurisdictions also have bank rows. */
-static bool csv_design_rows(ElResultsWriter *w, const ElDesignResult *r, const ElMultiResult *m, int t)
+static bool
+csv_design_rows(ElResultsWriter *w, const ElDesignResult *r, const ElMultiResult *m, int t)
 {
     const ElScenario *s = w->s;
     const ElDesign *des = r->design;

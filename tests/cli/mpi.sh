@@ -3,7 +3,8 @@
 # must give byte-identical results.xml, results.csv, coalitions.csv, uncertainty.csv and
 # draws.csv (negotiation.xml: sweeps, searches and a sequence, whose searches broadcast each
 # round's answers from rank 0; coalitions-4.xml and `etslink coalitions`: a coalition game;
-# uncertainty-3.xml with --draws-csv: Monte Carlo draws shared across the ranks).
+# uncertainty-3.xml with --draws-csv: Monte Carlo draws shared across the ranks; several-period
+# scenarios, which rank 0 solves alone).
 # Usage: tests/cli/mpi.sh build/etslink-mpi build/etslink
 set -eu
 MPIBIN=$1
@@ -16,7 +17,8 @@ sh tests/bench/many-designs.sh 60 12 > "$T/many.xml"
 fail=0
 for sc in scenarios/northeast-asia.xml "$T/many.xml" scenarios/negotiation.xml \
     tests/data/coalitions-4.xml "coalitions tests/data/coalitions-4.xml" \
-    "draws tests/data/uncertainty-3.xml"; do
+    "draws tests/data/uncertainty-3.xml" tests/data/periods-hotelling.xml \
+    scenarios/northeast-asia-2026-2035.xml; do
     cmd=solve
     opt=
     case "$sc" in coalitions\ *) cmd=coalitions; sc=${sc#coalitions } ;; esac

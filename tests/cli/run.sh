@@ -684,5 +684,108 @@ else
     echo "cli: skipped the draws.csv disk-full test (cannot mount a tmpfs here)"
 fi
 
+# Several periods (issue 13, docs/model.md §10): tests/data/periods-hotelling.xml, two linear
+# markets over three years with free banking and borrowing. Every price rises at the discount
+# rate r (Hotelling, p_t+1 = (1 + r) p_t), alone and linked; the first year's prices and the
+# present value of each jurisdiction's gain against the closed forms P_j = c_j sum_t R_j,t / G,
+# p_1 = sum R / (G sum 1/c_j), gain_j = G (P_j - p_1)^2 / (2 c_j), G = sum_t (1 + r)^(t - 1),
+# computed here in awk from the scenario's numbers.
+per=tests/data/periods-hotelling.xml
+expect 0 "valid (2 jurisdictions, 2 designs, 3 periods from 2026 to 2028)" -- "$bin" validate "$per"
+expect 0 "PV total gain" -- "$bin" solve --no-pdf --threads 1 "$per" -o "$tmp/per1"
+grep -q "^linked  *2026  *31\.7209  *31\.7209  *761\.3006$" "$tmp/out" && grep -q "^  *2028  *34\.9722  *34\.9722$" "$tmp/out" \
+    && ok || bad "periods: the summary lacks the linked design's first and last year: $(cat "$tmp/out")"
+expect 0 "" -- "$bin" solve --no-pdf -q --threads 3 "$per" -o "$tmp/per3"
+for f in results.xml results.csv report.tex; do
+    cmp -s "$tmp/per1/$f" "$tmp/per3/$f" && ok || bad "periods on 3 threads: $f differs from 1 thread"
+done
+xmllint --noout --schema reports/results.xsd "$tmp/per1/results.xml" 2>"$tmp/xmllint" && ok \
+    || bad "periods: results.xml does not follow reports/results.xsd: $(cat "$tmp/xmllint")"
+[ "$(head -1 "$tmp/per1/results.csv")" = "$(printf 'design,period,jurisdiction,variable,value,unit\r')" ] \
+    && ok || bad "periods: results.csv header"
+sed -n -e 's/.*<periods first="\([^"]*\)" last="\([^"]*\)" discount-rate="\([^"]*\)".*/P \1 \2 \3/p' \
+    -e 's/.*<jurisdiction id="\([^"]*\)"><bau>\([^<]*\)<\/bau><cap>\([^<]*\)<\/cap><mac><linear slope="\([^"]*\)".*/J \1 \2 \3 \4/p' \
+    -e 's/<year y="\([^"]*\)" cap="\([^"]*\)"\/>/\nY \1 \2\n/gp' "$per" | grep '^[PJY] ' >"$tmp/per-in"
+awk -F, '
+    FNR == NR { if ($1 == "P") { first = $2; last = $3; r = $4 }
+                if ($1 == "J") { n++; id[n] = $2; bau[$2] = $3; c[$2] = $5; cur = $2
+                                 for (t = first; t <= last; t++) cap[cur, t] = $4 }
+                if ($1 == "Y") for (t = $2; t <= last; t++) cap[cur, t] = $3
+                next }
+    { sub(/\r$/, "") }
+    $4 == "price" { p[$1, $3, $2] = $5 }
+    $4 == "pv_gain" && $2 == "" { g[$1, $3] = $5 }
+    function off(x, want, tol) { d = x - want; if (d < 0) d = -d; checked++
+        if (d > tol * (1 + (want < 0 ? -want : want))) { bad++; print "off:", x, want > "/dev/stderr" } }
+    END {
+        for (t = first; t <= last; t++) G += (1 + r) ^ (t - first)
+        for (i = 1; i <= n; i++) {
+            j = id[i]; S[j] = 0
+            for (t = first; t <= last; t++) S[j] += bau[j] - cap[j, t]
+            P[j] = c[j] * S[j] / G; sumR += S[j]; sinv += 1 / c[j]
+        }
+        p1 = sumR / (G * sinv)
+        for (i = 1; i <= n; i++) {
+            j = id[i]
+            off(p["separate", j, first], P[j], 1e-9)
+            off(p["linked", j, first], p1, 1e-9)
+            for (t = first; t < last; t++) {
+                off(p["separate", j, t + 1], (1 + r) * p["separate", j, t], 1e-9)
+                off(p["linked", j, t + 1], (1 + r) * p["linked", j, t], 1e-9)
+            }
+            off(g["linked", j], G * (P[j] - p1) ^ 2 / (2 * c[j]), 1e-9); total += G * (P[j] - p1) ^ 2 / (2 * c[j])
+            off(g["separate", j], 0, 1e-9)
+        }
+        off(g["linked", "total"], total, 1e-9)
+        print checked + 0, bad + 0
+    }' FS=' ' "$tmp/per-in" FS=, "$tmp/per1/results.csv" >"$tmp/per-check" 2>"$tmp/err"
+set -- $(cat "$tmp/per-check")
+[ "$1" = 17 ] && [ "$2" = 0 ] && ok || bad "periods: $2 of $1 figures differ from the closed forms (Hotelling, present values): $(cat "$tmp/per-check" "$tmp/err")"
+# the bank: the end-of-year balance moves by what is banked less what is drawn, and is 0 after
+# the last year (no terminal value); what is borrowed is its negative part
+awk -F, '{ sub(/\r$/, "") } $2 != "" && ($4 == "bank" || $4 == "banked" || $4 == "drawn" || $4 == "borrowed") { v[$1, $3, $2, $4] = $5; k[$1 SUBSEP $3] = 1 }
+    END { for (dj in k) { split(dj, x, SUBSEP); prev = 0
+            for (t = 2026; t <= 2028; t++) { b = v[x[1], x[2], t, "bank"]
+                d = prev + v[x[1], x[2], t, "banked"] - v[x[1], x[2], t, "drawn"] - b; if (d < 0) d = -d
+                if (d > 1e-9 || v[x[1], x[2], t, "borrowed"] != (b < 0 ? -b : 0)) bad++
+                prev = b; n++ }
+            if (prev != 0) bad++ }
+        print n + 0, bad + 0 }' "$tmp/per1/results.csv" >"$tmp/per-bank"
+[ "$(cat "$tmp/per-bank")" = "12 0" ] && ok || bad "periods: bank, banked, drawn and borrowed disagree: $(cat "$tmp/per-bank")"
+grep -q '^separate,,B,pv_national_cost,' "$tmp/per1/results.csv" && grep -q '<period year="2027" discount="0.952380952381" outcome="optimal">' "$tmp/per1/results.xml" \
+    && ok || bad "periods: results lack the present values or the periods"
+# Analyses are not supported with periods yet: exit 3 naming the element (validate too); --only
+# of the designs alone runs; coalitions and export-lp are refused as well.
+sed 's|</scenario>|<sequence id="steps" designs="separate linked"/></scenario>|' "$per" >"$tmp/per-an.xml"
+expect 3 "per-an.xml:20: <sequence id=\"steps\">: analyses (sweeps, searches, sequences, coalitions, uncertainty) are not supported with <periods> yet" \
+    -- "$bin" solve --no-pdf "$tmp/per-an.xml" -o "$tmp/per-an"
+[ ! -e "$tmp/per-an" ] && ok || bad "a refused several-period analysis created its output folder"
+expect 3 "are not supported with <periods> yet" -- "$bin" validate "$tmp/per-an.xml"
+expect 0 "" -- "$bin" solve --no-pdf -q --only linked "$tmp/per-an.xml" -o "$tmp/per-an"
+expect 3 "coalition analyses are not supported over several periods yet" -- "$bin" coalitions --no-pdf "$per" -o "$tmp/per-co"
+expect 3 "a several-period scenario is not supported yet" -- "$bin" export-lp "$per" --design linked -o "$tmp/per.lp"
+# A design without an equilibrium over the horizon: every file written, the summary says so,
+# exit 4 naming it (K's ceiling of 2 Mt leaves it 3 Mt short every year; banking cannot help).
+cat >"$tmp/per-noeq.xml" <<'EOF_XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<scenario name="no equilibrium over time" currency="USD" unit="Mt">
+  <periods first="2026" last="2027" discount-rate="0.05"/>
+  <jurisdiction id="A"><bau>100</bau><cap>90</cap><mac><linear slope="1"/></mac></jurisdiction>
+  <jurisdiction id="K"><bau>100</bau><cap>80</cap><mac><linear slope="2" max="15"/></mac>
+    <ceiling price="50" volume="10"/></jurisdiction>
+  <design id="linked"><group members="A K" from="2027"/></design>
+  <design id="tight"><ceiling jurisdiction="K" price="50" volume="2"/></design>
+</scenario>
+EOF_XML
+expect 4 "design 'tight' has no equilibrium over 2026-2027" -- "$bin" solve --no-pdf "$tmp/per-noeq.xml" -o "$tmp/per-noeq"
+grep -q "^tight  *no equilibrium over 2026-2027" "$tmp/out" && ok || bad "periods: the summary lacks 'no equilibrium': $(cat "$tmp/out")"
+xmllint --noout --schema reports/results.xsd "$tmp/per-noeq/results.xml" 2>/dev/null \
+    && grep -q '<design id="tight" outcome="no-equilibrium"/>' "$tmp/per-noeq/results.xml" \
+    && grep -q "^tight,,total,outcome,0,no-equilibrium" "$tmp/per-noeq/results.csv" && ok \
+    || bad "periods: the design without an equilibrium is not marked in valid results"
+sed 's|<cap>80</cap>|<cap>70</cap>|' "$tmp/per-noeq.xml" >"$tmp/per-noeq2.xml"
+expect 4 "design 'autarky' has no equilibrium over 2026-2027" -- "$bin" solve --no-pdf "$tmp/per-noeq2.xml" -o "$tmp/per-noeq2"
+[ ! -e "$tmp/per-noeq2/results.xml" ] && ok || bad "periods: results written without an equilibrium in autarky"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -53,11 +53,11 @@ static void permute_ptrs(void **v, int n, uint64_t *rng)
     }
 }
 
-/* Elements whose children are in a meaningful order: curve points and steps (merit order), and
- * settings (a repeated name: the last one wins). */
+/* Elements whose children are in a meaningful order: curve points and steps (merit order),
+ * settings (a repeated name: the last one wins) and a path's years (they must increase). */
 static int order_matters(const xmlChar *name)
 {
-    static const char *const keep[] = {"points", "steps", "settings"};
+    static const char *const keep[] = {"points", "steps", "settings", "path"};
     size_t k;
     for (k = 0; k < sizeof(keep) / sizeof(keep[0]); k++)
         if (xmlStrEqual(name, (const xmlChar *)keep[k]))
