@@ -8,7 +8,7 @@
  * Usage: etslink-bench SCENARIO.xml [--quick] [--only=CASES]
  *   --quick: shorter timings, no 10,000-member group, a smaller batch (for development);
  *   --only=CASES: only the cases named (comma-separated): linear, steps, quota, bundled, kkt,
- *   batch, sweep.
+ *   batch, sweep, coalitions.
  *
  * Timing: a call is repeated in batches of about 2 ms; the figure is the median over batches of
  * the time per call, with at least 0.2 s and at most 2 s timed per side and case. A call slower
@@ -30,9 +30,13 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* malloc_trim */
+#endif
 
 #include "analyze.h"
 #include "batch.h"
+#include "coalition.h"
 #include "design.h"
 #include "equilibrium.h"
 #include "load.h"
@@ -2415,6 +2419,303 @@ static void sweep_cases(const char *path)
     el_scenario_free(s);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Case: every coalition of 20 jurisdictions with linear MACs (issue 11). MAC_j = c_j a, required
+ * abatement R_j = BAU_j - cap_j > 0, drawn with a fixed seed (slopes 0.5 to 5, BAU 50 to 500,
+ * 5% to 30% of it to abate; BAU is then raised where needed so that no member reaches the end
+ * of its curve in any coalition: 2% to 26% of BAU to abate). el_game_solve solves all 2^20 - 1
+ * coalitions on the batch engine (1 thread, then 2), then el_game_core. Reference (docs/model.md
+ * §6), per coalition S in a tight loop: the group price p = sum_S R_j / sum_S 1/c_j, a_j = p / c_j,
+ * and v(S) = sum_S [c_j R_j^2 / 2 - c_j a_j^2 / 2] (the autarky costs minus the abatement costs;
+ * the payments for units sum to zero over S) = sum_S c_j (R_j - a_j)^2 / 2 = sum_S (c_j R_j - p)^2
+ * / (2 c_j), a sum of non-negative terms (no cancellation); the Shapley values from these values by
+ * the sum over S not containing i of |S|! (n - |S| - 1)! / n! (v(S u i) - v(S)), member by
+ * member. Checked: every v(S) (relative to max(|v_ref(S)|, 1e-12 v_ref(N)): singletons are worth
+ * 0), the Shapley values, the market gains (c_j (R_j - a_j)^2 / 2 at the grand coalition's
+ * price), and the core: a market game's competitive allocation is in its core, and the least-core
+ * allocation the LP returns is checked against every reference value. */
+
+#define COAL_N       20
+#define COAL_N_QUICK 16
+#define COAL_SEED    11
+#define COAL_TARGET  5.0 /* seconds for the game on 2 threads */
+
+typedef struct {
+    int n;
+    double cR[COAL_N], ic[COAL_N]; /* autarky price c_j R_j, 1 / c_j */
+    double R[COAL_N];
+    double *v;          /* 2^n reference values */
+    double phi[COAL_N]; /* reference Shapley values */
+} CoalRef;
+
+static bool coal_ref_values(void *p)
+{
+    CoalRef *r = p;
+    unsigned full = (1u << r->n) - 1u, s;
+    r->v[0] = 0;
+    for (s = 1; s <= full; s++) {
+        double sr = 0, si = 0, pr, v = 0;
+        unsigned t;
+        for (t = s; t; t &= t - 1) {
+            int k = __builtin_ctz(t);
+            sr += r->R[k];
+            si += r->ic[k];
+        }
+        pr = sr / si;
+        for (t = s; t; t &= t - 1) {
+            int k = __builtin_ctz(t);
+            double d = r->cR[k] - pr;
+            v += d * d * r->ic[k];
+        }
+        r->v[s] = v / 2;
+    }
+    return r->v[full] > 0;
+}
+
+static bool coal_ref_shapley(void *p)
+{
+    CoalRef *r = p;
+    unsigned full = (1u << r->n) - 1u, s;
+    double w[COAL_N];
+    int i, k;
+    for (k = 0; k < r->n; k++) /* |S|! (n - |S| - 1)! / n! */
+        w[k] = exp(lgamma(k + 1.0) + lgamma((double)(r->n - k)) - lgamma(r->n + 1.0));
+    for (i = 0; i < r->n; i++) {
+        unsigned bit = 1u << i;
+        double sum = 0;
+        for (s = 0; s <= full; s++)
+            if (!(s & bit))
+                sum += w[__builtin_popcount(s)] * (r->v[s | bit] - r->v[s]);
+        r->phi[i] = sum;
+    }
+    return true;
+}
+
+/* One timed el_game_solve: wall and CPU seconds, and peak RSS growth (kB) while it ran (the
+ * game's own values included). */
+typedef struct {
+    double wall, cpu; /* seconds; CPU of the process (all threads, user + system) */
+    long peak_kb;
+} CoalRun;
+
+static el_status coal_solve(
+    const ElScenario *s, const int *mem, int n, int threads, ElGame *g, CoalRun *run, ElError *err)
+{
+    ElBatchOptions opt;
+    bool hwm = hwm_reset();
+    long rss0 = status_kb("VmRSS");
+    double t0, c0[2], c1[2];
+    el_status st;
+    memset(&opt, 0, sizeof(opt));
+    opt.threads = threads;
+    cpu_s(c0);
+    t0 = now_s();
+    st = el_game_solve(s, mem, n, NULL, NULL, &opt, g, err);
+    run->wall = now_s() - t0;
+    cpu_s(c1);
+    run->cpu = c1[0] + c1[1] - c0[0] - c0[1];
+    run->peak_kb = hwm && rss0 >= 0 ? status_kb("VmHWM") - rss0 : -1;
+    return st;
+}
+
+static void coalition_cases(void)
+{
+    ElScenario *s = NULL;
+    ElError err;
+    ElGame g[2];
+    ElCore core;
+    CoalRef ref;
+    CoalRun run[2];
+    Timing tv, tp;
+    Row row;
+    int n = quick ? COAL_N_QUICK : COAL_N, mem[COAL_N], j, th, rep;
+    unsigned full = (1u << n) - 1u, m;
+    long ncoal = (long)full;
+    double verr[2] = {0, 0}, perr = 0, merr = 0, floor_v, t_core = -1, t_shap = -1, t0, pN, sR = 0,
+           sI = 0, pmax = 0, bau_j[COAL_N], lcore = HUGE_VAL, xsum = 0, mslack = HUGE_VAL,
+           phi[COAL_N];
+    bool vok[2] = {true, true}, pok = true, mok = true, cok = false, solved[2] = {false, false};
+    char size[24], text[160];
+    long rss_before, rss_after;
+    el_status st = EL_OK;
+    memset(&ref, 0, sizeof(ref));
+    memset(g, 0, sizeof(g));
+    memset(&core, 0, sizeof(core));
+    ref.n = n;
+    if (el_scenario_create(&s, "coalitions", "USD", "Mt", &err) != EL_OK)
+        die("coalitions scenario", &err);
+    for (j = 0; j < n; j++) { /* slopes, then BAU and the share of it to abate */
+        double bau = 50 + 450 * unif(COAL_SEED, 3 * (uint64_t)j + 1);
+        ref.ic[j] = 1 / (0.5 * pow(10.0, unif(COAL_SEED, 3 * (uint64_t)j)));
+        ref.R[j] = bau * (0.05 + 0.25 * unif(COAL_SEED, 3 * (uint64_t)j + 2));
+        bau_j[j] = bau;
+        ref.cR[j] = ref.R[j] / ref.ic[j];
+        pmax = fmax(pmax, ref.cR[j]);
+        sR += ref.R[j];
+        sI += ref.ic[j];
+    }
+    for (j = 0; j < n; j++) {
+        ElMac *mac = NULL;
+        char id[8];
+        /* no coalition's price exceeds the highest autarky price (a weighted mean of them):
+         * BAU at least 1.05 times the abatement there keeps every member inside its curve */
+        double bau = fmax(bau_j[j], 1.05 * pmax * ref.ic[j]);
+        snprintf(id, sizeof(id), "J%02d", j);
+        if (el_mac_create_linear(&mac, 0, 1 / ref.ic[j], HUGE_VAL, &err) != EL_OK ||
+            el_scenario_add_jurisdiction(s, id, id, bau, bau - ref.R[j], mac, 0, &err) != EL_OK)
+            die("coalitions scenario", &err);
+        mem[j] = j;
+    }
+    if (el_scenario_finish(s, &err) != EL_OK)
+        die("coalitions scenario", &err);
+    pN = sR / sI;
+    /* the reference, timed (its arrays are allocated before the engine's memory is measured) */
+    ref.v = xcalloc((size_t)full + 1, sizeof(double));
+    if (!time_calls(coal_ref_values, &ref, -1, &tv) || !time_calls(coal_ref_shapley, &ref, -1, &tp))
+        die("coalitions reference", NULL);
+    floor_v = 1e-12 * ref.v[full];
+    /* the game on 1 thread, then 2, twice (once with --quick): the faster run of each is kept,
+     * so that a burst of load elsewhere does not decide the comparison; every run is checked */
+    rss_before = status_kb("VmRSS");
+    for (rep = 0; rep < (quick ? 1 : 2) && st == EL_OK; rep++)
+        for (th = 1; th <= 2 && st == EL_OK; th++) {
+            ElGame *gm = &g[th - 1];
+            CoalRun r;
+            el_game_clear(gm);
+            st = coal_solve(s, mem, n, th, gm, &r, &err);
+            if (st != EL_OK)
+                break;
+            if (!solved[th - 1] || r.wall < run[th - 1].wall) {
+                run[th - 1].wall = r.wall;
+                run[th - 1].cpu = r.cpu;
+            }
+            run[th - 1].peak_kb =
+                solved[th - 1] ? (r.peak_kb > run[th - 1].peak_kb ? r.peak_kb : run[th - 1].peak_kb)
+                               : r.peak_kb;
+            solved[th - 1] = true;
+            for (m = 1; m <= full; m++) {
+                double e = fabs(gm->v[m] - ref.v[m]) / fmax(fabs(ref.v[m]), floor_v);
+                verr[th - 1] = fmax(verr[th - 1], e);
+            }
+            vok[th - 1] = verr[th - 1] <= PRICE_RTOL;
+        }
+    if (solved[1]) {
+        ElGame *gm = &g[1];
+        for (j = 0; j < n; j++) {
+            double a = pN * ref.ic[j], want = (ref.R[j] - a) * (ref.R[j] - a) / ref.ic[j] / 2;
+            double e = fabs(gm->shapley[j] - ref.phi[j]) / fmax(fabs(ref.phi[j]), floor_v);
+            perr = fmax(perr, e);
+            pok = pok && e <= PRICE_RTOL;
+            e = fabs(gm->market[j] - want) / fmax(fabs(want), floor_v);
+            merr = fmax(merr, e);
+            mok = mok && e <= PRICE_RTOL;
+        }
+        /* el_shapley alone, on the engine's values, next to the reference's Shapley */
+        t0 = now_s();
+        el_shapley(gm->v, n, phi);
+        t_shap = now_s() - t0;
+        t0 = now_s();
+        st = el_game_core(gm, &s->settings, &core, &err);
+        t_core = now_s() - t0;
+        if (st == EL_OK) {
+            /* the least-core allocation against every reference value: min_S x(S) - v(S) */
+            for (j = 0; j < n; j++)
+                xsum += core.x[j];
+            for (m = 1; m < full; m++) {
+                double xs = 0, ms = 0;
+                unsigned t;
+                for (t = m; t; t &= t - 1) {
+                    xs += core.x[__builtin_ctz(t)];
+                    ms += gm->market[__builtin_ctz(t)];
+                }
+                lcore = fmin(lcore, xs - ref.v[m]);
+                mslack = fmin(mslack, ms - ref.v[m]);
+            }
+            cok = !core.empty && core.market_in_core && fabs(xsum - ref.v[full]) <= floor_v * 1e3 &&
+                  lcore >= core.eps - 1e-9 * ref.v[full] && mslack >= -1e-9 * ref.v[full];
+        }
+    }
+    snprintf(size, sizeof(size), "%d jur, 2^%d-1", n, n);
+    for (th = 1; th <= 2; th++) {
+        row_init(&row,
+                 th == 1 ? "coalitions, linear MACs, 1 thr" : "coalitions, linear MACs, 2 thr",
+                 size);
+        if (!solved[th - 1]) {
+            row_fail(&row, st, &err);
+            print_row(&row);
+            continue;
+        }
+        row.t_el = run[th - 1].wall / (double)ncoal;
+        row.t_ref = tv.per_call / (double)ncoal;
+        row.err = verr[th - 1];
+        row.agree = vok[th - 1];
+        snprintf(text, sizeof(text),
+                 "el_game_solve %.2f s (values, Shapley, superadditivity), CPU %.2f cores; v(S) "
+                 "max rel err %.1e",
+                 run[th - 1].wall, run[th - 1].cpu / run[th - 1].wall, verr[th - 1]);
+        note_add(&row, text);
+        if (th == 2) {
+            row.tk = T_SECONDS;
+            row.tv = quick ? COAL_TARGET / 16 : COAL_TARGET;
+            row.tmeasure = run[1].wall;
+            snprintf(text, sizeof(text), "speed-up %.2fx over 1 thr", run[0].wall / run[1].wall);
+            note_add(&row, text);
+        }
+        print_row(&row);
+    }
+    if (solved[1]) {
+        row_init(&row, "coalitions: Shapley values", size);
+        row.t_el = t_shap;
+        row.t_ref = tp.per_call;
+        row.err = fmax(perr, merr);
+        row.agree = pok && mok && g[1].superadditive; /* a market game is superadditive */
+        snprintf(text, sizeof(text),
+                 "el_shapley on the engine's v vs the reference's sum; Shapley max rel err %.1e, "
+                 "market gains %.1e; superadditive: %s",
+                 perr, merr, g[1].superadditive ? "yes" : "NO");
+        note_add(&row, text);
+        print_row(&row);
+        row_init(&row, "coalitions: core (least-core LP)", size);
+        if (st != EL_OK) {
+            row_fail(&row, st, &err);
+        } else {
+            row.t_el = t_core;
+            row.agree = cok;
+            row.tk = T_CHECK;
+            snprintf(row.ttext, sizeof(row.ttext), "market in core");
+            row.tmeasure = cok;
+            snprintf(text, sizeof(text),
+                     "%.2f s, %d rows (game on 2 thr + core: %.2f s); / v(N): least core %.1e "
+                     "(ref: min x(S) - v(S) %.1e), market allocation's least slack %.1e",
+                     t_core, core.rows, run[1].wall + t_core, core.eps / ref.v[full],
+                     lcore / ref.v[full], mslack / ref.v[full]);
+            note_add(&row, text);
+        }
+        print_row(&row);
+    }
+    for (th = 0; th < 2; th++)
+        el_game_clear(&g[th]);
+    el_core_clear(&core);
+#ifdef __GLIBC__
+    malloc_trim(0); /* what glibc keeps for reuse is not the engine's */
+#endif
+    rss_after = status_kb("VmRSS");
+    row_init(&row, "coalitions: memory", size);
+    row.tk = T_CHECK;
+    snprintf(row.ttext, sizeof(row.ttext), "flat");
+    row.tmeasure = solved[0] && solved[1] && run[0].peak_kb >= 0 && run[1].peak_kb >= 0 &&
+                   run[0].peak_kb < 64 * 1024 && run[1].peak_kb < 64 * 1024;
+    snprintf(row.note, sizeof(row.note),
+             "peak RSS growth +%.1f / +%.1f MB (1 / 2 threads) for %ld coalitions, v %.0f MB "
+             "(flat: < 64 MB); RSS %+.1f MB after the games are freed",
+             (double)run[0].peak_kb / 1024, (double)run[1].peak_kb / 1024, ncoal,
+             (double)(full + 1) * sizeof(double) / 1048576.0,
+             (double)(rss_after - rss_before) / 1024);
+    print_row(&row);
+    free(ref.v);
+    el_scenario_free(s);
+}
+
 int main(int argc, char **argv)
 {
     static const int lin[5] = {2, 20, 500, 2000, 10000};
@@ -2433,7 +2734,7 @@ int main(int argc, char **argv)
     }
     if (!path) {
         fprintf(stderr, "usage: etslink-bench SCENARIO.xml [--quick] [--only=linear,steps,quota,"
-                        "bundled,kkt,batch,sweep]\n");
+                        "bundled,kkt,batch,sweep,coalitions]\n");
         return 2;
     }
     if (quick) {
@@ -2528,6 +2829,8 @@ int main(int argc, char **argv)
         batch_cases();
     if (wanted("sweep"))
         sweep_cases(path);
+    if (wanted("coalitions"))
+        coalition_cases();
     {
         char la[64];
         loadavg(la, sizeof(la));
