@@ -353,8 +353,15 @@ static el_status read_table(Loader *L,
     return st;
 }
 
-static el_status
-read_mac(Loader *L, const ElXmlNode *macn, const char *jid, double bau, ElMac **mac, ElMacFit **fit)
+/* req is the jurisdiction's required abatement, BAU - cap (BAU - benchmark x output for an
+ * intensity cap), for <linear price-at-cap="p">; NaN where there is none (a tax, a supply). */
+static el_status read_mac(Loader *L,
+                          const ElXmlNode *macn,
+                          const char *jid,
+                          double bau,
+                          double req,
+                          ElMac **mac,
+                          ElMacFit **fit)
 {
     const ElXmlNode *f = el_xml_child(macn);
     const char *form = el_xml_name(f);
@@ -365,12 +372,42 @@ read_mac(Loader *L, const ElXmlNode *macn, const char *jid, double bau, ElMac **
     if (fit)
         *fit = NULL;
     if (strcmp(form, "linear") == 0) {
-        double a, c, mx;
-        st = num_attr(L, f, "intercept", 0, &a, NULL);
+        double a, c, mx, pc;
+        int has_a = 0, has_c = 0, has_pc = 0;
+        st = num_attr(L, f, "intercept", 0, &a, &has_a);
         if (st == EL_OK)
-            st = num_attr(L, f, "slope", 0, &c, NULL);
+            st = num_attr(L, f, "slope", 0, &c, &has_c);
         if (st == EL_OK)
             st = num_attr(L, f, "max", HUGE_VAL, &mx, NULL);
+        if (st == EL_OK)
+            st = num_attr(L, f, "price-at-cap", 0, &pc, &has_pc);
+        if (st == EL_OK && has_pc) { /* the calibration: MAC(BAU - cap) = p, intercept 0 */
+            if (has_a || has_c)
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: %s: <linear price-at-cap>: give either price-at-cap "
+                                  "(the slope is derived) or intercept/slope, not both",
+                                  L->path, el_xml_line(f), jid);
+            else if (!fit || isnan(req))
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: %s: <linear price-at-cap>: needs a cap (<cap> or "
+                                  "<intensity>) to calibrate against; give a slope instead",
+                                  L->path, el_xml_line(f), jid);
+            else if (!(req > 0))
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: %s: <linear price-at-cap=\"%g\">: BAU %g is not above "
+                                  "the cap %g, so no abatement is required to calibrate against",
+                                  L->path, el_xml_line(f), jid, pc, bau, bau - req);
+            else if (!(pc > 0))
+                st = el_error_set(L->err, EL_ERR_INPUT,
+                                  "%s:%d: %s: <linear price-at-cap=\"%g\">: the price must be "
+                                  "positive",
+                                  L->path, el_xml_line(f), jid, pc);
+            c = pc / req;
+        } else if (st == EL_OK && !has_c) {
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: %s: <linear> needs a slope or a price-at-cap", L->path,
+                              el_xml_line(f), jid);
+        }
         if (st == EL_OK)
             st = at(L, f, jid, el_mac_create_linear(mac, a, c, mx, L->err));
         return st;
@@ -677,7 +714,8 @@ static el_status read_jurisdiction(Loader *L, const ElXmlNode *jn)
                 has_bau = 1;
             }
         } else if (strcmp(nm, "mac") == 0) {
-            st = read_mac(L, c, what, has_bau ? bau : nan(""), &mac, &fit);
+            st = read_mac(L, c, what, has_bau ? bau : nan(""),
+                          (has_bau && !tax && !isnan(cap)) ? bau - cap : nan(""), &mac, &fit);
         } else if (strcmp(nm, "ndc") == 0) {
             st = num_attr(L, c, "target", nan(""), &ndc, NULL);
         }
@@ -1751,7 +1789,7 @@ static el_status read_pool(Loader *L, const ElXmlNode *n)
     }
     snprintf(what, sizeof(what), "offset-pool '%s'", id ? id : "?");
     if (st == EL_OK)
-        st = read_mac(L, el_xml_child(n), what, 0, &supply, NULL);
+        st = read_mac(L, el_xml_child(n), what, 0, nan(""), &supply, NULL);
     if (st == EL_OK)
         st = el_scenario_add_pool(L->s, id, h, supply, el_xml_line(n), L->err);
     else

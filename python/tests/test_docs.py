@@ -77,8 +77,12 @@ class Walkthrough(unittest.TestCase):
             cmp.num(f"comparison {d},total cost", comp.at[d, "total cost"], v)
         cmp.done(self, len(designs) * 8)
         totals = gain[(gain.jurisdiction == "total") & gain.design.isin(designs)]
-        order = sorted(range(len(totals)), key=lambda i: -totals["value"].iloc[i])
-        self.assertEqual(list(ranking.index), [totals["design"].iloc[i] for i in order])
+        # ranked by total gain; designs whose totals agree to 1e-9 may come in either order
+        val = dict(zip(totals["design"], totals["value"]))
+        got = list(ranking.index)
+        self.assertEqual(sorted(got), sorted(val))
+        for a, b in zip(got, got[1:]):
+            self.assertGreaterEqual(val[a], val[b] - 1e-9 * (1 + abs(val[b])), (a, b))
 
     def test_designs_in_code(self):
         """cn-kr as named, and cn-kr-floor built in code equal to the file's cn-kr-kr-floor."""
@@ -90,7 +94,7 @@ class Walkthrough(unittest.TestCase):
         n += compare_design_rows(cmp, floor, res2, designs=["cn-kr-floor"])
         cmp.done(self, n)
         present = sum(d in self.ns["sc"].designs for d in ("cn-kr", "cn-kr-kr-floor"))
-        self.assertGreater(n, present * 6 * 20)
+        self.assertGreater(n, present * 5 * 20)
 
     def test_sweep(self):
         sw = self.ns["sw"]
@@ -100,7 +104,7 @@ class Walkthrough(unittest.TestCase):
         cmp = Comparer()
         n = compare_sweep(cmp, csv, "kr-quota", sw)
         cmp.done(self, n)
-        self.assertGreater(n, 51 * 6 * 20)
+        self.assertGreater(n, 51 * 5 * 20)
         kr = self.ns["kr"]
         pts = csv[csv.design.str.startswith("kr-quota/")]
         self.assertTrue(same(kr["gain"].max(), pts[(pts.jurisdiction == "KR") &

@@ -26,7 +26,7 @@ class Threads(unittest.TestCase):
         pd.testing.assert_frame_equal(one, two, check_exact=True)
 
     def test_coalitions(self):
-        members = ["CN", "KR", "KZ", "TOKYO"]
+        members = ["CN", "KR", "KZ", "TS"]
         one = self.sc.coalitions(members=members, threads=1)
         two = self.sc.coalitions(members=members, threads=2)
         pd.testing.assert_frame_equal(one.members, two.members, check_exact=True)

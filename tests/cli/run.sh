@@ -44,7 +44,7 @@ expect 2 "unknown or incomplete option '--bogus'" -- "$bin" solve --no-pdf scena
 expect 2 "solve needs -o DIR" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml
 expect 2 "no scenario file given" -- "$bin" validate
 expect 5 "cannot open the file" -- "$bin" validate "$tmp/missing.xml"
-expect 0 "valid (6 jurisdictions, 12 designs)" -- "$bin" validate scenarios/northeast-asia.xml
+expect 0 "valid (5 jurisdictions, 11 designs)" -- "$bin" validate scenarios/northeast-asia.xml
 expect 3 "unknown setting 'nope'" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/o" --set nope=1
 expect 2 "--set expects NAME=VALUE" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/o" --set grid
 expect 3 "grid = 4096 and refine = 4" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/o" --set grid=4096 --set refine=4
@@ -90,7 +90,7 @@ expect 0 "report.tex" -- "$bin" solve scenarios/northeast-asia.xml -o "$tmp/pdf"
 if command -v lualatex >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
     [ -s "$tmp/pdf/report.pdf" ] && ok || bad "no report.pdf"
     pdftotext "$tmp/pdf/report.pdf" "$tmp/pdf/report.txt" && ok || bad "pdftotext failed"
-    for want in "Northeast Asia carbon market linkage" "7.12" "16.20" "ccer-indirect" "Gains by jurisdiction"; do
+    for want in "Northeast Asia carbon market linkage" "1.11" "16.20" "ccer-indirect" "Gains by jurisdiction"; do
         grep -qF "$want" "$tmp/pdf/report.txt" && ok || bad "report.pdf lacks '$want'"
     done
     ls -a "$tmp/pdf" | grep -q etslink-pdf && bad "the PDF work folder was left behind" || ok

@@ -21,17 +21,19 @@ static void test_bundled(void)
     int cn, kr;
     CU_ASSERT_EQUAL_FATAL(el_scenario_load(&s, "../scenarios/northeast-asia.xml", NULL, &err),
                           EL_OK);
-    CU_ASSERT_EQUAL(s->njur, 6);
-    CU_ASSERT_EQUAL(s->ndesigns, 12);
+    CU_ASSERT_EQUAL(s->njur, 5);
+    CU_ASSERT_EQUAL(s->ndesigns, 11);
     cn = el_scenario_find(s, "CN");
     kr = el_scenario_find(s, "KR");
     CU_ASSERT_FATAL(cn >= 0 && kr >= 0);
     CU_ASSERT_EQUAL(s->jur[cn].cap_kind, EL_CAP_INTENSITY);
     CHECK_REL(s->jur[cn].cap, 0.792 * 3750);
     CHECK_REL(s->jur[cn].bau, 0.8 * 3750);
-    CHECK_REL(s->jur[kr].cap, 567.1);
+    CHECK_REL(s->jur[kr].cap, 585.5);
+    /* <linear price-at-cap="16.2">: MAC(BAU - cap) = 16.2 */
+    CHECK_REL(el_mac_value(s->jur[kr].mac, 614.376 - 585.5), 16.2);
     CU_ASSERT_STRING_EQUAL(s->currency, "USD");
-    CU_ASSERT_STRING_EQUAL(s->designs[1]->id, "tokyo-saitama");
+    CU_ASSERT_STRING_EQUAL(s->designs[1]->id, "cn-kr");
     el_scenario_free(s);
 }
 
@@ -256,6 +258,66 @@ static void test_id_index(void)
         strstr(err.msg, "m.xml:5: jurisdiction id 'a' is already used on line 4"));
 }
 
+/* <linear price-at-cap="p">: slope = p / (BAU - cap), so MAC(BAU - cap) = p. Absolute cap:
+ * BAU 100, cap 96, p 16.2 -> slope 4.05. Intensity cap: output 50 at BAU intensity 0.8 (BAU
+ * 40) against a benchmark of 0.7 (cap 35), p 6 -> slope 6 / 5 = 1.2. Refusals name file:line. */
+static void test_price_at_cap(void)
+{
+    static const char ok[] = "<scenario name=\"t\">\n"
+                             "<jurisdiction id=\"A\"><bau>100</bau><cap>96</cap>\n"
+                             "  <mac><linear price-at-cap=\"16.2\"/></mac></jurisdiction>\n"
+                             "<jurisdiction id=\"B\"><intensity benchmark=\"0.7\" output=\"50\" "
+                             "bau-intensity=\"0.8\"/>\n"
+                             "  <mac><linear price-at-cap=\"6\"/></mac></jurisdiction>\n"
+                             "</scenario>\n";
+    static const struct {
+        const char *xml, *msg;
+    } bad[] = {
+        {"<scenario name=\"t\">\n<jurisdiction id=\"A\"><bau>100</bau><cap>100</cap>\n"
+         "  <mac><linear price-at-cap=\"5\"/></mac></jurisdiction>\n</scenario>\n",
+         "m.xml:3: jurisdiction 'A': <linear price-at-cap=\"5\">: BAU 100 is not above the cap "
+         "100"},
+        {"<scenario name=\"t\">\n<jurisdiction id=\"A\"><bau>90</bau><cap>100</cap>\n"
+         "  <mac><linear price-at-cap=\"5\"/></mac></jurisdiction>\n</scenario>\n",
+         "m.xml:3: jurisdiction 'A': <linear price-at-cap=\"5\">: BAU 90 is not above the cap 100"},
+        {"<scenario name=\"t\">\n<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap>\n"
+         "  <mac><linear price-at-cap=\"5\" slope=\"1\"/></mac></jurisdiction>\n</scenario>\n",
+         "m.xml:3: jurisdiction 'A': <linear price-at-cap>: give either price-at-cap"},
+        {"<scenario name=\"t\">\n<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap>\n"
+         "  <mac><linear price-at-cap=\"5\" intercept=\"0\"/></mac></jurisdiction>\n"
+         "</scenario>\n",
+         "m.xml:3: jurisdiction 'A': <linear price-at-cap>: give either price-at-cap"},
+        {"<scenario name=\"t\">\n<jurisdiction id=\"A\"><bau>100</bau><tax rate=\"3\"/>\n"
+         "  <mac><linear price-at-cap=\"5\"/></mac></jurisdiction>\n</scenario>\n",
+         "m.xml:3: jurisdiction 'A': <linear price-at-cap>: needs a cap"},
+        {"<scenario name=\"t\">\n<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap>\n"
+         "  <mac><linear/></mac></jurisdiction>\n</scenario>\n",
+         "m.xml:3: jurisdiction 'A': <linear> needs a slope or a price-at-cap"},
+    };
+    ElScenario *s = NULL;
+    ElError err;
+    size_t k;
+    CU_ASSERT_EQUAL_FATAL(el_scenario_load_memory(&s, ok, (long)strlen(ok), "m.xml", NULL, &err),
+                          EL_OK);
+    CHECK_REL(el_mac_value(s->jur[0].mac, 4), 16.2);
+    CHECK_REL(el_mac_value(s->jur[0].mac, 1), 4.05);
+    CHECK_REL(el_mac_value(s->jur[0].mac, 0) + 1, 1);
+    CHECK_REL(s->jur[1].bau - s->jur[1].cap, 5);
+    CHECK_REL(el_mac_value(s->jur[1].mac, 5), 6);
+    CHECK_REL(el_mac_value(s->jur[1].mac, 2), 2.4);
+    el_scenario_free(s);
+    for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+        s = NULL;
+        CU_ASSERT_EQUAL(
+            el_scenario_load_memory(&s, bad[k].xml, (long)strlen(bad[k].xml), "m.xml", NULL, &err),
+            EL_ERR_INPUT);
+        if (!strstr(err.msg, bad[k].msg))
+            fprintf(stderr, "\n  price-at-cap case %zu: got '%s'\n", k, err.msg);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, bad[k].msg));
+        el_scenario_free(s);
+    }
+}
+
 CU_TestInfo inputs_tests[] = {
     {"bundled scenario", test_bundled},
     {"CSV curves", test_csv_curves},
@@ -264,5 +326,6 @@ CU_TestInfo inputs_tests[] = {
     {"allocation failures", test_out_of_memory},
     {"symbolic link escaping the folder", test_symlink_escape},
     {"id index: references and duplicates", test_id_index},
+    {"linear price-at-cap calibration", test_price_at_cap},
     CU_TEST_INFO_NULL,
 };
