@@ -28,6 +28,7 @@
 #include "lp.h"
 #include "periods.h"
 #include "qp.h"
+#include "qp_export.h"
 #include "report.h"
 #include "results.h"
 #include "xml_doc.h"
@@ -45,7 +46,8 @@ static const char usage_text[] =
     "                     [--set NAME=VALUE]... [--allow-any-path] [--no-pdf] [--quiet]\n"
     "                     [--threads N] [--mpi]\n"
     "       etslink validate SCENARIO.xml [--allow-any-path]\n"
-    "       etslink export-lp SCENARIO.xml --design ID -o FILE.mps|FILE.lp [--set NAME=VALUE]...\n"
+    "       etslink export-lp SCENARIO.xml --design ID -o FILE.lp|FILE.mps\n"
+    "                     [--form refined|qp|steps] [--set NAME=VALUE]...\n"
     "       etslink --help | --version\n"
     "\n"
     "solve      computes the equilibrium of every linkage design (and the autarky baseline),\n"
@@ -58,7 +60,10 @@ static const char usage_text[] =
     "           jurisdiction), --design naming the rules that apply in every coalition,\n"
     "           and writes the same files, coalitions.csv included (no design is solved)\n"
     "validate   checks a scenario against the schema and the model rules without solving\n"
-    "export-lp  writes the LP GLPK solves first for one design (\"autarky\" for the baseline)\n"
+    "export-lp  writes one design's problem (\"autarky\" for the baseline) for another solver:\n"
+    "           the LP refined around the equilibrium (default; glpsol finds etslink's\n"
+    "           quantities, and its prices to 1e-7), the QP itself (--form qp, .lp only: for\n"
+    "           QP solvers such as HiGHS) or the coarse LP GLPK solves first (--form steps)\n"
     "\n"
     "exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 no equilibrium,\n"
     "            5 file error (also: the output folder is locked by another run),\n"
@@ -93,6 +98,7 @@ static void install_signal_handlers(void)
 
 typedef struct {
     const char *cmd, *scenario, *out, *design;
+    const char *form; /* export-lp --form refined|qp|steps (NULL: refined) */
     const char *sets[64];
     int nsets;
     int allow_any_path, quiet, no_pdf;
@@ -130,6 +136,8 @@ static int parse_args(int argc, char **argv, Args *a)
             a->out = argv[++i];
         else if (strcmp(s, "--design") == 0 && i + 1 < argc)
             a->design = argv[++i];
+        else if (strcmp(s, "--form") == 0 && i + 1 < argc)
+            a->form = argv[++i];
         else if (strcmp(s, "--members") == 0 && i + 1 < argc)
             a->members = argv[++i];
         else if (strcmp(s, "--set") == 0 && i + 1 < argc) {
@@ -1444,6 +1452,10 @@ static int cmd_solve(const Args *args)
                 TEX_PACKAGES, o.removed[OUT_PDF] ? "; removed " : "",
                 o.removed[OUT_PDF] ? o.path[OUT_PDF] : "");
     } else if (st == EL_OK) {
+        if (!a->quiet) /* lualatex takes seconds to minutes: say what the wait is */
+            fprintf(stderr,
+                    "etslink: making %s with lualatex (2 passes, each stopped after %d s)\n",
+                    o.path[OUT_PDF], PDF_TIMEOUT_S);
         st = el_report_compile_pdf(o.path[OUT_TEX], o.path[OUT_PDF], PDF_TIMEOUT_S, &err);
         if (st == EL_OK) {
             o.written[OUT_PDF] = 1;
@@ -1497,15 +1509,18 @@ static int cmd_export(const Args *a)
 {
     ElError err = {EL_OK, ""};
     ElScenario *s = NULL;
-    ElProblem *p = NULL, *lp = NULL;
+    ElProblem *p = NULL;
     ElModelMap *m = NULL;
     ElModelData md;
+    ElExportInfo info;
     size_t len;
-    int d = -1;
+    int d = -1, form = a->form ? el_export_form_parse(a->form) : EL_EXPORT_REFINED;
     ElLpFormat fmt;
     el_status st;
     if (!a->out || !a->design)
         return usage_error("export-lp needs --design ID and -o FILE");
+    if (form < 0)
+        return usage_error("export-lp: --form is refined, qp or steps");
     len = strlen(a->out);
     if (len >= 4 && strcmp(a->out + len - 4, ".mps") == 0)
         fmt = EL_LP_FORMAT_MPS;
@@ -1530,14 +1545,12 @@ static int cmd_export(const Args *a)
         st = el_model_data_init(&md, s, d < 0 ? NULL : s->designs[d], NULL, NULL, &err);
     if (st == EL_OK)
         st = el_model_build(&md, EL_BUILD_NAMES, &p, &m, &err);
-    if (st == EL_OK)
-        st = el_qp_discretize(p, s->settings.grid, &lp, &err);
-    if (st == EL_OK)
-        st = el_lp_write(lp, a->out, fmt, &err); /* atomic and symlink-safe (el_io) */
+    if (st == EL_OK) /* atomic and symlink-safe (el_io) */
+        st = el_qp_export(p, &s->settings, (ElExportForm)form, a->out, fmt, &info, &err);
     if (st == EL_OK && !a->quiet)
-        printf("wrote %s (%d columns, %d rows, %d nonzeros)\n", a->out, lp->ncols, lp->nrows,
-               lp->nnz);
-    el_problem_free(lp);
+        printf("wrote %s (%s: %d columns, %d rows, %d nonzeros%s)\n", a->out,
+               el_export_form_name((ElExportForm)form), info.ncols, info.nrows, info.nnz,
+               info.integer ? ", integer columns" : "");
     el_problem_free(p);
     el_model_map_free(m);
     el_model_data_clear(&md);

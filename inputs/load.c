@@ -1088,6 +1088,12 @@ static el_status read_design(Loader *L, const ElXmlNode *dn)
                       : el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
     d = L->s->ndesigns - 1;
     snprintf(where, sizeof(where), "design '%s'", id ? id : "?");
+    if (st == EL_OK && el_xml_has_attr(dn, "title")) { /* how the report names the design */
+        char *title = el_xml_attr(dn, "title");
+        st = title ? el_design_set_title(L->s->designs[d], title, L->err)
+                   : el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+        el_free(title);
+    }
     for (c = el_xml_child(dn); c && st == EL_OK; c = el_xml_next(c)) {
         const char *nm = el_xml_name(c);
         const ElDesign *des = L->s->designs[d];
@@ -1134,6 +1140,147 @@ static el_status read_design(Loader *L, const ElXmlNode *dn)
     el_template_free(L->tmpl);
     L->tmpl = NULL;
     el_free(id);
+    return st;
+}
+
+/* ---- Sources: every input figure and the source its element names (docs/scenario-format.md,
+ * "Sources"), for the report's appendix ---- */
+
+#define FIGURE_VALUE_MAX 240 /* bytes of a figure's value kept (cut at a character boundary) */
+
+/* Elements that carry figures. */
+static bool is_figure(const char *nm)
+{
+    static const char *const names[] = {
+        "bau",   "cap",        "intensity",    "tax",       "linear",       "points",
+        "steps", "fit",        "csv",          "floor",     "ceiling",      "penalty",
+        "ndc",   "year",       "banking",      "borrowing", "initial-bank", "accept",
+        "link",  "export-cap", "import-limit", "set",       "project"};
+    size_t k;
+    for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+        if (strcmp(nm, names[k]) == 0)
+            return true;
+    return false;
+}
+
+/* Append text to buf (room for FIGURE_VALUE_MAX bytes, "..." and a terminator) at *n; what does
+ * not fit is cut at a character boundary and marked "...", and *n is then FIGURE_VALUE_MAX
+ * (full: later text is dropped). */
+static void value_add(char *buf, size_t *n, const char *text)
+{
+    size_t len = strlen(text);
+    if (*n >= FIGURE_VALUE_MAX)
+        return;
+    if (*n + len > FIGURE_VALUE_MAX) {
+        len = FIGURE_VALUE_MAX - *n;
+        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+            len--;
+        memcpy(buf + *n, text, len);
+        memcpy(buf + *n + len, "...", 4);
+        *n = FIGURE_VALUE_MAX;
+        return;
+    }
+    memcpy(buf + *n, text, len + 1);
+    *n += len;
+}
+
+/* Record element n's figures as they are written (its attributes but source, and id and name
+ * when `own` is set: a jurisdiction's; its text; or its count of points), with its source. */
+static el_status add_figure(Loader *L, const ElXmlNode *n, const char *owner, int design, bool own)
+{
+    char value[FIGURE_VALUE_MAX + 4];
+    const char *source = NULL, *nm = el_xml_name(n);
+    size_t len = 0;
+    int i;
+    value[0] = '\0';
+    for (i = 0; i < el_xml_attr_count(n); i++) {
+        const char *a = el_xml_attr_name(n, i), *v = el_xml_attr_value(n, i);
+        if (strcmp(a, "source") == 0) {
+            source = v;
+            continue;
+        }
+        if (own && (strcmp(a, "id") == 0 || strcmp(a, "name") == 0))
+            continue;
+        if (len > 0)
+            value_add(value, &len, ", ");
+        value_add(value, &len, a);
+        value_add(value, &len, "=");
+        value_add(value, &len, v);
+    }
+    if (strcmp(nm, "points") == 0 || strcmp(nm, "steps") == 0) {
+        const ElXmlNode *c;
+        char count[48];
+        int k = 0;
+        for (c = el_xml_child(n); c; c = el_xml_next(c))
+            k++;
+        snprintf(count, sizeof(count), "%s%d %s", len > 0 ? ", " : "", k, nm);
+        value_add(value, &len, count);
+    } else {
+        char *text = el_xml_text(n), *t, *e;
+        if (!text)
+            return el_error_set(L->err, EL_ERR_NOMEM, "out of memory");
+        for (t = text; *t == ' ' || *t == '\t' || *t == '\n' || *t == '\r'; t++)
+            ;
+        for (e = t + strlen(t);
+             e > t && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'); e--)
+            ;
+        *e = '\0';
+        if (*t) {
+            if (len > 0)
+                value_add(value, &len, ", ");
+            value_add(value, &len, t);
+        }
+        el_free(text);
+    }
+    return el_scenario_add_figure(L->s, owner, nm, value, source, design, el_xml_line(n), L->err);
+}
+
+/* The figures among n's descendants (through <mac>, <supply> and <path>). */
+static el_status figures_in(Loader *L, const ElXmlNode *n, const char *owner, int design)
+{
+    const ElXmlNode *c;
+    el_status st = EL_OK;
+    for (c = el_xml_child(n); c && st == EL_OK; c = el_xml_next(c)) {
+        const char *nm = el_xml_name(c);
+        if (is_figure(nm))
+            st = add_figure(L, c, owner, design, false);
+        else if (strcmp(nm, "mac") == 0 || strcmp(nm, "supply") == 0 || strcmp(nm, "path") == 0)
+            st = figures_in(L, c, owner, design);
+    }
+    return st;
+}
+
+/* Every input figure of the file, in file order (after the designs are read: a template's
+ * figures are told from a design's). */
+static el_status read_figures(Loader *L, const ElXmlNode *root)
+{
+    const ElXmlNode *c;
+    el_status st = EL_OK;
+    for (c = el_xml_child(root); c && st == EL_OK; c = el_xml_next(c)) {
+        const char *nm = el_xml_name(c);
+        const char *id = NULL;
+        int i;
+        for (i = 0; i < el_xml_attr_count(c); i++)
+            if (strcmp(el_xml_attr_name(c, i), "id") == 0)
+                id = el_xml_attr_value(c, i);
+        if (strcmp(nm, "jurisdiction") == 0 && id) {
+            if (el_xml_has_attr(c, "auction-share") || el_xml_has_attr(c, "source"))
+                st = add_figure(L, c, id, EL_FIGURE_SCENARIO, true);
+            if (st == EL_OK)
+                st = figures_in(L, c, id, EL_FIGURE_SCENARIO);
+        } else if (strcmp(nm, "offset-pool") == 0 && id) {
+            st = figures_in(L, c, id, EL_FIGURE_SCENARIO);
+        } else if (strcmp(nm, "accept") == 0) {
+            const char *who = "";
+            for (i = 0; i < el_xml_attr_count(c); i++)
+                if (strcmp(el_xml_attr_name(c, i), "jurisdiction") == 0)
+                    who = el_xml_attr_value(c, i);
+            st = add_figure(L, c, who, EL_FIGURE_SCENARIO, false);
+        } else if (strcmp(nm, "design") == 0 && id) {
+            int d = el_scenario_find_design(L->s, id);
+            st = figures_in(L, c, id, d >= 0 ? d : EL_FIGURE_TEMPLATE);
+        }
+    }
     return st;
 }
 
@@ -1880,6 +2027,8 @@ static el_status load(ElScenario **out,
         else if (strcmp(nm, "uncertainty") == 0)
             st = read_analysis(&L, c, EL_ANALYSIS_UNCERTAINTY);
     }
+    if (st == EL_OK && root)
+        st = read_figures(&L, root);
     if (st == EL_OK)
         st = el_scenario_finish(L.s, err);
     el_free(name);

@@ -543,6 +543,21 @@ int el_xml_has_attr(const ElXmlNode *n, const char *name)
     return find_attr(n, name) != NULL;
 }
 
+int el_xml_attr_count(const ElXmlNode *n)
+{
+    return n->nattr;
+}
+
+const char *el_xml_attr_name(const ElXmlNode *n, int i)
+{
+    return i >= 0 && i < n->nattr ? n->attr[2 * i] : NULL;
+}
+
+const char *el_xml_attr_value(const ElXmlNode *n, int i)
+{
+    return i >= 0 && i < n->nattr ? n->attr[2 * i + 1] : NULL;
+}
+
 char *el_xml_text(const ElXmlNode *n)
 {
     return el_strdup(n->text ? n->text : "");

@@ -38,6 +38,12 @@ int el_xml_line(const ElXmlNode *n);
 char *el_xml_attr(const ElXmlNode *n, const char *name);
 /** True if the element has attribute `name` (tells "absent" from "out of memory"). */
 int el_xml_has_attr(const ElXmlNode *n, const char *name);
+/** The number of attributes of n as written (defaults the schema supplies may be among them),
+ * and the name and value of the i-th (0 <= i < count, in document order); borrowed from the
+ * document. */
+int el_xml_attr_count(const ElXmlNode *n);
+const char *el_xml_attr_name(const ElXmlNode *n, int i);
+const char *el_xml_attr_value(const ElXmlNode *n, int i);
 /** Copy of the text of an element without element children ("" for one with children);
  * freed with el_free. */
 char *el_xml_text(const ElXmlNode *n);

@@ -103,6 +103,7 @@ void el_design_free(ElDesign *d)
     if (!d)
         return;
     el_free(d->id);
+    el_free(d->title);
     el_free(d->links);
     for (g = 0; g < d->ngroups; g++)
         el_free(d->groups[g].members);
@@ -123,11 +124,26 @@ void el_design_free(ElDesign *d)
     el_free(d);
 }
 
+el_status el_design_set_title(ElDesign *d, const char *title, ElError *err)
+{
+    char *t = NULL;
+    if (title && title[0] != '\0') {
+        t = el_strdup(title);
+        if (!t)
+            return nomem(err);
+    }
+    el_free(d->title);
+    d->title = t;
+    return EL_OK;
+}
+
 el_status el_design_copy(ElDesign **out, const ElDesign *d, const char *id, ElError *err)
 {
     ElDesign *c = NULL;
     el_status st = el_design_create(&c, id ? id : d->id, d->line, err);
     int k;
+    if (st == EL_OK)
+        st = el_design_set_title(c, d->title, err);
     for (k = 0; st == EL_OK && k < d->nlinks; k++) {
         const ElLink *l = &d->links[k];
         st = el_design_add_link(c, l->from, l->to, l->rate, l->quota, l->quota_share, l->rent_to,

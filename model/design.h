@@ -161,6 +161,7 @@ typedef struct {
 
 struct ElDesign {
     char *id;
+    char *title; /* <design title="...">: how the report names it in prose; NULL if none */
     ElLink *links;
     int nlinks;
     ElGroup *groups;
@@ -182,6 +183,8 @@ struct ElDesign {
 /** An empty design called id (copied). Free with el_design_free. */
 el_status el_design_create(ElDesign **out, const char *id, int line, ElError *err);
 void el_design_free(ElDesign *d);
+/** Set d's title (copied; NULL or "" clears it). */
+el_status el_design_set_title(ElDesign *d, const char *title, ElError *err);
 /** Deep copy, with a new id if id is not NULL. */
 el_status el_design_copy(ElDesign **out, const ElDesign *d, const char *id, ElError *err);
 

@@ -61,6 +61,13 @@ void el_scenario_free(ElScenario *s)
     el_free(s->pools);
     el_free(s->instruments);
     el_free(s->accepts);
+    for (i = 0; i < s->nfigures; i++) {
+        el_free(s->figures[i].owner);
+        el_free(s->figures[i].element);
+        el_free(s->figures[i].value);
+        el_free(s->figures[i].source);
+    }
+    el_free(s->figures);
     el_free(s->name);
     el_free(s->currency);
     el_free(s->unit);
@@ -100,6 +107,37 @@ el_status el_scenario_add_jurisdiction(ElScenario *s,
     j->name = el_strdup(name ? name : id);
     s->njur++; /* counted now so that el_scenario_free releases it on any failure */
     if (!j->id || !j->name)
+        return nomem(err);
+    return EL_OK;
+}
+
+el_status el_scenario_add_figure(ElScenario *s,
+                                 const char *owner,
+                                 const char *element,
+                                 const char *value,
+                                 const char *source,
+                                 int design,
+                                 int line,
+                                 ElError *err)
+{
+    ElFigure *fg;
+    if ((s->nfigures & (s->nfigures - 1)) == 0) { /* full at 0, 1, 2, 4, ...: double the room */
+        ElFigure *arr = el_reallocarray(s->figures, s->nfigures > 0 ? 2 * (size_t)s->nfigures : 1,
+                                        sizeof(*arr));
+        if (!arr)
+            return nomem(err);
+        s->figures = arr;
+    }
+    /* counted now so that el_scenario_free releases it on failure */
+    fg = &s->figures[s->nfigures++];
+    memset(fg, 0, sizeof(*fg));
+    fg->design = design;
+    fg->line = line;
+    fg->owner = el_strdup(owner ? owner : "");
+    fg->element = el_strdup(element ? element : "");
+    fg->value = el_strdup(value ? value : "");
+    fg->source = source ? el_strdup(source) : NULL;
+    if (!fg->owner || !fg->element || !fg->value || (source && !fg->source))
         return nomem(err);
     return EL_OK;
 }

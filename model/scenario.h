@@ -85,6 +85,20 @@ typedef struct {
     int line;
 } ElPeriods;
 
+/** An input figure as written in the scenario file, with the source it names (an element's
+ * source="..." attribute; docs/scenario-format.md, "Sources"), for the report's sources
+ * appendix. The loader records one for every element that carries figures. */
+#define EL_FIGURE_SCENARIO (-1) /* ElFigure.design: a jurisdiction's, a pool's or an acceptance */
+#define EL_FIGURE_TEMPLATE (-2) /* ... a design template's (analyses) */
+typedef struct {
+    char *owner;   /* the jurisdiction, pool or design it belongs to */
+    char *element; /* the element's name: "bau", "linear", "floor", ... */
+    char *value;   /* its figures as written: "572.197", "intercept=0, slope=3.178" */
+    char *source;  /* the source as written, or NULL: not stated */
+    int design;    /* index of its design, or EL_FIGURE_SCENARIO / EL_FIGURE_TEMPLATE */
+    int line;      /* line in the scenario file */
+} ElFigure;
+
 struct ElScenario {
     char *name;
     char *currency;
@@ -104,6 +118,8 @@ struct ElScenario {
     ElAnalyses *analyses; /* templates, sweeps, searches, sequences (model/analysis.h); owned,
                              NULL when the file declares none */
     ElPeriods periods;
+    ElFigure *figures; /* every input figure and its source, in file order */
+    int nfigures;
 };
 
 /** Empty scenario with default settings. The caller frees it with el_scenario_free. */
@@ -185,6 +201,16 @@ el_status el_scenario_add_project(ElScenario *s,
                                   int n,
                                   int line,
                                   ElError *err);
+
+/** Record an input figure (strings copied; source may be NULL: not stated). */
+el_status el_scenario_add_figure(ElScenario *s,
+                                 const char *owner,
+                                 const char *element,
+                                 const char *value,
+                                 const char *source,
+                                 int design,
+                                 int line,
+                                 ElError *err);
 
 /** The instrument of kind k that applies to jurisdiction j in design d (NULL: the baseline):
  * the design's own, else the scenario's, else NULL. Variations are applied by model/data.h. */

@@ -79,16 +79,24 @@ void el_rank_add(ElRank *rk, const ElRanked *e)
     }
 }
 
-void el_rank_set_id(ElRanked *e, const char *id)
+void el_rank_copy_text(char *buf, size_t size, const char *text)
 {
-    size_t n = strlen(id);
-    if (n >= sizeof(e->id)) {
-        n = sizeof(e->id) - 1;
-        while (n > 0 && ((unsigned char)id[n] & 0xC0) == 0x80) /* not inside a UTF-8 letter */
+    size_t n = text ? strlen(text) : 0;
+    if (size == 0)
+        return;
+    if (n >= size) {
+        n = size - 1;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80) /* not inside a UTF-8 letter */
             n--;
     }
-    memcpy(e->id, id, n);
-    e->id[n] = '\0';
+    if (n > 0)
+        memcpy(buf, text, n);
+    buf[n] = '\0';
+}
+
+void el_rank_set_id(ElRanked *e, const char *id)
+{
+    el_rank_copy_text(e->id, sizeof(e->id), id);
 }
 
 static int cmp_rank(const void *a, const void *b)
@@ -268,26 +276,93 @@ void el_sample_clear(ElSample *sm)
 
 /* ---- Collector ---- */
 
-void el_summary_design_figures(const ElDesignResult *r,
-                               double *spread,
-                               double *traded,
-                               double *rents)
+void el_summary_design_figures(const ElDesignResult *r, ElDesignFigures *out)
 {
+    const ElDesign *des = r->design;
     double lo = HUGE_VAL, hi = -HUGE_VAL;
-    int j, l, k;
-    *traded = 0;
-    *rents = 0;
+    int j, l, k, nlinked = 0;
+    memset(out, 0, sizeof(*out));
     for (j = 0; j < r->njur; j++) {
-        lo = fmin(lo, r->jur[j].price);
-        hi = fmax(hi, r->jur[j].price);
-        if (r->jur[j].net_imports > 0)
-            *traded += r->jur[j].net_imports;
+        const ElJurResult *q = &r->jur[j];
+        bool linked = false;
+        for (l = 0; des && !linked && l < des->nlinks; l++)
+            linked = des->links[l].from == j || des->links[l].to == j;
+        for (l = 0; des && !linked && l < des->ngroups; l++)
+            for (k = 0; !linked && k < des->groups[l].n; k++)
+                linked = des->groups[l].members[k] == j;
+        if (linked) {
+            lo = fmin(lo, q->price);
+            hi = fmax(hi, q->price);
+            nlinked++;
+        }
+        if (q->net_imports > 0)
+            out->traded += q->net_imports;
+        /* links and groups: sum_j p_j net_j is sum over links of (rate p_to - p_from) x plus,
+         * per group, sum_k (p_k - p_group) m_k (its trades net to zero): every wedge between
+         * what a tonne is worth to its buyer and what its seller gives it up for */
+        out->rents += q->price * q->net_imports;
+        out->emissions += q->emissions;
+        out->ndc_emissions += q->ndc_emissions;
+        out->gov_revenue += q->gov_revenue;
+        out->firms_cost += q->firms_cost;
     }
-    for (l = 0; l < r->nlinks; l++)
-        *rents += r->link[l].rent;
-    for (k = 0; k < r->naccepts; k++)
-        *traded += r->accept[k].credited;
-    *spread = r->njur > 0 ? hi - lo : 0;
+    for (k = 0; k < r->naccepts; k++) { /* offset credits: worth p_j each credited tonne */
+        const ElAcceptResult *a = &r->accept[k];
+        out->traded += a->credited;
+        out->rents += r->jur[a->jur].price * a->credited - a->payment;
+    }
+    out->spread = nlinked >= 2 ? hi - lo : nan("");
+}
+
+/* Append "sep text" to buf (size bytes) at *n, cut at a character boundary. */
+static void own_add(char *buf, size_t size, size_t *n, const char *text)
+{
+    if (!buf || *n + 1 >= size)
+        return;
+    el_rank_copy_text(buf + *n, size - *n, text);
+    *n += strlen(buf + *n);
+}
+
+int el_design_own_rules(const ElScenario *s, const ElDesign *d, char *buf, size_t size)
+{
+    static const char *const kinds[EL_INSTR_KINDS] = {"floor", "ceiling", "penalty"};
+    size_t n = 0;
+    int k, count = 0;
+    if (buf && size > 0)
+        buf[0] = '\0';
+    if (!d)
+        return 0;
+    for (k = 0; k < d->ninstruments; k++, count++) {
+        own_add(buf, size, &n, count ? "; " : "");
+        own_add(buf, size, &n, s->jur[d->instruments[k].jur].id);
+        own_add(buf, size, &n, ": ");
+        own_add(buf, size, &n, kinds[d->instruments[k].kind]);
+    }
+    for (k = 0; k < d->sets.n; k++, count++) {
+        const ElSet *x = &d->sets.sets[k];
+        own_add(buf, size, &n, count ? "; " : "");
+        own_add(buf, size, &n, s->jur[x->jur].id);
+        own_add(buf, size, &n, ": ");
+        own_add(buf, size, &n, el_set_field_name(x->field));
+    }
+    for (k = 0; k < d->naccepts; k++) {
+        const ElAccept *a = &d->accepts[k];
+        if (s->pools[a->pool].host != a->jur)
+            continue;
+        own_add(buf, size, &n, count ? "; " : "");
+        own_add(buf, size, &n, s->jur[a->jur].id);
+        own_add(buf, size, &n, ": own offsets (");
+        own_add(buf, size, &n, s->pools[a->pool].id);
+        own_add(buf, size, &n, ")");
+        count++;
+    }
+    return count;
+}
+
+bool el_design_is_empty(const ElDesign *d)
+{
+    return d && d->nlinks == 0 && d->ngroups == 0 && d->ninstruments == 0 && d->naccepts == 0 &&
+           d->nexport_caps == 0 && d->nimport_limits == 0 && d->nprojects == 0 && d->sets.n == 0;
 }
 
 el_status el_summary_create(ElSummary **out, const ElScenario *s, ElError *err)
@@ -301,6 +376,7 @@ el_status el_summary_create(ElSummary **out, const ElScenario *s, ElError *err)
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (summary)");
     sm->s = s;
     sm->best_index = -1;
+    sm->best_pure.index = -1;
     sm->njur = s->njur < EL_SUMMARY_JUR ? s->njur : EL_SUMMARY_JUR;
     nj = (size_t)(sm->njur > 0 ? sm->njur : 1);
     el_hist_init(&sm->gains);
@@ -358,17 +434,32 @@ el_status el_summary_add(ElSummary *sm, long index, const ElDesignResult *r, ElE
         return st;
     }
     sm->count++;
+    if (el_design_is_empty(r->design))
+        sm->nempty++;
     if (r->outcome != EL_OPTIMAL)
         return add_failed(sm, r, err);
     memset(&e, 0, sizeof(e));
     e.index = index;
     el_rank_set_id(&e, r->id ? r->id : "");
+    el_rank_copy_text(e.title, sizeof(e.title), r->design ? r->design->title : NULL);
     e.gain = r->gain;
     e.total_cost = r->total_cost;
-    el_summary_design_figures(r, &e.spread, &e.traded, &e.rents);
+    el_summary_design_figures(r, &e.fig);
+    if (el_design_own_rules(sm->s, r->design, e.own, sizeof(e.own)) > 0)
+        sm->nown++;
+    else if (sm->best_pure.index < 0 || el_rank_before(&e, &sm->best_pure))
+        sm->best_pure = e;
+    if (sm->has_autarky) {
+        ElDesignFigures base;
+        el_summary_design_figures(&sm->autarky, &base);
+        if (fabs(e.fig.ndc_emissions - base.ndc_emissions) >
+            EL_EMISSIONS_TOL * (1 + fabs(base.ndc_emissions)))
+            sm->nemissions++;
+    }
     el_rank_add(&sm->top, &e);
     el_rank_add(&sm->bottom, &e);
     if (sm->best_index < 0 || r->gain > sm->best.gain) {
+        sm->best_best = e;
         /* the first design with the highest gain: first in rank order */
         el_design_result_clear(&sm->best);
         sm->best_index = -1;

@@ -8,6 +8,7 @@
 #define EL_SUMMARY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "batch.h"
@@ -15,16 +16,32 @@
 
 /* ---- Ranking: the first or last `cap` entries in rank order, in O(cap) memory ---- */
 
-/** One ranked design. Rank order: higher gain first, then lower index. */
-#define EL_RANK_ID_SIZE 80 /* longer ids are cut at a character boundary */
+/** The figures of a design the comparison and the ranking show (el_summary_design_figures).
+ * Units: Mt, currency per tonne, millions of currency. */
 typedef struct {
-    long index;               /* item index (file order) */
-    char id[EL_RANK_ID_SIZE]; /* the design's id */
-    double gain;              /* total gain */
-    double spread;            /* highest minus lowest price */
-    double traded;            /* tonnes credited to buyers (links, groups, offsets) */
-    double rents;             /* quota rents */
-    double total_cost;        /* real resource cost */
+    double spread;        /* highest minus lowest price among the members of its links and
+                             groups; NaN when fewer than two jurisdictions are linked */
+    double traded;        /* tonnes credited to buyers from links, groups and offset pools */
+    double rents;         /* scarcity rents: tonnes credited from links, groups and offset pools
+                             valued at the buyer's price, minus what was paid for them (binding
+                             quotas, export caps, import limits, offset and credit limits) */
+    double emissions;     /* covered emissions, all jurisdictions */
+    double ndc_emissions; /* NDC-accounted emissions (corresponding adjustments), all */
+    double gov_revenue;   /* governments' revenue, all */
+    double firms_cost;    /* covered firms' compliance cost, all */
+} ElDesignFigures;
+
+/** One ranked design. Rank order: higher gain first, then lower index. */
+#define EL_RANK_ID_SIZE    80  /* longer ids are cut at a character boundary */
+#define EL_RANK_TITLE_SIZE 128 /* ... and titles and descriptions of own rules */
+typedef struct {
+    long index;                     /* item index (file order) */
+    char id[EL_RANK_ID_SIZE];       /* the design's id */
+    char title[EL_RANK_TITLE_SIZE]; /* its title, or "" */
+    char own[EL_RANK_TITLE_SIZE];   /* the members' own rules it changes (el_design_own_rules) */
+    double gain;                    /* total gain */
+    double total_cost;              /* real resource cost */
+    ElDesignFigures fig;
 } ElRanked;
 
 typedef struct {
@@ -39,6 +56,8 @@ el_status el_rank_init(ElRank *rk, int cap, bool last, ElError *err);
 void el_rank_add(ElRank *rk, const ElRanked *e);
 /** Copy id into e->id, cut at a character boundary to fit. */
 void el_rank_set_id(ElRanked *e, const char *id);
+/** Copy text (may be NULL: "") into buf of size bytes, cut at a character boundary to fit. */
+void el_rank_copy_text(char *buf, size_t size, const char *text);
 /** Sort the kept entries into rank order (no more el_rank_add afterwards). */
 void el_rank_sort(ElRank *rk);
 void el_rank_clear(ElRank *rk);
@@ -106,6 +125,12 @@ typedef struct {
     bool has_autarky;
     ElDesignResult best; /* copy of the best-ranked design so far */
     long best_index;     /* -1: none yet */
+    ElRanked best_best;  /* its ranking entry (id, title, own rules) */
+    ElRanked best_pure;  /* the best design that changes no member's own rules (index -1: none) */
+    long nown;           /* designs with an equilibrium that change members' own rules */
+    long nempty;         /* designs that change nothing (the baseline itself) */
+    long nemissions;     /* designs with an equilibrium whose NDC-accounted emissions differ
+                            from autarky's (by more than EL_EMISSIONS_TOL) */
     ElRank top, bottom;
     ElHist gains;    /* total gains */
     double gain_sum; /* for the mean */
@@ -128,11 +153,22 @@ void el_summary_free(ElSummary *sm);
 /** A sink that adds every result to sm (borrowed) and finishes it at end. */
 ElSink el_summary_sink(ElSummary *sm);
 
-/** Per-design figures of the ranking and the comparison table: price spread, traded volume
- * (tonnes credited to buyers from links, groups and offset pools) and quota rents. */
-void el_summary_design_figures(const ElDesignResult *r,
-                               double *spread,
-                               double *traded,
-                               double *rents);
+/** The figures of result r (its design r->design may be NULL: the baseline, nothing linked). */
+void el_summary_design_figures(const ElDesignResult *r, ElDesignFigures *out);
+
+/** NDC-accounted emissions that differ from autarky's by more than this (relative to 1 + the
+ * total) make the summary say that a design changes what is achieved, not only costs. */
+#define EL_EMISSIONS_TOL 1e-6
+
+/** The members' own rules design d changes: its price instruments (floor, ceiling, penalty),
+ * its changes of data (<set>), and acceptances of offset credits produced at home (a pool
+ * hosted by the accepting jurisdiction). Links, groups, export caps, import limits, foreign
+ * offsets and joint projects are linking, not own rules. Writes "KR: floor; CN: own offsets
+ * (CCER)" into buf (size bytes; cut at a character boundary; may be NULL) and returns how many
+ * changes there are. d may be NULL (0). */
+int el_design_own_rules(const ElScenario *s, const ElDesign *d, char *buf, size_t size);
+/** True if d changes nothing: no link, group, instrument, acceptance, cap, limit, project or
+ * change of data (it is the autarky baseline under another id). */
+bool el_design_is_empty(const ElDesign *d);
 
 #endif

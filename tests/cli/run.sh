@@ -81,6 +81,18 @@ glpsol --lp "$tmp/cn-kr.lp" -o "$tmp/cn-kr.sol" >/dev/null 2>&1 && grep -q "Stat
     && ok || bad "glpsol could not solve the exported LP"
 glpsol --freemps "$tmp/a.mps" -o "$tmp/a.sol" >/dev/null 2>&1 && grep -q "Status:     OPTIMAL" "$tmp/a.sol" \
     && ok || bad "glpsol could not solve the exported MPS"
+# export-lp --form (docs/cli.md): the default LP refined around the equilibrium gives glpsol
+# etslink's price; the QP itself for QP solvers (.lp only); the coarse LP of steps
+OPENBLAS_NUM_THREADS=1 "$bin" solve scenarios/northeast-asia.xml --only cn-kr --no-pdf --quiet -o "$tmp/lpcheck" >/dev/null 2>&1
+want=$(sed -n '/design id="cn-kr"/,/<\/design>/p' "$tmp/lpcheck/results.xml" | grep -o 'jurisdiction id="CN" price="[^"]*"' | sed 's/.*price="//; s/"//')
+got=$(awk '$2 == "comply_0" { print $NF }' "$tmp/cn-kr.sol")
+awk -v a="$want" -v b="$got" 'BEGIN { exit !(a != "" && b != "" && a - b < 1e-5 * (1 + a) && b - a < 1e-5 * (1 + a)) }' \
+    && ok || bad "glpsol's price of the refined LP ($got) is not etslink's ($want)"
+expect 0 "(qp: " -- "$bin" export-lp scenarios/northeast-asia.xml --design cn-kr -o "$tmp/cn-kr-qp.lp" --form qp
+grep -q "\] / 2" "$tmp/cn-kr-qp.lp" && ok || bad "the QP file lacks its quadratic objective"
+expect 2 "CPLEX LP format only" -- "$bin" export-lp scenarios/northeast-asia.xml --design cn-kr -o "$tmp/x.mps" --form qp
+expect 2 "--form is refined, qp or steps" -- "$bin" export-lp scenarios/northeast-asia.xml --design cn-kr -o "$tmp/x.lp" --form nope
+expect 0 "(steps: " -- "$bin" export-lp scenarios/northeast-asia.xml --design cn-kr -o "$tmp/cn-kr-steps.lp" --form steps
 expect 3 "no design with id 'nope'" -- "$bin" export-lp scenarios/northeast-asia.xml --design nope -o "$tmp/x.lp"
 expect 2 "must end in .mps or .lp" -- "$bin" export-lp scenarios/northeast-asia.xml --design cn-kr -o "$tmp/x.txt"
 expect 2 "needs --design ID" -- "$bin" export-lp scenarios/northeast-asia.xml -o "$tmp/x.lp"

@@ -32,6 +32,7 @@ extern CU_TestInfo coalition_tests[];
 extern CU_TestInfo uncertainty_tests[];
 extern CU_TestInfo periods_tests[];
 extern CU_TestInfo api_tests[];
+extern CU_TestInfo export_tests[];
 int mechanisms_init(void);
 int mechanisms_clean(void);
 

@@ -34,6 +34,7 @@ int main(int argc, char **argv)
         {.pName = "uncertainty", .pTests = uncertainty_tests},
         {.pName = "periods", .pTests = periods_tests},
         {.pName = "api", .pTests = api_tests},
+        {.pName = "export", .pTests = export_tests},
         CU_SUITE_INFO_NULL,
     };
     unsigned fails;

@@ -429,16 +429,16 @@ static void test_design_without_equilibrium(void)
                                         "\\num{3.000}\\,Mt)"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "The design that gains most is \\emph{linked}"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "The design that gains least is \\emph{quota}"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\item[2.] tight (no equilibrium)\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "2. & tight (no equilibrium) & ")); /* the designs */
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\subsection*{Design 2: tight (no equilibrium)}"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\num{0.00} & ceiling \\\\\n")); /* K's row */
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\num{0.00} & ceiling \\\\")); /* K's row */
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "K & \\num{20.000} & \\num{15.000} & \\num{3.000} \\\\"));
     CU_ASSERT_PTR_NOT_NULL(
-        strstr(text, "2. & tight & \\multicolumn{5}{l}{no equilibrium: short of \\num{3.000}"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "xticklabels={{linked},{quota}}"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "[1](")); /* marks of designs 1 and 3, not 2 */
-    CU_ASSERT_PTR_NULL(strstr(text, ") [2]"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, ") [3]"));
+        strstr(text, "2. & tight & \\multicolumn{9}{l}{no equilibrium: short of \\num{3.000}"));
+    /* the figures' rows: autarky, designs 1 and 3, not 2 */
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "yticklabels={{autarky},{1.~linked},{3.~quota}}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "yticklabels={{1.~linked},{3.~quota}}"));
+    CU_ASSERT_PTR_NULL(strstr(text, "{2.~tight}"));
     free(text);
     snprintf(tex, sizeof(tex), "%s/report.tex", dir);
     CU_ASSERT_EQUAL(el_report_write_tex(run, tex, &err), EL_OK);
@@ -2693,6 +2693,122 @@ static void test_report_uncertainty(void)
     el_scenario_free(s);
 }
 
+/* tests/data/comparison.xml: the comparison's columns against the hand computations in its
+ * comment (price spread over linked members only, scarcity rents of an export cap, a quota and
+ * an offset limit, covered and NDC-accounted emissions, government revenue, firms' cost); the
+ * members' own rules a design changes; design titles in prose and captions; the caveats on the
+ * title page; and every input figure with its source, loaded and in the appendix. */
+static void test_report_comparison(void)
+{
+    static const struct {
+        const char *id;
+        double spread, traded, rents, emissions, ndc, gov, firms;
+    } want[] = {
+        {"linked", 0, 10, 0, 215, 215, 900, 1212.5}, {"capped", 18, 4, 72, 215, 215, 630, 996.5},
+        {"quota", 18, 4, 72, 215, 215, 630, 996.5},  {"offsets", -1, 3, 96, 218, 215, 450, 807.5},
+        {"floor", -1, 0, 0, 213, 213, 516, 1000.5},  {"same", -1, 0, 0, 215, 215, 450, 912.5},
+    };
+    ElScenario *s = NULL;
+    ElError err = {EL_OK, ""};
+    ElRun *run;
+    ElDesignFigures x;
+    char own[EL_RANK_TITLE_SIZE], dir[] = "/tmp/etslink-cmp-XXXXXX", tex[128], *text;
+    int d, k, nsourced = 0;
+    CU_ASSERT_EQUAL_FATAL(el_scenario_load(&s, "data/comparison.xml", NULL, &err), EL_OK);
+    run = test_solve(s);
+    CU_ASSERT_FATAL(run != NULL && run->ndesigns == 6);
+    for (d = 0; d < 6; d++) {
+        const ElDesignResult *r = &run->designs[d];
+        CU_ASSERT_STRING_EQUAL(r->id, want[d].id);
+        el_summary_design_figures(r, &x);
+        if (want[d].spread < 0) {
+            CU_ASSERT(isnan(x.spread)); /* nothing linked: no spread */
+        } else {
+            CHECK_REL(x.spread, want[d].spread);
+        }
+        CHECK_REL(x.traded, want[d].traded);
+        CHECK_REL(x.rents, want[d].rents);
+        CHECK_REL(x.emissions, want[d].emissions);
+        CHECK_REL(x.ndc_emissions, want[d].ndc);
+        CHECK_REL(x.gov_revenue, want[d].gov);
+        CHECK_REL(x.firms_cost, want[d].firms);
+        /* own rules: only the floor; the baseline itself: only 'same' */
+        CU_ASSERT_EQUAL(el_design_own_rules(s, r->design, own, sizeof(own)), d == 4 ? 1 : 0);
+        CU_ASSERT_STRING_EQUAL(own, d == 4 ? "A: floor" : "");
+        CU_ASSERT_EQUAL(el_design_is_empty(r->design), d == 5);
+    }
+    CHECK_REL(run->designs[2].link[0].rent, 72); /* the quota's rent, as the export cap's */
+    /* titles and sources as loaded */
+    CU_ASSERT_STRING_EQUAL(s->designs[0]->title, "Full A–B link");
+    CU_ASSERT_PTR_NULL(s->designs[2]->title);
+    CU_ASSERT_EQUAL(s->nfigures, 15);
+    for (k = 0; k < s->nfigures; k++)
+        nsourced += s->figures[k].source != NULL;
+    CU_ASSERT_EQUAL(nsourced, 3);
+    CU_ASSERT_STRING_EQUAL(s->figures[0].element, "jurisdiction");
+    CU_ASSERT_STRING_EQUAL(s->figures[0].value, "auction-share=0.5"); /* id and name left out */
+    CU_ASSERT_STRING_EQUAL(s->figures[1].owner, "A");
+    CU_ASSERT_STRING_EQUAL(s->figures[1].element, "bau");
+    CU_ASSERT_STRING_EQUAL(s->figures[1].value, "100");
+    CU_ASSERT_STRING_EQUAL(s->figures[1].source, "hand-made: test A");
+    CU_ASSERT_EQUAL(s->figures[1].design, EL_FIGURE_SCENARIO);
+    CU_ASSERT_STRING_EQUAL(s->figures[2].element, "cap");
+    CU_ASSERT_PTR_NULL(s->figures[2].source);
+    CU_ASSERT_STRING_EQUAL(s->figures[10].owner, "P");
+    CU_ASSERT_STRING_EQUAL(s->figures[10].value, "intercept=2, slope=0, max=100");
+    CU_ASSERT_STRING_EQUAL(s->figures[11].owner, "capped");
+    CU_ASSERT_STRING_EQUAL(s->figures[11].value, "jurisdiction=A, max=4");
+    CU_ASSERT_STRING_EQUAL(s->figures[11].source, "a rule of thumb");
+    CU_ASSERT_EQUAL(s->figures[11].design, 1);
+    /* the report */
+    write_all(run, 2, &text);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "The design that gains most is \\emph{Full A–B link} "
+                                        "(linked)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\subsection*{Design 1: Full A–B link (linked)}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\subsection*{Design 3: quota}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "One of them,\n\\emph{same}, changes nothing"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "so 5 of the designs are linkage designs"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "One design also changes members' own rules, so its gains "
+                                        "mix domestic policy with linking:\n\\emph{floor} (A: "
+                                        "floor)."));
+    /* NDC-accounted emissions: only the floor changes what is achieved; the offsets replace
+     * 3 Mt of B's abatement (covered +3, NDC-accounted 0) */
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "One design changes NDC-accounted emissions against "
+                                        "autarky"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\emph{floor} (\\num{-2.00}\\,Mt NDC-accounted, "
+                                        "\\num{-2.00}\\,Mt covered)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\emph{floor} (NDC-accounted \\num{-2.000}\\,Mt, "
+                                        "covered \\num{-2.000}\\,Mt)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, " 1 design changes covered emissions only"));
+    CU_ASSERT_PTR_NULL(strstr(text, "\\emph{offsets} (")); /* achieves as much */
+    /* the comparison's rows: autarky, then 'capped' with its spread, traded, rent, ... */
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "0. & autarky (baseline) & \\num{0.00} & \\num{215.000} & "
+                                        "\\num{215.000} & -- & \\num{0.000} & \\num{0.00} & "
+                                        "\\num{450.00} & \\num{912.50} & \\num{462.50}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "capped} & \\num{96.00} & \\num{215.000} & "
+                                        "\\num{215.000} & \\num{18.00} & \\num{4.000} & "
+                                        "\\num{72.00} & \\num{630.00} & \\num{996.50}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "4. & offsets & \\num{105.00} & \\num{218.000} & "
+                                        "\\num{215.000} & -- & \\num{3.000} & \\num{96.00}"));
+    /* who sells to whom: A to B on the link and in the group; credits from the rest of the
+     * world apart */
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "P credits (rest of the world) & \\num{3.000}"));
+    /* the sources appendix */
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, " 3 of the 15 figures name a source."));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "A & bau & 100 & hand-{}\\allowbreak{}made: test A & 20"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "A & cap & 90 & \\emph{not stated} & 20"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "Sources: 3 of the scenario's 15 input figures name"));
+    free(text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(tex, sizeof(tex), "%s/report.tex", dir);
+    CU_ASSERT_EQUAL(el_report_write_tex(run, tex, &err), EL_OK);
+    compile_if_possible(tex, dir);
+    remove(tex);
+    rmdir(dir);
+    el_run_free(run);
+    el_scenario_free(s);
+}
+
 CU_TestInfo reports_tests[] = {
     {"golden results, schema-valid", test_golden},
     {"hostile names escaped in XML, CSV, TeX and PDF", test_hostile_names},
@@ -2734,5 +2850,8 @@ CU_TestInfo reports_tests[] = {
     {"uncertainty: draws, shocks, effort and risk sharing, price boxes and losses against hand "
      "values",
      test_report_uncertainty},
+    {"comparison: spread of linked members, rents, emissions, revenue, firms' cost, titles, "
+     "own rules and sources against hand values",
+     test_report_comparison},
     CU_TEST_INFO_NULL,
 };
