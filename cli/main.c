@@ -810,7 +810,7 @@ run_uncertainty(const Args *a, const ElScenario *s, const ElAnalysis *an, Writer
     el_status st = EL_OK;
     int d;
     pg.tty = w && !a->quiet && isatty(2);
-    pg.total = an->unc ? an->unc->draws * (an->nsteps + 1) : 0;
+    pg.total = an->unc ? el_uncertainty_draws(s, an->unc) * (an->nsteps + 1) : 0;
     if (tap.draws)
         st = el_results_writer_draws_begin(tap.draws, an, err);
     if (st == EL_OK)

@@ -38,6 +38,7 @@ static const field fields[] = {
      EL_DEFAULT_SWEEP_MAX_POINTS, EL_DEFAULT_SWEEP_MAX_POINTS},
     {"search_scan", T_INT, offsetof(ElSettings, search_scan), 4, 100000, EL_DEFAULT_SEARCH_SCAN,
      100000},
+    {"draws", T_INT, offsetof(ElSettings, draws), 0, 1e9, EL_DEFAULT_DRAWS, 1e9},
 };
 #define NFIELDS ((int)(sizeof(fields) / sizeof(fields[0])))
 

@@ -16,6 +16,7 @@
 #define EL_DEFAULT_FAST_PATH        (1) /* 1: exact fast path first (engine/fast.h), 0: never */
 #define EL_DEFAULT_SWEEP_MAX_POINTS (2000000) /* most points of one sweep; the CLI may raise it */
 #define EL_DEFAULT_SEARCH_SCAN      (64)      /* intervals of a search's first scan per parameter */
+#define EL_DEFAULT_DRAWS            (0) /* 0: each <uncertainty> draws what its draws= says */
 
 /* wall-clock seconds per design; a scenario file may lower it, only the command line raise it */
 #define EL_DEFAULT_DESIGN_TIME_LIMIT_S (600.0)
@@ -39,6 +40,7 @@ typedef struct {
     int fast_path;              /* 1: try the exact fast path before the LP (engine/fast.h) */
     int sweep_max_points;       /* most points of one sweep (a scenario may only lower it) */
     int search_scan;            /* a search's first scan: intervals per continuous parameter */
+    int draws; /* > 0: the draws of every uncertainty analysis, overriding draws= (a quick look) */
     /* Not a setting by name: an absolute time on el_clock_now()'s clock after which solvers
      * stop with outcome EL_TIME_LIMIT; 0 = none. Callers set it on a copy of the settings
      * (deadline = el_clock_now() + design_time_limit_s) at the start of a design. */

@@ -481,6 +481,11 @@ void el_uncertainty_result_clear(ElUncertaintyResult *r)
 }
 
 /* The correlation factor L (column-major): the identity without correlations. */
+long el_uncertainty_draws(const ElScenario *s, const ElUncertainty *u)
+{
+    return s->settings.draws > 0 ? (long)s->settings.draws : u->draws;
+}
+
 static el_status factor(const ElUncertainty *u, double **out, ElError *err)
 {
     int n = u->nshocks, i;
@@ -525,6 +530,7 @@ el_status el_uncertainty_run(const ElScenario *s,
     int nd = a->nsteps, njur = s->njur, d, j, v;
     size_t nser = (size_t)(nd + 1) * (size_t)njur;
     double *L = NULL, t0 = el_clock_now();
+    long draws_n;
     Producer pr;
     Acc acc;
     Effort eff;
@@ -537,13 +543,14 @@ el_status el_uncertainty_run(const ElScenario *s,
     if (!u || nd < 1)
         return el_error_set(err, EL_ERR_INPUT, "%s:%d: <uncertainty id=\"%s\">: no designs",
                             s->path, a->line, a->id);
-    if ((double)u->draws * nd > 9e18)
+    draws_n = el_uncertainty_draws(s, u);
+    if ((double)draws_n * nd > 9e18)
         return el_error_set(err, EL_ERR_INPUT, "%s:%d: <uncertainty>: too many draws", s->path,
                             a->line);
     out->a = a;
     out->nd = nd;
     out->njur = njur;
-    out->draws = u->draws;
+    out->draws = draws_n;
     out->no_eq = el_calloc((size_t)nd + 1, sizeof(long));
     out->used = el_calloc((size_t)nd + 1, sizeof(long));
     out->jur = el_calloc(nser * EL_UV_COUNT, sizeof(ElUncSummary));
@@ -575,7 +582,7 @@ el_status el_uncertainty_run(const ElScenario *s,
     if (st != EL_OK)
         goto done;
     pr = (Producer){s, a, L, nd};
-    prod = (ElProducer){&pr, u->draws * nd, draw_item, draw_release};
+    prod = (ElProducer){&pr, draws_n * nd, draw_item, draw_release};
     acc.s = s;
     acc.a = a;
     acc.nd = nd;

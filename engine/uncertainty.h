@@ -87,6 +87,10 @@ typedef struct {
  * the result (outcome != EL_OPTIMAL: no equilibrium; NULL: the draw was invalid). */
 typedef el_status (*ElDrawSink)(void *ctx, long draw, int d, const ElDesignResult *r, ElError *err);
 
+/** The draws uncertainty analysis u makes in s: the setting `draws` when it is above 0 (a quick
+ * look, docs/settings.md), else u's draws=. */
+long el_uncertainty_draws(const ElScenario *s, const ElUncertainty *u);
+
 /** Run uncertainty analysis a of s (a->kind EL_ANALYSIS_UNCERTAINTY) on opt's threads and ranks;
  * rank 0 (or without MPI, the caller) gets out (cleared first; release with
  * el_uncertainty_result_clear). */

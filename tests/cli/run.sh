@@ -46,12 +46,12 @@ expect 2 "no scenario file given" -- "$bin" validate
 expect 5 "cannot open the file" -- "$bin" validate "$tmp/missing.xml"
 expect 0 "valid (5 jurisdictions, 11 designs)" -- "$bin" validate scenarios/northeast-asia.xml
 expect 3 "unknown setting 'nope'" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/o" --set nope=1
-expect 2 "--set expects NAME=VALUE" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/o" --set grid
-expect 3 "grid = 4096 and refine = 4" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/o" --set grid=4096 --set refine=4
+expect 2 "--set expects NAME=VALUE" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml --set draws=200 -o "$tmp/o" --set grid
+expect 3 "grid = 4096 and refine = 4" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml --set draws=200 -o "$tmp/o" --set grid=4096 --set refine=4
 
 # solve writes both files, nothing temporary left behind, and is deterministic
 expect 0 "wrote" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/run1"
-expect 0 "" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/run2" --quiet --set grid=3
+expect 0 "" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml --set draws=200 -o "$tmp/run2" --quiet --set grid=3
 [ -s "$tmp/run1/results.xml" ] && [ -s "$tmp/run1/results.csv" ] && ok || bad "results missing"
 xmllint --noout --schema reports/results.xsd "$tmp/run1/results.xml" "$tmp/run2/results.xml" \
     2>"$tmp/xmllint" && ok || bad "results.xml does not follow reports/results.xsd: $(cat "$tmp/xmllint")"
@@ -69,8 +69,8 @@ cmp -s "$tmp/run1/results.xml" "$tmp/before.xml" && ok || bad "earlier results.x
 
 # output folder problems
 touch "$tmp/afile"
-expect 5 "exists and is not a folder" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/afile"
-expect 5 "cannot create the output folder" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/no/such/dir"
+expect 5 "exists and is not a folder" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml --set draws=200 -o "$tmp/afile"
+expect 5 "cannot create the output folder" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml --set draws=200 -o "$tmp/no/such/dir"
 
 # export-lp in both formats; GLPK's own reader must accept what we wrote
 expect 0 "wrote" -- "$bin" export-lp scenarios/northeast-asia.xml --design cn-kr -o "$tmp/cn-kr.lp"
@@ -83,7 +83,7 @@ glpsol --freemps "$tmp/a.mps" -o "$tmp/a.sol" >/dev/null 2>&1 && grep -q "Status
     && ok || bad "glpsol could not solve the exported MPS"
 # export-lp --form (docs/cli.md): the default LP refined around the equilibrium gives glpsol
 # etslink's price; the QP itself for QP solvers (.lp only); the coarse LP of steps
-OPENBLAS_NUM_THREADS=1 "$bin" solve scenarios/northeast-asia.xml --only cn-kr --no-pdf --quiet -o "$tmp/lpcheck" >/dev/null 2>&1
+OPENBLAS_NUM_THREADS=1 "$bin" solve scenarios/northeast-asia.xml --set draws=200 --only cn-kr --no-pdf --quiet -o "$tmp/lpcheck" >/dev/null 2>&1
 want=$(sed -n '/design id="cn-kr"/,/<\/design>/p' "$tmp/lpcheck/results.xml" | grep -o 'jurisdiction id="CN" price="[^"]*"' | sed 's/.*price="//; s/"//')
 got=$(awk '$2 == "comply_0" { print $NF }' "$tmp/cn-kr.sol")
 awk -v a="$want" -v b="$got" 'BEGIN { exit !(a != "" && b != "" && a - b < 1e-5 * (1 + a) && b - a < 1e-5 * (1 + a)) }' \
@@ -115,9 +115,9 @@ fi
 for sig in TERM INT; do
     d="$tmp/sig-$sig"
     mkdir -p "$d"
-    "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$d" --quiet
+    "$bin" solve --no-pdf scenarios/northeast-asia.xml --set draws=200 -o "$d" --quiet
     cp "$d/results.xml" "$tmp/sig-before.xml"
-    ETSLINK_TEST_PAUSE_BEFORE_COMMIT=20 "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$d" --quiet &
+    ETSLINK_TEST_PAUSE_BEFORE_COMMIT=20 "$bin" solve --no-pdf scenarios/northeast-asia.xml --set draws=200 -o "$d" --quiet &
     pid=$!
     i=0
     while [ $i -lt 200 ] && ! ls "$d" | grep -q '\.tmp\.'; do sleep 0.05; i=$((i + 1)); done
@@ -133,7 +133,7 @@ done
 # Disk full (a 16 KiB tmpfs) and a read-only folder; skipped where mounting is not allowed.
 mkdir -p "$tmp/full" "$tmp/ro"
 if mount -t tmpfs -o size=16k tmpfs "$tmp/full" 2>/dev/null; then
-    expect 5 "No space left on device" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/full"
+    expect 5 "No space left on device" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml --set draws=200 -o "$tmp/full"
     ls "$tmp/full" | grep -q '\.tmp\.' && bad "disk full left a temporary file" || ok
     [ ! -e "$tmp/full/results.xml" ] || xmllint --noout "$tmp/full/results.xml" 2>/dev/null \
         && ok || bad "a partial results.xml under its final name"
@@ -143,14 +143,14 @@ else
     echo "cli: skipped the disk-full test (cannot mount a tmpfs here)"
 fi
 if mount -t tmpfs -o ro,size=16k tmpfs "$tmp/ro" 2>/dev/null; then
-    expect 5 "Read-only file system" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/ro"
+    expect 5 "Read-only file system" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml --set draws=200 -o "$tmp/ro"
     umount "$tmp/ro"
 else
     echo "cli: skipped the read-only test (cannot mount a tmpfs here)"
 fi
 
 # GLPK failures surface as solver errors (exit 6), never as prices.
-expect 6 "iteration-limit" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml -o "$tmp/it" --set lp_iter=1
+expect 6 "iteration-limit" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml --set draws=200 -o "$tmp/it" --set lp_iter=1
 
 # --- issue 8 §4: files and processes (docs/security.md, docs/cli.md) ---
 root=$(pwd)
@@ -389,13 +389,15 @@ grep -q "^tight  *no equilibrium" "$tmp/out" && ok || bad "the summary lacks 'no
 
 # --threads: the same bytes whatever the thread count; bad values are usage errors.
 for t in 2 3; do
-    expect 0 "" -- "$bin" solve --no-pdf --quiet --threads "$t" scenarios/northeast-asia.xml -o "$tmp/th$t"
+    expect 0 "" -- "$bin" solve --no-pdf --quiet --threads "$t" scenarios/northeast-asia.xml --set draws=200 -o "$tmp/th$t"
     cmp -s "$tmp/th2/results.xml" "$tmp/th$t/results.xml" && ok || bad "--threads $t: results.xml differs"
 done
-expect 0 "" -- "$bin" solve --no-pdf --quiet scenarios/northeast-asia.xml -o "$tmp/th1"
+expect 0 "" -- "$bin" solve --no-pdf --quiet scenarios/northeast-asia.xml --set draws=200 -o "$tmp/th1"
 for f in results.xml results.csv report.tex; do
     cmp -s "$tmp/th1/$f" "$tmp/th2/$f" && ok || bad "--threads 2: $f differs from one thread"
 done
+# --set draws=N replaces every <uncertainty>'s draws= (docs/settings.md)
+expect 0 "uncertainty bau-shocks: 37 draws" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml --set draws=37 -o "$tmp/d37"
 expect 2 "--threads needs a whole number from 1 to 256" -- "$bin" solve --threads 0 scenarios/northeast-asia.xml -o "$tmp/th0"
 expect 2 "--threads needs a whole number" -- "$bin" solve --threads x scenarios/northeast-asia.xml -o "$tmp/th0"
 expect 2 "built without MPI" -- "$bin" solve --mpi scenarios/northeast-asia.xml -o "$tmp/th0"
