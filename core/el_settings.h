@@ -16,7 +16,7 @@
 #define EL_DEFAULT_FAST_PATH        (1) /* 1: exact fast path first (engine/fast.h), 0: never */
 #define EL_DEFAULT_SWEEP_MAX_POINTS (2000000) /* most points of one sweep; the CLI may raise it */
 #define EL_DEFAULT_SEARCH_SCAN      (64)      /* intervals of a search's first scan per parameter */
-#define EL_DEFAULT_DRAWS            (0) /* 0: each <uncertainty> draws what its draws= says */
+#define EL_DEFAULT_DRAWS            (0)       /* 0: each <uncertainty> draws what its draws= says */
 
 /* wall-clock seconds per design; a scenario file may lower it, only the command line raise it */
 #define EL_DEFAULT_DESIGN_TIME_LIMIT_S (600.0)
