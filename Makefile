@@ -156,12 +156,14 @@ fuzz: build-fuzz/fuzz_scenario build-fuzz/fuzz_csv
 $(BUILD)/replay-%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $(LIB)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# The sanitizer and valgrind runs skip the unit tests' lualatex compiles (ETSLINK_TEST_SKIP_PDF,
+# tests/unit/test_reports.c): lualatex is not what they check, and `make check` compiles them.
 asan:
-	$(MAKE) SAN=1 check
+	ETSLINK_TEST_SKIP_PDF=1 $(MAKE) SAN=1 check
 
 # ThreadSanitizer: the unit tests (the threads suite solves, loads and injects faults on 4
 # threads at once); any report fails the run. tests/tsan.supp justifies each suppression.
-TSAN_RUN = OPENBLAS_NUM_THREADS=1 \
+TSAN_RUN = OPENBLAS_NUM_THREADS=1 ETSLINK_TEST_SKIP_PDF=1 \
            TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(CURDIR)/tests/tsan.supp"
 tsan:
 	$(MAKE) TSAN=1 deps build-tsan/etslink-tests
@@ -173,7 +175,7 @@ VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite --erro
            --suppressions=$(CURDIR)/tests/valgrind.supp
 valgrind: deps $(BIN) $(TESTS)
 	@sh tools/deps.sh valgrind
-	cd tests && OPENBLAS_NUM_THREADS=1 $(VALGRIND) ../$(TESTS)
+	cd tests && OPENBLAS_NUM_THREADS=1 ETSLINK_TEST_SKIP_PDF=1 $(VALGRIND) ../$(TESTS)
 	OPENBLAS_NUM_THREADS=1 $(VALGRIND) ./$(BIN) solve $(SCENARIO) -o $(BUILD)/valgrind-out --set draws=100
 
 # libetslink.so and the Python package (api/etslink.h, python/, docs/python.md). The library is
