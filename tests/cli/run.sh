@@ -396,6 +396,13 @@ expect 0 "" -- "$bin" solve --no-pdf --quiet scenarios/northeast-asia.xml --set 
 for f in results.xml results.csv report.tex; do
     cmp -s "$tmp/th1/$f" "$tmp/th2/$f" && ok || bad "--threads 2: $f differs from one thread"
 done
+# tools/sensitivity.sh (docs/data.md): every variant solves; the KR 8.00 row against the closed
+# form, p = (30 + 28.876 + 10) / (1/0.02 + 28.876/8 + 10), Korea's gain (8 - p)^2 / 2 / (8/28.876)
+sh tools/sensitivity.sh "$bin" >"$tmp/sens.md" 2>"$tmp/sens.err" && [ "$(grep -c '^| ' "$tmp/sens.md")" = 14 ] \
+    && ok || bad "tools/sensitivity.sh failed: $(cat "$tmp/sens.err")"
+want=$(awk 'BEGIN { c = 8 / 28.876; p = 68.876 / (50 + 1 / c + 10); printf "| %.2f | %.1f |", p, (8 - p) ^ 2 / 2 / c }')
+got=$(grep '^| KR price 8.00' "$tmp/sens.md" | awk -F' [|] ' '{ printf "| %s | %s |", $4, $6 }')
+[ "$got" = "$want" ] && ok || bad "sensitivity KR 8.00: '$got', closed form '$want'"
 # --set draws=N replaces every <uncertainty>'s draws= (docs/settings.md)
 expect 0 "uncertainty bau-shocks: 37 draws" -- "$bin" solve --no-pdf scenarios/northeast-asia.xml --set draws=37 -o "$tmp/d37"
 expect 2 "--threads needs a whole number from 1 to 256" -- "$bin" solve --threads 0 scenarios/northeast-asia.xml -o "$tmp/th0"
