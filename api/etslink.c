@@ -1460,34 +1460,8 @@ int etsl_solve(const etsl_scenario *sc,
 
 /* ---- Coalitions ---- */
 
-#define TOP_COALITIONS     20 /* beyond COALITIONS_ALL_MAX members: the largest values */
-#define COALITIONS_ALL_MAX 16 /* up to this many members, every coalition is a row */
-
-/* The TOP_COALITIONS coalitions of two or more members with the largest values (ties: the
- * smaller mask), as results.csv lists them. */
-static int top_coalitions(const ElGame *g, unsigned *top)
-{
-    unsigned full = (1u << g->n) - 1u, m;
-    int nt = 0, k;
-    for (m = 1; m <= full; m++) {
-        if (__builtin_popcount(m) < 2)
-            continue;
-        if (nt < TOP_COALITIONS)
-            top[nt++] = m;
-        else if (g->v[m] > g->v[top[nt - 1]])
-            top[nt - 1] = m;
-        else
-            continue;
-        for (k = nt - 1; k > 0 && (g->v[top[k]] > g->v[top[k - 1]] ||
-                                   (g->v[top[k]] == g->v[top[k - 1]] && top[k] < top[k - 1]));
-             k--) {
-            unsigned t = top[k];
-            top[k] = top[k - 1];
-            top[k - 1] = t;
-        }
-    }
-    return nt;
-}
+#define TOP_COALITIONS     EL_TOP_COALITIONS /* beyond COALITIONS_ALL_MAX members */
+#define COALITIONS_ALL_MAX 16                /* up to this many members, every coalition is a row */
 
 /* "{A B}{C}": the blocks of a structure. */
 static bool structure_text(const ElScenario *s, const ElGame *g, const ElStructure *x, Text *t)
@@ -1602,7 +1576,7 @@ static bool coalition_tables(etsl_tables *ts, const ElScenario *s, const ElCoali
         }
     }
     /* the coalitions: every one, or the largest values */
-    nt = g->n <= COALITIONS_ALL_MAX ? (int)full : top_coalitions(g, top);
+    nt = g->n <= COALITIONS_ALL_MAX ? (int)full : el_game_top_coalitions(g, top);
     for (i = 0; ok && i < nt; i++) {
         m = g->n <= COALITIONS_ALL_MAX ? (unsigned)i + 1u : top[i];
         r = table_row(coal);

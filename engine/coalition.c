@@ -179,6 +179,30 @@ static el_status eq_evaluate(void *ctx,
 
 const ElGameValue el_game_value_equilibrium = {NULL, eq_evaluate};
 
+int el_game_top_coalitions(const ElGame *g, unsigned *top)
+{
+    unsigned full = (1u << g->n) - 1u, m;
+    int nt = 0, k;
+    for (m = 1; m <= full; m++) {
+        if (__builtin_popcount(m) < 2)
+            continue;
+        if (nt < EL_TOP_COALITIONS)
+            top[nt++] = m;
+        else if (g->v[m] > g->v[top[nt - 1]])
+            top[nt - 1] = m;
+        else
+            continue;
+        for (k = nt - 1; k > 0 && (g->v[top[k]] > g->v[top[k - 1]] ||
+                                   (g->v[top[k]] == g->v[top[k - 1]] && top[k] < top[k - 1]));
+             k--) {
+            unsigned t = top[k];
+            top[k] = top[k - 1];
+            top[k - 1] = t;
+        }
+    }
+    return nt;
+}
+
 void el_shapley(const double *v, int n, double *phi)
 {
     double w[EL_COALITION_MAX_MEMBERS + 1];

@@ -106,6 +106,12 @@ void el_core_clear(ElCore *c);
 #define EL_NUCLEOLUS_MAX_MEMBERS 12
 el_status el_game_nucleolus(const ElGame *g, const ElSettings *settings, double *x, ElError *err);
 
+/** The EL_TOP_COALITIONS coalitions of two or more members with the largest values, largest
+ * first (ties: the smaller mask), into top; returns how many (fewer for a small game). What
+ * results.csv, coalitions.csv and the C API list beyond the games small enough to list whole. */
+#define EL_TOP_COALITIONS 20
+int el_game_top_coalitions(const ElGame *g, unsigned *top);
+
 /** The Shapley value of a game given by its values v (2^n entries), into phi (n entries):
  * phi_i = sum over S not containing i of |S|! (n - |S| - 1)! / n! (v(S u i) - v(S)). */
 void el_shapley(const double *v, int n, double *phi);

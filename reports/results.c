@@ -1178,7 +1178,7 @@ el_results_writer_multi(ElResultsWriter *w, const char *id, const ElMultiResult 
 
 /* ---- Coalitions ---- */
 
-#define TOP_COALITIONS 20
+#define TOP_COALITIONS EL_TOP_COALITIONS
 
 /* "A B C" of the members in mask. */
 static void
@@ -1194,31 +1194,6 @@ members_text(const ElScenario *s, const ElGame *g, unsigned mask, char *buf, siz
             if (m > 0)
                 len += (size_t)m;
         }
-}
-
-/* The TOP_COALITIONS largest values (ties: the smaller mask), by selection. */
-static int top_coalitions(const ElGame *g, unsigned *top)
-{
-    unsigned full = (1u << g->n) - 1u, m;
-    int nt = 0, k;
-    for (m = 1; m <= full; m++) {
-        if (__builtin_popcount(m) < 2)
-            continue;
-        if (nt < TOP_COALITIONS)
-            top[nt++] = m;
-        else if (g->v[m] > g->v[top[nt - 1]])
-            top[nt - 1] = m;
-        else
-            continue;
-        for (k = nt - 1; k > 0 && (g->v[top[k]] > g->v[top[k - 1]] ||
-                                   (g->v[top[k]] == g->v[top[k - 1]] && top[k] < top[k - 1]));
-             k--) {
-            unsigned t = top[k];
-            top[k] = top[k - 1];
-            top[k - 1] = t;
-        }
-    }
-    return nt;
 }
 
 /* "{A B}{C}" of a coalition structure: its blocks in their listed order. */
@@ -1340,7 +1315,7 @@ el_status el_results_writer_coalitions(ElResultsWriter *w,
     bool ok = true;
     if (w->fmt == EL_RESULTS_COALITIONS_CSV)
         return coalitions_csv(w, a, res, err);
-    nt = top_coalitions(g, top);
+    nt = el_game_top_coalitions(g, top);
     if (w->fmt == EL_RESULTS_XML) {
         el_out_str(o, "  <coalitions");
         xml_key(o, "id", a->id);
@@ -1554,7 +1529,7 @@ coalitions_csv(ElResultsWriter *w, const ElAnalysis *a, const ElCoalitionResult 
                 break;
         }
     } else {
-        nt = top_coalitions(g, top);
+        nt = el_game_top_coalitions(g, top);
         for (k = 0; ok && k < nt; k++)
             ok = coal_coalition(w, g, top[k], text, sizeof(text));
     }
