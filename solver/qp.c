@@ -72,41 +72,31 @@ static bool lp_within_budget(const ElProblem *p, int grid, const double *center,
     return *cols <= EL_MAX_LP_COLS && nnz <= EL_MAX_LP_NNZ;
 }
 
-/* Discretise p; if counts is given it receives the number of LP columns of each column of p
- * (caller-allocated, p->ncols entries). */
-static el_status discretize(
-    const ElProblem *p, int grid, const double *center, ElProblem **out, int *counts, ElError *err)
+el_status el_qp_steps_lp(const ElProblem *p,
+                         ElStepBreaks breaks,
+                         void *ctx,
+                         int maxbp,
+                         ElProblem **out,
+                         int *counts,
+                         ElError *err)
 {
     ElProblem *d = NULL;
     int *first = NULL, *count = NULL;
     double *bp = NULL;
     el_status st;
-    double wmax = 0, cols;
     int j, k, t;
     char name[160];
     *out = NULL;
-    if (grid < 1)
-        return el_error_set(err, EL_ERR_SETTINGS, "grid %d must be >= 1", grid);
-    if (!lp_within_budget(p, grid, center, &cols))
-        return el_error_set(err, EL_ERR_NUMERIC,
-                            "the LP with %d steps per MAC piece would have %.0f columns, above "
-                            "the budget of %d columns and %d nonzeros (lower grid; "
-                            "docs/settings.md)",
-                            grid, cols, EL_MAX_LP_COLS, EL_MAX_LP_NNZ);
     first = el_calloc((size_t)(p->ncols > 0 ? p->ncols : 1), sizeof(int));
     count = el_calloc((size_t)(p->ncols > 0 ? p->ncols : 1), sizeof(int));
-    bp = el_calloc((size_t)(3 * grid + 3), sizeof(double));
-    st = (!first || !count || !bp) ? el_error_set(err, EL_ERR_NOMEM, "out of memory (discretize)")
-                                   : el_problem_create(&d, err);
-    for (j = 0; j < p->ncols; j++)
-        if (p->h[j] > 0)
-            wmax = fmax(wmax, p->up[j]);
+    bp = el_calloc((size_t)maxbp, sizeof(double));
+    st = (!first || !count || !bp)
+             ? el_error_set(err, EL_ERR_NOMEM, "out of memory (the LP of steps)")
+             : el_problem_create(&d, err);
     for (j = 0; st == EL_OK && j < p->ncols; j++) {
         first[j] = d->ncols;
         if (p->h[j] > 0) {
-            /* a sliver of a piece gains nothing from steps and upsets the simplex */
-            int steps = p->up[j] < NARROW_PIECE * wmax ? 1 : grid;
-            int nb = breakpoints(p->up[j], steps, center ? &center[j] : NULL, bp);
+            int nb = breaks(ctx, p, j, bp);
             count[j] = nb - 1;
             for (k = 0; st == EL_OK && k + 1 < nb; k++) {
                 /* the average marginal cost over the step: the cost is interpolated exactly */
@@ -140,6 +130,44 @@ static el_status discretize(
     }
     *out = d;
     return EL_OK;
+}
+
+/* The grid's breakpoints of column j (discretize's callback): one step for a sliver of a
+ * piece, which gains nothing from steps and upsets the simplex. */
+typedef struct {
+    int grid;
+    const double *center;
+    double wmax;
+} GridBreaks;
+
+static int grid_breaks(void *ctx, const ElProblem *p, int j, double *bp)
+{
+    const GridBreaks *g = ctx;
+    int steps = p->up[j] < NARROW_PIECE * g->wmax ? 1 : g->grid;
+    return breakpoints(p->up[j], steps, g->center ? &g->center[j] : NULL, bp);
+}
+
+/* Discretise p; if counts is given it receives the number of LP columns of each column of p
+ * (caller-allocated, p->ncols entries). */
+static el_status discretize(
+    const ElProblem *p, int grid, const double *center, ElProblem **out, int *counts, ElError *err)
+{
+    GridBreaks g = {grid, center, 0};
+    double cols;
+    int j;
+    *out = NULL;
+    if (grid < 1)
+        return el_error_set(err, EL_ERR_SETTINGS, "grid %d must be >= 1", grid);
+    if (!lp_within_budget(p, grid, center, &cols))
+        return el_error_set(err, EL_ERR_NUMERIC,
+                            "the LP with %d steps per MAC piece would have %.0f columns, above "
+                            "the budget of %d columns and %d nonzeros (lower grid; "
+                            "docs/settings.md)",
+                            grid, cols, EL_MAX_LP_COLS, EL_MAX_LP_NNZ);
+    for (j = 0; j < p->ncols; j++)
+        if (p->h[j] > 0)
+            g.wmax = fmax(g.wmax, p->up[j]);
+    return el_qp_steps_lp(p, grid_breaks, &g, 3 * grid + 3, out, counts, err);
 }
 
 el_status el_qp_discretize_around(

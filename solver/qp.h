@@ -77,6 +77,21 @@ el_status el_qp_solve_with(const ElProblem *p,
 
 /** The LP that step 1 solves for p with the given grid (for export). Owned by the caller. */
 el_status el_qp_discretize(const ElProblem *p, int grid, ElProblem **out, ElError *err);
+
+/** The breakpoints 0 = bp[0] < ... < bp[nb - 1] = p->up[j] of quadratic column j (h > 0) of p,
+ * written into bp (room for the maxbp given below); returns nb >= 2. */
+typedef int (*ElStepBreaks)(void *ctx, const ElProblem *p, int j, double *bp);
+/** The LP of steps of p: each quadratic column becomes one column per step between its
+ * breakpoints (breaks), at the average marginal cost over the step, so the cost is interpolated
+ * exactly; other columns, rows and coefficients are copied. counts (optional, p->ncols entries)
+ * gets each column's number of LP columns. Budgets are the caller's to check. */
+el_status el_qp_steps_lp(const ElProblem *p,
+                         ElStepBreaks breaks,
+                         void *ctx,
+                         int maxbp,
+                         ElProblem **out,
+                         int *counts,
+                         ElError *err);
 /** The same with extra steps of width up/grid^2 around center[j] for each quadratic column
  * (center has p->ncols entries; NULL gives the uniform grid). If first is not NULL it receives
  * (p->ncols entries, caller-allocated) the LP column where column j of p starts; a linear

@@ -224,15 +224,24 @@ static int refined_breakpoints(const ElProblem *p, int j, int grid, double x, do
     return m;
 }
 
+/* refined_breakpoints as el_qp_steps_lp's callback */
+typedef struct {
+    int grid;
+    const double *x;
+} Around;
+
+static int around_breaks(void *ctx, const ElProblem *p, int j, double *bp)
+{
+    const Around *a = ctx;
+    return refined_breakpoints(p, j, a->grid, a->x[j], bp);
+}
+
 el_status
 el_qp_refine_around(const ElProblem *p, int grid, const double *x, ElProblem **out, ElError *err)
 {
-    ElProblem *d = NULL;
-    int *first = NULL, *count = NULL;
-    double *bp = NULL, cols = 0;
-    char name[200];
-    el_status st;
-    int j, k, t;
+    Around a = {grid, x};
+    double cols = 0;
+    int j;
     *out = NULL;
     if (grid < 1)
         return el_error_set(err, EL_ERR_SETTINGS, "grid %d must be >= 1", grid);
@@ -243,46 +252,7 @@ el_qp_refine_around(const ElProblem *p, int grid, const double *x, ElProblem **o
                             "the refined LP would have %.0f columns, above the budget of %d "
                             "(lower grid; docs/settings.md)",
                             cols, EL_MAX_LP_COLS);
-    first = el_calloc((size_t)(p->ncols > 0 ? p->ncols : 1), sizeof(int));
-    count = el_calloc((size_t)(p->ncols > 0 ? p->ncols : 1), sizeof(int));
-    bp = el_calloc((size_t)grid + 5, sizeof(double));
-    st = (!first || !count || !bp) ? el_error_set(err, EL_ERR_NOMEM, "out of memory (export)")
-                                   : el_problem_create(&d, err);
-    for (j = 0; st == EL_OK && j < p->ncols; j++) {
-        first[j] = d->ncols;
-        if (p->h[j] > 0) {
-            int nb = refined_breakpoints(p, j, grid, x[j], bp);
-            count[j] = nb - 1;
-            for (k = 0; st == EL_OK && k + 1 < nb; k++) {
-                /* the average marginal cost over the step: the cost interpolated exactly */
-                if (p->colname[j])
-                    snprintf(name, sizeof(name), "%.160s_%d", p->colname[j], k);
-                st = el_problem_add_col(d, p->colname[j] ? name : NULL,
-                                        p->c[j] + p->h[j] * 0.5 * (bp[k] + bp[k + 1]), 0, 0,
-                                        bp[k + 1] - bp[k], NULL, err);
-            }
-        } else {
-            count[j] = 1;
-            st = el_problem_add_col(d, p->colname[j], p->c[j], 0, p->lo[j], p->up[j], NULL, err);
-            if (st == EL_OK && p->is_int[j])
-                el_problem_set_integer(d, d->ncols - 1);
-        }
-    }
-    for (j = 0; st == EL_OK && j < p->nrows; j++)
-        st = el_problem_add_row(d, p->rowname[j], p->rlo[j], p->rup[j], (ElRowKind)p->rkind[j],
-                                NULL, err);
-    for (t = 0; st == EL_OK && t < p->nnz; t++)
-        for (k = 0; st == EL_OK && k < count[p->aj[t]]; k++)
-            st = el_problem_add_coef(d, p->ai[t], first[p->aj[t]] + k, p->av[t], err);
-    el_free(first);
-    el_free(count);
-    el_free(bp);
-    if (st != EL_OK) {
-        el_problem_free(d);
-        return st;
-    }
-    *out = d;
-    return EL_OK;
+    return el_qp_steps_lp(p, around_breaks, &a, grid + 5, out, NULL, err);
 }
 
 /* ---- Export ---- */
