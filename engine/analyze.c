@@ -316,14 +316,6 @@ static el_status sweep_item(void *ctx, long i, ElBatchItem *out, ElError *err)
     return st;
 }
 
-static void sweep_release(void *ctx, long i, ElBatchItem *item)
-{
-    (void)ctx;
-    (void)i;
-    el_design_free((ElDesign *)(size_t)item->design);
-    item->design = NULL;
-}
-
 el_status el_sweep_producer_create(ElSweepProducer **out,
                                    const ElScenario *s,
                                    const ElAnalysis *a,
@@ -341,7 +333,7 @@ el_status el_sweep_producer_create(ElSweepProducer **out,
 
 ElProducer el_sweep_producer(ElSweepProducer *p)
 {
-    ElProducer pr = {p, p->a->points, sweep_item, sweep_release};
+    ElProducer pr = {p, p->a->points, sweep_item, el_batch_release_design};
     return pr;
 }
 
@@ -481,7 +473,7 @@ static el_status search_result(void *ctx,
  * go to every rank, so that all take the same next step). */
 static el_status evaluate(Searcher *S, ElError *err)
 {
-    ElProducer pr = {S, 0, search_item, sweep_release};
+    ElProducer pr = {S, 0, search_item, el_batch_release_design};
     ElSink sink = {S, NULL, search_result, NULL};
     const ElSink *sinks[1] = {&sink};
     el_status st = EL_OK;
@@ -1234,7 +1226,7 @@ static el_status describe_best(Searcher *S, ElSearchResult *out, ElError *err)
     st = instantiate(s, a, out->best.values, a->id, &out->best_design, err);
     if (st != EL_OK)
         return st;
-    pr = (ElProducer){S, 1, search_item, sweep_release};
+    pr = (ElProducer){S, 1, search_item, el_batch_release_design};
     st = el_batch_solve(s, &pr, S->opt, sinks, 1, err);
     if (st != EL_OK || (el_mpi_active() && el_mpi_rank() > 0))
         return st;

@@ -611,6 +611,14 @@ static el_status share_status(el_status st, ElError *err)
     return (el_status)m.code;
 }
 
+void el_batch_release_design(void *ctx, long i, ElBatchItem *item)
+{
+    (void)ctx;
+    (void)i;
+    el_design_free((ElDesign *)(size_t)item->design);
+    item->design = NULL;
+}
+
 el_status el_batch_solve(const ElScenario *s,
                          const ElProducer *producer,
                          const ElBatchOptions *opt,

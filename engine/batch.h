@@ -38,6 +38,9 @@ typedef struct {
     void (*release)(void *ctx, long i, ElBatchItem *item);
 } ElProducer;
 
+/** A producer's `release` for items whose design the producer made (el_design_free). */
+void el_batch_release_design(void *ctx, long i, ElBatchItem *item);
+
 /** Receives results, always from one thread (the caller's) and in order: begin; then the shared
  * baseline (index -1, item NULL, r->design NULL: the scenario's autarky); then item 0, 1, ...;
  * then end (also after a failure, with ok = false, so that a sink can discard what it wrote).

@@ -92,14 +92,6 @@ static el_status game_item(void *ctx, long i, ElBatchItem *out, ElError *err)
     return st;
 }
 
-static void game_release(void *ctx, long i, ElBatchItem *item)
-{
-    (void)ctx;
-    (void)i;
-    el_design_free((ElDesign *)(size_t)item->design);
-    item->design = NULL;
-}
-
 /* The game's side of the value function: store v(S) and the members' gains. */
 static el_status game_report(void *ctx, long index, const double *jur_gain, ElError *err)
 {
@@ -318,7 +310,7 @@ el_status el_game_solve(const ElScenario *s,
         }
         c.in[members[k]] = k;
     }
-    pr = (ElProducer){&c, (1L << n) - 1, game_item, game_release};
+    pr = (ElProducer){&c, (1L << n) - 1, game_item, el_batch_release_design};
     if (!value)
         value = &el_game_value_equilibrium;
     st = value->evaluate(value->ctx, s, &pr, opt, game_report, &c, err);
