@@ -143,6 +143,16 @@ static double bank_limit(const ElJurisdiction *ju, const ElJurData *q)
     return lim < EL_MAX_QUANTITY ? lim : EL_MAX_QUANTITY;
 }
 
+/* Whether year starts one of ju's compliance phases (nothing is borrowed from it). */
+static bool phase_start(const ElJurisdiction *ju, int year)
+{
+    int k;
+    for (k = 0; k < ju->nborrow_phase; k++)
+        if (ju->borrow_phase[k] == year)
+            return true;
+    return false;
+}
+
 /* Unlimited banking, and no borrowing: a bank that may be pruned in the first stage. */
 static bool free_bank(const ElJurisdiction *ju)
 {
@@ -304,7 +314,8 @@ el_status el_multi_solve(const ElScenario *s,
             if (st == EL_OK && t + 1 < T)
                 st = el_problem_add_coef(P, yr[t + 1].row0 + yr[t + 1].m->comply_row[j], b->plus, 1,
                                          err);
-            if (st == EL_OK && ju->borrow_share > 0 && t + 1 < T) {
+            if (st == EL_OK && ju->borrow_share > 0 && t + 1 < T &&
+                !phase_start(ju, per->first + t + 1)) {
                 int brow;
                 st = el_problem_add_col(P, NULL, 0, 0, 0, EL_MAX_QUANTITY, &b->minus, err);
                 if (st == EL_OK)

@@ -544,6 +544,49 @@ static el_status read_periods(Loader *L, const ElXmlNode *n)
     return st;
 }
 
+/* <borrowing phase-starts="2031 2036">: the years that start a compliance phase, after the
+ * horizon's first year, no later than its last, increasing; nothing is borrowed across them. */
+static el_status read_phase_starts(Loader *L, const ElXmlNode *c, ElJurisdiction *j)
+{
+    char *text = el_xml_attr(c, "phase-starts"), *p, *end;
+    el_status st = EL_OK;
+    int prev = L->s->periods.first;
+    j->nborrow_phase = 0;
+    for (p = text; st == EL_OK && p && *p;) {
+        long y;
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            p++;
+        if (!*p)
+            break;
+        errno = 0;
+        y = strtol(p, &end, 10);
+        if (end == p || errno ||
+            (*end && *end != ' ' && *end != '\t' && *end != '\n' && *end != '\r'))
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: jurisdiction '%s': <borrowing phase-starts>: '%s' is not a "
+                              "list of years",
+                              L->path, el_xml_line(c), j->id, text);
+        else if (y <= prev || y > L->s->periods.last)
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: jurisdiction '%s': <borrowing phase-starts>: %ld is not "
+                              "after %d and no later than %d (a phase starts after the "
+                              "horizon's first year, in increasing order)",
+                              L->path, el_xml_line(c), j->id, y, prev, L->s->periods.last);
+        else if (j->nborrow_phase == EL_MAX_PHASE_STARTS)
+            st = el_error_set(L->err, EL_ERR_INPUT,
+                              "%s:%d: jurisdiction '%s': <borrowing phase-starts>: at most %d "
+                              "years",
+                              L->path, el_xml_line(c), j->id, EL_MAX_PHASE_STARTS);
+        else {
+            j->borrow_phase[j->nborrow_phase++] = (int)y;
+            prev = (int)y;
+        }
+        p = end;
+    }
+    el_free(text);
+    return st;
+}
+
 /* A jurisdiction's several-period elements: <path><year y .../></path>, <banking>,
  * <borrowing>, <initial-bank>, into j (index ji, already added). */
 static el_status read_time(Loader *L, const ElXmlNode *jn, int ji)
@@ -597,6 +640,8 @@ static el_status read_time(Loader *L, const ElXmlNode *jn, int ji)
                                   "%s:%d: jurisdiction '%s': <borrowing share=\"%g\">: a share "
                                   "in [0, 1] of the year's emissions",
                                   L->path, el_xml_line(c), j->id, j->borrow_share);
+            if (st == EL_OK)
+                st = read_phase_starts(L, c, j);
         } else if (strcmp(nm, "initial-bank") == 0) {
             st = num_text(L, c, &j->initial_bank);
             if (st == EL_OK && !(j->initial_bank >= 0 && j->initial_bank <= EL_MAX_QUANTITY))

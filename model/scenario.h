@@ -44,6 +44,9 @@ typedef struct {
     ElSet set;
 } ElPathEntry;
 
+/* <borrowing phase-starts="...">: at most this many years that start a compliance phase */
+#define EL_MAX_PHASE_STARTS 16
+
 typedef struct {
     char *id;
     char *name;
@@ -68,6 +71,9 @@ typedef struct {
     double bank_share;   /* ... as a share of the year's cap; nan(""): none */
     double borrow_share; /* share of the year's emissions that may be borrowed from the next
                             year's allocation; 0: no borrowing */
+    int borrow_phase[EL_MAX_PHASE_STARTS]; /* years that start a new phase, increasing: nothing
+                                              is borrowed from them into the year before */
+    int nborrow_phase;
     double initial_bank; /* Mt banked before the first year */
     int line;            /* line in the scenario file, 0 if built in code */
 } ElJurisdiction;

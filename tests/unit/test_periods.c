@@ -110,10 +110,10 @@ static void test_banking_only(void)
 }
 
 /* Limits that bind. Borrowing share s of emissions with R = (30, 10), BAU 1000: the borrowed
- * v = s (1000 - a_1) and a_1 = 30 - v, so a_1 = (30 - 1000 s) / (1 - s); with s = 0.005,
- * a_1 = 25.1256..., below the free a_1 = 40 / 2.1 = 19.05 + ... no: free borrowing would take
- * a_1 = 40 / (2 + r)... the limit binds when (30 - 1000 s)/(1 - s) > 40 / (2 + r). A bank cap
- * B with R = (10, 30): a_1 = 10 + B, a_2 = 30 - B. */
+ * v = s (1000 - a_1) and a_1 = 30 - v, so a_1 = (30 - 1000 s) / (1 - s) = 25.1256... with
+ * s = 0.005. Free borrowing would abate a_1 = 40 / (2 + r) = 19.05 (p_2 = (1 + r) p_1 and
+ * a_1 + a_2 = 40), so the limit binds: (30 - 1000 s) / (1 - s) > 40 / (2 + r). A bank cap B with
+ * R = (10, 30): a_1 = 10 + B, a_2 = 30 - B. */
 static void test_limits(void)
 {
     double c = 2, r = 0.1, fall[2] = {30, 10}, rise[2] = {10, 30}, s_ = 0.005;
@@ -190,6 +190,46 @@ static void test_late_link(void)
 
 /* Bad input: a year outside the horizon, a path out of order, a negative bank limit, a bank
  * without periods. */
+/* Borrowing within phases (<borrowing phase-starts="2027">): R = (30, 30, 0), c = 2, r = 0.05.
+ * Nothing is borrowed from 2027 into 2026, so 2026 stands alone, p_1 = c 30 = 60; 2027 borrows
+ * from 2028: a_2 + a_3 = 30 with p_3 = 1.05 p_2, a_2 = 30 / 2.05, bank_2 = a_2 - 30 (< 0). Without
+ * the phase, Hotelling over the three years: p_1 = c 60 / (1 + 1.05 + 1.05^2). */
+static void test_phases(void)
+{
+    static const double R[3] = {30, 30, 0};
+    double c = 2, r = 0.05, a2 = 30 / 2.05, p1 = c * 60 / (1 + 1.05 + 1.05 * 1.05);
+    ElMultiResult res;
+    ElError err = {EL_OK, ""};
+    ElScenario *s = one(c, R, 3, r, "<borrowing share=\"1\" phase-starts=\"2027\"/>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL_FATAL(el_multi_solve(s, NULL, NULL, &res, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(res.outcome, EL_OPTIMAL);
+    CHECK_REL(res.year[0].jur[0].price, c * 30);
+    CU_ASSERT_DOUBLE_EQUAL(res.bank[0], 0, 1e-9);
+    CHECK_REL(res.year[1].jur[0].abatement, a2);
+    CHECK_REL(res.year[1].jur[0].price, c * a2);
+    CHECK_REL(res.year[2].jur[0].price, 1.05 * c * a2);
+    CHECK_REL(res.bank[1], a2 - 30);
+    el_multi_result_clear(&res);
+    el_scenario_free(s);
+    s = one(c, R, 3, r, "<borrowing share=\"1\" phase-starts=\"2028\"/>"); /* 2027 -> 2028 */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL_FATAL(el_multi_solve(s, NULL, NULL, &res, &err), EL_OK);
+    /* 2026 borrows from 2027 and neither from 2028: a_1 + a_2 = 60, p_2 = 1.05 p_1; a_3 = 0 */
+    CHECK_REL(res.year[0].jur[0].price, c * 60 / 2.05);
+    CHECK_REL(res.year[1].jur[0].price, 1.05 * c * 60 / 2.05);
+    CU_ASSERT_DOUBLE_EQUAL(res.year[2].jur[0].price, 0, 1e-9);
+    el_multi_result_clear(&res);
+    el_scenario_free(s);
+    s = one(c, R, 3, r, "<borrowing share=\"1\"/>"); /* one phase: Hotelling */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL_FATAL(el_multi_solve(s, NULL, NULL, &res, &err), EL_OK);
+    CHECK_REL(res.year[0].jur[0].price, p1);
+    CHECK_REL(res.year[2].jur[0].price, p1 * 1.05 * 1.05);
+    el_multi_result_clear(&res);
+    el_scenario_free(s);
+}
+
 static void test_bad_input(void)
 {
     static const char *const cases[][2] = {
@@ -215,6 +255,18 @@ static void test_bad_input(void)
          "slope=\"1\"/></mac></jurisdiction><design id=\"d\"><group members=\"A B\" "
          "from=\"2020\"/></design>",
          "a year from 2026 to 2030"},
+        {"<periods first=\"2026\" last=\"2030\"/>"
+         "<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac>"
+         "<borrowing share=\"0.1\" phase-starts=\"2026\"/></jurisdiction>",
+         "2026 is not after 2026"},
+        {"<periods first=\"2026\" last=\"2030\"/>"
+         "<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac>"
+         "<borrowing share=\"0.1\" phase-starts=\"2029 2028\"/></jurisdiction>",
+         "2028 is not after 2029"},
+        {"<periods first=\"2026\" last=\"2030\"/>"
+         "<jurisdiction id=\"A\"><bau>100</bau><cap>90</cap><mac><linear slope=\"1\"/></mac>"
+         "<borrowing share=\"0.1\" phase-starts=\"2031\"/></jurisdiction>",
+         "no later than 2030"},
     };
     size_t k;
     for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
@@ -355,6 +407,7 @@ CU_TestInfo periods_tests[] = {
     {"banking only: a falling requirement parts the prices", test_banking_only},
     {"a borrowing limit, a bank cap and no banking bind", test_limits},
     {"a link from year 3 equalises every year's prices", test_late_link},
+    {"borrowing within compliance phases (phase-starts)", test_phases},
     {"bad several-period input is refused", test_bad_input},
     {"pruned banks against the general path on random scenarios", test_pruned_vs_general},
     {"a persistent group splits its bank equally", test_equal_split},
