@@ -13,6 +13,16 @@
  * requirement is met exactly by whole steps, the cost of the last measure used (the left
  * derivative, as the slow path's lowered-requirement LP gives it, docs/model.md §4).
  *
+ * Offsets. A pool in use is a node like a jurisdiction: its balance row (supply - credits >= 0,
+ * dual the credit price q) is a requirement of 0 met by its supply pieces (columns like MAC
+ * pieces, cut per design as the problem holds them). An acceptance of pool k by j is a link from
+ * k to j with rate delta (the discount: +delta in j's row, -1 in k's) and quota the limit, so
+ * q = delta p_j when it is free, and several buyers of a pool are an indirect link. The host is
+ * reporting only: it has no row or column here. A share limit's row is taken as slack (the
+ * verification proves it; a binding one is left to the slow path). A pool from which nothing
+ * is taken is priced as the slow path's lowered requirement prices it: the most a buyer with
+ * room would pay, delta p_j, but no more than its first credit's cost (lone_pool_prices).
+ *
  * Links. Each link is at zero, free or at its quota. Starting from the last solve's states (or
  * all at zero), states that contradict the prices or flows found are switched and the markets
  * solved again, until every link is consistent (at zero: rate p_to <= p_from; at the quota: the
@@ -25,12 +35,14 @@
  * steps and instruments whose price equals theirs, to 1e-9) of one theta must together supply
  * D = (T - fixed supply) / theta; instruments supply only what the steps cannot (least volume),
  * shared by minimising sum v^2 / (2 weight) (weights: volume, or BAU for penalties and taxes);
- * steps share the rest in proportion to their widths. Trades are then unique where the market's
+ * own steps share the rest in proportion to their widths up to full (stage 2), and pools' steps
+ * supply what is left, pro rata too (stage 3, the least). Trades are then unique where the market's
  * groups and free links form a tree (solved from the leaves), and otherwise (a link parallel to
  * a group, a ring of links) the least-squares flows, min sum x^2 / 2 (least_squares). In a
  * market at price 0 the rows may be slack: tied steps (cost 0) are used in full and trades are
  * the least-squares ones, which in a lone group is a water-filling m_j = max(need_j, lambda),
- * and zero where nobody needs anything; other unpriced trade is left to the slow path.
+ * and zero where nobody needs anything; pools' steps costing 0 supply nothing; other unpriced
+ * trade is left to the slow path.
  *
  * Verification. Whatever the construction, the point is accepted only if it satisfies every
  * optimality condition of the problem p itself, relative 1e-9: bounds and rows, reduced costs
@@ -73,6 +85,7 @@ typedef struct {
     double bs, be;  /* breakpoints in the market price: where it starts and (sloped) ends */
     double x;
     int tied;
+    int sup; /* a pool's supply piece (tie stage 3: the least), not a jurisdiction's own */
 } Item;
 
 typedef struct {
@@ -81,13 +94,18 @@ typedef struct {
 
 struct ElFastWork {
     const char *reason;
+    /* nodes: jurisdictions [0, nj), the pools in use [nj, ns) (a pool is a market participant
+     * with a supply curve and no requirement), groups [ns, ns + ngroups); links: the design's
+     * [0, nlinks), then the acceptances [nlinks, nl) (from the pool to the jurisdiction, rate
+     * the discount, quota the limit) */
+    int nj, ns, nl, nlinks;
     char *b_nodes, *b_items, *b_edges, *b_links, *b_rows; /* the blocks the arrays live in */
     /* sizes of the buffers */
     int cap_nodes, cap_groups, cap_items, cap_edges, cap_cols, cap_rows, cap_links;
     /* per node (jurisdictions, then groups): theta is the node's dual per unit of market price
      * (a group's is minus its members'), price its dual */
-    double *theta, *acc, *req, *supply, *price, *scratch;
-    int *parent, *pedge, *order, *market, *adj_start;
+    double *theta, *acc, *req, *supply, *price, *scratch, *pval;
+    int *parent, *pedge, *order, *market, *adj_start, *node_row, *pool_node;
     /* per market, in order of their first jurisdiction: nodes order[mstart[k] .. mstart[k + 1]),
      * price, T, no clearing price (minf), tied items, a cycle, and the one sloped piece that
      * moves on the price's interval (mone, or -1) with its exact abatement */
@@ -143,6 +161,9 @@ static size_t carve_nodes(ElFastWork *w, char *base, size_t n)
     CARVE(supply, n);
     CARVE(price, n);
     CARVE(scratch, n);
+    CARVE(pval, n);
+    CARVE(node_row, n);
+    CARVE(pool_node, n);
     CARVE(mprice, n);
     CARVE(mT, n);
     CARVE(mone_x, n);
@@ -332,27 +353,29 @@ static void add_item(
     it->weight = tie_weight(weight);
     it->x = 0;
     it->tied = 0;
+    it->sup = 0;
 }
 
-/* Counts of what the fast path models, or false (with w->reason) if p holds anything else:
- * offsets, projects, export caps, import limits, integer columns, shortfall columns, or rows
- * and columns the map does not account for. */
-static bool supported(
-    ElFastWork *w, const ElModelData *md, const ElProblem *p, const ElModelMap *m, int *ni, int *ne)
+/* Counts of what the fast path models (items, edges, pools in use), or false (with w->reason)
+ * if p holds anything else: projects, export caps, import limits, integer columns, shortfall
+ * columns, or rows and columns the map does not account for. */
+static bool supported(ElFastWork *w,
+                      const ElModelData *md,
+                      const ElProblem *p,
+                      const ElModelMap *m,
+                      int *ni,
+                      int *ne,
+                      int *np)
 {
     const ElDesign *des = md->d;
-    int j, k, g, cols = 0, rows = 0;
+    int j, k, g, a, cols = 0, rows = 0;
     *ni = 0;
     *ne = 0;
-    if (m->naccepts > 0 || m->nexport_caps > 0 || m->nprojects > 0 || m->nimport_limits > 0) {
-        w->reason = "offsets, export caps, import limits or projects";
+    *np = 0;
+    if (m->nexport_caps > 0 || m->nprojects > 0 || m->nimport_limits > 0) {
+        w->reason = "export caps, import limits or projects";
         return false;
     }
-    for (k = 0; k < m->npools; k++)
-        if (m->pool_row[k] >= 0) {
-            w->reason = "offsets, export caps or projects";
-            return false;
-        }
     if (m->njur != md->njur || (des ? des->nlinks : 0) != m->nlinks ||
         (des ? des->ngroups : 0) != m->ngroups) {
         w->reason = "map and data disagree";
@@ -368,8 +391,17 @@ static bool supported(
             cols += m->instr_col[k][j] >= 0;
         rows += 1 + (m->credit_row[j] >= 0);
     }
+    for (k = 0; k < m->npools; k++)
+        if (m->pool_row[k] >= 0) {
+            cols += m->pool_count[k];
+            rows++;
+            (*np)++;
+        }
     *ni = cols;
-    cols += m->nlinks;
+    for (a = 0; a < m->naccepts; a++)
+        rows += m->accepts[a].share_row >= 0; /* taken as slack: the verification proves it */
+    cols += m->nlinks + m->naccepts;
+    *ne += m->naccepts;
     for (k = 0; k < m->nlinks; k++)
         rows += m->link_share_row[k] >= 0;
     for (g = 0; g < m->ngroups; g++) {
@@ -389,16 +421,18 @@ static bool supported(
     return true;
 }
 
-/* Items (every jurisdiction's own columns), edges (group memberships, then links) and rows. */
+/* Items (every jurisdiction's own columns, then every pool's supply pieces), edges (group
+ * memberships, then links, then acceptances) and each node's row. */
 static bool setup(ElFastWork *w, const ElModelData *md, const ElProblem *p, const ElModelMap *m)
 {
     static const double sign[EL_INSTR_KINDS] = {-1.0, 1.0, 1.0}; /* a floor withholds */
     const ElDesign *des = md->d;
-    int nj = m->njur, ni = 0, ne = 0, j, k, g, l;
+    int nj = m->njur, ns = w->ns, ni = 0, ne = 0, j, k, g, l, u;
     for (j = 0; j < nj; j++) {
         double bau = fmax(md->jur[j].bau, 1e-9);
         int r = m->comply_row[j];
         w->ifirst[j] = ni;
+        w->node_row[j] = r;
         if (p->rkind[r] != EL_ROW_REQUIREMENT || !isfinite(p->rlo[r]) || isfinite(p->rup[r])) {
             w->reason = "compliance row of an unexpected form";
             return false;
@@ -415,7 +449,26 @@ static bool setup(ElFastWork *w, const ElModelData *md, const ElProblem *p, cons
         if (m->tax_col[j] >= 0)
             add_item(w, &ni, p, m->tax_col[j], j, IT_INSTR, 1.0, bau);
     }
-    w->ifirst[nj] = ni;
+    for (k = 0, u = nj; k < m->npools; k++) {
+        int r = m->pool_row[k];
+        w->pool_node[k] = -1;
+        if (r < 0)
+            continue;
+        w->pool_node[k] = u;
+        w->ifirst[u] = ni;
+        w->node_row[u] = r;
+        if (p->rlo[r] != 0 || isfinite(p->rup[r])) {
+            w->reason = "pool row of an unexpected form";
+            return false;
+        }
+        for (j = 0; j < m->pool_count[k]; j++) {
+            int c = m->pool_first_col[k] + j;
+            add_item(w, &ni, p, c, u, p->h[c] > 0 ? IT_SLOPED : IT_FLAT, 1.0, p->up[c]);
+            w->items[ni - 1].sup = 1;
+        }
+        u++;
+    }
+    w->ifirst[ns] = ni;
     for (k = 0; k < ni; k++) {
         const Item *it = &w->items[k];
         if (p->lo[it->col] != 0 || !(it->c / it->a >= 0) || !(it->u >= 0) ||
@@ -429,7 +482,7 @@ static bool setup(ElFastWork *w, const ElModelData *md, const ElProblem *p, cons
         for (k = 0; k < des->groups[g].n; k++, ne++) {
             w->e_col[ne] = m->group_first_col[g] + k;
             w->e_u[ne] = des->groups[g].members[k];
-            w->e_v[ne] = nj + g;
+            w->e_v[ne] = ns + g;
             w->e_cu[ne] = 1.0;
             w->e_cv[ne] = 1.0;
             w->e_link[ne] = -1;
@@ -447,6 +500,20 @@ static bool setup(ElFastWork *w, const ElModelData *md, const ElProblem *p, cons
         w->l_edge[l] = ne;
         if (p->lo[m->link_col[l]] != 0 || !(lk->rate > 0)) {
             w->reason = "a link of an unexpected form";
+            return false;
+        }
+    }
+    for (k = 0; k < m->naccepts; k++, ne++, l++) {
+        const ElAcceptMap *ac = &m->accepts[k];
+        w->e_col[ne] = ac->col;
+        w->e_u[ne] = w->pool_node[ac->spec.pool];
+        w->e_v[ne] = ac->spec.jur;
+        w->e_cu[ne] = -1.0;
+        w->e_cv[ne] = ac->spec.discount;
+        w->e_link[ne] = l;
+        w->l_edge[l] = ne;
+        if (w->e_u[ne] < 0 || p->lo[ac->col] != 0 || !(ac->spec.discount > 0)) {
+            w->reason = "an acceptance of an unexpected form";
             return false;
         }
     }
@@ -469,7 +536,7 @@ static bool edge_on(const ElFastWork *w, int e)
  * closed the cycle, or -1. */
 static int build_markets(ElFastWork *w, const ElProblem *p, const ElModelMap *m, int ne)
 {
-    int nj = m->njur, nn = nj + m->ngroups, e, u, k, nm = 0, pos = 0, l;
+    int nj = w->ns, nn = nj + m->ngroups, e, u, k, nm = 0, pos = 0, l;
     for (u = 0; u <= nn; u++)
         w->adj_start[u] = 0;
     for (u = 0; u < nn; u++)
@@ -532,8 +599,8 @@ static int build_markets(ElFastWork *w, const ElProblem *p, const ElModelMap *m,
         return -1;
     }
     for (u = 0; u < nj; u++)
-        w->req[u] = p->rlo[m->comply_row[u]];
-    for (l = 0; l < m->nlinks; l++) {
+        w->req[u] = p->rlo[w->node_row[u]];
+    for (l = 0; l < w->nl; l++) {
         double x;
         e = w->l_edge[l];
         if (w->state[l] == LS_FREE)
@@ -771,7 +838,7 @@ static void water_fill(ElFastWork *w, const int *idx, int n, double t)
 static bool market_quantities(ElFastWork *w, int nj, int k)
 {
     double P = w->mprice[k], T = w->mT[k], th_tied = 0, fixed = 0, fscale = 0;
-    double W = 0, Up = 0, Vn = 0, D, tol, share, tpos, tneg;
+    double W = 0, Ws = 0, Up = 0, Vn = 0, D, tol, share, share_s, tpos, tneg;
     int q, i, t, ntied = 0, nflat = 0, ninstr = 0;
     bool uneven = false, narrow = false;
     for (q = w->mstart[k]; q < w->mstart[k + 1]; q++) {
@@ -814,7 +881,10 @@ static bool market_quantities(ElFastWork *w, int nj, int k)
             else if (w->theta[j] != th_tied)
                 uneven = true;
             if (it->kind == IT_FLAT) {
-                W += it->u;
+                if (it->sup)
+                    Ws += it->u;
+                else
+                    W += it->u;
                 nflat++;
                 narrow = narrow || it->weight != it->u;
             } else {
@@ -837,15 +907,16 @@ static bool market_quantities(ElFastWork *w, int nj, int k)
         w->reason = "ties across an exchange rate";
         return false;
     }
-    if (P == 0) { /* rows may be slack: steps at cost 0 are used in full (tie stage 2) */
+    if (P == 0) { /* rows may be slack: own steps at cost 0 are used in full (tie stage 2),
+                   * a pool's not at all (stage 3) */
         if (ninstr > 0) {
             w->reason = "an instrument at price 0";
             return false;
         }
         for (t = 0; t < ntied; t++) {
             Item *it = &w->items[w->sel[t]];
-            it->x = it->u;
-            w->supply[it->jur] += it->u;
+            it->x = it->sup ? 0.0 : it->u;
+            w->supply[it->jur] += it->x;
         }
         return true;
     }
@@ -856,19 +927,23 @@ static bool market_quantities(ElFastWork *w, int nj, int k)
     /* what the tied columns must supply together, in tonnes of their own jurisdictions:
      * instruments only what steps cannot (stage 1, least volume), on one side */
     D = (T - fixed) / th_tied;
-    tol = CHECK_TOL * (1 + (fabs(T) + fscale) / th_tied + W + Vn + (isfinite(Up) ? Up : 0));
-    tpos = fmax(D - W, 0.0);
+    tol = CHECK_TOL * (1 + (fabs(T) + fscale) / th_tied + W + Ws + Vn + (isfinite(Up) ? Up : 0));
+    tpos = fmax(D - W - Ws, 0.0);
     tneg = fmax(-D, 0.0);
     if ((tpos > 0 && tpos > Up + tol) || (tneg > 0 && tneg > Vn + tol)) {
         w->reason = "tied columns cannot clear the market";
         return false;
     }
-    /* steps share the rest in proportion to their widths (stage 2: min sum (w - a)^2 / 2w) */
+    /* own steps share the rest in proportion to their widths (stage 2: the most, min
+     * sum (w - a)^2 / 2w), and a pool's steps supply what they leave, pro rata too (stage 3: the
+     * least, min sum s^2 / 2w) */
     share = W > 0 ? fmin(fmax(D, 0.0), W) / W : 0.0;
+    share_s = Ws > 0 ? fmin(fmax(D - W, 0.0), Ws) / Ws : 0.0;
     for (t = 0; t < ntied; t++) {
         Item *it = &w->items[w->sel[t]];
+        double sh = it->sup ? share_s : share;
         if (it->kind == IT_FLAT)
-            it->x = share >= 1 ? it->u : it->u * share;
+            it->x = sh >= 1 ? it->u : it->u * sh;
     }
     if (tpos > 0 || tneg > 0) { /* stage 1: min sum v^2 / (2 weight) */
         bool posside = tpos > 0;
@@ -1113,10 +1188,10 @@ static bool market_flows(ElFastWork *w, const ElProblem *p, int nj, int k)
 }
 
 /* Links whose state contradicts the prices and flows: viol[l] > 0 says how much (relative). */
-static int link_violations(ElFastWork *w, const ElProblem *p, const ElModelMap *m)
+static int link_violations(ElFastWork *w, const ElProblem *p)
 {
     int l, n = 0;
-    for (l = 0; l < m->nlinks; l++) {
+    for (l = 0; l < w->nl; l++) {
         int e = w->l_edge[l], i = w->e_u[e], j = w->e_v[e];
         double rate = w->e_cv[e], up = p->up[w->e_col[e]];
         double pi = w->price[i], pj = w->price[j], gap = rate * pj - pi;
@@ -1130,7 +1205,9 @@ static int link_violations(ElFastWork *w, const ElProblem *p, const ElModelMap *
             else if (!inf_i && !inf_j && gap > tol)
                 w->viol[l] = gap / sc;
         } else if (w->state[l] == LS_QUOTA) {
-            if (!inf_i && !inf_j && gap < -tol)
+            if (inf_i && !inf_j)
+                w->viol[l] = HUGE_VAL; /* the seller cannot supply the quota */
+            else if (!inf_i && !inf_j && gap < -tol)
                 w->viol[l] = -gap / sc;
         } else if (!inf_i) {
             double x = w->e_x[e];
@@ -1153,13 +1230,49 @@ static void switch_link(ElFastWork *w, const ElProblem *p, int l)
         w->state[l] = w->e_x[e] < 0 || !isfinite(p->up[w->e_col[e]]) ? LS_ZERO : LS_QUOTA;
 }
 
+/* The pool node of market k if the market is that pool alone and nothing is taken from it (all
+ * its acceptances at zero), else -1. */
+static int lone_pool(const ElFastWork *w, int k)
+{
+    int u = w->order[w->mstart[k]];
+    return w->mstart[k + 1] - w->mstart[k] == 1 && u >= w->nj && u < w->ns && w->mT[k] == 0 ? u
+                                                                                            : -1;
+}
+
+/* The credit price of the pools that supply nothing, as the slow path's lowered requirement
+ * gives it (docs/model.md §4.1): the most a buyer with room would pay, delta p_j over the
+ * acceptances, but no more than the cost of the first credit (beyond it the pool would supply
+ * and the acceptance goes free). The buyers' markets, of jurisdictions, are solved before. */
+static void lone_pool_prices(ElFastWork *w, const ElProblem *p, int nm)
+{
+    int k, l, i;
+    for (l = w->nlinks; l < w->nl; l++) {
+        int e = w->l_edge[l], u = w->e_u[e];
+        w->pval[u] = 0;
+    }
+    for (l = w->nlinks; l < w->nl; l++) {
+        int e = w->l_edge[l], u = w->e_u[e];
+        if (lone_pool(w, w->market[u]) >= 0 && p->up[w->e_col[e]] > 0)
+            w->pval[u] = fmax(w->pval[u], w->e_cv[e] * w->price[w->e_v[e]]);
+    }
+    for (k = 0; k < nm; k++) {
+        int u = lone_pool(w, k);
+        double b0 = HUGE_VAL;
+        if (u < 0)
+            continue;
+        for (i = w->ifirst[u]; i < w->ifirst[u + 1]; i++)
+            b0 = fmin(b0, w->items[i].bs); /* theta = 1: the pool leads its market */
+        w->mprice[k] = fmin(w->pval[u], b0);
+    }
+}
+
 /* Link states, markets, prices and quantities until every link is consistent. Returns 1 when
  * converged, 0 when left to the slow path (w->reason). */
 static int iterate(ElFastWork *w, const ElProblem *p, const ElModelMap *m, int ne, int max_iter)
 {
-    int nj = m->njur, it;
+    int nj = w->ns, it;
     for (it = 0; it < max_iter; it++) {
-        int nm, k, l, nv, best = -1;
+        int nm, k, l, nv, best = -1, lone = 0;
         w->bad_link = -1;
         nm = build_markets(w, p, m, ne);
         if (nm < 0 && w->bad_link >= 0 && it + 1 < max_iter) {
@@ -1176,10 +1289,21 @@ static int iterate(ElFastWork *w, const ElProblem *p, const ElModelMap *m, int n
                     w->price[w->order[q]] = HUGE_VAL;
                 continue;
             }
+            if (lone_pool(w, k) >= 0) {
+                lone++; /* priced below, once its buyers are */
+                continue;
+            }
             if (!market_quantities(w, nj, k) || !market_flows(w, p, nj, k))
                 return 0;
         }
-        nv = link_violations(w, p, m);
+        if (lone > 0) {
+            lone_pool_prices(w, p, nm);
+            for (k = 0; k < nm; k++)
+                if (lone_pool(w, k) >= 0 &&
+                    (!market_quantities(w, nj, k) || !market_flows(w, p, nj, k)))
+                    return 0;
+        }
+        nv = link_violations(w, p);
         if (nv == 0) {
             for (k = 0; k < nm; k++)
                 if (w->minf[k]) {
@@ -1188,7 +1312,7 @@ static int iterate(ElFastWork *w, const ElProblem *p, const ElModelMap *m, int n
                 }
             return 1;
         }
-        for (l = 0; l < m->nlinks; l++)
+        for (l = 0; l < w->nl; l++)
             if (w->viol[l] > 0) {
                 if (it < FULL_ITERS)
                     switch_link(w, p, l);
@@ -1208,15 +1332,24 @@ static int iterate(ElFastWork *w, const ElProblem *p, const ElModelMap *m, int n
  * least that clears it, so the least that clears both is the same), and the markets are solved
  * once more. The states are then canonical: the same answer from any starting guess. Returns the
  * number of links made free, or -1 (w->reason) for a reduced cost within rounding of the
- * threshold. */
-static int free_degenerate(ElFastWork *w, const ElProblem *p, const ElModelMap *m)
+ * threshold. An acceptance of a pool that supplies nothing is left at zero when none of the
+ * pool's steps is tied: the pool's price is its best buyer's value by construction
+ * (lone_pool_prices), and nothing the tie rules choose can make it supply. A tied step (the
+ * buyer's value is the cost of the first credit) could replace the buyer's tied columns (least
+ * instrument volume first): the acceptance is made free and the markets solved together. */
+static int free_degenerate(ElFastWork *w, const ElProblem *p)
 {
-    int l, n = 0;
-    for (l = 0; l < m->nlinks; l++) {
+    int l, n = 0, t;
+    for (l = 0; l < w->nl; l++) {
         int e = w->l_edge[l], i = w->e_u[e], j = w->e_v[e];
         double rate = w->e_cv[e], gap = rate * w->price[j] - w->price[i];
         double tol = TIE_TOL * (1 + fabs(w->price[i]) + rate * fabs(w->price[j]));
+        bool untied = true;
         if (w->state[l] == LS_FREE || !(p->up[w->e_col[e]] > 0) || fabs(gap) > tol * AMBIGUOUS)
+            continue;
+        for (t = w->ifirst[i]; l >= w->nlinks && t < w->ifirst[i + 1]; t++)
+            untied = untied && !w->items[t].tied;
+        if (l >= w->nlinks && untied && lone_pool(w, w->market[i]) >= 0)
             continue;
         if (fabs(gap) > tol / AMBIGUOUS) {
             w->reason = "a link within rounding of the tie threshold";
@@ -1243,7 +1376,7 @@ static bool part_stuck(ElFastWork *w, const ElProblem *p, int nj, int k, int sta
 {
     double P = w->mprice[k];
     int head = 0, tail = 0, i;
-    bool stuck = false;
+    bool stuck = false, pool_only = true;
     w->mark[start] = stamp;
     w->queue[tail++] = start;
     while (head < tail) {
@@ -1255,16 +1388,20 @@ static bool part_stuck(ElFastWork *w, const ElProblem *p, int nj, int k, int sta
                 w->queue[tail++] = v;
             }
         }
+        pool_only = pool_only && u >= w->nj && u < w->ns;
         for (i = u < nj ? w->ifirst[u] : 0; u < nj && i < w->ifirst[u + 1]; i++) {
             const Item *it = &w->items[i];
             double tiny = CHECK_TOL * (1 + (isfinite(it->u) ? it->u : 0));
+            pool_only = pool_only && it->x <= tiny;
             if (it->kind == IT_SLOPED)
                 stuck = stuck || (it->bs < P && P <= it->be);
             else if (it->tied)
                 stuck = stuck || (it->a > 0 ? it->x > tiny : it->x < it->u - tiny);
         }
     }
-    return stuck;
+    /* a pool that would supply nothing on its own: its price is then its best buyer's value
+     * (lone_pool_prices), the market's */
+    return stuck || pool_only;
 }
 
 /* Last checks before the point is written: a positive price within rounding of the slow path's
@@ -1274,7 +1411,7 @@ static bool part_stuck(ElFastWork *w, const ElProblem *p, int nj, int k, int sta
  * derivative decides). Returns false (w->reason) to leave the design to the slow path. */
 static bool post_check(ElFastWork *w, const ElProblem *p, const ElModelMap *m)
 {
-    int nj = m->njur, nn = nj + m->ngroups, l, u, stamp = 0;
+    int nj = w->ns, nn = nj + m->ngroups, l, u, stamp = 0;
     double ymax = 0;
     bool stuck;
     for (u = 0; u < nn; u++)
@@ -1284,9 +1421,28 @@ static bool post_check(ElFastWork *w, const ElProblem *p, const ElModelMap *m)
             w->reason = "a price near the activity threshold";
             return false;
         }
+    /* an untraded pool whose price is an interval (below its first credit's cost) with more than
+     * one buyer with room: which end the slow path's basis reports is not settled by a rule */
     for (u = 0; u < nn; u++)
         w->mark[u] = 0;
-    for (l = 0; l < m->nlinks; l++) {
+    for (l = w->nlinks; l < w->nl; l++) {
+        int i = w->e_u[w->l_edge[l]];
+        if (p->up[w->e_col[w->l_edge[l]]] > 0 && lone_pool(w, w->market[i]) >= 0)
+            w->mark[i]++;
+    }
+    for (u = w->nj; u < w->ns; u++) {
+        int i;
+        double b0 = HUGE_VAL;
+        for (i = w->ifirst[u]; i < w->ifirst[u + 1]; i++)
+            b0 = fmin(b0, w->items[i].bs);
+        if (w->mark[u] > 1 && w->price[u] < b0 * (1 - AMBIGUOUS * TIE_TOL)) {
+            w->reason = "an untraded pool with several buyers";
+            return false;
+        }
+    }
+    for (u = 0; u < nn; u++)
+        w->mark[u] = 0;
+    for (l = 0; l < w->nl; l++) {
         int e = w->l_edge[l];
         double up = p->up[w->e_col[e]], x = w->e_x[e];
         double ptol = CHECK_TOL * (1 + (isfinite(up) ? up : 0));
@@ -1308,11 +1464,11 @@ static bool post_check(ElFastWork *w, const ElProblem *p, const ElModelMap *m)
     return true;
 }
 
-/* The point: columns, duals (compliance rows: prices; group rows: minus the group's price;
- * share and credit-limit rows: 0), statuses and objective. */
+/* The point: columns, duals (compliance rows: prices; pool rows: credit prices; group rows:
+ * minus the group's price; share and credit-limit rows: 0), statuses and objective. */
 static void fill_solution(ElFastWork *w, const ElProblem *p, const ElModelMap *m, ElSolution *sol)
 {
-    int nj = m->njur, i, j, e, g, l;
+    int nj = w->ns, i, j, e, g, l;
     for (j = 0; j < p->ncols; j++)
         sol->x[j] = 0;
     for (i = 0; i < p->nrows; i++) {
@@ -1325,14 +1481,14 @@ static void fill_solution(ElFastWork *w, const ElProblem *p, const ElModelMap *m
     }
     for (e = 0; e < w->gfirst[m->ngroups]; e++)
         sol->x[w->e_col[e]] = w->e_x[e];
-    for (l = 0; l < m->nlinks; l++) {
+    for (l = 0; l < w->nl; l++) {
         int c = w->e_col[w->l_edge[l]];
         sol->x[c] = w->state[l] == LS_FREE    ? fmin(fmax(w->e_x[w->l_edge[l]], 0.0), p->up[c])
                     : w->state[l] == LS_QUOTA ? p->up[c]
                                               : 0.0;
     }
     for (j = 0; j < nj; j++) {
-        int r = m->comply_row[j];
+        int r = w->node_row[j];
         sol->y[r] = w->price[j] > 0 ? w->price[j] : 0.0;
         sol->rstat[r] = sol->y[r] > 0 ? EL_ST_LOWER : EL_ST_BASIC;
     }
@@ -1421,31 +1577,47 @@ static bool verify(ElFastWork *w, const ElProblem *p, const ElSolution *sol)
     return true;
 }
 
+/* What identifies link l across solves: (from, to) of a design's link, (-1 - pool, jurisdiction)
+ * of an acceptance. */
+static void link_key(const ElFastWork *w, const ElModelMap *m, const ElDesign *des, int l, int *key)
+{
+    if (l < w->nlinks) {
+        key[0] = des->links[l].from;
+        key[1] = des->links[l].to;
+    } else {
+        key[0] = -1 - m->accepts[l - w->nlinks].spec.pool;
+        key[1] = m->accepts[l - w->nlinks].spec.jur;
+    }
+}
+
 /* Link states to start from: the last solve's, if it had the same links, else all at zero. */
 static bool start_states(
     ElFastWork *w, const ElProblem *p, const ElModelMap *m, const ElDesign *des, bool allow_warm)
 {
-    int l;
-    bool warm = allow_warm && des && w->have_prev && w->prev_nlinks == m->nlinks;
-    for (l = 0; warm && l < m->nlinks; l++)
-        warm = w->prev_from[l] == des->links[l].from && w->prev_to[l] == des->links[l].to;
-    for (l = 0; l < m->nlinks; l++) {
+    int l, key[2];
+    bool warm = allow_warm && w->have_prev && w->prev_nlinks == w->nl;
+    for (l = 0; warm && l < w->nl; l++) {
+        link_key(w, m, des, l, key);
+        warm = w->prev_from[l] == key[0] && w->prev_to[l] == key[1];
+    }
+    for (l = 0; l < w->nl; l++) {
         w->state[l] = warm ? w->prev_state[l] : LS_ZERO;
-        if (w->state[l] == LS_QUOTA && !isfinite(p->up[m->link_col[l]]))
+        if (w->state[l] == LS_QUOTA && !isfinite(p->up[w->e_col[w->l_edge[l]]]))
             w->state[l] = LS_ZERO; /* the same link without a quota now */
     }
-    return warm && m->nlinks > 0;
+    return warm && w->nl > 0;
 }
 
 static void keep_states(ElFastWork *w, const ElModelMap *m, const ElDesign *des)
 {
-    int l;
-    for (l = 0; l < m->nlinks; l++) {
+    int l, key[2];
+    for (l = 0; l < w->nl; l++) {
+        link_key(w, m, des, l, key);
         w->prev_state[l] = w->state[l];
-        w->prev_from[l] = des->links[l].from;
-        w->prev_to[l] = des->links[l].to;
+        w->prev_from[l] = key[0];
+        w->prev_to[l] = key[1];
     }
-    w->prev_nlinks = m->nlinks;
+    w->prev_nlinks = w->nl;
     w->have_prev = true;
 }
 
@@ -1459,7 +1631,7 @@ el_status el_fast_solve(ElFastWork *w,
 {
     ElFastWork *own = NULL;
     el_status st = EL_OK;
-    int ni, ne, r;
+    int ni, ne, np, r;
     bool warm;
     *solved = false;
     if (!w) {
@@ -1474,22 +1646,27 @@ el_status el_fast_solve(ElFastWork *w,
         w->reason = "solution of the wrong size";
         goto done;
     }
-    if (!supported(w, md, p, m, &ni, &ne))
+    if (!supported(w, md, p, m, &ni, &ne, &np))
         goto done;
-    if (!reserve(w, m->njur + m->ngroups, m->ngroups, ni, ne, m->nlinks, p)) {
+    w->nj = m->njur;
+    w->ns = m->njur + np;
+    w->nlinks = m->nlinks;
+    w->nl = m->nlinks + m->naccepts;
+    if (!reserve(w, (w->ns + m->ngroups > m->npools ? w->ns + m->ngroups : m->npools), m->ngroups,
+                 ni, ne, w->nl, p)) {
         st = el_error_set(err, EL_ERR_NOMEM, "out of memory (fast path)");
         goto done;
     }
     if (!setup(w, md, p, m))
         goto done;
     warm = start_states(w, p, m, md->d, true);
-    r = iterate(w, p, m, ne, MAX_ITER + 2 * m->nlinks);
+    r = iterate(w, p, m, ne, MAX_ITER + 2 * w->nl);
     if (warm && r != 1) { /* the last solve's states led nowhere: start again from zero */
         start_states(w, p, m, md->d, false);
-        r = iterate(w, p, m, ne, MAX_ITER + 2 * m->nlinks);
+        r = iterate(w, p, m, ne, MAX_ITER + 2 * w->nl);
     }
     if (r == 1) {
-        int n = free_degenerate(w, p, m);
+        int n = free_degenerate(w, p);
         r = n < 0 ? 0 : n == 0 ? 1 : iterate(w, p, m, ne, 1);
     }
     if (w->nomem) {
@@ -1502,8 +1679,7 @@ el_status el_fast_solve(ElFastWork *w,
     if (!verify(w, p, sol))
         goto done;
     *solved = true;
-    if (md->d)
-        keep_states(w, m, md->d);
+    keep_states(w, m, md->d);
 done:
     el_fast_work_free(own);
     return st;
