@@ -14,7 +14,7 @@ endif
 
 DEPS_DEB  = libglpk-dev libxml2-dev libcunit1-dev liblapacke-dev libopenblas-dev pkg-config
 DEPS_TEX  = texlive-latex-base texlive-latex-recommended texlive-luatex texlive-pictures \
-            texlive-science fonts-lmodern fonts-noto-cjk poppler-utils
+            texlive-science fonts-lmodern fonts-noto-cjk fonts-dejavu-core poppler-utils
 DEPS_MPI  = libopenmpi-dev openmpi-bin
 MPICC    := $(shell command -v mpicc 2>/dev/null)
 MPI_BIN   = $(if $(MPICC),$(BUILD)/etslink-mpi)

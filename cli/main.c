@@ -1033,7 +1033,8 @@ static void note_multi_failure(Console *con, const char *id)
 /* Every selected design of a several-period scenario and the baseline, with el_multi_solve, on
  * the threads in windows of designs; results.xml, results.csv and the table get each design in
  * file order as its window completes, so memory holds one window. The report shows each
- * design's first year (its time series are not drawn yet). Under MPI rank 0 alone solves. */
+ * design's first year in its tables, and the years in a section of their own
+ * (el_report_writer_periods). Under MPI rank 0 alone solves. */
 static el_status solve_periods(const Args *a, const ElScenario *s, Writers *w, ElError *err)
 {
     ElBatchOptions opt = batch_options(a);
@@ -1090,6 +1091,8 @@ static el_status solve_periods(const Args *a, const ElScenario *s, Writers *w, E
             base.outcome == EL_INFEASIBLE ? "" : ")");
     if (st == EL_OK)
         st = sk[2].result(sk[2].ctx, -1, NULL, &base.year[0], NULL, err);
+    if (st == EL_OK)
+        st = el_report_writer_periods(w->tex, s, NULL, &base, err);
     mw.s = s;
     mw.base = &base;
     for (d = 0; d < npicked && st == EL_OK; d += mw.n) {
@@ -1107,6 +1110,8 @@ static el_status solve_periods(const Args *a, const ElScenario *s, Writers *w, E
             st = el_results_writer_multi(w->xml, id, r, err);
             if (st == EL_OK)
                 st = el_results_writer_multi(w->csv, id, r, err);
+            if (st == EL_OK)
+                st = el_report_writer_periods(w->tex, s, picked[d + k], r, err);
             if (st == EL_OK && r->outcome == EL_OPTIMAL) { /* the first year, so labelled */
                 ElDesignResult y = r->year[0];
                 char label[300];

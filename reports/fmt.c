@@ -516,8 +516,14 @@ void el_fmt_tex(FILE *f, const char *s)
             case '"':
                 fputs("\\textquotedbl{}", f);
                 break;
-            case '\'':
-                fputs("\\textquotesingle{}", f);
+            case '\'': /* an apostrophe after a letter or digit ("Korea's") as the
+                            typographic one, U+2019; elsewhere the straight quote */
+                if (p > (const unsigned char *)s &&
+                    (p[-1] >= 0x80 || (p[-1] >= '0' && p[-1] <= '9') ||
+                     ((p[-1] | 0x20) >= 'a' && (p[-1] | 0x20) <= 'z')))
+                    fputs("\xe2\x80\x99", f);
+                else
+                    fputs("\\textquotesingle{}", f);
                 break;
             case '`':
                 fputs("\\textasciigrave{}", f);

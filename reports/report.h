@@ -15,6 +15,7 @@
 #include "batch.h"
 #include "coalition.h"
 #include "equilibrium.h"
+#include "periods.h"
 #include "uncertainty.h"
 
 /** Designs up to which the report has a table per design, a comparison and one bar per design
@@ -71,6 +72,19 @@ el_status el_report_writer_coalitions(ElReportWriter *w,
  * and jurisdiction, never the draws); r->a and its scenario borrowed, must outlive w. */
 el_status
 el_report_writer_uncertainty(ElReportWriter *w, const ElUncertaintyResult *r, ElError *err);
+
+/** Add design d's result r over several periods (engine/periods.h) to held writer w: the report
+ * gains a section on the years (report_periods.h: present values per design and jurisdiction
+ * with the years each is linked, price paths, bank balances, cumulative present values of the
+ * gains). The baseline comes first (d NULL, r solved), then each design in the order of the
+ * designs' batch, also those without an equilibrium (named, not drawn). What the section shows
+ * is copied, a bounded amount whatever the number of designs (r may be cleared afterwards); s
+ * and d borrowed, s must outlive w. */
+el_status el_report_writer_periods(ElReportWriter *w,
+                                   const ElScenario *s,
+                                   const ElDesign *d,
+                                   const ElMultiResult *r,
+                                   ElError *err);
 
 /** Write the whole report of a held writer. */
 el_status el_report_writer_close(ElReportWriter *w, ElError *err);

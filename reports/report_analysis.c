@@ -46,6 +46,20 @@
 
 /* ---- Formatting ---- */
 
+/* \\etslinkneed{dimen}: start a new page unless dimen is left on this one (need_lines). */
+static const char need_macro[] =
+    "\\providecommand{\\etslinkneed}[1]{\\par\\penalty-100\\begingroup\\dimen0=\\pagegoal\n"
+    "\\advance\\dimen0 by -\\pagetotal\\ifdim #1>\\dimen0 \\ifdim\\dimen0>0pt\\vfil\\fi"
+    "\\penalty-10000\\fi\\endgroup}\n";
+
+/* Before an analysis' section: a new page unless half of this one is left, so that a section
+ * starts on a fresh page, but not after a page that holds only a few lines of the last one. */
+static void section_break(FILE *f)
+{
+    fputs(need_macro, f);
+    fputs("\\etslinkneed{0.5\\textheight}\n", f);
+}
+
 static void tex(FILE *f, const char *s)
 {
     el_fmt_tex(f, s);
@@ -697,7 +711,8 @@ static void sweep_write(FILE *f, const Sweep *w)
     const ElAnalysis *a = w->a;
     const ElScenario *s = w->s;
     int k, l;
-    fputs("\\clearpage\n\\section*{Sweep: ", f);
+    section_break(f);
+    fputs("\\section*{Sweep: ", f);
     tex(f, a->id);
     fputs("}\nThe design template \\emph{", f);
     tex(f, a->design_id);
@@ -932,7 +947,8 @@ static void search_write(FILE *f, const Search *x, const ElScenario *s)
     const ElAnalysis *a = x->a;
     int k, j;
     bool discrete = false;
-    fputs("\\clearpage\n\\section*{Search: ", f);
+    section_break(f);
+    fputs("\\section*{Search: ", f);
     tex(f, a->id);
     fputs("}\nThe design template \\emph{", f);
     tex(f, a->design_id);
@@ -1194,7 +1210,8 @@ static void sequence_write(FILE *f, const Sequence *x, const ElScenario *s)
     const ElAnalysis *a = x->a;
     int k, j, j0, nj = x->njur < s->njur ? x->njur : s->njur;
     int nshow = nj < MAX_SERIES ? nj : MAX_SERIES, nbad = 0;
-    fputs("\\clearpage\n\\section*{Sequence: ", f);
+    section_break(f);
+    fputs("\\section*{Sequence: ", f);
     tex(f, a->id);
     fprintf(f, "}\nThe designs of %d step%s, one after another:", x->nsteps,
             x->nsteps == 1 ? "" : "s");
@@ -1489,12 +1506,6 @@ static void money(FILE *f, const ElScenario *s)
     fputs("\\,million ", f);
     tex(f, cur(s));
 }
-
-/* \\etslinkneed{dimen}: start a new page unless dimen is left on this one (need_lines). */
-static const char need_macro[] =
-    "\\providecommand{\\etslinkneed}[1]{\\par\\penalty-100\\begingroup\\dimen0=\\pagegoal\n"
-    "\\advance\\dimen0 by -\\pagetotal\\ifdim #1>\\dimen0 \\ifdim\\dimen0>0pt\\vfil\\fi"
-    "\\penalty-10000\\fi\\endgroup}\n";
 
 /* Start a new page unless `lines` baselines are left on this one (TeX's \pagegoal and
  * \pagetotal, as the needspace package does): a heading stays with its table, and a table that
@@ -1942,8 +1953,7 @@ static void coalitions_write(FILE *f, const Coalitions *x, const ElScenario *s)
 {
     const ElAnalysis *a = x->a;
     int k, i;
-    fputs("\\clearpage\n", f);
-    fputs(need_macro, f);
+    section_break(f);
     fputs("\\section*{Coalitions: ", f);
     tex(f, a->id);
     fprintf(f, "}\nLinking as a cooperative game of the %d members ", x->n);
@@ -2093,6 +2103,41 @@ static const char *unc_design(const Unc *x, const ElScenario *s, int d)
     return i >= 0 && i < s->ndesigns ? s->designs[i]->id : "?";
 }
 
+/* The title of design slot d (NULL: autarky or none). */
+static const char *unc_title(const Unc *x, const ElScenario *s, int d)
+{
+    int i = d > 0 ? x->a->designs[d - 1] : -1;
+    if (i < 0 || i >= s->ndesigns || !s->designs[i]->title || !s->designs[i]->title[0])
+        return NULL;
+    return s->designs[i]->title;
+}
+
+/* Design slot d in prose: "\emph{Title} (id)", or "\emph{id}" without a title. */
+static void unc_ref(FILE *f, const Unc *x, const ElScenario *s, int d)
+{
+    const char *title = unc_title(x, s, d);
+    fputs("\\emph{", f);
+    tex(f, title ? title : unc_design(x, s, d));
+    fputs("}", f);
+    if (title) {
+        fputs(" (", f);
+        tex(f, unc_design(x, s, d));
+        fputs(")", f);
+    }
+}
+
+/* Design slot d in a wrapping table cell: its id and, on a line below, its title. */
+static void unc_cell(FILE *f, const Unc *x, const ElScenario *s, int d)
+{
+    const char *title = unc_title(x, s, d);
+    tex(f, unc_design(x, s, d));
+    if (title) {
+        fputs("\\newline\\emph{", f);
+        tex(f, title);
+        fputs("}", f);
+    }
+}
+
 /* Whether the designs are labelled by number in the charts (some id is longer than
  * UNC_LABEL_MAX characters). */
 static bool unc_numbered(const Unc *x, const ElScenario *s)
@@ -2122,7 +2167,7 @@ static void unc_key(FILE *f, const Unc *x, const ElScenario *s, int nd)
     fputs("Designs by number:", f);
     for (d = 1; d <= nd; d++) {
         fprintf(f, d == 1 ? "\n%d~=~" : ",\n%d~=~", d);
-        tex(f, unc_design(x, s, d));
+        unc_ref(f, x, s, d);
     }
     fputs(".\n", f);
 }
@@ -2184,8 +2229,7 @@ static void unc_intro(FILE *f, const Unc *x, const ElScenario *s)
     long nbad = 0;
     int d, i;
     bool named = false;
-    fputs("\\clearpage\n", f);
-    fputs(need_macro, f);
+    section_break(f);
     fputs("\\section*{Uncertainty: ", f);
     tex(f, x->a->id);
     fputs("}\nMonte Carlo analysis over \\num{", f);
@@ -2199,9 +2243,7 @@ static void unc_intro(FILE *f, const Unc *x, const ElScenario *s)
         fprintf(f, "each of the %d designs", x->nd);
     for (d = 1; d <= x->nd && d <= UNC_MAX_LISTED; d++) {
         fputs(d == 1 ? "\n" : d == x->nd ? " and\n" : ",\n", f);
-        fputs("\\emph{", f);
-        tex(f, unc_design(x, s, d));
-        fputs("}", f);
+        unc_ref(f, x, s, d);
     }
     if (x->nd > UNC_MAX_LISTED)
         fprintf(f, "\nand %d more", x->nd - UNC_MAX_LISTED);
@@ -2245,7 +2287,7 @@ static void unc_intro(FILE *f, const Unc *x, const ElScenario *s)
             if (x->no_eq[d] == 0)
                 continue;
             fputs(k == 0 ? "\n" : k == nbad - 1 ? " and\n" : ",\n", f);
-            tex(f, unc_design(x, s, d));
+            unc_ref(f, x, s, d);
             fprintf(f, " (\\num{%ld} of \\num{%ld} draws)", x->no_eq[d], tried);
             k++;
         }
@@ -2448,7 +2490,8 @@ static void unc_chart(FILE *f, const Unc *x, const ElScenario *s, bool numbered)
         num(f, m, 2);
         fputs("};\n", f);
     }
-    fputs("\\end{axis}\n\\end{tikzpicture}\n\\end{center}\n\\end{minipage}\n\n", f);
+    /* room between the chart's tick labels and the text below it */
+    fputs("\\end{axis}\n\\end{tikzpicture}\n\\end{center}\n\\end{minipage}\\par\\medskip\n\n", f);
 }
 
 /* The decomposition as a table: one row per design. */
@@ -2469,7 +2512,7 @@ static void unc_totals(FILE *f, const Unc *x, const ElScenario *s)
         const UStat *t = &x->total[d];
         double r = unc_risk(x, d);
         fputs("\\raggedright ", f);
-        tex(f, unc_design(x, s, d));
+        unc_cell(f, x, s, d);
         cell(f, t->n > 0 ? t->mean : nan(""), 2);
         cell(f, t->n > 0 ? t->se : nan(""), 2);
         cell(f, x->effort_total[d], 2);
@@ -2482,9 +2525,9 @@ static void unc_totals(FILE *f, const Unc *x, const ElScenario *s)
     fputs("\\end{longtable}\n}\n", f);
     if (best > 0) {
         double r = unc_risk(x, best);
-        fputs("The largest expected gain is that of \\emph{", f);
-        tex(f, unc_design(x, s, best));
-        fputs("}: ", f);
+        fputs("The largest expected gain is that of ", f);
+        unc_ref(f, x, s, best);
+        fputs(": ", f);
         num(f, x->total[best].mean, 2);
         fputs(" (s.e. ", f);
         num(f, x->total[best].se, 2);
@@ -2678,14 +2721,16 @@ static void unc_members(FILE *f, const Unc *x, const ElScenario *s)
           "in its variance ",
           f);
     fputs("(negative: the design steadies the price).\n", f);
-    fputs("{\\small\n\\begin{longtable}{p{0.14\\linewidth}lrrrrrrrr}\n", f);
+    fputs("{\\small\n\\begin{longtable}{p{0.2\\linewidth}lrrrrrrrr}\n", f);
     longtable_head(f, s, 10,
                    "Design & Jurisdiction & Expected gain & Effort & Risk & P(loss) & Mean "
                    "price & Price s.d. & Price s.d. & $\\Delta$ price \\\\\n & & (M@C) & sharing "
                    "& sharing & (\\%) & (@C/t) & autarky & design & variance \\\\\n & & & (M@C) & "
                    "(M@C) & & & (@C/t) & (@C/t) & ((@C/t)\\textsuperscript{2}) \\\\\n");
     for (d = 1; d <= x->nd; d++) {
-        bool first = true;
+        int k = 0, n = 0;
+        for (j = 0; j < nj; j++)
+            n += unc_affects(x, d, j, tol);
         for (j = 0; j < nj; j++) {
             size_t at = unc_at(x, d, j);
             const UStat *g = &x->gain[at], *p = &x->price[at];
@@ -2694,11 +2739,20 @@ static void unc_members(FILE *f, const Unc *x, const ElScenario *s)
                 skipped++;
                 continue;
             }
-            if (first) {
+            /* the design's id on its first row and its title on the second, so that a title
+             * wrapping in the cell does not push the next jurisdiction's row down */
+            if (k == 0) {
                 fputs(d > 1 ? "\\addlinespace[3pt]\n\\raggedright " : "\\raggedright ", f);
-                tex(f, unc_design(x, s, d));
+                if (n == 1)
+                    unc_cell(f, x, s, d);
+                else
+                    tex(f, unc_design(x, s, d));
+            } else if (k == 1 && unc_title(x, s, d)) {
+                fputs("\\raggedright\\emph{", f);
+                tex(f, unc_title(x, s, d));
+                fputs("}", f);
             }
-            first = false;
+            k++;
             fputs(" & ", f);
             tex(f, s->jur[j].id);
             fputs(" & ", f);
@@ -2747,9 +2801,9 @@ static void unc_members(FILE *f, const Unc *x, const ElScenario *s)
         size_t at = unc_at(x, worst_d, worst_j);
         fputs("The highest probability of a loss is ", f);
         tex(f, s->jur[worst_j].id);
-        fputs("'s under \\emph{", f);
-        tex(f, unc_design(x, s, worst_d));
-        fputs("}: ", f);
+        fputs("'s under ", f);
+        unc_ref(f, x, s, worst_d);
+        fputs(": ", f);
         num(f, 100 * x->p_loss[at], 2);
         fputs("\\,\\% (s.e. ", f);
         num(f, 100 * x->p_loss_se[at], 2);
@@ -2788,6 +2842,7 @@ typedef struct {
 struct ElReportAnalyses {
     Entry *e;
     int n, cap;
+    ElReportPeriods *periods; /* a several-period run's section (report_periods.h), or NULL */
 };
 
 el_status el_report_analyses_create(ElReportAnalyses **out, ElError *err)
@@ -2811,7 +2866,18 @@ void el_report_analyses_free(ElReportAnalyses *x)
         unc_free(x->e[k].unc);
     }
     el_free(x->e);
+    el_report_periods_free(x->periods);
     el_free(x);
+}
+
+ElReportPeriods **el_report_analyses_periods_slot(ElReportAnalyses *x)
+{
+    return &x->periods;
+}
+
+const ElReportPeriods *el_report_analyses_periods(const ElReportAnalyses *x)
+{
+    return x ? x->periods : NULL;
 }
 
 static Entry *add_entry(ElReportAnalyses *x, ElAnalysisKind kind)
@@ -2950,6 +3016,7 @@ void el_report_analyses_title(const ElReportAnalyses *x, FILE *f)
     static const char *const kinds[] = {"sweep", "search", "sequence", "coalition game",
                                         "uncertainty analysis"};
     int k, i = 0, n = el_report_analyses_count(x);
+    el_report_periods_title(el_report_analyses_periods(x), f);
     if (n == 0)
         return;
     fprintf(f, "\\par\\vspace{0.5cm}After the designs, the report shows %d analys%s:", n,

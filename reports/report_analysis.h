@@ -15,6 +15,7 @@
 #include "batch.h"
 #include "coalition.h"
 #include "report.h"
+#include "report_periods.h"
 
 typedef struct ElReportAnalyses ElReportAnalyses;
 
@@ -40,6 +41,10 @@ el_status el_report_analyses_add_coalitions(ElReportAnalyses *x,
 
 /** The analyses of held report writer w (report_latex.c; for report_unc.h's writer). */
 ElReportAnalyses *el_report_writer_analyses(ElReportWriter *w);
+/** The section on a several-period run x owns (report_periods.h; NULL until
+ * el_report_writer_periods creates it): the slot, and the section to write (x may be NULL). */
+ElReportPeriods **el_report_analyses_periods_slot(ElReportAnalyses *x);
+const ElReportPeriods *el_report_analyses_periods(const ElReportAnalyses *x);
 /** Whether a section draws box plots (pgfplots' statistics library; x may be NULL: false). */
 bool el_report_analyses_need_statistics(const ElReportAnalyses *x);
 

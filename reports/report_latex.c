@@ -37,6 +37,8 @@
 #include "fmt.h"
 #include "report.h"
 #include "report_analysis.h"
+#include "report_periods.h"
+#include "report_tex.h"
 #include "results.h"
 #include "summary.h"
 
@@ -364,11 +366,13 @@ static void preamble(bool statistics, FILE *f)
           "\\usepackage[a4paper,landscape,margin=18mm]{geometry}\n"
           "\\usepackage{fontspec}\n"
           /* Latin Modern by file name (no system font lookup); Hangul, Han and kana that Latin
-           * Modern lacks come from Noto Serif CJK (fonts-noto-cjk), simplified Chinese forms */
+           * Modern lacks come from Noto Serif CJK (fonts-noto-cjk), simplified Chinese forms,
+           * and the rest of Cyrillic (Kazakh's Қ, Ң, Ө, Ү, Ұ, Һ, Ә, Ғ) from DejaVu Serif
+           * (fonts-dejavu-core) */
           "\\directlua{luaotfload.add_fallback(\"etslinkcjk\", "
-          "{\"NotoSerifCJK-Regular.ttc(2):mode=node;\"})\n"
+          "{\"NotoSerifCJK-Regular.ttc(2):mode=node;\", \"DejaVuSerif.ttf:mode=node;\"})\n"
           "  luaotfload.add_fallback(\"etslinkcjkbold\", "
-          "{\"NotoSerifCJK-Bold.ttc(2):mode=node;\"})}\n"
+          "{\"NotoSerifCJK-Bold.ttc(2):mode=node;\", \"DejaVuSerif-Bold.ttf:mode=node;\"})}\n"
           "\\defaultfontfeatures{RawFeature={fallback=etslinkcjk}}\n"
           "\\setmainfont{lmroman10}[Extension=.otf, UprightFont=*-regular, BoldFont=*-bold,\n"
           "  ItalicFont=*-italic, BoldItalicFont=*-bolditalic,\n"
@@ -460,18 +464,26 @@ static int list_traders(const ElRun *run, const ElDesignResult *r, int sign, FIL
 }
 
 /* "N designs have no equilibrium: x (short of 5.000 Mt), ..." naming the nnamed first (at most
- * MAX_NAMED) with their total shortfall. `tables`: the report has a table per design. */
-static void failed_text(
-    FILE *f, long nfailed, const char *const *ids, const double *shortfall, int nnamed, bool tables)
+ * MAX_NAMED; titles[k] may be NULL) with their total shortfall; "Every design has an
+ * equilibrium." when none fails. `tables`: the report has a table per design. */
+static void failed_text(FILE *f,
+                        long nfailed,
+                        const char *const *ids,
+                        const char *const *titles,
+                        const double *shortfall,
+                        int nnamed,
+                        bool tables)
 {
     int k;
-    if (nfailed == 0)
+    if (nfailed == 0) {
+        fputs("Every design has an equilibrium.\n", f);
         return;
+    }
     fprintf(f, "%ld design%s no equilibrium:", nfailed, nfailed == 1 ? " has" : "s have");
     for (k = 0; k < nnamed; k++) {
-        fputs(k ? ",\n\\emph{" : "\n\\emph{", f);
-        tex(f, ids[k]);
-        fputs("} (short of ", f);
+        fputs(k ? ",\n" : "\n", f);
+        design_ref(f, titles[k], ids[k]);
+        fputs(" (short of ", f);
         num(f, shortfall[k], 3);
         fputs("\\,Mt)", f);
     }
@@ -497,7 +509,7 @@ static void failed_text(
 
 static void summary_failed(const ElRun *run, FILE *f)
 {
-    const char *ids[MAX_NAMED];
+    const char *ids[MAX_NAMED], *titles[MAX_NAMED];
     double shortfall[MAX_NAMED];
     int d, nfailed = 0, k = 0;
     for (d = 0; d < run->ndesigns; d++) {
@@ -505,11 +517,12 @@ static void summary_failed(const ElRun *run, FILE *f)
             continue;
         if (k < MAX_NAMED) {
             ids[k] = run->designs[d].id;
+            titles[k] = design_title(&run->designs[d]);
             shortfall[k++] = total_shortfall(&run->designs[d]);
         }
         nfailed++;
     }
-    failed_text(f, nfailed, ids, shortfall, k, true);
+    failed_text(f, nfailed, ids, titles, shortfall, k, true);
 }
 
 /* "The design that gains most is x: it saves ... In it, A buys and B sells allowances. Offset
@@ -757,15 +770,17 @@ static void summary(const ElRun *run, FILE *f)
         const ElDesignResult *r = &run->designs[d];
         if (!solved(r))
             continue;
-        if (worst < 0 || r->gain < run->designs[worst].gain)
-            worst = d;
+        if (!el_design_is_empty(r->design) && (worst < 0 || r->gain < run->designs[worst].gain))
+            worst = d; /* among linkage designs: an empty one is the baseline itself */
         if (el_design_own_rules(s, r->design, NULL, 0) == 0 &&
             (pure < 0 || r->gain > run->designs[pure].gain))
             pure = d;
     }
     best_text(run, &run->designs[best], design_title(&run->designs[best]), run->designs[best].id, g,
               f);
-    if (worst != best)
+    if (el_design_own_rules(s, run->designs[best].design, NULL, 0) == 0)
+        fputs(" It changes no member's own rules: its gain is a gain from linking alone.", f);
+    if (worst >= 0 && worst != best)
         worst_text(run, design_title(&run->designs[worst]), run->designs[worst].id,
                    run->designs[worst].gain, f);
     if (el_design_own_rules(s, run->designs[best].design, own, sizeof(own)) > 0) {
@@ -1406,8 +1421,9 @@ static bool flows_row_used(const Flows *fl, int i)
     return false;
 }
 
-/* The flows matrix of design r, in blocks of JUR_BLOCK buyers. */
-static void flows_table(const ElRun *run, const ElDesignResult *r, FILE *f)
+/* The flows matrix of design r (number no, named in the lead-in so that a matrix moved to the
+ * next page still says whose it is), in blocks of JUR_BLOCK buyers. */
+static void flows_table(const ElRun *run, const ElDesignResult *r, int no, FILE *f)
 {
     const ElScenario *s = run->scenario;
     Flows fl;
@@ -1434,7 +1450,10 @@ static void flows_table(const ElRun *run, const ElDesignResult *r, FILE *f)
         char spec[80], head[64];
         size_t len;
         need_lines(f, small_lines(6 + nrows));
-        fputs("\\emph{Who sells to whom} (Mt credited to the buyer; rows sell, columns buy", f);
+        fprintf(f,
+                "\\emph{Who sells to whom} in design %d (Mt credited to the buyer; rows sell, "
+                "columns buy",
+                no);
         if (fl.nbuy > JUR_BLOCK)
             fprintf(f, "; buyers %d to %d of %d", b0 + 1, b0 + nb, fl.nbuy);
         fputs("):\n", f);
@@ -1570,9 +1589,13 @@ static void design_table(const ElRun *run, int d, FILE *f)
         fputs(" in this design).\n", f);
     }
     fputs("\n", f);
-    flows_table(run, r, f);
+    flows_table(run, r, d + 1, f);
     if (r->nlinks > 0) {
-        need_lines(f, small_lines(6 + r->nlinks));
+        need_lines(f, small_lines(7 + r->nlinks));
+        fprintf(f,
+                "\\emph{Links} of design %d (one way: units sent, tonnes credited to the buyer, "
+                "the unit price and a binding quota's rent):\n",
+                d + 1);
         snprintf(spec, sizeof(spec), "%s%srrrrl", id_column(s), id_column(s));
         table_begin(f, run, "\\footnotesize", spec, 7,
                     "From & To & Units (Mt) & Credited (Mt) & Unit price (@C/t) & Rent (M@C) & "
@@ -1697,7 +1720,7 @@ static void comparison(const ElRun *run, FILE *f)
     need_lines(f, small_lines(10 + run->ndesigns));
     fputs("\\section*{Comparison of designs}\n", f);
     table_begin(f, run, "\\footnotesize",
-                "r>{\\raggedright\\arraybackslash}p{0.15\\linewidth}" FIGURE_COLUMNS, 11,
+                "r>{\\raggedright\\arraybackslash}p{0.24\\linewidth}" FIGURE_COLUMNS, 11,
                 "No. & Design & " FIGURE_HEADER);
     el_summary_design_figures(&run->autarky, &x);
     fputs("0. & autarky (baseline)", f);
@@ -1800,9 +1823,59 @@ typedef struct {
     double x, y;           /* the first mark's position, pt from the plot's lower left corner */
     double ax, ay;         /* ... in axis units */
     double x0, x1, y0, y1; /* the box of the marks it labels, pt */
-    char text[4 * MAX_MARKS + 8];
+    long num[MAX_MARKS];   /* the numbers of the marks it labels, increasing */
+    int nnum;
+    char text[6 * MAX_MARKS + 8]; /* "0--3,5,7": runs of three or more as a range */
     double cx, cy, w; /* the label box's centre (pt, relative to the first mark) and width */
 } Label;
+
+/* L->text from L->num: "0,2,3" but "0--11" for a run of three or more consecutive numbers, so
+ * that the label of marks that many designs share stays short. Returns the label's width in
+ * characters ("--" prints as one dash). */
+static int label_text(Label *L)
+{
+    size_t len = 0;
+    int i = 0, chars = 0;
+    L->text[0] = '\0';
+    while (i < L->nnum) {
+        int e = i;
+        while (e + 1 < L->nnum && L->num[e + 1] == L->num[e] + 1)
+            e++;
+        if (e - i >= 2) {
+            len += (size_t)snprintf(L->text + len, sizeof(L->text) - len, "%s%ld--%ld",
+                                    len ? "," : "", L->num[i], L->num[e]);
+            i = e + 1;
+        } else {
+            len += (size_t)snprintf(L->text + len, sizeof(L->text) - len, "%s%ld", len ? "," : "",
+                                    L->num[i]);
+            i++;
+        }
+        if (len >= sizeof(L->text))
+            len = sizeof(L->text) - 1;
+    }
+    for (i = 0; L->text[i]; i++)
+        chars += !(L->text[i] == '-' && L->text[i + 1] == '-');
+    return chars;
+}
+
+/* The MAC curve of a panel in points: y (pt) at x (pt), for a curve drawn up to xmax, ymax. */
+typedef struct {
+    const ElMac *mac;
+    double xmax, ymax;
+} PanelCurve;
+
+static double curve_pt(const PanelCurve *c, double x_pt)
+{
+    double x = fmin(fmax(x_pt, 0), PANEL_W_PT) / PANEL_W_PT * c->xmax;
+    return el_mac_value(c->mac, x) / c->ymax * PANEL_H_PT;
+}
+
+/* Whether the curve (non-decreasing) passes through a box centred at cx, cy, w x h pt. */
+static bool curve_hits(const PanelCurve *c, double cx, double cy, double w, double h)
+{
+    return curve_pt(c, cx + w / 2) >= cy - h / 2 - 0.5 &&
+           curve_pt(c, cx - w / 2) <= cy + h / 2 + 0.5;
+}
 
 static bool boxes_overlap(
     double x1, double y1, double w1, double h1, double x2, double y2, double w2, double h2)
@@ -1810,17 +1883,20 @@ static bool boxes_overlap(
     return fabs(x1 - x2) < (w1 + w2) / 2 && fabs(y1 - y2) < (h1 + h2) / 2;
 }
 
-/* Place each label beside the marks it labels, where it overlaps no other label and no mark
- * and stays inside the plot: the first free of a list of positions, nearest first; when none
- * is free, the one with the fewest overlaps. */
-static void place_labels(Label *lb, int n, const double *mx, const double *my, int nm)
+/* Place each label beside the marks it labels, where it overlaps no other label, no mark and
+ * not the curve, and stays inside the plot: the first free of a list of positions, nearest
+ * first (the last ones, pushed clear of the curve, are for labels too wide to sit beside their
+ * marks); when none is free, the one with the fewest overlaps. */
+static void
+place_labels(Label *lb, int n, const double *mx, const double *my, int nm, const PanelCurve *curve)
 {
     int i, k, t;
     for (i = 0; i < n; i++) {
-        const Label *L = &lb[i];
-        double w = LABEL_CH * (double)strlen(L->text) + 1.5, h = LABEL_H;
+        Label *L = &lb[i];
+        double w = LABEL_CH * (double)label_text(L) + 1.5, h = LABEL_H;
         double xm = 0.5 * (L->x0 + L->x1), ym = 0.5 * (L->y0 + L->y1);
-        double cx[12], cy[12];
+        double xc = fmin(fmax(xm, w / 2 + 1), PANEL_W_PT - w / 2 - 1); /* centred, in the plot */
+        double cx[16], cy[16];
         int nc = 0, best = 0, best_score = 1 << 30;
         cx[nc] = L->x0 - w / 2 - 1, cy[nc++] = L->y1 + h / 2 + 1;  /* above left */
         cx[nc] = L->x1 + w / 2 + 1, cy[nc++] = L->y0 - h / 2 - 1;  /* below right */
@@ -1834,11 +1910,14 @@ static void place_labels(Label *lb, int n, const double *mx, const double *my, i
         cx[nc] = L->x0 - w / 2 - 1, cy[nc++] = L->y0 - h / 2 - 1;  /* below left */
         cx[nc] = L->x0 - w / 2 - 1, cy[nc++] = L->y1 + h / 2 + 15; /* ... */
         cx[nc] = L->x1 + w / 2 + 1, cy[nc++] = L->y0 - h / 2 - 15;
+        cx[nc] = xc, cy[nc++] = curve_pt(curve, xc + w / 2) + h / 2 + 1.5; /* above the curve */
+        cx[nc] = xc, cy[nc++] = curve_pt(curve, xc - w / 2) - h / 2 - 1.5; /* below the curve */
         for (k = 0; k < nc; k++) {
             int score = 0;
             if (cx[k] - w / 2 < 0.5 || cx[k] + w / 2 > PANEL_W_PT - 0.5 || cy[k] - h / 2 < 0.5 ||
                 cy[k] + h / 2 > PANEL_H_PT - 0.5)
                 score += 1000; /* outside the plot: clipped */
+            score += 4 * curve_hits(curve, cx[k], cy[k], w, h);
             for (t = 0; t < i; t++)
                 score += 10 * boxes_overlap(cx[k], cy[k], w, h, lb[t].x + lb[t].cx,
                                             lb[t].y + lb[t].cy, lb[t].w, h);
@@ -1872,6 +1951,7 @@ static void curve_panels(
     for (j = 0; j < n; j++) {
         double xmax = 0, ymax = 0, mx[MAX_MARKS], my[MAX_MARKS];
         Label lb[MAX_MARKS];
+        PanelCurve curve;
         int nl = 0;
         for (i = 0; i < nmarks; i++) {
             xmax = fmax(xmax, marks[i]->jur[j].abatement);
@@ -1934,10 +2014,12 @@ static void curve_panels(
             lb[k].x1 = fmax(lb[k].x1, mx[i]);
             lb[k].y0 = fmin(lb[k].y0, my[i]);
             lb[k].y1 = fmax(lb[k].y1, my[i]);
-            snprintf(lb[k].text + strlen(lb[k].text), sizeof(lb[k].text) - strlen(lb[k].text),
-                     "%s%ld", lb[k].text[0] ? "," : "", label[i]);
+            lb[k].num[lb[k].nnum++] = label[i];
         }
-        place_labels(lb, nl, mx, my, nmarks);
+        curve.mac = s->jur[j].mac;
+        curve.xmax = xmax;
+        curve.ymax = ymax;
+        place_labels(lb, nl, mx, my, nmarks, &curve);
         for (k = 1; k <= nmarks; k++) { /* marks[1..], then marks[0]: autarky's ring on top */
             i = k % nmarks;
             fputs(i == 0 && label[0] == 0
@@ -1968,6 +2050,18 @@ static void curve_panels(
     fputs("\\end{groupplot}\n\\end{tikzpicture}\n\\end{center}\n", f);
 }
 
+/* " Crosses are ...", where a panel shows a fitted curve's observations; ends the paragraph. */
+static void fits_note(const ElRun *run, FILE *f)
+{
+    const ElScenario *s = run->scenario;
+    int j, n = s->njur < MAX_CURVES ? s->njur : MAX_CURVES;
+    for (j = 0; j < n && !s->jur[j].fit; j++)
+        ;
+    if (j < n)
+        fputs(" Crosses are the observations a fitted curve was estimated from.", f);
+    fputs("\n\n", f);
+}
+
 static void fig_curves(const ElRun *run, FILE *f)
 {
     const ElDesignResult *mk[MAX_MARKS];
@@ -1980,7 +2074,7 @@ static void fig_curves(const ElRun *run, FILE *f)
                                       "numbered as in the list of designs).",
                  f);
     chart_note(run, nd, f);
-    fputs(" Crosses are the observations a fitted curve was estimated from.\n\n", f);
+    fits_note(run, f);
     mk[0] = &run->autarky;
     label[0] = 0;
     for (i = 0; i < nd; i++) {
@@ -2050,15 +2144,28 @@ static void design_rows(const ElRun *run, const int *idx, int nd, bool autarky, 
 }
 
 /* Prices by design: one row per design (autarky first), a dot per jurisdiction; members of a
- * link or group share a price, so their dots coincide. */
+ * link or group share a price, so their dots are stacked, a mark's height apart. */
+#define PRICE_STACK_CM 0.14 /* between stacked marks (1.9 pt marks: 3.8 pt across) */
+#define PRICE_CHART_CM 11.0 /* the rows' height at most */
 static void fig_prices(const ElRun *run, const int *idx, int nd, FILE *f)
 {
     const ElScenario *s = run->scenario;
-    int j, i, k, nser = s->njur < MAX_SERIES ? s->njur : MAX_SERIES;
-    double h = fmax(0.48 * (nd + 1), 2.4) + 1.4, pmax = 0; /* cm, with the axis labels */
+    int j, i, k, nser = s->njur < MAX_SERIES ? s->njur : MAX_SERIES, smax = 1;
+    double h, row, pmax = 0;
     for (i = 0; i <= nd; i++)
         for (j = 0; j < nser; j++)
             pmax = fmax(pmax, (i == 0 ? &run->autarky : &run->designs[idx[i - 1]])->jur[j].price);
+    for (i = 0; i <= nd; i++) /* the most marks at one price in a row */
+        for (j = 0; j < nser; j++) {
+            const ElDesignResult *r = i == 0 ? &run->autarky : &run->designs[idx[i - 1]];
+            int size = 0;
+            for (k = 0; k < nser; k++)
+                size += fabs(r->jur[k].price - r->jur[j].price) <= 0.006 * pmax;
+            smax = size > smax ? size : smax;
+        }
+    /* a row high enough for its stack, PRICE_STACK_CM a mark, within PRICE_CHART_CM in all */
+    row = fmin(fmax(0.48, PRICE_STACK_CM * (smax - 1) / 0.9), PRICE_CHART_CM / (nd + 1));
+    h = fmax(row * (nd + 1), 2.4) + 1.4; /* cm, with the axis labels */
     block_begin(f);
     fputs("\\subsection*{Prices by design}\nEach row is a design (autarky first), each mark a "
           "jurisdiction's price; marks at the same price (linked jurisdictions sharing a price) "
@@ -2079,7 +2186,7 @@ static void fig_prices(const ElRun *run, const int *idx, int nd, FILE *f)
     design_rows(run, idx, nd, true, f);
     fputs("]\n", f);
     for (j = 0; j < nser; j++) {
-        fprintf(f, "\\addplot[only marks, mark=%s, mark size=2.1pt, draw=", series_marks[j]);
+        fprintf(f, "\\addplot[only marks, mark=%s, mark size=1.9pt, draw=", series_marks[j]);
         series_color(f, j);
         fputs(", fill=", f);
         series_color(f, j);
@@ -2093,7 +2200,8 @@ static void fig_prices(const ElRun *run, const int *idx, int nd, FILE *f)
                     rank += k < j;
                     size++;
                 }
-            dy = size > 1 ? fmin(0.2, 0.76 / (size - 1)) * (rank - 0.5 * (size - 1)) : 0;
+            dy = size > 1 ? fmin(PRICE_STACK_CM / row, 0.9 / (size - 1)) * (rank - 0.5 * (size - 1))
+                          : 0;
             item_break(f, i);
             fputs("(", f);
             el_fmt_num(f, p);
@@ -2112,8 +2220,12 @@ static void fig_prices(const ElRun *run, const int *idx, int nd, FILE *f)
 /* Total gain by design: a labelled bar per design, gains in blue, losses in vermillion. */
 static void fig_total_gains(const ElRun *run, const int *idx, int nd, FILE *f)
 {
-    double h = fmax(0.48 * nd, 2.2) + 1.2;
+    double h = fmax(0.48 * nd, 2.2) + 1.2, gmin = 0, gmax = 0, span;
     int i, sign;
+    for (i = 0; i < nd; i++) {
+        gmin = fmin(gmin, run->designs[idx[i]].gain);
+        gmax = fmax(gmax, run->designs[idx[i]].gain);
+    }
     block_begin(f);
     fputs("\\subsection*{Gains by jurisdiction and design}\nThe total gain of each design against "
           "autarky (blue: a gain, vermillion: a loss); the table below splits it by "
@@ -2126,9 +2238,16 @@ static void fig_total_gains(const ElRun *run, const int *idx, int nd, FILE *f)
     el_fmt_fixed(f, h - 1.2, 1);
     fputs("cm, xlabel={total gain (million ", f);
     tex(f, cur(run));
+    /* the axis starts at zero on a side without bars, with room for the labels on the other */
     fputs(")}, xmajorgrids, grid style={black!12}, scaled x ticks=false, x tick label "
-          "style={/pgf/number format/fixed}, enlarge x limits={rel=0.12}, extra x "
-          "ticks={0}, extra x tick labels={}, extra x tick style={grid=major, major grid "
+          "style={/pgf/number format/fixed}, max space between ticks=50, ",
+          f);
+    span = gmax - gmin > 0 ? gmax - gmin : 1;
+    fputs("enlarge x limits=false, xmin=", f);
+    el_fmt_num(f, gmin < 0 ? gmin - 0.12 * span : 0);
+    fputs(", xmax=", f);
+    el_fmt_num(f, gmax > 0 || gmin >= 0 ? gmax + 0.12 * span : 0);
+    fputs(", extra x ticks={0}, extra x tick labels={}, extra x tick style={grid=major, major grid "
           "style={black!70}}, nodes near coords, nodes near coords align={horizontal}, every "
           "node near coord/.append style={font=\\scriptsize, /pgf/number format/fixed, "
           "/pgf/number format/precision=2, /pgf/number format/fixed zerofill},\n",
@@ -2183,8 +2302,9 @@ static void heat_cell(FILE *f, double v, double vmax, int decimals)
 }
 
 /* A matrix of designs (rows) by jurisdictions (columns) of v, shaded by sign and size, with a
- * last column of `total_name` (total(r)), in blocks of JUR_BLOCK jurisdictions, after the text
- * `intro` ("@C": the currency), which stays on the table's page. */
+ * last column of `total_name` (total(r), shaded too when shade_total: a traded volume is not a
+ * purchase), in blocks of JUR_BLOCK jurisdictions, after the text `intro` ("@C": the
+ * currency), which stays on the table's page. */
 static void heat_table(const ElRun *run,
                        const int *idx,
                        int nd,
@@ -2192,6 +2312,7 @@ static void heat_table(const ElRun *run,
                        const char *intro,
                        const char *total_name,
                        double (*total)(const ElDesignResult *r),
+                       bool shade_total,
                        FILE *f)
 {
     const ElScenario *s = run->scenario;
@@ -2230,7 +2351,7 @@ static void heat_table(const ElRun *run,
             for (j = 0; j < nj; j++)
                 heat_cell(f, v(r, j0 + j), vmax, 2);
             if (last)
-                heat_cell(f, total(r), tmax, 2);
+                heat_cell(f, total(r), shade_total ? tmax : 0, 2);
             fputs(" \\\\\n", f);
         }
         fputs("\\bottomrule\n\\end{longtable}\n}\n", f);
@@ -2317,13 +2438,13 @@ static void fig_gains_and_flows(const ElRun *run, const int *idx, int nd, FILE *
                "Gains against autarky by jurisdiction, million @C (the fall in each one's "
                "national cost; blue a gain, vermillion a loss, deeper for larger amounts); the "
                "total includes any change in the rest of the world's surplus.\n",
-               "Total", t_gain, f);
+               "Total", t_gain, true, f);
     heat_table(run, idx, nd, v_allowances,
                "\\subsection*{Flows between jurisdictions}\nNet purchases of allowances through "
                "links and groups, Mt (blue: buys, vermillion: sells); offset credits are not "
                "allowances and are shown in the next table. Each design's section has its "
                "seller-by-buyer matrix.\n",
-               "Traded", t_traded, f);
+               "Traded", t_traded, false, f);
     offsets_table(run, idx, nd, f);
 }
 
@@ -2401,6 +2522,7 @@ static void write_detail(const ElRun *run, const ElReportAnalyses *an, FILE *f)
             design_table(run, d, f);
         comparison(run, f);
     }
+    el_report_periods_write(el_report_analyses_periods(an), f); /* several periods */
     fig_curves(run, f);
     nd = chart_designs(run, idx);
     if (nd > 0) {
@@ -2443,11 +2565,13 @@ static void summary_title(const ElRun *view, ElSummary *sm, const ElReportAnalys
                 sm->nempty, sm->nempty == 1 ? "s" : "", sm->count - sm->nempty);
     fputs("\n", f);
     {
-        const char *ids[EL_SUMMARY_NAMED];
+        const char *ids[EL_SUMMARY_NAMED], *titles[EL_SUMMARY_NAMED];
         int k;
-        for (k = 0; k < sm->nnamed; k++)
+        for (k = 0; k < sm->nnamed; k++) {
             ids[k] = sm->named[k];
-        failed_text(f, sm->nfailed, ids, sm->named_short, sm->nnamed, false);
+            titles[k] = sm->named_title[k];
+        }
+        failed_text(f, sm->nfailed, ids, titles, sm->named_short, sm->nnamed, false);
     }
     if (sm->nsolved == 0) {
         fputs("No design has an equilibrium.\n", f);
@@ -2457,6 +2581,8 @@ static void summary_title(const ElRun *view, ElSummary *sm, const ElReportAnalys
         const ElRanked *best = &sm->best_best;
         const ElRanked *worst = sm->bottom.n > 0 ? &sm->bottom.e[sm->bottom.n - 1] : best;
         best_text(view, &sm->best, best->title, best->id, best->gain, f);
+        if (!best->own[0])
+            fputs(" It changes no member's own rules: its gain is a gain from linking alone.", f);
         if (worst->index != best->index)
             worst_text(view, worst->title, worst->id, worst->gain, f);
         fprintf(f, " Across the %ld designs with an equilibrium the total gain has a mean of ",
@@ -2739,7 +2865,7 @@ static void summary_figures(const ElRun *view, ElSummary *sm, FILE *f)
                               "(filled, its number in file order)."
                             : "autarky (hollow circle, 0).",
                  f);
-    fputs(" Crosses are the observations a fitted curve was estimated from.\n\n", f);
+    fits_note(view, f);
     curve_panels(view, mk, label, nmarks, f);
     if (sm->nsolved == 0)
         return;
@@ -2765,6 +2891,7 @@ static void write_summary(ElSummary *sm, const ElReportAnalyses *an, FILE *f)
     summary_ranking(&view, sm, f);
     if (sm->nsolved > 0)
         summary_tables(&view, sm, f);
+    el_report_periods_write(el_report_analyses_periods(an), f); /* several periods */
     summary_figures(&view, sm, f);
     el_report_analyses_write(an, sm->s, f);
     sources_appendix(&view, false, f);
@@ -2992,4 +3119,60 @@ el_status el_report_writer_close(ElReportWriter *w, ElError *err)
     w->held = false; /* written once */
     w->designs_done = false;
     return EL_OK;
+}
+
+/* ---- Building blocks for the other sections (report_tex.h) ---- */
+
+void el_report_tex_num(FILE *f, double v, int decimals)
+{
+    num(f, v, decimals);
+}
+
+void el_report_tex_need_lines(FILE *f, int lines)
+{
+    need_lines(f, lines);
+}
+
+void el_report_tex_need_cm(FILE *f, double cm)
+{
+    need_cm(f, cm);
+}
+
+void el_report_tex_table_begin(
+    FILE *f, const ElScenario *s, const char *size, const char *spec, int ncols, const char *header)
+{
+    ElRun view;
+    memset(&view, 0, sizeof(view));
+    view.scenario = s;
+    table_begin(f, &view, size, spec, ncols, header);
+}
+
+void el_report_tex_table_end(FILE *f)
+{
+    table_end(f);
+}
+
+void el_report_tex_series_color(FILE *f, int k)
+{
+    series_color(f, k);
+}
+
+const char *el_report_tex_series_mark(int k)
+{
+    return series_marks[k % MAX_SERIES];
+}
+
+void el_report_tex_short_id(FILE *f, const char *id)
+{
+    tick_id(f, id);
+}
+
+void el_report_tex_design_cell(FILE *f, const char *title, const char *id)
+{
+    design_cell(f, title, id);
+}
+
+void el_report_tex_wrap(FILE *f, const char *s)
+{
+    tex_wrap(f, s);
 }

@@ -415,6 +415,13 @@ static el_status add_failed(ElSummary *sm, const ElDesignResult *r, ElError *err
     sm->named[sm->nnamed] = el_strdup(r->id ? r->id : "");
     if (!sm->named[sm->nnamed])
         return el_error_set(err, EL_ERR_NOMEM, "out of memory (summary)");
+    if (r->design && r->design->title && r->design->title[0]) {
+        sm->named_title[sm->nnamed] = el_strdup(r->design->title);
+        if (!sm->named_title[sm->nnamed]) {
+            el_free(sm->named[sm->nnamed]);
+            return el_error_set(err, EL_ERR_NOMEM, "out of memory (summary)");
+        }
+    }
     sm->named_short[sm->nnamed++] = t;
     return EL_OK;
 }
@@ -507,8 +514,10 @@ void el_summary_free(ElSummary *sm)
     el_rank_clear(&sm->bottom);
     el_sample_clear(&sm->sample);
     el_free(sm->price_min);
-    for (k = 0; k < sm->nnamed; k++)
+    for (k = 0; k < sm->nnamed; k++) {
         el_free(sm->named[k]);
+        el_free(sm->named_title[k]);
+    }
     el_free(sm);
 }
 

@@ -140,6 +140,7 @@ typedef struct {
     long nfailed;
     int nnamed;
     char *named[EL_SUMMARY_NAMED];        /* ids of the first designs without an equilibrium */
+    char *named_title[EL_SUMMARY_NAMED];  /* their titles (NULL: none) */
     double named_short[EL_SUMMARY_NAMED]; /* their total shortfall (Mt) */
 } ElSummary;
 

@@ -203,6 +203,16 @@ EOF_XML
         grep -qF "$want" "$d/report.txt" && ok || bad "CJK: report.pdf lacks '$want' as text"
     done
     grep -q "U+[0-9A-F]" "$d/report.txt" "$d/out/report.tex" && bad "CJK: a U+XXXX code was printed" || ok
+    # Design titles in Korean and Chinese with dashes, currency signs and an apostrophe, a
+    # headline that changes Korea's own rules, a design without an equilibrium (exit 4; the
+    # report is still written): tests/data/cjk-names.xml, the scenario of the page review.
+    expect 4 "has no equilibrium" -- "$bin" solve tests/data/cjk-names.xml -o "$d/named" -q
+    pdftotext "$d/named/report.pdf" "$d/named.txt" 2>/dev/null && ok || bad "CJK titles: no report.pdf"
+    for want in "Design 5: 中日韩三方连接 — trilateral (cn-kr-jp)" "한국 최저가격 €/₩ floor" \
+        "(Korea’s cap relaxed)" "What drives the headline." "1 design has no equilibrium:" \
+        "Қазақстан ETS"; do
+        grep -qF "$want" "$d/named.txt" && ok || bad "CJK titles: report.pdf lacks '$want' as text"
+    done
 else
     echo "cli: skipped the CJK text test (lualatex or pdftotext not installed)"
 fi
@@ -807,6 +817,21 @@ xmllint --noout --schema reports/results.xsd "$tmp/per-noeq/results.xml" 2>/dev/
 sed 's|<cap>80</cap>|<cap>70</cap>|' "$tmp/per-noeq.xml" >"$tmp/per-noeq2.xml"
 expect 4 "design 'autarky' has no equilibrium over 2026-2027" -- "$bin" solve --no-pdf "$tmp/per-noeq2.xml" -o "$tmp/per-noeq2"
 [ ! -e "$tmp/per-noeq2/results.xml" ] && ok || bad "periods: results written without an equilibrium in autarky"
+# The report's section on the years (reports/report_periods.c): the design without an
+# equilibrium is named, not drawn; the bundled 2026-2035 scenario's report.pdf compiles and has
+# the section's table and figures.
+grep -q "and is not shown: [0-9]*\.~tight\." "$tmp/per-noeq/report.tex" \
+    && ok || bad "periods: report.tex does not name the design without an equilibrium"
+if command -v lualatex >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+    expect 0 "report.pdf" -- "$bin" solve scenarios/northeast-asia-2026-2035.xml -o "$tmp/per-pdf"
+    pdftotext "$tmp/per-pdf/report.pdf" "$tmp/per-pdf/report.txt" && ok || bad "periods: pdftotext failed"
+    for want in "Over the years 2026–2035" "Present values by design and jurisdiction" \
+        "Price paths by design" "Bank balances" "Cumulative gains" "2028–2035"; do
+        grep -qF "$want" "$tmp/per-pdf/report.txt" && ok || bad "periods: report.pdf lacks '$want'"
+    done
+else
+    echo "cli: skipped the several-period PDF test (lualatex or pdftotext not installed)"
+fi
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -685,7 +685,7 @@ static void test_tex_escape(void)
     char *buf = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&buf, &n);
-    el_fmt_tex(f, "a&b%c$d#e_f{g}h~i^j\\k\tl|m--n`o'");
+    el_fmt_tex(f, "a&b%c$d#e_f{g}h~i^j\\k\tl|m--n`o' 'p"); /* an apostrophe, a quote */
     fputc(' ', f);
     /* UTF-8 passes through (LuaLaTeX); C1 controls are spaces; an invalid byte, an overlong
      * form and a surrogate are "?" */
@@ -698,7 +698,8 @@ static void test_tex_escape(void)
     fclose(f);
     CU_ASSERT_STRING_EQUAL(
         buf, "a\\&b\\%c\\$d\\#e\\_f\\{g\\}h\\textasciitilde{}i\\textasciicircum{}j"
-             "\\textbackslash{}k l\\textbar{}m-{}-{}n\\textasciigrave{}o\\textquotesingle{} "
+             "\\textbackslash{}k l\\textbar{}m-{}-{}n\\textasciigrave{}o\xe2\x80\x99 "
+             "\\textquotesingle{}p "
              "S\xc3\xa3o \xe4\xb8\xad\xe5\x9b\xbd \xea\xb0\x80\xe2\x80\x93\xe2\x82\xac\xe2\x82\xa9 "
              "???a b "
              "0.00");
@@ -2486,7 +2487,7 @@ static void test_report_coalitions(void)
     "</jurisdiction>\n"                                                                  \
     "<jurisdiction id=\"B\"><bau>60</bau><cap>50</cap><mac><linear slope=\"2\"/></mac>"  \
     "</jurisdiction>\n"                                                                  \
-    "<design id=\"ab\"><group members=\"A B\"/></design>\n"                              \
+    "<design id=\"ab\" title=\"A–B link\"><group members=\"A B\"/></design>\n"         \
     "<uncertainty id=\"u\" draws=\"1000\" seed=\"42\" designs=\"ab\">"                   \
     "<shock jurisdiction=\"A\" on=\"bau\" sd=\"5\"/>"                                    \
     "<shock id=\"kb\" jurisdiction=\"B\" on=\"bau\" sd=\"3\" dist=\"lognormal\"/>"       \
@@ -2638,7 +2639,8 @@ static void test_report_uncertainty(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\textbf{\\num{3}} draws left the model's domain"));
     CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\textbf{\\num{2}} draws had no autarky equilibrium"));
     CU_ASSERT_PTR_NOT_NULL(strstr(at, "1 design has no equilibrium in some draws, left out of its "
-                                      "statistics:\nab (\\num{5} of \\num{995} draws)."));
+                                      "statistics:\n\\emph{A–B link} (ab) (\\num{5} of "
+                                      "\\num{995} draws)."));
     CU_ASSERT_PTR_NOT_NULL(strstr(at, "within \\num{0.25}\\,\\% of the draws of its exact rank"));
     /* the shocks (B's named kb) and their correlation */
     CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\begin{longtable}{lllrrrl}"));
@@ -2662,10 +2664,11 @@ static void test_report_uncertainty(void)
     CU_ASSERT(number_after(chart, "ymax=") > 9);             /* ... and the positive one */
     CU_ASSERT_PTR_NOT_NULL(strstr(chart, "{\\num{7.00}};")); /* the total above the bar */
     /* the totals */
-    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\raggedright ab & \\num{7.00} & \\num{0.50} & \\num{9.00} "
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "\\raggedright ab\\newline\\emph{A–B link} & \\num{7.00} & "
+                                      "\\num{0.50} & \\num{9.00} "
                                       "& \\num{-2.00} & \\num{-28.6} & \\num{990} & \\num{5} "
                                       "\\tabularnewline\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(at, "The largest expected gain is that of \\emph{ab}: "
+    CU_ASSERT_PTR_NOT_NULL(strstr(at, "The largest expected gain is that of \\emph{A–B link} (ab): "
                                       "\\num{7.00} (s.e. \\num{0.50})\\,million EUR a year, of "
                                       "which risk sharing is \\num{-2.00} (\\num{-28.6}\\,\\%)."));
     /* the box plots: A, then B; autarky first */
@@ -2688,13 +2691,15 @@ static void test_report_uncertainty(void)
                                       "\\num{8.00} & \\num{2.00} & \\num{10.00}\\,(\\num{0.95}) & "
                                       "\\num{30.00} & \\num{6.00} & \\num{3.50} & \\num{-23.75} "
                                       "\\tabularnewline\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(at,
-                                  "\n & B & \\num{-1.00}\\,(\\num{0.30}) & \\num{1.00} & "
-                                  "\\num{-2.00} & \\num{60.00}\\,(\\num{1.56}) & \\num{30.00} & "
-                                  "\\num{6.00} & \\num{3.50} & \\num{-23.75} "
-                                  "\\tabularnewline\n"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(at, "\n\\raggedright\\emph{A–B link} & B & \\num{-1.00}\\,(\\num{0.30}) & "
+                   "\\num{1.00} & "
+                   "\\num{-2.00} & \\num{60.00}\\,(\\num{1.56}) & \\num{30.00} & "
+                   "\\num{6.00} & \\num{3.50} & \\num{-23.75} "
+                   "\\tabularnewline\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(at, "The highest probability of a loss is B's under "
-                                      "\\emph{ab}: \\num{60.00}\\,\\% (s.e. \\num{1.56})."));
+                                      "\\emph{A–B link} (ab): \\num{60.00}\\,\\% (s.e. "
+                                      "\\num{1.56})."));
     CU_ASSERT_PTR_NOT_NULL(strstr(at, "lower than in autarky in 2 of the rows and higher in 0."));
     CU_ASSERT_PTR_NULL(negative_zero(text));
     compile_text(text);
@@ -2807,6 +2812,27 @@ static void test_report_comparison(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "A & bau & 100 & hand-{}\\allowbreak{}made: test A & 20"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "A & cap & 90 & \\emph{not stated} & 20"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "Sources: 3 of the scenario's 15 input figures name"));
+    /* the review of the printed pages (issue 14 §3): every design counted as having an
+     * equilibrium; the headline said to be a linking gain; the least gain among the linkage
+     * designs, not the empty one (the baseline itself) */
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "Every design has an equilibrium.\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "(linked): it saves \\num{150.00} million USD a year "
+                                        "against autarky. In it, B buys and A sells allowances. "
+                                        "It changes no member's own rules: its gain is a gain "
+                                        "from linking alone. The design that gains least is "
+                                        "\\emph{floor}"));
+    /* an apostrophe in a title is the typographic one */
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "link,{} A\xe2\x80\x99s exports capped"));
+    /* matrices and link tables say whose they are, so that one moved to the next page does */
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\emph{Who sells to whom} in design 1 (Mt credited"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\emph{Links} of design 3 (one way: units sent"));
+    /* C, never linked, has one mark for all 7 (autarky and 6 designs): one label, as a range */
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, ") {0--6};\n"));
+    CU_ASSERT_PTR_NULL(strstr(text, "Crosses are")); /* no fitted curve */
+    /* net trade shaded by sign (A sells 10, B buys 10); the traded volume is not a purchase */
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "1. & linked & \\cellcolor{etslinkc3!48}\\num{-10.00} & "
+                                        "\\cellcolor{etslinkc0!48}\\num{10.00} & \\num{0.00} & "
+                                        "\\num{10.00} \\\\\n"));
     free(text);
     CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
     snprintf(tex, sizeof(tex), "%s/report.tex", dir);
@@ -2815,6 +2841,311 @@ static void test_report_comparison(void)
     remove(tex);
     rmdir(dir);
     el_run_free(run);
+    el_scenario_free(s);
+}
+
+/* ---- Several periods (report_periods.h) ---- */
+
+/* report.tex of s's several-period designs through a held writer, driven as etslink solve drives
+ * it: each design's first year through the sink, its years through el_report_writer_periods. */
+static char *periods_report(const ElScenario *s)
+{
+    ElReportWriter *w = NULL;
+    ElMultiResult base, r;
+    ElError err = {EL_OK, ""};
+    ElSink sink;
+    char path[] = "/tmp/etslink-per-XXXXXX", *text;
+    int fd = mkstemp(path), d;
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL_FATAL(el_report_writer_create(&w, f, &err), EL_OK);
+    el_report_writer_hold(w);
+    sink = el_report_writer_sink(w);
+    CU_ASSERT_EQUAL_FATAL(sink.begin(sink.ctx, s, s->ndesigns, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_multi_solve(s, NULL, NULL, &base, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(base.outcome, EL_OPTIMAL);
+    CU_ASSERT_EQUAL_FATAL(sink.result(sink.ctx, -1, NULL, &base.year[0], NULL, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_report_writer_periods(w, s, NULL, &base, &err), EL_OK);
+    for (d = 0; d < s->ndesigns; d++) {
+        CU_ASSERT_EQUAL_FATAL(el_multi_solve(s, s->designs[d], &base, &r, &err), EL_OK);
+        CU_ASSERT_EQUAL_FATAL(r.outcome, EL_OPTIMAL);
+        CU_ASSERT_EQUAL_FATAL(sink.result(sink.ctx, d, NULL, &r.year[0], &base.year[0], &err),
+                              EL_OK);
+        CU_ASSERT_EQUAL_FATAL(el_report_writer_periods(w, s, s->designs[d], &r, &err), EL_OK);
+        el_multi_result_clear(&r);
+    }
+    CU_ASSERT_EQUAL(sink.end(sink.ctx, true, &err), EL_OK);
+    CU_ASSERT_EQUAL(el_report_writer_close(w, &err), EL_OK);
+    el_report_writer_free(w);
+    el_multi_result_clear(&base);
+    fclose(f);
+    text = slurp(path);
+    remove(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    return text;
+}
+
+/* The nth coordinate list (from 0) after `panel` after `section` in text: up to max points into
+ * x, y; returns their number (0 when there is no such list). */
+static int period_coords(const char *text,
+                         const char *section,
+                         const char *panel,
+                         int nth,
+                         double *x,
+                         double *y,
+                         int max)
+{
+    const char *p = strstr(text, section);
+    int k, n = 0;
+    p = p ? strstr(p, panel) : NULL;
+    for (k = 0; p && k <= nth; k++)
+        if ((p = strstr(p, "coordinates {")) != NULL)
+            p += strlen("coordinates {");
+    while (p && n < max) {
+        char *e;
+        while (*p == '\n')
+            p++;
+        if (*p != '(')
+            break;
+        x[n] = strtod(p + 1, &e);
+        if (*e != ',')
+            break;
+        y[n] = strtod(e + 1, &e);
+        if (*e != ')')
+            break;
+        p = e + 1;
+        n++;
+    }
+    return n;
+}
+
+/* The numbers of the table row that starts with `row` in the section: up to max cells, "--" as
+ * NaN; returns their number. */
+static int period_row(const char *text, const char *row, double *v, int max)
+{
+    const char *p = strstr(text, "\\subsection*{Present values by design");
+    const char *end;
+    int n = 0;
+    p = p ? strstr(p, row) : NULL;
+    end = p ? strstr(p, "\\\\") : NULL;
+    while (p && end && n < max) {
+        const char *a = strstr(p, "\\num{"), *b = strstr(p, "& --");
+        if ((!a || a > end) && (!b || b > end))
+            break;
+        if (a && a < end && (!b || a < b)) {
+            v[n++] = strtod(a + 5, NULL);
+            p = a + 5;
+        } else {
+            v[n++] = nan("");
+            p = b + 4;
+        }
+    }
+    return n;
+}
+
+/* tests/data/periods-hotelling.xml: A and B (MAC c_A a, c_B a with c = 1, 2), requirements
+ * R_A = (10, 20, 30), R_B = (40, 30, 20), free banking and borrowing, r = 0.05 over 2026-2028;
+ * "separate" changes nothing, "linked" groups A and B. By hand (docs/model.md §10), with
+ * G = 1 + 1.05 + 1.05^2: alone P_j,t = P_j 1.05^t, P_j = c_j sum R_j / G; linked both
+ * p_t = p_1 1.05^t, p_1 = sum R / ((1/c_A + 1/c_B) G); abatement a = p / c; the bank at the end
+ * of year t is the abatement so far less the requirements so far (alone; linked, the market's:
+ * A's and B's together) and 0 after the last year. PV cost alone P_j^2 G / (2 c_j); linked
+ * p_1^2 G / (2 c_j) + p_1 (sum R_j - sum a_j) (net imports at p_t, worth p_1 in present
+ * value); PV gain G (P_j - p_1)^2 / (2 c_j). Cumulative gain up to t, the bank counted at the
+ * year's price: autarky's cost so far sum_k<=t P_j^2 1.05^k / (2 c_j) - P_j n_t (its bank n_t
+ * is worth P_j,t d_t = P_j) less the design's sum_k<=t (p_1^2 1.05^k / (2 c_j) + p_1 (R_j,k -
+ * a_j,k)) (its bank term cancels: bought at the price it is valued at). */
+static void test_report_periods(void)
+{
+    static const double c[2] = {1, 2}, R[2][3] = {{10, 20, 30}, {40, 30, 20}};
+    const double r = 0.05, G = 1 + (1 + r) + (1 + r) * (1 + r), tol = 0.0051; /* 2 decimals */
+    double P[2], p1, sumR = 0, x[8], y[8], v[8], cost[2], gain[2];
+    static const char *const panel_j[2] = {"title={A}", "title={B}"};
+    ElScenario *s = NULL;
+    ElError err = {EL_OK, ""};
+    char *text;
+    int j, t, k;
+    CU_ASSERT_EQUAL_FATAL(el_scenario_load(&s, "data/periods-hotelling.xml", NULL, &err), EL_OK);
+    for (j = 0; j < 2; j++) {
+        double sj = R[j][0] + R[j][1] + R[j][2];
+        P[j] = c[j] * sj / G;
+        sumR += sj;
+    }
+    p1 = sumR / ((1 / c[0] + 1 / c[1]) * G);
+    text = periods_report(s);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\section*{Over the years 2026--2028}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "Each design is solved over the years 2026--2028"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "A design that changes nothing is not drawn"));
+    /* price paths: autarky's and the linked design's panels, a line per jurisdiction */
+    for (j = 0; j < 2; j++) {
+        CU_ASSERT_EQUAL(
+            period_coords(text, "{Price paths by design}", "title={autarky}", j, x, y, 8), 3);
+        for (t = 0; t < 3; t++) {
+            CU_ASSERT_DOUBLE_EQUAL(x[t], 2026 + t, 0);
+            CHECK_REL(y[t], P[j] * pow(1 + r, t));
+        }
+        CU_ASSERT_EQUAL(
+            period_coords(text, "{Price paths by design}", "title={2.~linked}", j, x, y, 8), 3);
+        for (t = 0; t < 3; t++)
+            CHECK_REL(y[t], p1 * pow(1 + r, t));
+    }
+    CU_ASSERT_EQUAL(
+        period_coords(text, "{Price paths by design}", "title={1.~separate}", 0, x, y, 8),
+        0); /* changes nothing: not drawn */
+    /* banks: each alone, and the linked market's total */
+    {
+        double sum[3] = {0, 0, 0};
+        for (j = 0; j < 2; j++) {
+            double cum = 0;
+            CU_ASSERT_EQUAL(period_coords(text, "{Bank balances}", "title={autarky}", j, x, y, 8),
+                            3);
+            for (t = 0; t < 3; t++) {
+                cum += P[j] * pow(1 + r, t) / c[j] - R[j][t];
+                CU_ASSERT_DOUBLE_EQUAL(y[t], t == 2 ? 0 : cum, 1e-6 * (1 + sumR));
+            }
+            CU_ASSERT_EQUAL(period_coords(text, "{Bank balances}", "title={2.~linked}", j, x, y, 8),
+                            3);
+            for (t = 0; t < 3; t++)
+                sum[t] += y[t];
+        }
+        for (t = 0, k = 0; t < 3; t++) {
+            double cum = 0;
+            int i;
+            for (i = 0; i <= t; i++)
+                cum += p1 * pow(1 + r, i) * (1 / c[0] + 1 / c[1]) - R[0][i] - R[1][i];
+            CU_ASSERT_DOUBLE_EQUAL(sum[t], t == 2 ? 0 : cum, 1e-6 * (1 + sumR));
+        }
+    }
+    /* cumulative gains: a panel per jurisdiction, the linked design's line */
+    for (j = 0; j < 2; j++) {
+        double base = 0, des = 0, nb = 0;
+        CU_ASSERT_EQUAL(period_coords(text, "{Cumulative gains}", panel_j[j], 0, x, y, 8), 3);
+        { /* one line: the design that changes nothing is not drawn */
+            const char *at = strstr(strstr(text, "{Cumulative gains}"), panel_j[j]), *next;
+            int lines = 0;
+            next = at ? strstr(at, j == 0 ? "\\nextgroupplot" : "\\end{groupplot}") : NULL;
+            CU_ASSERT_PTR_NOT_NULL_FATAL(next);
+            while ((at = strstr(at + 1, "\\addplot[")) != NULL && at < next)
+                lines++;
+            CU_ASSERT_EQUAL(lines, 1);
+        }
+        for (t = 0; t < 3; t++) {
+            double a = p1 * pow(1 + r, t) / c[j];
+            base += P[j] * P[j] * pow(1 + r, t) / (2 * c[j]);
+            nb += P[j] * pow(1 + r, t) / c[j] - R[j][t];
+            des += p1 * p1 * pow(1 + r, t) / (2 * c[j]) + p1 * (R[j][t] - a);
+            CHECK_REL(y[t], base - P[j] * (t == 2 ? 0 : nb) - des);
+        }
+        gain[j] = G * (P[j] - p1) * (P[j] - p1) / (2 * c[j]);
+        cost[j] = p1 * p1 * G / (2 * c[j]) + p1 * (R[j][0] + R[j][1] + R[j][2] - p1 * G / c[j]);
+        CHECK_REL(y[2], gain[j]); /* the line ends at the PV gain */
+    }
+    /* the table: autarky's costs, the linked design's costs and gains, the link years */
+    CU_ASSERT_EQUAL(period_row(text, " & autarky & ", v, 8), 6);
+    for (j = 0; j < 2; j++) {
+        CU_ASSERT_DOUBLE_EQUAL(v[2 * j], P[j] * P[j] * G / (2 * c[j]), tol);
+        CU_ASSERT(isnan(v[2 * j + 1]));
+    }
+    CU_ASSERT_DOUBLE_EQUAL(v[4], (P[0] * P[0] / c[0] + P[1] * P[1] / c[1]) * G / 2, tol);
+    CU_ASSERT_EQUAL(period_row(text, "\n1. & separate & ", v, 8), 6);
+    for (k = 1; k < 6; k += 2)
+        CU_ASSERT_DOUBLE_EQUAL(v[k], 0, tol);
+    CU_ASSERT_EQUAL(period_row(text, "\n2. & linked & ", v, 8), 6);
+    for (j = 0; j < 2; j++) {
+        CU_ASSERT_DOUBLE_EQUAL(v[2 * j], cost[j], tol);
+        CU_ASSERT_DOUBLE_EQUAL(v[2 * j + 1], gain[j], tol);
+    }
+    CU_ASSERT_DOUBLE_EQUAL(v[4], cost[0] + cost[1], tol);
+    CU_ASSERT_DOUBLE_EQUAL(v[5], gain[0] + gain[1], tol);
+    { /* the title page names the design of highest PV total gain */
+        const char *at = strstr(text, "highest present value of the total gain is \\emph{linked}: "
+                                      "\\num{");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+        CU_ASSERT_DOUBLE_EQUAL(strtod(strstr(at, "\\num{") + 5, NULL), gain[0] + gain[1], tol);
+    }
+    {
+        const char *row = strstr(strstr(text, "{Present values by design"), "\n2. & linked & ");
+        const char *end = row ? strstr(row, "\\end{") : NULL;
+        const char *a = row ? strstr(row, "{\\scriptsize 2026--2028}") : NULL;
+        const char *b = a ? strstr(a + 1, "{\\scriptsize 2026--2028}") : NULL;
+        CU_ASSERT(a && b && b < end); /* A and B linked every year */
+    }
+    free(text);
+    el_scenario_free(s);
+}
+
+/* Many designs and jurisdictions: the section stays bounded and says what it leaves out. 12
+ * jurisdictions over 3 years and 24 designs, design k linking J(k mod 11) and J(k mod 11 + 1)
+ * from 2027: 20 designs are kept (the highest PV total gains), 7 drawn, 8 jurisdictions drawn,
+ * the table in blocks of 5 jurisdictions; and it compiles. */
+static void test_report_periods_bounded(void)
+{
+    char *xml = malloc(65536), *text, *p, *end;
+    size_t len = 0;
+    int j, k, n;
+    ElScenario *s = NULL;
+    ElError err = {EL_OK, ""};
+    CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
+    len += (size_t)snprintf(xml + len, 65536 - len,
+                            "<scenario name=\"many\" currency=\"USD\" unit=\"Mt\"><periods "
+                            "first=\"2026\" last=\"2028\" discount-rate=\"0.05\"/>");
+    for (j = 0; j < 12; j++)
+        len += (size_t)snprintf(xml + len, 65536 - len,
+                                "<jurisdiction id=\"J%d\"><bau>100</bau><cap>%d</cap><mac><linear "
+                                "slope=\"%d\"/></mac><path><year y=\"2027\" cap=\"%d\"/></path>"
+                                "</jurisdiction>",
+                                j, 95 - j, 1 + j % 5, 90 - j);
+    for (k = 0; k < 24; k++)
+        len += (size_t)snprintf(xml + len, 65536 - len,
+                                "<design id=\"d%d\"><group members=\"J%d J%d\" from=\"2027\"/>"
+                                "</design>",
+                                k, k % 11, k % 11 + 1);
+    snprintf(xml + len, 65536 - len, "</scenario>");
+    CU_ASSERT_EQUAL_FATAL(
+        el_scenario_load_memory(&s, xml, (long)strlen(xml), "many.xml", NULL, &err), EL_OK);
+    text = periods_report(s);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "Of the 24 designs with an equilibrium the 20 of highest "
+                                        "present value of the total gain are shown"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "The 7 designs of highest present value of the total gain "
+                                        "are drawn, of the 20 in the table"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "The first 8 of 12 jurisdictions are drawn."));
+    p = strstr(text, "\\section*{Over the years");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    end = strstr(text, "{Bank balances}");
+    for (n = 0; (p = strstr(p + 1, "\\nextgroupplot")) != NULL && p < end; n++)
+        ;
+    CU_ASSERT_EQUAL(n, 8); /* autarky and 7 designs */
+    p = strstr(text, "{Present values by design");
+    for (n = 0; p && (p = strstr(p + 1, "\\begin{longtable}")) != NULL &&
+                p < strstr(text, "{Price paths by design}");
+         n++)
+        ;
+    CU_ASSERT_EQUAL(n, 3); /* jurisdictions 1-5, 6-10, 11-12 */
+    p = strstr(text, "{Cumulative gains}");
+    for (n = 0; p && (p = strstr(p + 1, "\\nextgroupplot")) != NULL &&
+                p < strstr(text, "\\section*{Figures}");
+         n++)
+        ;
+    CU_ASSERT_EQUAL(n, 8); /* the first 8 jurisdictions */
+    if (el_report_pdf_available()) {
+        char dir[] = "/tmp/etslink-perpdf-XXXXXX", tex[96], pdf[96];
+        FILE *f;
+        CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+        snprintf(tex, sizeof(tex), "%s/report.tex", dir);
+        snprintf(pdf, sizeof(pdf), "%s/report.pdf", dir);
+        f = fopen(tex, "wb");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        fputs(text, f);
+        fclose(f);
+        CU_ASSERT_EQUAL(el_report_compile_pdf(tex, pdf, 300, &err), EL_OK);
+        if (err.code != EL_OK)
+            fprintf(stderr, "\n%s\n", err.msg);
+        remove(tex);
+        remove(pdf);
+        rmdir(dir);
+    }
+    free(text);
+    free(xml);
     el_scenario_free(s);
 }
 
@@ -2862,5 +3193,11 @@ CU_TestInfo reports_tests[] = {
     {"comparison: spread of linked members, rents, emissions, revenue, firms' cost, titles, "
      "own rules and sources against hand values",
      test_report_comparison},
+    {"several periods: price paths, banks, cumulative gains and present values against "
+     "Hotelling's closed forms",
+     test_report_periods},
+    {"several periods: many designs and jurisdictions stay bounded, say what is left out and "
+     "compile",
+     test_report_periods_bounded},
     CU_TEST_INFO_NULL,
 };
