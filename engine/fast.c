@@ -19,11 +19,28 @@
  * k to j with rate delta (the discount: +delta in j's row, -1 in k's) and quota the limit, so
  * q = delta p_j when it is free, and several buyers of a pool are an indirect link. The host is
  * reporting only: it has no row or column here. A share limit's row is taken as slack (the
- * verification proves it; a binding one is left to the slow path). A pool from which nothing
+ * verification proves it), unless its buyer trades there alone (below). A pool from which nothing
  * is taken is priced as the slow path's lowered requirement prices it: the most a buyer with
  * room would pay, delta p_j, but no more than its first credit's cost (lone_pool_prices).
  *
- * Links. Each link is at zero, free or at its quota. Starting from the last solve's states (or
+ * Limits (bound_rows). An export cap or import limit row a'x <= b over one trade column is a
+ * bound on it: x <= b / a on a link or acceptance, m >= -X on a group member's position (net
+ * exports <= X), which then becomes a link of its own. At such a bound the row, not the column,
+ * holds the flow, and its dual is the column's reduced cost over its nodes' rows divided by a
+ * (<= 0). A capped member at its cap is a market of its own: its price differs from the group's
+ * by the scarcity rent. A row over several routes, or over group purchases, is declined.
+ *
+ * Shares. A link or acceptance with a share row rate x + sig sum a_j <= sig e_j whose buyer j has
+ * no other trade (no instrument in use, not a tax regime) has a fourth state, LS_SHARE: the row
+ * and j's compliance fix the flow in advance, rate x = sig (e_j - R_j) / (1 - sig), so j is a
+ * market alone (its instruments left out) whose price search gives its MAC; stationarity of
+ * its pieces (MAC = p_j - sig mu) and of the flow (mu = p_j - p_from / rate) then gives
+ * p_j = (MAC - sig p_from / rate) / (1 - sig) and the share dual -mu (share_prices,
+ * docs/model.md §5). The state is entered when the free or quota flow breaks the row, and left
+ * when mu < 0 or the fixed flow leaves the link's bounds.
+ *
+ * Links. Each link is at its lower bound (zero), free, at its upper bound (quota) or, with a
+ * share, at the share. Starting from the last solve's states (or
  * all at zero), states that contradict the prices or flows found are switched and the markets
  * solved again, until every link is consistent (at zero: rate p_to <= p_from; at the quota: the
  * reverse; free: its flow within its bounds), or the iteration limit says to leave it to the
@@ -72,9 +89,10 @@ enum {
 };
 
 enum {
-    LS_ZERO = 0,
+    LS_ZERO = 0, /* at its lower bound (0 for a link, -X for a member under an export cap) */
     LS_FREE,
-    LS_QUOTA
+    LS_QUOTA, /* at its upper bound */
+    LS_SHARE  /* its buyer's share row binds: the flow is fixed by the buyer's cap (setup) */
 };
 
 typedef struct {
@@ -96,9 +114,10 @@ struct ElFastWork {
     const char *reason;
     /* nodes: jurisdictions [0, nj), the pools in use [nj, ns) (a pool is a market participant
      * with a supply curve and no requirement), groups [ns, ns + ngroups); links: the design's
-     * [0, nlinks), then the acceptances [nlinks, nl) (from the pool to the jurisdiction, rate
-     * the discount, quota the limit) */
-    int nj, ns, nl, nlinks;
+     * [0, nlinks), then the acceptances [nlinks, nla) (from the pool to the jurisdiction, rate
+     * the discount, quota the limit), then the group memberships bounded by an export cap or an
+     * import limit [nla, nl) */
+    int nj, ns, nl, nlinks, nla;
     char *b_nodes, *b_items, *b_edges, *b_links, *b_rows; /* the blocks the arrays live in */
     /* sizes of the buffers */
     int cap_nodes, cap_groups, cap_items, cap_edges, cap_cols, cap_rows, cap_links;
@@ -106,6 +125,8 @@ struct ElFastWork {
      * (a group's is minus its members'), price its dual */
     double *theta, *acc, *req, *supply, *price, *scratch, *pval;
     int *parent, *pedge, *order, *market, *adj_start, *node_row, *pool_node;
+    int *deg, *sh; /* per node: trade edges; the link in LS_SHARE into it (or -1) */
+    double *mac;   /* per node in a share market: its MAC (the market price), before p_j */
     /* per market, in order of their first jurisdiction: nodes order[mstart[k] .. mstart[k + 1]),
      * price, T, no clearing price (minf), tied items, a cycle, and the one sloped piece that
      * moves on the price's interval (mone, or -1) with its exact abatement */
@@ -122,9 +143,13 @@ struct ElFastWork {
     int *e_col, *e_u, *e_v, *e_link, *adj;
     double *e_cu, *e_cv, *e_x;
     int *e_fix; /* least-squares flows: 0 free, 1 at zero, 2 at the quota */
-    /* links: edge, state (LS_*), how far it is from consistent */
-    int *l_edge, *state;
-    double *viol;
+    /* links: edge, state (LS_*), how far it is from consistent and the state to switch to;
+     * bounds (the column's, tightened by an export cap or import limit row l_lorow / l_uprow
+     * with coefficient l_loa / l_upa, whose dual then carries the bound's); a share row l_srow
+     * with share l_sig that may bind (its buyer trades through this link alone: l_xs is the
+     * flow when it binds), else l_srow = -1 */
+    int *l_edge, *state, *target, *l_lorow, *l_uprow, *l_srow;
+    double *viol, *l_lo, *l_up, *l_loa, *l_upa, *l_sig, *l_xs;
     int bad_link; /* build_markets: the link closing a cycle of contradictory rates */
     bool nomem;   /* an allocation failed inside the iteration */
     /* scratch: parts of a market (post_check), tied items (twice the items), each node's index in
@@ -136,8 +161,10 @@ struct ElFastWork {
     int *prev_state, *prev_from, *prev_to;
     int prev_nlinks;
     bool have_prev;
-    /* verification */
-    double *act, *ascale, *dj, *dscale;
+    /* verification; the rows of export caps and import limits (nonzeros, the one column and
+     * its coefficient) and each column's edge */
+    double *act, *ascale, *dj, *dscale, *r_coef;
+    int *r_cnt, *r_col, *col_edge;
 };
 
 /* ---- buffers ------------------------------------------------------------------------------ */
@@ -164,6 +191,9 @@ static size_t carve_nodes(ElFastWork *w, char *base, size_t n)
     CARVE(pval, n);
     CARVE(node_row, n);
     CARVE(pool_node, n);
+    CARVE(deg, n);
+    CARVE(sh, n);
+    CARVE(mac, n);
     CARVE(mprice, n);
     CARVE(mT, n);
     CARVE(mone_x, n);
@@ -213,8 +243,18 @@ static size_t carve_links(ElFastWork *w, char *base, size_t n)
 {
     size_t off = 0;
     CARVE(viol, n);
+    CARVE(l_lo, n);
+    CARVE(l_up, n);
+    CARVE(l_loa, n);
+    CARVE(l_upa, n);
+    CARVE(l_sig, n);
+    CARVE(l_xs, n);
     CARVE(l_edge, n);
     CARVE(state, n);
+    CARVE(target, n);
+    CARVE(l_lorow, n);
+    CARVE(l_uprow, n);
+    CARVE(l_srow, n);
     return off;
 }
 
@@ -223,8 +263,12 @@ static size_t carve_rows_cols(ElFastWork *w, char *base, size_t nc, size_t nr, s
     size_t off = 0;
     CARVE(dj, nc);
     CARVE(dscale, nc);
+    CARVE(col_edge, nc);
     CARVE(act, nr);
     CARVE(ascale, nr);
+    CARVE(r_coef, nr);
+    CARVE(r_cnt, nr);
+    CARVE(r_col, nr);
     CARVE(gfirst, ng + 1);
     return off;
 }
@@ -357,8 +401,9 @@ static void add_item(
 }
 
 /* Counts of what the fast path models (items, edges, pools in use), or false (with w->reason)
- * if p holds anything else: projects, export caps, import limits, integer columns, shortfall
- * columns, or rows and columns the map does not account for. */
+ * if p holds anything else: projects, import limits over group purchases, integer columns,
+ * shortfall columns, or rows and columns the map does not account for. Export caps and import
+ * limits are rows here; setup turns each into a bound on the one trade column it holds. */
 static bool supported(ElFastWork *w,
                       const ElModelData *md,
                       const ElProblem *p,
@@ -372,10 +417,17 @@ static bool supported(ElFastWork *w,
     *ni = 0;
     *ne = 0;
     *np = 0;
-    if (m->nexport_caps > 0 || m->nprojects > 0 || m->nimport_limits > 0) {
-        w->reason = "export caps, import limits or projects";
+    if (m->nprojects > 0) {
+        w->reason = "projects";
         return false;
     }
+    for (g = 0, k = 0; m->nimport_limits > 0 && g < m->ngroups; g++)
+        for (j = 0; j < des->groups[g].n; j++, k++)
+            if (m->import_group_col[k] >= 0) {
+                w->reason = "an import limit over group purchases";
+                return false;
+            }
+    rows += m->nexport_caps + m->nimport_limits;
     if (m->njur != md->njur || (des ? des->nlinks : 0) != m->nlinks ||
         (des ? des->ngroups : 0) != m->ngroups) {
         w->reason = "map and data disagree";
@@ -418,6 +470,89 @@ static bool supported(ElFastWork *w,
         w->reason = "integer columns";
         return false;
     }
+    return true;
+}
+
+/* Link l on edge e, with its column's bounds and no limit rows. */
+static void link_init(ElFastWork *w, const ElProblem *p, int l, int e)
+{
+    int c = w->e_col[e];
+    w->e_link[e] = l;
+    w->l_edge[l] = e;
+    w->l_lo[l] = p->lo[c];
+    w->l_up[l] = p->up[c];
+    w->l_loa[l] = w->l_upa[l] = 0;
+    w->l_lorow[l] = w->l_uprow[l] = w->l_srow[l] = -1;
+    w->l_sig[l] = w->l_xs[l] = 0;
+}
+
+/* Export caps and import limits (docs/model.md §2.1). Each row a'x <= b must hold at most one
+ * trade column, the only route its jurisdiction's limit counts, and then is a bound on it:
+ * x <= b / a (a > 0: units out of a capped seller, tonnes into a limited buyer) or x >= b / a
+ * (a < 0: a group member's net purchases under an export cap). A bound tighter than the
+ * column's own is the row's, whose dual is then the bound's reduced cost (fill_solution). A group
+ * membership so bounded becomes a link of its own, [nla, nl), with a link's states. */
+static bool bound_rows(ElFastWork *w, const ElProblem *p, const ElModelMap *m, int ne)
+{
+    int nr = m->nexport_caps + m->nimport_limits, k, t, e, l;
+    w->nl = w->nla;
+    if (nr == 0)
+        return true;
+    for (t = 0; t < p->ncols; t++)
+        w->col_edge[t] = -1;
+    for (e = 0; e < ne; e++)
+        w->col_edge[w->e_col[e]] = e;
+    for (t = 0; t < p->nrows; t++)
+        w->r_cnt[t] = -1;
+    for (k = 0; k < nr; k++)
+        w->r_cnt[k < m->nexport_caps ? m->export_row[k] : m->import_row[k - m->nexport_caps]] = 0;
+    for (t = 0; t < p->nnz; t++) {
+        int r = p->ai[t];
+        if (w->r_cnt[r] >= 0 && p->av[t] != 0) {
+            w->r_cnt[r]++;
+            w->r_col[r] = p->aj[t];
+            w->r_coef[r] = p->av[t];
+        }
+    }
+    for (k = 0; k < nr; k++) {
+        int r = k < m->nexport_caps ? m->export_row[k] : m->import_row[k - m->nexport_caps];
+        double b = p->rup[r], a, v;
+        if (isfinite(p->rlo[r]) || !isfinite(b)) {
+            w->reason = "a limit row of an unexpected form";
+            return false;
+        }
+        if (w->r_cnt[r] == 0) { /* no route: 0 <= b */
+            if (b < 0) {
+                w->reason = "an export cap or import limit that cannot hold";
+                return false;
+            }
+            continue;
+        }
+        e = w->r_cnt[r] == 1 ? w->col_edge[w->r_col[r]] : -1;
+        if (e < 0) {
+            w->reason = "an export cap or import limit over several routes";
+            return false;
+        }
+        if (w->e_link[e] < 0)
+            link_init(w, p, w->nl++, e);
+        l = w->e_link[e];
+        a = w->r_coef[r];
+        v = b / a;
+        if (a > 0 && v < w->l_up[l]) {
+            w->l_up[l] = v;
+            w->l_uprow[l] = r;
+            w->l_upa[l] = a;
+        } else if (a < 0 && v > w->l_lo[l]) {
+            w->l_lo[l] = v;
+            w->l_lorow[l] = r;
+            w->l_loa[l] = a;
+        }
+    }
+    for (l = 0; l < w->nl; l++)
+        if (!(w->l_lo[l] <= w->l_up[l])) {
+            w->reason = "an export cap or import limit that cannot hold";
+            return false;
+        }
     return true;
 }
 
@@ -517,10 +652,49 @@ static bool setup(ElFastWork *w, const ElModelData *md, const ElProblem *p, cons
             return false;
         }
     }
+    w->nla = l;
+    for (l = 0; l < w->nla; l++)
+        link_init(w, p, l, w->l_edge[l]);
+    if (!bound_rows(w, p, m, ne))
+        return false;
+    for (u = 0; u < ns + m->ngroups; u++)
+        w->deg[u] = 0;
+    for (k = 0; k < ne; k++) {
+        w->deg[w->e_u[k]]++;
+        w->deg[w->e_v[k]]++;
+    }
+    for (l = 0; l < w->nla; l++) { /* share rows that may bind: the buyer trades here alone */
+        int r = l < w->nlinks ? m->link_share_row[l] : m->accepts[l - w->nlinks].share_row;
+        int v = w->e_v[w->l_edge[l]];
+        double sig =
+            l < w->nlinks ? des->links[l].quota_share : m->accepts[l - w->nlinks].spec.limit_share;
+        if (r < 0 || v >= nj || w->deg[v] != 1 || m->tax_col[v] >= 0 || m->credit_row[v] >= 0 ||
+            !(sig > 0 && sig < 1) || w->l_lo[l] != 0)
+            continue;
+        /* binding: rate x = sig (e - a) and a + rate x = R, so rate x = sig (e - R) / (1 - sig),
+         * sig / (1 - sig) of the buyer's cap, whatever its curve */
+        w->l_srow[l] = r;
+        w->l_sig[l] = sig;
+        w->l_xs[l] =
+            sig * (md->jur[v].bau - p->rlo[w->node_row[v]]) / ((1 - sig) * w->e_cv[w->l_edge[l]]);
+    }
     return true;
 }
 
 /* ---- markets ------------------------------------------------------------------------------ */
+
+/* The flow of link l in a state other than free. */
+static double link_fixed(const ElFastWork *w, int l)
+{
+    switch (w->state[l]) {
+    case LS_QUOTA:
+        return w->l_up[l];
+    case LS_SHARE:
+        return w->l_xs[l];
+    default:
+        return w->l_lo[l];
+    }
+}
 
 static bool edge_on(const ElFastWork *w, int e)
 {
@@ -598,22 +772,25 @@ static int build_markets(ElFastWork *w, const ElProblem *p, const ElModelMap *m,
         w->reason = "a group without members";
         return -1;
     }
-    for (u = 0; u < nj; u++)
-        w->req[u] = p->rlo[w->node_row[u]];
+    for (u = 0; u < nn; u++) {
+        w->req[u] = u < nj ? p->rlo[w->node_row[u]] : 0.0; /* a group's row: sum m = 0 */
+        w->sh[u] = -1;
+    }
     for (l = 0; l < w->nl; l++) {
         double x;
         e = w->l_edge[l];
         if (w->state[l] == LS_FREE)
             continue;
-        x = w->state[l] == LS_QUOTA ? p->up[w->e_col[e]] : 0.0;
-        w->req[w->e_u[e]] += x; /* units sent */
+        x = link_fixed(w, l);
+        w->req[w->e_u[e]] -= w->e_cu[e] * x; /* a link's units sent */
         w->req[w->e_v[e]] -= w->e_cv[e] * x;
+        if (w->state[l] == LS_SHARE)
+            w->sh[w->e_v[e]] = l;
     }
     for (k = 0; k < nm; k++) {
         double t = 0;
         for (u = w->mstart[k]; u < w->mstart[k + 1]; u++)
-            if (w->order[u] < nj)
-                t += w->theta[w->order[u]] * w->req[w->order[u]];
+            t += w->theta[w->order[u]] * w->req[w->order[u]];
         w->mT[k] = t;
     }
     return nm;
@@ -694,6 +871,8 @@ static void market_price(ElFastWork *w, int nj, int k)
         th = w->theta[j];
         for (i = w->ifirst[j]; i < w->ifirst[j + 1]; i++) {
             Item *it = &w->items[i];
+            if (it->kind == IT_INSTR && w->sh[j] >= 0)
+                continue; /* priced at p_j, not at the MAC: unused (post_check) */
             if (it->kind == IT_SLOPED) {
                 double s = th * th / it->h;
                 it->bs = it->c / th;
@@ -765,6 +944,8 @@ static void market_price(ElFastWork *w, int nj, int k)
                 th = w->theta[j];
                 for (i = w->ifirst[j]; i < w->ifirst[j + 1]; i++) {
                     const Item *it = &w->items[i];
+                    if (it->kind == IT_INSTR && w->sh[j] >= 0)
+                        continue;
                     if (it->kind != IT_SLOPED) {
                         if (it->bs <= lo)
                             alpha += th * it->u;
@@ -852,6 +1033,10 @@ static bool market_quantities(ElFastWork *w, int nj, int k)
             Item *it = &w->items[i];
             double d, sc;
             it->tied = 0;
+            if (it->kind == IT_INSTR && w->sh[j] >= 0) {
+                it->x = 0;
+                continue;
+            }
             if (it->kind == IT_SLOPED) {
                 it->x =
                     i == w->mone[k] ? w->mone_x[k] : fmin(fmax((pj - it->c) / it->h, 0.0), it->u);
@@ -968,6 +1153,13 @@ static int by_value(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The tolerance on link l's flow. */
+static double link_tol(const ElFastWork *w, int l)
+{
+    double lo = w->l_lo[l], up = w->l_up[l];
+    return CHECK_TOL * (1 + (isfinite(lo) ? fabs(lo) : 0) + (isfinite(up) ? fabs(up) : 0));
+}
+
 /* The least-squares flows of market k (one with a cycle: several routes between two
  * jurisdictions), as tie stage 4 takes them: minimise sum x^2 / 2 subject to every row of the
  * market and 0 <= x <= quota on links. With the links at a bound fixed, x = A'z over the other
@@ -976,7 +1168,7 @@ static int by_value(const void *a, const void *b)
  * link beyond a bound is fixed there, and a fixed link whose multiplier has the wrong sign
  * (A'z pulling it inside) is released, until both hold. For markets of up to MAX_DENSE nodes: a
  * cycle is a small design's feature. */
-static bool least_squares(ElFastWork *w, const ElProblem *p, int nj, int k, double scale)
+static bool least_squares(ElFastWork *w, int k, double scale)
 {
     int first = w->mstart[k], n = w->mstart[k + 1] - first - 1, q, t, a, b, c, it;
     double *L, *z = w->scratch;
@@ -1009,7 +1201,7 @@ static bool least_squares(ElFastWork *w, const ElProblem *p, int nj, int k, doub
             int u = w->order[q];
             a = w->loc[u];
             if (a >= 0)
-                z[a] = u < nj ? w->acc[u] : 0;
+                z[a] = w->acc[u];
             for (t = w->adj_start[u]; t < w->adj_start[u + 1]; t++) {
                 int e = w->adj[t], v = w->e_u[e] == u ? w->e_v[e] : w->e_u[e];
                 double cu = w->e_u[e] == u ? w->e_cu[e] : w->e_cv[e];
@@ -1059,7 +1251,7 @@ static bool least_squares(ElFastWork *w, const ElProblem *p, int nj, int k, doub
             int u = w->order[q];
             for (t = w->adj_start[u]; t < w->adj_start[u + 1]; t++) {
                 int e = w->adj[t], l = w->e_link[e];
-                double atz, up, ptol;
+                double atz, up, lo, ptol;
                 if (w->e_u[e] != u)
                     continue;
                 a = w->loc[u];
@@ -1069,24 +1261,25 @@ static bool least_squares(ElFastWork *w, const ElProblem *p, int nj, int k, doub
                     w->e_x[e] = atz;
                     continue;
                 }
-                up = p->up[w->e_col[e]];
-                ptol = CHECK_TOL * (1 + (isfinite(up) ? up : 0));
-                if (w->e_fix[e] == 1 && atz > ptol) { /* released from 0 */
+                up = w->l_up[l];
+                lo = w->l_lo[l];
+                ptol = link_tol(w, l);
+                if (w->e_fix[e] == 1 && atz > lo + ptol) { /* released from the lower bound */
                     w->e_fix[e] = 0;
                     changes++;
                 } else if (w->e_fix[e] == 2 && atz < up - ptol) { /* released from the quota */
                     w->e_fix[e] = 0;
                     changes++;
-                } else if (!w->e_fix[e] && atz < -ptol) {
+                } else if (!w->e_fix[e] && atz < lo - ptol) {
                     w->e_fix[e] = 1;
-                    w->e_x[e] = 0;
+                    w->e_x[e] = lo;
                     changes++;
                 } else if (!w->e_fix[e] && atz > up + ptol) {
                     w->e_fix[e] = 2;
                     w->e_x[e] = up;
                     changes++;
                 } else if (!w->e_fix[e]) {
-                    w->e_x[e] = fmin(fmax(atz, 0.0), up);
+                    w->e_x[e] = fmin(fmax(atz, lo), up);
                 }
             }
         }
@@ -1099,7 +1292,7 @@ static bool least_squares(ElFastWork *w, const ElProblem *p, int nj, int k, doub
     }
     for (q = first; q < first + n + 1; q++) { /* every row, the root's included, must hold */
         int u = w->order[q];
-        double r = u < nj ? w->acc[u] : 0;
+        double r = w->acc[u];
         for (t = w->adj_start[u]; t < w->adj_start[u + 1]; t++) {
             int e = w->adj[t];
             r -= (w->e_u[e] == u ? w->e_cu[e] : w->e_cv[e]) * w->e_x[e];
@@ -1116,16 +1309,17 @@ static bool least_squares(ElFastWork *w, const ElProblem *p, int nj, int k, doub
  * the market is a tree, so the flows follow from the leaves inwards. At price 0 rows may be
  * slack and the tie rule takes the least-squares trades: none where nobody needs anything, and
  * in a lone group m_j = max(need_j, lambda) with sum m = 0 (a water-filling). */
-static bool market_flows(ElFastWork *w, const ElProblem *p, int nj, int k)
+static bool market_flows(ElFastWork *w, int nj, int k)
 {
     int first = w->mstart[k], last = w->mstart[k + 1], q, t, ngroup = 0, nlink = 0, g = -1;
     double scale = 1;
     for (q = first; q < last; q++) {
         int u = w->order[q];
-        w->acc[u] = u < nj ? w->req[u] - w->supply[u] : 0.0;
+        w->acc[u] = u < nj ? w->req[u] - w->supply[u] : w->req[u];
         if (u < nj)
             scale += fabs(w->req[u]) + fabs(w->supply[u]);
         else {
+            scale += fabs(w->req[u]);
             ngroup++;
             g = u - nj;
         }
@@ -1171,7 +1365,7 @@ static bool market_flows(ElFastWork *w, const ElProblem *p, int nj, int k)
         return true;
     }
     if (w->mcyc[k])
-        return least_squares(w, p, nj, k, scale);
+        return least_squares(w, k, scale);
     for (q = last - 1; q > first; q--) { /* leaves first: the root is order[first] */
         int u = w->order[q], e = w->pedge[u];
         bool at_u = w->e_u[e] == u;
@@ -1187,47 +1381,112 @@ static bool market_flows(ElFastWork *w, const ElProblem *p, int nj, int k)
     return true;
 }
 
-/* Links whose state contradicts the prices and flows: viol[l] > 0 says how much (relative). */
+/* Own abatement of node v (its MAC pieces, without instruments). */
+static double own_abatement(const ElFastWork *w, int v)
+{
+    double a = 0;
+    int i;
+    for (i = w->ifirst[v]; i < w->ifirst[v + 1]; i++)
+        if (w->items[i].kind != IT_INSTR)
+            a += w->items[i].x;
+    return a;
+}
+
+/* Links whose state contradicts the prices and flows: viol[l] > 0 says how much (relative), and
+ * target[l] the state to switch to. A link's flow helps one node (a link's buyer, a group
+ * member's own row) and takes from the other (the seller, the group's balance); gap is minus the
+ * flow's reduced cost (rate p_to - p_from on a link, p_j - P on a membership). A share that may
+ * bind (l_srow) is checked in the free and quota states, and in LS_SHARE its dual
+ * (p_to - p_from / rate) must be >= 0 and its flow within the bounds. */
 static int link_violations(ElFastWork *w, const ElProblem *p)
 {
     int l, n = 0;
     for (l = 0; l < w->nl; l++) {
-        int e = w->l_edge[l], i = w->e_u[e], j = w->e_v[e];
-        double rate = w->e_cv[e], up = p->up[w->e_col[e]];
-        double pi = w->price[i], pj = w->price[j], gap = rate * pj - pi;
-        double sc = 1 + fabs(pi) + rate * fabs(pj), tol = TIE_TOL * sc;
-        double ptol = CHECK_TOL * (1 + (isfinite(up) ? up : 0));
-        bool inf_i = w->minf[w->market[i]] != 0, inf_j = w->minf[w->market[j]] != 0;
+        int e = w->l_edge[l], u = w->e_u[e], v = w->e_v[e];
+        bool member = v >= w->ns;
+        int hp = member ? u : v, hr = member ? v : u;
+        double cu = w->e_cu[e], cv = w->e_cv[e], up = w->l_up[l], lo = w->l_lo[l];
+        double gap = cu * w->price[u] + cv * w->price[v];
+        double sc = 1 + fabs(cu * w->price[u]) + fabs(cv * w->price[v]), tol = TIE_TOL * sc;
+        double ptol = link_tol(w, l), unit = ptol / CHECK_TOL, x;
+        bool inf_p = w->minf[w->market[hp]] != 0, inf_r = w->minf[w->market[hr]] != 0;
         w->viol[l] = 0;
-        if (w->state[l] == LS_ZERO) {
-            if (inf_j && !inf_i)
+        w->target[l] = LS_FREE;
+        switch (w->state[l]) {
+        case LS_ZERO:
+            if (inf_p && !inf_r)
                 w->viol[l] = HUGE_VAL; /* a market short of supply: let it import */
-            else if (!inf_i && !inf_j && gap > tol)
+            else if (!inf_p && !inf_r && gap > tol)
                 w->viol[l] = gap / sc;
-        } else if (w->state[l] == LS_QUOTA) {
-            if (inf_i && !inf_j)
-                w->viol[l] = HUGE_VAL; /* the seller cannot supply the quota */
-            else if (!inf_i && !inf_j && gap < -tol)
+            break;
+        case LS_SHARE:
+            if (inf_r && !inf_p)
+                w->viol[l] = HUGE_VAL;
+            else if (inf_r || inf_p)
+                break;
+            else if (gap < -tol) /* a negative share dual: the share does not bind */
                 w->viol[l] = -gap / sc;
-        } else if (!inf_i) {
-            double x = w->e_x[e];
-            if (x < -ptol)
-                w->viol[l] = -x / (ptol / CHECK_TOL);
-            else if (x > up + ptol)
-                w->viol[l] = (x - up) / (ptol / CHECK_TOL);
+            else if (w->l_xs[l] > up + ptol) {
+                w->viol[l] = (w->l_xs[l] - up) / unit;
+                w->target[l] = LS_QUOTA;
+            } else if (w->l_xs[l] < lo - ptol) {
+                w->viol[l] = (lo - w->l_xs[l]) / unit;
+                w->target[l] = LS_ZERO;
+            }
+            break;
+        case LS_QUOTA:
+            if (inf_r && !inf_p)
+                w->viol[l] = HUGE_VAL; /* the seller cannot supply the quota */
+            else if (!inf_p && !inf_r && gap < -tol)
+                w->viol[l] = -gap / sc;
+            break;
+        default:
+            if (inf_r)
+                break;
+            x = w->e_x[e];
+            if (x < lo - ptol) {
+                w->viol[l] = (lo - x) / unit;
+                w->target[l] = LS_ZERO;
+            } else if (x > up + ptol) {
+                w->viol[l] = (x - up) / unit;
+                w->target[l] = LS_QUOTA;
+            }
+        }
+        if (w->viol[l] == 0 && w->l_srow[l] >= 0 &&
+            (w->state[l] == LS_FREE || w->state[l] == LS_QUOTA) && !inf_p && !inf_r) {
+            double a = own_abatement(w, v), rhs = p->rup[w->l_srow[l]];
+            double lhs = cv * (w->state[l] == LS_QUOTA ? up : w->e_x[e]) + w->l_sig[l] * a;
+            double stol = CHECK_TOL * (1 + fabs(lhs) + fabs(rhs));
+            if (lhs > rhs + stol) {
+                w->viol[l] = (lhs - rhs) / (1 + fabs(rhs));
+                w->target[l] = LS_SHARE;
+            }
         }
         n += w->viol[l] > 0;
     }
     return n;
 }
 
-static void switch_link(ElFastWork *w, const ElProblem *p, int l)
+static void switch_link(ElFastWork *w, int l)
 {
-    int e = w->l_edge[l];
-    if (w->state[l] != LS_FREE)
-        w->state[l] = LS_FREE;
-    else
-        w->state[l] = w->e_x[e] < 0 || !isfinite(p->up[w->e_col[e]]) ? LS_ZERO : LS_QUOTA;
+    w->state[l] = w->target[l];
+}
+
+/* Each link whose share binds: its buyer v's market priced its MAC (instruments aside), and
+ * the compliance price follows from the abatement columns' stationarity,
+ * MAC = p_v - sig mu with mu = p_v - p_from / rate (the flow's): p_v = (MAC - sig p_from / rate)
+ * / (1 - sig) (docs/model.md §5). */
+static void share_prices(ElFastWork *w)
+{
+    int l;
+    for (l = 0; l < w->nl; l++) {
+        int e = w->l_edge[l], u = w->e_u[e], v = w->e_v[e];
+        double sig = w->l_sig[l];
+        if (w->state[l] != LS_SHARE || !isfinite(w->price[u]) || !isfinite(w->price[v]))
+            continue;
+        w->mac[v] = w->price[v];
+        w->price[v] = (w->mac[v] - sig * w->price[u] / w->e_cv[e]) / (1 - sig);
+    }
 }
 
 /* The pool node of market k if the market is that pool alone and nothing is taken from it (all
@@ -1243,16 +1502,16 @@ static int lone_pool(const ElFastWork *w, int k)
  * gives it (docs/model.md §4.1): the most a buyer with room would pay, delta p_j over the
  * acceptances, but no more than the cost of the first credit (beyond it the pool would supply
  * and the acceptance goes free). The buyers' markets, of jurisdictions, are solved before. */
-static void lone_pool_prices(ElFastWork *w, const ElProblem *p, int nm)
+static void lone_pool_prices(ElFastWork *w, int nm)
 {
     int k, l, i;
-    for (l = w->nlinks; l < w->nl; l++) {
+    for (l = w->nlinks; l < w->nla; l++) {
         int e = w->l_edge[l], u = w->e_u[e];
         w->pval[u] = 0;
     }
-    for (l = w->nlinks; l < w->nl; l++) {
+    for (l = w->nlinks; l < w->nla; l++) {
         int e = w->l_edge[l], u = w->e_u[e];
-        if (lone_pool(w, w->market[u]) >= 0 && p->up[w->e_col[e]] > 0)
+        if (lone_pool(w, w->market[u]) >= 0 && w->l_up[l] > w->l_lo[l])
             w->pval[u] = fmax(w->pval[u], w->e_cv[e] * w->price[w->e_v[e]]);
     }
     for (k = 0; k < nm; k++) {
@@ -1293,16 +1552,17 @@ static int iterate(ElFastWork *w, const ElProblem *p, const ElModelMap *m, int n
                 lone++; /* priced below, once its buyers are */
                 continue;
             }
-            if (!market_quantities(w, nj, k) || !market_flows(w, p, nj, k))
+            if (!market_quantities(w, nj, k) || !market_flows(w, nj, k))
                 return 0;
         }
         if (lone > 0) {
-            lone_pool_prices(w, p, nm);
+            lone_pool_prices(w, nm);
             for (k = 0; k < nm; k++)
                 if (lone_pool(w, k) >= 0 &&
-                    (!market_quantities(w, nj, k) || !market_flows(w, p, nj, k)))
+                    (!market_quantities(w, nj, k) || !market_flows(w, nj, k)))
                     return 0;
         }
+        share_prices(w);
         nv = link_violations(w, p);
         if (nv == 0) {
             for (k = 0; k < nm; k++)
@@ -1315,12 +1575,12 @@ static int iterate(ElFastWork *w, const ElProblem *p, const ElModelMap *m, int n
         for (l = 0; l < w->nl; l++)
             if (w->viol[l] > 0) {
                 if (it < FULL_ITERS)
-                    switch_link(w, p, l);
+                    switch_link(w, l);
                 else if (best < 0 || w->viol[l] > w->viol[best])
                     best = l;
             }
         if (best >= 0)
-            switch_link(w, p, best);
+            switch_link(w, best);
     }
     w->reason = "link states did not settle";
     return 0;
@@ -1337,19 +1597,22 @@ static int iterate(ElFastWork *w, const ElProblem *p, const ElModelMap *m, int n
  * (lone_pool_prices), and nothing the tie rules choose can make it supply. A tied step (the
  * buyer's value is the cost of the first credit) could replace the buyer's tied columns (least
  * instrument volume first): the acceptance is made free and the markets solved together. */
-static int free_degenerate(ElFastWork *w, const ElProblem *p)
+static int free_degenerate(ElFastWork *w)
 {
     int l, n = 0, t;
     for (l = 0; l < w->nl; l++) {
         int e = w->l_edge[l], i = w->e_u[e], j = w->e_v[e];
-        double rate = w->e_cv[e], gap = rate * w->price[j] - w->price[i];
-        double tol = TIE_TOL * (1 + fabs(w->price[i]) + rate * fabs(w->price[j]));
+        double gap = w->e_cu[e] * w->price[i] + w->e_cv[e] * w->price[j];
+        double tol =
+            TIE_TOL * (1 + fabs(w->e_cu[e] * w->price[i]) + fabs(w->e_cv[e] * w->price[j]));
         bool untied = true;
-        if (w->state[l] == LS_FREE || !(p->up[w->e_col[e]] > 0) || fabs(gap) > tol * AMBIGUOUS)
+        bool accept = l >= w->nlinks && l < w->nla;
+        if (w->state[l] == LS_FREE || w->state[l] == LS_SHARE || !(w->l_up[l] > w->l_lo[l]) ||
+            fabs(gap) > tol * AMBIGUOUS)
             continue;
-        for (t = w->ifirst[i]; l >= w->nlinks && t < w->ifirst[i + 1]; t++)
+        for (t = w->ifirst[i]; accept && t < w->ifirst[i + 1]; t++)
             untied = untied && !w->items[t].tied;
-        if (l >= w->nlinks && untied && lone_pool(w, w->market[i]) >= 0)
+        if (accept && untied && lone_pool(w, w->market[i]) >= 0)
             continue;
         if (fabs(gap) > tol / AMBIGUOUS) {
             w->reason = "a link within rounding of the tie threshold";
@@ -1361,18 +1624,21 @@ static int free_degenerate(ElFastWork *w, const ElProblem *p)
     return n;
 }
 
-static bool at_bound(const ElFastWork *w, const ElProblem *p, int e)
+static bool at_bound(const ElFastWork *w, int e)
 {
-    double up = p->up[w->e_col[e]], x = w->e_x[e];
-    double ptol = CHECK_TOL * (1 + (isfinite(up) ? up : 0));
-    return w->e_link[e] >= 0 && (x <= ptol || x >= up - ptol);
+    int l = w->e_link[e];
+    double x = w->e_x[e], ptol;
+    if (l < 0)
+        return false;
+    ptol = link_tol(w, l);
+    return x <= w->l_lo[l] + ptol || x >= w->l_up[l] - ptol;
 }
 
 /* The part of market k reached from node `start` through its edges other than links at a
  * bound (marked with `stamp`). Returns whether that part is cleared only at the market price:
  * below it the part's supply falls short, because a MAC piece slopes up to the price or tied
  * columns supply something beyond their least. */
-static bool part_stuck(ElFastWork *w, const ElProblem *p, int nj, int k, int start, int stamp)
+static bool part_stuck(ElFastWork *w, int nj, int k, int start, int stamp)
 {
     double P = w->mprice[k];
     int head = 0, tail = 0, i;
@@ -1383,7 +1649,7 @@ static bool part_stuck(ElFastWork *w, const ElProblem *p, int nj, int k, int sta
         int u = w->queue[head++], t;
         for (t = w->adj_start[u]; t < w->adj_start[u + 1]; t++) {
             int e = w->adj[t], v = w->e_u[e] == u ? w->e_v[e] : w->e_u[e];
-            if (w->mark[v] != stamp && !at_bound(w, p, e)) {
+            if (w->mark[v] != stamp && !at_bound(w, e)) {
                 w->mark[v] = stamp;
                 w->queue[tail++] = v;
             }
@@ -1409,7 +1675,7 @@ static bool part_stuck(ElFastWork *w, const ElProblem *p, int nj, int k, int sta
  * priced market (it could as well be at that bound, and where some market's price is an
  * interval, whole steps, the two states can give different prices: the slow path's left
  * derivative decides). Returns false (w->reason) to leave the design to the slow path. */
-static bool post_check(ElFastWork *w, const ElProblem *p, const ElModelMap *m)
+static bool post_check(ElFastWork *w, const ElModelMap *m)
 {
     int nj = w->ns, nn = nj + m->ngroups, l, u, stamp = 0;
     double ymax = 0;
@@ -1421,13 +1687,33 @@ static bool post_check(ElFastWork *w, const ElProblem *p, const ElModelMap *m)
             w->reason = "a price near the activity threshold";
             return false;
         }
+    for (l = 0; l < w->nl; l++) { /* binding shares: a clear dual, the buyer's instruments unused */
+        int e = w->l_edge[l], i = w->e_u[e], v = w->e_v[e], t;
+        double gap = w->e_cu[e] * w->price[i] + w->e_cv[e] * w->price[v];
+        double sc = 1 + fabs(w->e_cu[e] * w->price[i]) + fabs(w->e_cv[e] * w->price[v]);
+        if (w->state[l] != LS_SHARE)
+            continue;
+        if (!(w->mac[v] > 0) || gap <= AMBIGUOUS * TIE_TOL * sc) {
+            w->reason = "a binding share at price 0 or with a dual near 0";
+            return false;
+        }
+        for (t = w->ifirst[v]; t < w->ifirst[v + 1]; t++) {
+            const Item *it = &w->items[t];
+            double d = it->c - it->a * w->price[v];
+            if (it->kind == IT_INSTR &&
+                !(d > AMBIGUOUS * TIE_TOL * (1 + fabs(it->c) + w->price[v]))) {
+                w->reason = "a binding share with an instrument in use";
+                return false;
+            }
+        }
+    }
     /* an untraded pool whose price is an interval (below its first credit's cost) with more than
      * one buyer with room: which end the slow path's basis reports is not settled by a rule */
     for (u = 0; u < nn; u++)
         w->mark[u] = 0;
-    for (l = w->nlinks; l < w->nl; l++) {
+    for (l = w->nlinks; l < w->nla; l++) {
         int i = w->e_u[w->l_edge[l]];
-        if (p->up[w->e_col[w->l_edge[l]]] > 0 && lone_pool(w, w->market[i]) >= 0)
+        if (w->l_up[l] > w->l_lo[l] && lone_pool(w, w->market[i]) >= 0)
             w->mark[i]++;
     }
     for (u = w->nj; u < w->ns; u++) {
@@ -1444,19 +1730,17 @@ static bool post_check(ElFastWork *w, const ElProblem *p, const ElModelMap *m)
         w->mark[u] = 0;
     for (l = 0; l < w->nl; l++) {
         int e = w->l_edge[l];
-        double up = p->up[w->e_col[e]], x = w->e_x[e];
-        double ptol = CHECK_TOL * (1 + (isfinite(up) ? up : 0));
         int k = w->market[w->e_u[e]];
-        if (w->state[l] != LS_FREE || !(x <= ptol || x >= up - ptol) || !(w->mprice[k] > 0))
+        if (w->state[l] != LS_FREE || !at_bound(w, e) || !(w->mprice[k] > 0))
             continue;
         /* the link could as well be at that bound. If the other routes keep the market whole,
          * nothing changes; if it splits, each part's price is the least that clears it, which
          * stays the market's only if below it each part falls short */
         stamp += 2;
-        stuck = part_stuck(w, p, nj, k, w->e_u[e], stamp);
+        stuck = part_stuck(w, nj, k, w->e_u[e], stamp);
         if (w->mark[w->e_v[e]] == stamp)
             continue; /* not a bridge */
-        if (!stuck || !part_stuck(w, p, nj, k, w->e_v[e], stamp + 1)) {
+        if (!stuck || !part_stuck(w, nj, k, w->e_v[e], stamp + 1)) {
             w->reason = "a free link at a bound where a market's price is an interval";
             return false;
         }
@@ -1483,9 +1767,9 @@ static void fill_solution(ElFastWork *w, const ElProblem *p, const ElModelMap *m
         sol->x[w->e_col[e]] = w->e_x[e];
     for (l = 0; l < w->nl; l++) {
         int c = w->e_col[w->l_edge[l]];
-        sol->x[c] = w->state[l] == LS_FREE    ? fmin(fmax(w->e_x[w->l_edge[l]], 0.0), p->up[c])
-                    : w->state[l] == LS_QUOTA ? p->up[c]
-                                              : 0.0;
+        sol->x[c] = w->state[l] == LS_FREE
+                        ? fmin(fmax(w->e_x[w->l_edge[l]], w->l_lo[l]), w->l_up[l])
+                        : link_fixed(w, l);
     }
     for (j = 0; j < nj; j++) {
         int r = w->node_row[j];
@@ -1495,6 +1779,30 @@ static void fill_solution(ElFastWork *w, const ElProblem *p, const ElModelMap *m
     for (g = 0; g < m->ngroups; g++) {
         sol->y[m->group_row[g]] = w->price[nj + g] < 0 ? w->price[nj + g] : 0.0;
         sol->rstat[m->group_row[g]] = EL_ST_FIXED;
+    }
+    for (l = 0; l < w->nl; l++) {
+        /* the flow's reduced cost over its nodes' rows, d0 = -(c_u y_u + c_v y_v); a limit row
+         * (a x <= b) that holds it at a bound takes it: d0 - a y_r = 0, y_r <= 0. A binding share:
+         * y_s = -(p_to - p_from / rate), so that the flow's reduced cost is 0 (sup. share_prices)
+         */
+        int f = w->l_edge[l], u = w->e_u[f], v = w->e_v[f], r = -1;
+        int ru = u < nj ? w->node_row[u] : m->group_row[u - nj];
+        int rv = v < nj ? w->node_row[v] : m->group_row[v - nj];
+        double d0 = -(w->e_cu[f] * sol->y[ru] + w->e_cv[f] * sol->y[rv]), a = 0;
+        if (w->state[l] == LS_SHARE) {
+            r = w->l_srow[l];
+            a = w->e_cv[f];
+        } else if (w->state[l] == LS_ZERO && w->l_lorow[l] >= 0) {
+            r = w->l_lorow[l];
+            a = w->l_loa[l];
+        } else if (w->state[l] == LS_QUOTA && w->l_uprow[l] >= 0) {
+            r = w->l_uprow[l];
+            a = w->l_upa[l];
+        }
+        if (r < 0)
+            continue;
+        sol->y[r] = fmin(d0 / a, 0.0);
+        sol->rstat[r] = sol->y[r] < 0 ? EL_ST_UPPER : EL_ST_BASIC;
     }
     sol->obj = 0;
     for (j = 0; j < p->ncols; j++) {
@@ -1578,21 +1886,23 @@ static bool verify(ElFastWork *w, const ElProblem *p, const ElSolution *sol)
 }
 
 /* What identifies link l across solves: (from, to) of a design's link, (-1 - pool, jurisdiction)
- * of an acceptance. */
+ * of an acceptance, (-2^24 - group, member) of a bounded membership. */
 static void link_key(const ElFastWork *w, const ElModelMap *m, const ElDesign *des, int l, int *key)
 {
     if (l < w->nlinks) {
         key[0] = des->links[l].from;
         key[1] = des->links[l].to;
-    } else {
+    } else if (l < w->nla) {
         key[0] = -1 - m->accepts[l - w->nlinks].spec.pool;
         key[1] = m->accepts[l - w->nlinks].spec.jur;
+    } else {
+        key[0] = -(1 << 24) - (w->e_v[w->l_edge[l]] - w->ns);
+        key[1] = w->e_u[w->l_edge[l]];
     }
 }
 
 /* Link states to start from: the last solve's, if it had the same links, else all at zero. */
-static bool start_states(
-    ElFastWork *w, const ElProblem *p, const ElModelMap *m, const ElDesign *des, bool allow_warm)
+static bool start_states(ElFastWork *w, const ElModelMap *m, const ElDesign *des, bool allow_warm)
 {
     int l, key[2];
     bool warm = allow_warm && w->have_prev && w->prev_nlinks == w->nl;
@@ -1602,8 +1912,12 @@ static bool start_states(
     }
     for (l = 0; l < w->nl; l++) {
         w->state[l] = warm ? w->prev_state[l] : LS_ZERO;
-        if (w->state[l] == LS_QUOTA && !isfinite(p->up[w->e_col[w->l_edge[l]]]))
+        if (w->state[l] == LS_QUOTA && !isfinite(w->l_up[l]))
             w->state[l] = LS_ZERO; /* the same link without a quota now */
+        if (w->state[l] == LS_SHARE && w->l_srow[l] < 0)
+            w->state[l] = LS_FREE; /* its share cannot bind now */
+        if (w->state[l] == LS_ZERO && !isfinite(w->l_lo[l]))
+            w->state[l] = LS_FREE;
     }
     return warm && w->nl > 0;
 }
@@ -1651,29 +1965,29 @@ el_status el_fast_solve(ElFastWork *w,
     w->nj = m->njur;
     w->ns = m->njur + np;
     w->nlinks = m->nlinks;
-    w->nl = m->nlinks + m->naccepts;
+    w->nla = w->nl = m->nlinks + m->naccepts; /* setup adds the bounded memberships */
     if (!reserve(w, (w->ns + m->ngroups > m->npools ? w->ns + m->ngroups : m->npools), m->ngroups,
-                 ni, ne, w->nl, p)) {
+                 ni, ne, w->nl + m->nexport_caps + m->nimport_limits, p)) {
         st = el_error_set(err, EL_ERR_NOMEM, "out of memory (fast path)");
         goto done;
     }
     if (!setup(w, md, p, m))
         goto done;
-    warm = start_states(w, p, m, md->d, true);
+    warm = start_states(w, m, md->d, true);
     r = iterate(w, p, m, ne, MAX_ITER + 2 * w->nl);
     if (warm && r != 1) { /* the last solve's states led nowhere: start again from zero */
-        start_states(w, p, m, md->d, false);
+        start_states(w, m, md->d, false);
         r = iterate(w, p, m, ne, MAX_ITER + 2 * w->nl);
     }
     if (r == 1) {
-        int n = free_degenerate(w, p);
+        int n = free_degenerate(w);
         r = n < 0 ? 0 : n == 0 ? 1 : iterate(w, p, m, ne, 1);
     }
     if (w->nomem) {
         st = el_error_set(err, EL_ERR_NOMEM, "out of memory (fast path)");
         goto done;
     }
-    if (r != 1 || !post_check(w, p, m))
+    if (r != 1 || !post_check(w, m))
         goto done;
     fill_solution(w, p, m, sol);
     if (!verify(w, p, sol))

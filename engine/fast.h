@@ -1,7 +1,8 @@
 /* fast: the exact fast path of an equilibrium (docs/model.md §4.2). For designs made of
  * jurisdictions with any MAC pieces, price instruments, tax regimes, full-link groups, links
- * with rates and quotas, and offset pools with their acceptances (discounts, quantity limits,
- * slack share limits), the equilibrium is found directly by breakpoint searches over each
+ * with rates and quotas, offset pools with their acceptances (discounts, quantity limits, share
+ * limits slack or binding on a buyer with no other trade), and export caps and import limits
+ * on one trade route, the equilibrium is found directly by breakpoint searches over each
  * market's aggregate supply, with the prices and tie rules of the slow path (left derivatives at
  * step boundaries, docs/model.md §4.1), then checked against every optimality condition of the
  * problem itself. Anything outside that class, or any point that does not verify, is left to the
