@@ -2579,7 +2579,7 @@ static void summary_title(const ElRun *view, ElSummary *sm, const ElReportAnalys
         fputs("No design lowers the total cost of compliance below autarky.\n", f);
     } else {
         const ElRanked *best = &sm->best_best;
-        const ElRanked *worst = sm->bottom.n > 0 ? &sm->bottom.e[sm->bottom.n - 1] : best;
+        const ElRanked *worst = sm->worst_link.index >= 0 ? &sm->worst_link : best;
         best_text(view, &sm->best, best->title, best->id, best->gain, f);
         if (!best->own[0])
             fputs(" It changes no member's own rules: its gain is a gain from linking alone.", f);

@@ -377,6 +377,7 @@ el_status el_summary_create(ElSummary **out, const ElScenario *s, ElError *err)
     sm->s = s;
     sm->best_index = -1;
     sm->best_pure.index = -1;
+    sm->worst_link.index = -1;
     sm->njur = s->njur < EL_SUMMARY_JUR ? s->njur : EL_SUMMARY_JUR;
     nj = (size_t)(sm->njur > 0 ? sm->njur : 1);
     el_hist_init(&sm->gains);
@@ -463,6 +464,9 @@ el_status el_summary_add(ElSummary *sm, long index, const ElDesignResult *r, ElE
             EL_EMISSIONS_TOL * (1 + fabs(base.ndc_emissions)))
             sm->nemissions++;
     }
+    if (!el_design_is_empty(r->design) &&
+        (sm->worst_link.index < 0 || e.gain < sm->worst_link.gain))
+        sm->worst_link = e; /* the first design with the least gain */
     el_rank_add(&sm->top, &e);
     el_rank_add(&sm->bottom, &e);
     if (sm->best_index < 0 || r->gain > sm->best.gain) {

@@ -127,6 +127,8 @@ typedef struct {
     long best_index;     /* -1: none yet */
     ElRanked best_best;  /* its ranking entry (id, title, own rules) */
     ElRanked best_pure;  /* the best design that changes no member's own rules (index -1: none) */
+    ElRanked worst_link; /* the least-gaining design that is not empty (index -1: none); an
+                            empty design is the baseline itself, not a linkage design */
     long nown;           /* designs with an equilibrium that change members' own rules */
     long nempty;         /* designs that change nothing (the baseline itself) */
     long nemissions;     /* designs with an equilibrium whose NDC-accounted emissions differ

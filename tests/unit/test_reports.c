@@ -1660,6 +1660,34 @@ static void test_report_modes(void)
         el_run_free(run);
         el_scenario_free(s);
     }
+    /* An empty design last in the file ties with d0 (gain 0) and ranks after it; it is the
+     * baseline itself, so the least-gaining design named is still the linkage design d0. */
+    {
+        ElScenario *s = NULL;
+        ElRun *run;
+        ElError err = {EL_OK, ""};
+        char *text = NULL, *xml;
+        FILE *f;
+        write_big_scenario(path, 2, EL_REPORT_DETAIL_MAX + 1);
+        xml = slurp(path);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
+        *strstr(xml, "</scenario>") = '\0';
+        f = fopen(path, "w");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        fprintf(f, "%s<design id=\"zero\"/>\n</scenario>\n", xml);
+        fclose(f);
+        free(xml);
+        CU_ASSERT_EQUAL_FATAL(el_scenario_load(&s, path, NULL, &err), EL_OK);
+        run = test_solve(s);
+        CU_ASSERT_FATAL(run != NULL);
+        write_all(run, 2, &text);
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "a summary of 22 designs"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "The design that gains least is \\emph{d0}"));
+        CU_ASSERT_PTR_NULL(strstr(text, "gains least is \\emph{zero}"));
+        free(text);
+        el_run_free(run);
+        el_scenario_free(s);
+    }
     remove(path);
 }
 
