@@ -109,6 +109,34 @@ fill_trade(const ElDesign *des, const ElModelMap *m, const ElSolution *sol, ElDe
     }
 }
 
+/* An untraded pool (nothing supplied, nothing bought) has a price interval: from the most a
+ * buyer with room under its limit would pay for a credit (discount x its price) to the cost of
+ * the first credit. Which end a solver's dual reports depends on its basis, so the price is set
+ * to the lower end, capped at the upper (docs/model.md §4.1): the same on either path. Without
+ * a buyer with room the dual stands. Called once the jurisdictions' prices are filled. */
+static void untraded_price(
+    const ElModelMap *m, const ElProblem *p, const ElSolution *sol, int k, ElDesignResult *r)
+{
+    double most = -1, first = HUGE_VAL;
+    int a, c;
+    if (r->pool[k].supplied > 1e-12)
+        return;
+    for (c = 0; c < m->pool_count[k]; c++)
+        first = fmin(first, p->c[m->pool_first_col[k] + c]);
+    for (a = 0; a < m->naccepts; a++) {
+        const ElAccept *ac = &m->accepts[a].spec;
+        int col = m->accepts[a].col;
+        if (ac->pool != k)
+            continue;
+        if (sol->x[col] > 1e-12)
+            return; /* traded */
+        if (p->up[col] > 1e-12)
+            most = fmax(most, ac->discount * r->jur[ac->jur].price);
+    }
+    if (most >= 0)
+        r->pool[k].price = fmax(fmin(most, first), 0.0);
+}
+
 static void fill_offsets(const ElScenario *s,
                          const ElModelMap *m,
                          const ElProblem *p,
@@ -134,6 +162,9 @@ static void fill_offsets(const ElScenario *s,
             r->row_surplus -= q->supply_cost;
         }
     }
+    for (k = 0; k < s->npools; k++)
+        if (m->pool_row[k] >= 0)
+            untraded_price(m, p, sol, k, r);
     for (a = 0; a < m->naccepts; a++) {
         const ElAccept *ac = &m->accepts[a].spec;
         ElAcceptResult *q = &r->accept[a];

@@ -1707,25 +1707,8 @@ static bool post_check(ElFastWork *w, const ElModelMap *m)
             }
         }
     }
-    /* an untraded pool whose price is an interval (below its first credit's cost) with more than
-     * one buyer with room: which end the slow path's basis reports is not settled by a rule */
-    for (u = 0; u < nn; u++)
-        w->mark[u] = 0;
-    for (l = w->nlinks; l < w->nla; l++) {
-        int i = w->e_u[w->l_edge[l]];
-        if (w->l_up[l] > w->l_lo[l] && lone_pool(w, w->market[i]) >= 0)
-            w->mark[i]++;
-    }
-    for (u = w->nj; u < w->ns; u++) {
-        int i;
-        double b0 = HUGE_VAL;
-        for (i = w->ifirst[u]; i < w->ifirst[u + 1]; i++)
-            b0 = fmin(b0, w->items[i].bs);
-        if (w->mark[u] > 1 && w->price[u] < b0 * (1 - AMBIGUOUS * TIE_TOL)) {
-            w->reason = "an untraded pool with several buyers";
-            return false;
-        }
-    }
+    /* an untraded pool's price is an interval (below its first credit's cost); the result
+     * reports its lower end whichever the path (engine/equilibrium.c, untraded_price) */
     for (u = 0; u < nn; u++)
         w->mark[u] = 0;
     for (l = 0; l < w->nl; l++) {
