@@ -1059,6 +1059,48 @@ static void test_pool_closed_forms(void)
     el_scenario_free(s);
 }
 
+/* An untraded pool (docs/model.md §4.1): A (MAC = a, R 10, price 10) and B (MAC = 2a, R 5,
+ * price 10) may buy credits of a ROW pool whose first credit costs 20: A at discount 1 (limit
+ * 5), B at discount 0.5 (no limit). Nobody buys; the pool's price is the most a buyer with room
+ * would pay, max(1 x 10, 0.5 x 10) = 10, on the fast path and on the slow path alike (whose
+ * dual could lie anywhere in [10, 20]). With A's limit 0 only B has room: 5. */
+static void test_untraded_pool(void)
+{
+    double bau[2] = {100, 100}, cap[2] = {90, 95}, slope[2] = {1, 2};
+    double want[2] = {10, 5};
+    int pool, d, fast;
+    ElScenario *s = test_linear_scenario(2, bau, cap, slope, NULL);
+    ElMac *sup = NULL;
+    ElError err;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL_FATAL(el_mac_create_linear(&sup, 20, 1, HUGE_VAL, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_pool(s, "P", EL_HOST_ROW, sup, 0, &err), EL_OK);
+    pool = el_scenario_find_pool(s, "P");
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_design(s, "both", 0, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_accept(s, 0, pool, 0, 5, nan(""), 1, 0, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_accept(s, 0, pool, 1, HUGE_VAL, nan(""), 0.5, 0, &err),
+                          EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_design(s, "b-only", 0, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_accept(s, 1, pool, 0, 0, nan(""), 1, 0, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_accept(s, 1, pool, 1, HUGE_VAL, nan(""), 0.5, 0, &err),
+                          EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_finish(s, &err), EL_OK);
+    for (fast = 0; fast < 2; fast++) {
+        s->settings.fast_path = fast;
+        for (d = 0; d < 2; d++) {
+            ElDesignResult r;
+            CU_ASSERT_EQUAL_FATAL(test_design_solve(s, d, NULL, &r, &err), EL_OK);
+            CU_ASSERT_EQUAL(r.fast_path, fast);
+            near_rel(r.jur[0].price, 10);
+            near_rel(r.jur[1].price, 10);
+            near_rel(r.pool[0].supplied, 0);
+            near_rel(r.pool[0].price, want[d]);
+            el_design_result_clear(&r);
+        }
+    }
+    el_scenario_free(s);
+}
+
 /* Export caps and import limits (docs/model.md §6). A (MAC = a, R 10) and B (MAC = 2a, R 20)
  * in a group clear at p = 30 / 1.5 = 20, A selling 10. A's export cap X binds below that: A sells
  * X, p_A = R_A + X, p_B = 2 (R_B - X), and B pays the group's price p_B for the X units, so A
@@ -1249,6 +1291,7 @@ CU_TestInfo fast_tests[] = {
     {"binding floor in a group", test_floor_closed_form},
     {"steps met exactly: the left derivative", test_left_derivative},
     {"offsets: bundled China, cn-kr, a binding limit, an indirect link", test_pool_closed_forms},
+    {"an untraded pool's price on both paths", test_untraded_pool},
     {"export caps and an import limit by hand", test_export_cap_closed_form},
     {"binding quota-share and limit-share on a lone buyer by hand", test_share_closed_form},
     {"one workspace, warm starts: bit-identical", test_workspace},
