@@ -175,7 +175,7 @@ VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite --erro
            --suppressions=$(CURDIR)/tests/valgrind.supp
 valgrind: deps $(BIN) $(TESTS)
 	@sh tools/deps.sh valgrind
-	cd tests && OPENBLAS_NUM_THREADS=1 ETSLINK_TEST_SKIP_PDF=1 $(VALGRIND) ../$(TESTS)
+	cd tests && OPENBLAS_NUM_THREADS=1 ETSLINK_TEST_SKIP_PDF=1 ETSLINK_TEST_SHORT=1 $(VALGRIND) ../$(TESTS)
 	OPENBLAS_NUM_THREADS=1 $(VALGRIND) ./$(BIN) solve $(SCENARIO) -o $(BUILD)/valgrind-out --set draws=100
 
 # libetslink.so and the Python package (api/etslink.h, python/, docs/python.md). The library is

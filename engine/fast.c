@@ -1361,6 +1361,11 @@ static bool market_flows(ElFastWork *w, int nj, int k)
             return false;
         }
         for (i = w->gfirst[g]; i < w->gfirst[g + 1]; i++)
+            if (w->market[w->e_u[i]] != k) { /* a member held at its cap outside the market */
+                w->reason = "a group at price 0 with a member outside its market";
+                return false;
+            }
+        for (i = w->gfirst[g]; i < w->gfirst[g + 1]; i++)
             w->e_x[i] = fmax(w->acc[w->e_u[i]], lambda);
         return true;
     }
