@@ -440,6 +440,17 @@ char *el_fmt_fixed_str(char *buf, size_t size, double v, int decimals)
     return buf;
 }
 
+void el_fmt_tex_signed(FILE *f, double v, int decimals)
+{
+    char buf[64];
+    el_fmt_fixed_str(buf, sizeof(buf), v, decimals);
+    if (buf[0] != '-' && strspn(buf, "0.") != strlen(buf))
+        fputs("$+$", f);
+    fputs("\\num{", f);
+    fputs(buf, f);
+    fputc('}', f);
+}
+
 void el_fmt_fixed(FILE *f, double v, int decimals)
 {
     char buf[400]; /* DBL_MAX has 309 digits before the point */

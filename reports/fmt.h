@@ -32,6 +32,9 @@ void el_fmt_fixed(FILE *f, double v, int decimals);
 /** The same into buf (size bytes; truncated to fit, always terminated); returns buf. For
  * printf-style callers such as the CLI's summary table. */
 char *el_fmt_fixed_str(char *buf, size_t size, double v, int decimals);
+/** v as a siunitx number with its sign, for TeX: "$+$\num{1.50}", "\num{-1.50}", and
+ * "\num{0.00}" for anything that rounds to zero (no sign). */
+void el_fmt_tex_signed(FILE *f, double v, int decimals);
 /** Write v with `digits` significant digits ("%.*g", -0 as 0, non-finite as NaN/INF). */
 void el_fmt_sig(FILE *f, double v, int digits);
 /** The same into buf (size bytes, EL_FMT_SIG_SIZE is enough for digits <= 17; truncated to fit,

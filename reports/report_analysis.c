@@ -1488,18 +1488,6 @@ static void with_cur(FILE *f, const ElScenario *s, const char *text)
     fputs(text, f);
 }
 
-/* A number with its sign: "$+$\num{1.50}", "\num{-1.50}", "\num{0.00}". */
-static void signed_num(FILE *f, double v, int decimals)
-{
-    char buf[64];
-    el_fmt_fixed_str(buf, sizeof(buf), v, decimals);
-    if (buf[0] != '-' && strspn(buf, "0.") != strlen(buf))
-        fputs("$+$", f);
-    fputs("\\num{", f);
-    fputs(buf, f);
-    fputc('}', f);
-}
-
 /* " million CUR" */
 static void money(FILE *f, const ElScenario *s)
 {
@@ -1730,7 +1718,7 @@ static void coalitions_members_table(FILE *f, const Coalitions *x, const ElScena
         cell(f, x->market[k], 2);
         cell(f, x->shapley[k], 2);
         fputs(" & ", f);
-        signed_num(f, x->shapley[k] - x->market[k], 2);
+        el_fmt_tex_signed(f, x->shapley[k] - x->market[k], 2);
         if (x->have_nucleolus)
             cell(f, x->nucleolus[k], 2);
         fputs(" \\tabularnewline\n", f);
@@ -1742,7 +1730,7 @@ static void coalitions_members_table(FILE *f, const Coalitions *x, const ElScena
     cell(f, tm, 2);
     cell(f, ts, 2);
     fputs(" & ", f);
-    signed_num(f, ts - tm, 2);
+    el_fmt_tex_signed(f, ts - tm, 2);
     if (x->have_nucleolus)
         cell(f, tn, 2);
     fputs(" \\\\\n\\end{longtable}\n}\n\n", f);

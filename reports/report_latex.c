@@ -79,18 +79,6 @@ static void num(FILE *f, double v, int decimals)
     fputc('}', f);
 }
 
-/* A number with its sign: "$+$\num{1.50}", "\num{-1.50}", "\num{0.00}". */
-static void signed_num(FILE *f, double v, int decimals)
-{
-    char buf[64];
-    el_fmt_fixed_str(buf, sizeof(buf), v, decimals);
-    if (buf[0] != '-' && strspn(buf, "0.") != strlen(buf))
-        fputs("$+$", f);
-    fputs("\\num{", f);
-    fputs(buf, f);
-    fputc('}', f);
-}
-
 /* Write text with every "@C" replaced by the escaped currency. */
 static void with_currency(FILE *f, const ElRun *run, const char *text)
 {
@@ -698,9 +686,9 @@ static void caveats(const ElRun *run, int skip, FILE *f)
         fputs(k ? ",\n" : "\n", f);
         design_ref(f, design_title(r), r->id);
         fputs(" (", f);
-        signed_num(f, x.ndc_emissions - b.ndc_emissions, 2);
+        el_fmt_tex_signed(f, x.ndc_emissions - b.ndc_emissions, 2);
         fputs("\\,Mt NDC-accounted, ", f);
-        signed_num(f, x.emissions - b.emissions, 2);
+        el_fmt_tex_signed(f, x.emissions - b.emissions, 2);
         fputs("\\,Mt covered)", f);
         k++;
     }
@@ -1696,9 +1684,9 @@ static void emissions_note(const ElRun *run, FILE *f)
         fputs(k ? ";\n" : "\n\nDesigns that change NDC-accounted emissions against autarky: ", f);
         design_ref(f, design_title(r), r->id);
         fputs(" (NDC-accounted ", f);
-        signed_num(f, x.ndc_emissions - base.ndc_emissions, 3);
+        el_fmt_tex_signed(f, x.ndc_emissions - base.ndc_emissions, 3);
         fputs("\\,Mt, covered ", f);
-        signed_num(f, x.emissions - base.emissions, 3);
+        el_fmt_tex_signed(f, x.emissions - base.emissions, 3);
         fputs("\\,Mt)", f);
         k++;
     }
