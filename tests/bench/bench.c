@@ -2281,20 +2281,33 @@ typedef struct {
     const ElAnalysis *a;
     int cn, kr;
     double cC, RC, cK, RK;
+    double b0, b1; /* China's own offsets (CCER, in the baseline): (p - b0) / b1 above b0 */
     long n, bad;
     double err;
 } SweepRef;
 
+/* The price at which abatement a p (a = the sum of 1/c) and China's offsets meet T. China's 5%
+ * limit never binds here: at most 2 Mt of credits against about 150 Mt allowed. */
+static double sweep_clear(const SweepRef *k, double a, double T)
+{
+    double p = T / a;
+    if (k->b1 > 0 && p > k->b0)
+        p = (T + k->b0 / k->b1) / (a + 1 / k->b1);
+    return p;
+}
+
 static void sweep_prices(const SweepRef *k, double q, double *pc, double *pk)
 {
-    double pl = (k->RC + k->RK) / (1 / k->cC + 1 / k->cK);
-    if (pl <= k->cC * k->RC) {
-        *pc = k->cC * k->RC;
+    double alone = sweep_clear(k, 1 / k->cC, k->RC);
+    double pl = sweep_clear(k, 1 / k->cC + 1 / k->cK, k->RC + k->RK);
+    double exports = pl / k->cC + (k->b1 > 0 ? fmax(pl - k->b0, 0) / k->b1 : 0) - k->RC;
+    if (pl <= alone) {
+        *pc = alone;
         *pk = k->cK * k->RK;
-    } else if (pl / k->cC - k->RC <= q) {
+    } else if (exports <= q) {
         *pc = *pk = pl;
     } else {
-        *pc = k->cC * (k->RC + q);
+        *pc = sweep_clear(k, 1 / k->cC, k->RC + q);
         *pk = k->cK * (k->RK - q);
     }
 }
@@ -2348,7 +2361,7 @@ static void sweep_cases(const char *path)
     double who[2] = {EL_RENT_BUYER, EL_RENT_SELLER};
     SweepRef k;
     Timing tr;
-    int th;
+    int th, j;
     long npts = quick ? 10000 : 100000;
     double t1 = -1;
     if (el_scenario_load(&s, path, NULL, &err) != EL_OK)
@@ -2366,6 +2379,12 @@ static void sweep_cases(const char *path)
         k.cC = el_mac_value(jc->mac, 1);
         k.RK = jk->bau - jk->cap;
         k.cK = el_mac_value(jk->mac, 1);
+        for (j = 0; j < s->naccepts; j++) /* China's own acceptance of a pool's linear supply */
+            if (s->accepts[j].jur == k.cn) {
+                const ElMac *sup = s->pools[s->accepts[j].pool].supply;
+                k.b0 = el_mac_value(sup, 0);
+                k.b1 = el_mac_value(sup, 1) - k.b0;
+            }
     }
     t = (ElTemplate){d, names, words, 2, slots, 2};
     slots[0] = (ElSlot){0, EL_SLOT_LINK, 0, "quota", 0};
