@@ -166,23 +166,20 @@ static void solve_base(Batch *b, ElSolveWork *w, BaseCache *c, Slot *sl)
         sl->st = c->st;
         if (sl->st != EL_OK)
             *err = c->err;
-        else {
-            el_design_result_clear(&sl->base);
-            sl->st = el_design_result_copy(&sl->base, &c->base, err);
-        }
+        else /* into the slot's arrays: no allocation, no free of another thread's memory */
+            sl->st = el_design_result_assign(&sl->base, &c->base, err);
     } else {
         sl->st = el_design_solve_into(w, b->s, NULL, v, NULL, &sl->base, err);
         if (c) {
-            base_cache_clear(c);
+            ElError cerr;
+            c->valid = false;
             c->st = sl->st;
             c->err = *err;
-            if (el_variation_copy(&c->key, v, err) == EL_OK &&
-                (sl->st != EL_OK || el_design_result_copy(&c->base, &sl->base, err) == EL_OK))
+            if (el_variation_copy(&c->key, v, &cerr) == EL_OK &&
+                (sl->st != EL_OK || el_design_result_assign(&c->base, &sl->base, &cerr) == EL_OK))
                 c->valid = true;
-            else {
-                base_cache_clear(c);
-                err->code = EL_OK; /* no cache: not an error */
-            }
+            else
+                base_cache_clear(c); /* no cache: not an error */
         }
     }
     sl->has_base = sl->st == EL_OK;
@@ -313,6 +310,24 @@ static void *worker(void *arg)
     }
 }
 
+/* Items before `delivered` are delivered: hand the items of mine over to the threads that made
+ * them, move the window on and wake the solvers waiting for room in it. */
+static void publish(Batch *b, long delivered, PendList *mine)
+{
+    long k, kept = 0;
+    pthread_mutex_lock(&b->mu);
+    for (k = 0; k < mine->n; k++) {
+        int who = b->slots[mine->p[k].index % b->window].solver;
+        if (!pend_push(&b->pend[who], mine->p[k].index, &mine->p[k].item))
+            mine->p[kept++] = mine->p[k]; /* no memory: given back at the end */
+    }
+    mine->n = kept;
+    b->delivered = delivered;
+    if (b->space_waiters > 0)
+        pthread_cond_broadcast(&b->space_cv);
+    pthread_mutex_unlock(&b->mu);
+}
+
 /* The calling thread is one of the T solvers and the only one that delivers: whenever the next
  * result in order is ready it delivers the whole run of ready results; otherwise it solves a
  * chunk itself if one fits in the window, and only when neither is possible does it sleep until
@@ -381,21 +396,10 @@ run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElErr
             else
                 release_slot(b, i, sl); /* no memory: back when the slot is next used */
             sl->ready = false;          /* no solver writes a slot until delivered moves past it */
+            if ((i + 1) % CHUNK == 0 && i + 1 < j)
+                publish(b, i + 1, &mine); /* a long run: free the window as it goes */
         }
-        pthread_mutex_lock(&b->mu);
-        { /* hand the items over to the threads that made them */
-            long k, kept = 0;
-            for (k = 0; k < mine.n; k++) {
-                int who = b->slots[mine.p[k].index % b->window].solver;
-                if (!pend_push(&b->pend[who], mine.p[k].index, &mine.p[k].item))
-                    mine.p[kept++] = mine.p[k]; /* no memory: given back at the end */
-            }
-            mine.n = kept;
-        }
-        b->delivered = i;
-        if (b->space_waiters > 0)
-            pthread_cond_broadcast(&b->space_cv);
-        pthread_mutex_unlock(&b->mu);
+        publish(b, i, &mine);
         give_back_list(b, &own); /* the items this thread made */
     }
     pthread_mutex_lock(&b->mu);
@@ -619,6 +623,22 @@ void el_batch_release_design(void *ctx, long i, ElBatchItem *item)
     item->design = NULL;
 }
 
+/* The window when the caller leaves it to the batch: as many slots as fit in WINDOW_BYTES per
+ * thread (a slot holds a result and its baseline), between WINDOW_MIN and WINDOW_MAX per thread.
+ * A long window lets the solvers run on while delivery is slow for a while: the statistics of an
+ * <uncertainty> compact hundreds of sketches at the same draw. */
+#define WINDOW_BYTES (4L << 20)
+#define WINDOW_MIN   128L
+#define WINDOW_MAX   1024L
+static long default_window(const ElScenario *s, int threads)
+{
+    long slot = (long)sizeof(Slot) + 2L * ((long)s->njur * (long)sizeof(ElJurResult) +
+                                           (long)s->npools * (long)sizeof(ElPoolResult) + 256L);
+    long per = WINDOW_BYTES / slot;
+    per = per < WINDOW_MIN ? WINDOW_MIN : per > WINDOW_MAX ? WINDOW_MAX : per;
+    return per * threads;
+}
+
 el_status el_batch_solve(const ElScenario *s,
                          const ElProducer *producer,
                          const ElBatchOptions *opt,
@@ -639,7 +659,7 @@ el_status el_batch_solve(const ElScenario *s,
     b.s = s;
     b.prod = producer;
     b.shared = &shared;
-    b.window = o.window > 0 ? o.window : 128L * o.threads;
+    b.window = o.window > 0 ? o.window : default_window(s, o.threads);
     if (b.window < CHUNK)
         b.window = CHUNK; /* a chunk always fits: a worker never waits for itself */
     st = el_solve_work_create(&b.work, err);

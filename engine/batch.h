@@ -61,7 +61,8 @@ typedef struct {
 typedef struct {
     int threads; /* worker threads; 0 = 1 (solved in the calling thread) */
     bool mpi;    /* split items across MPI ranks when built with MPI and run under mpirun */
-    int window;  /* results solved ahead of the one being delivered; 0 = 64 per thread */
+    int window;  /* results solved ahead of the one being delivered; 0: as many as fit in 4 MB
+                  * per thread, between 128 and 1024 per thread */
 } ElBatchOptions;
 
 /** Solve every item of producer on s (finished) and hand the results to the sinks. Under MPI

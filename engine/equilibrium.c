@@ -1054,6 +1054,60 @@ el_status el_design_result_copy(ElDesignResult *to, const ElDesignResult *from, 
     return EL_OK;
 }
 
+/* *to holds a copy of the n entries of from (from NULL: *to is kept, unused), its capacity *cap
+ * reused when it suffices. */
+static bool assign_array(void **to, int *cap, const void *from, int n, size_t sz)
+{
+    int want = n > 0 ? n : 1;
+    if (!from)
+        return true;
+    if (!*to || *cap < want) {
+        el_free(*to);
+        *to = el_malloc((size_t)want * sz);
+        *cap = *to ? want : 0;
+        if (!*to)
+            return false;
+    }
+    if (n > 0)
+        memcpy(*to, from, (size_t)n * sz);
+    return true;
+}
+
+el_status el_design_result_assign(ElDesignResult *to, const ElDesignResult *from, ElError *err)
+{
+    ElDesignResult old = *to;
+    bool ok;
+    *to = *from;
+    to->jur = old.jur;
+    to->link = old.link;
+    to->pool = old.pool;
+    to->accept = old.accept;
+    to->project = old.project;
+    to->cap_jur = old.cap_jur;
+    to->cap_links = old.cap_links;
+    to->cap_pools = old.cap_pools;
+    to->cap_accepts = old.cap_accepts;
+    to->cap_projects = old.cap_projects;
+    ok = assign_array((void **)&to->jur, &to->cap_jur, from->jur, from->njur, sizeof(*to->jur));
+    ok = assign_array((void **)&to->link, &to->cap_links, from->link, from->nlinks,
+                      sizeof(*to->link)) &&
+         ok;
+    ok = assign_array((void **)&to->pool, &to->cap_pools, from->pool, from->npools,
+                      sizeof(*to->pool)) &&
+         ok;
+    ok = assign_array((void **)&to->accept, &to->cap_accepts, from->accept, from->naccepts,
+                      sizeof(*to->accept)) &&
+         ok;
+    ok = assign_array((void **)&to->project, &to->cap_projects, from->project, from->nprojects,
+                      sizeof(*to->project)) &&
+         ok;
+    if (!ok) {
+        el_design_result_clear(to);
+        return el_error_set(err, EL_ERR_NOMEM, "out of memory (results)");
+    }
+    return EL_OK;
+}
+
 void el_run_free(ElRun *run)
 {
     int d;

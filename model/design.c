@@ -70,14 +70,18 @@ el_status el_variation_add(
 
 el_status el_variation_copy(ElVariation *to, const ElVariation *from, ElError *err)
 {
-    el_variation_clear(to);
+    to->n = 0;
     if (!from || from->n == 0)
         return EL_OK;
-    to->sets = el_malloc((size_t)from->n * sizeof(*to->sets));
-    if (!to->sets)
-        return nomem(err);
+    if (to->cap < from->n) { /* to's array is kept when it is large enough */
+        el_variation_clear(to);
+        to->sets = el_malloc((size_t)from->n * sizeof(*to->sets));
+        if (!to->sets)
+            return nomem(err);
+        to->cap = from->n;
+    }
     memcpy(to->sets, from->sets, (size_t)from->n * sizeof(*to->sets));
-    to->n = to->cap = from->n;
+    to->n = from->n;
     return EL_OK;
 }
 

@@ -139,7 +139,7 @@ void el_variation_clear(ElVariation *v);
 /** Append a change. */
 el_status el_variation_add(
     ElVariation *v, int jur, ElSetField field, int pool, double value, int line, ElError *err);
-/** Deep copy into *to (which is cleared first). */
+/** Deep copy into *to (a variation, zeroed or in use: its array is reused when large enough). */
 el_status el_variation_copy(ElVariation *to, const ElVariation *from, ElError *err);
 
 typedef struct {

@@ -186,16 +186,39 @@ el_status el_problem_copy(ElProblem **out, const ElProblem *p, ElError *err)
     return st;
 }
 
-static int cmp_pair(const void *a, const void *b)
+/* Whether two coefficients share a row and a column: the coefficients bucketed by row, then each
+ * row's columns stamped with the row (linear in the problem's size; the check runs before every
+ * solve). -1: out of memory. */
+static int has_duplicate(const ElProblem *p)
 {
-    const long long *x = a, *y = b;
-    return (*x > *y) - (*x < *y);
+    int nr = p->nrows, nc = p->ncols, nz = p->nnz, k, r, dup = 0;
+    int *start = el_malloc(((size_t)nr + 1 + (size_t)nz + (size_t)nc + 1) * sizeof(int));
+    int *cols, *seen;
+    if (!start)
+        return -1;
+    cols = start + nr + 1;
+    seen = cols + nz;
+    memset(start, 0, ((size_t)nr + 1) * sizeof(int));
+    for (k = 0; k < nz; k++)
+        start[p->ai[k] + 1]++;
+    for (r = 0; r < nr; r++)
+        start[r + 1] += start[r];
+    for (k = 0; k < nz; k++) /* start[r] moves to the end of row r's bucket */
+        cols[start[p->ai[k]]++] = p->aj[k];
+    for (k = 0; k < nc; k++)
+        seen[k] = -1;
+    for (r = 0, k = 0; r < nr && !dup; r++)
+        for (; k < start[r] && !dup; k++) {
+            dup = seen[cols[k]] == r;
+            seen[cols[k]] = r;
+        }
+    el_free(start);
+    return dup;
 }
 
 el_status el_problem_check(const ElProblem *p, ElError *err)
 {
-    long long *keys;
-    int k;
+    int k, dup;
     for (k = 0; k < p->ncols; k++) {
         if (!isfinite(p->c[k]) || !isfinite(p->h[k]) || p->h[k] < 0 || isnan(p->lo[k]) ||
             isnan(p->up[k]) || p->lo[k] > p->up[k] || p->lo[k] == HUGE_VAL || p->up[k] == -HUGE_VAL)
@@ -212,25 +235,16 @@ el_status el_problem_check(const ElProblem *p, ElError *err)
             p->rlo[k] == HUGE_VAL || p->rup[k] == -HUGE_VAL)
             return el_error_set(err, EL_ERR_INPUT, "row %s (%d): invalid bounds",
                                 p->rowname[k] ? p->rowname[k] : "", k);
-    keys = el_calloc((size_t)(p->nnz > 0 ? p->nnz : 1), sizeof(*keys));
-    if (!keys)
-        return nomem(err);
-    for (k = 0; k < p->nnz; k++) {
+    for (k = 0; k < p->nnz; k++)
         if (p->ai[k] < 0 || p->ai[k] >= p->nrows || p->aj[k] < 0 || p->aj[k] >= p->ncols ||
-            !isfinite(p->av[k])) {
-            el_free(keys);
+            !isfinite(p->av[k]))
             return el_error_set(err, EL_ERR_INTERNAL, "coefficient %d out of range or not finite",
                                 k);
-        }
-        keys[k] = (long long)p->ai[k] * p->ncols + p->aj[k];
-    }
-    qsort(keys, (size_t)p->nnz, sizeof(*keys), cmp_pair);
-    for (k = 1; k < p->nnz; k++)
-        if (keys[k] == keys[k - 1]) {
-            el_free(keys);
-            return el_error_set(err, EL_ERR_INTERNAL, "duplicate coefficient in the problem");
-        }
-    el_free(keys);
+    dup = has_duplicate(p);
+    if (dup < 0)
+        return nomem(err);
+    if (dup)
+        return el_error_set(err, EL_ERR_INTERNAL, "duplicate coefficient in the problem");
     return EL_OK;
 }
 

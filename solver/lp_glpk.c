@@ -106,12 +106,17 @@ static void hooks_on(jmp_buf *jb, int talk)
     arm_thread_exit();
     glp_error_hook(on_glpk_error, jb);
     glp_term_hook(talk ? NULL : term_quiet, NULL);
+    /* quiet: GLPK does not even format its messages (glp_scale_prob formats three with %e on
+     * every call, a few percent of a small design's solve); its error messages turn output on
+     * again and reach the hook */
+    glp_term_out(talk ? GLP_ON : GLP_OFF);
 }
 
 static void hooks_off(void)
 {
     glp_error_hook(NULL, NULL);
     glp_term_hook(NULL, NULL);
+    glp_term_out(GLP_ON); /* GLPK's default */
 }
 
 /* After a GLPK error the environment is unusable: free it and invalidate every handle of this

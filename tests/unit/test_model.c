@@ -88,6 +88,45 @@ static void test_problem_check(void)
     el_problem_free(NULL);
 }
 
+/* The duplicate check against every pair compared, on random small problems (a third of them
+ * with one coefficient repeated somewhere). */
+static void test_problem_duplicates(void)
+{
+    Rng g = {2024};
+    int t, agree = 0;
+    for (t = 0; t < 300; t++) {
+        ElProblem *p = NULL;
+        ElError err;
+        int nr = 1 + (int)uniform(&g, 0, 6), nc = 1 + (int)uniform(&g, 0, 6), k, l, n = 0;
+        bool dup = false;
+        CU_ASSERT_EQUAL_FATAL(el_problem_create(&p, &err), EL_OK);
+        for (k = 0; k < nr; k++)
+            el_problem_add_row(p, NULL, 0, HUGE_VAL, EL_ROW_PLAIN, NULL, &err);
+        for (k = 0; k < nc; k++)
+            el_problem_add_col(p, NULL, 1, 0, 0, 5, NULL, &err);
+        for (k = 0; k < nr * nc; k++) /* each cell at most once, in random order, some left out */
+            if (uniform(&g, 0, 1) < 0.6) {
+                int i = (int)uniform(&g, 0, nr), j = (int)uniform(&g, 0, nc), m;
+                bool there = false;
+                for (m = 0; m < p->nnz; m++)
+                    there = there || (p->ai[m] == i && p->aj[m] == j);
+                if (!there)
+                    el_problem_add_coef(p, i, j, 1, &err);
+            }
+        if (t % 3 == 0 && p->nnz > 0) { /* repeat one */
+            int m = (int)uniform(&g, 0, p->nnz);
+            el_problem_add_coef(p, p->ai[m], p->aj[m], 2, &err);
+        }
+        for (k = 0; k < p->nnz; k++)
+            for (l = k + 1; l < p->nnz; l++)
+                dup = dup || (p->ai[k] == p->ai[l] && p->aj[k] == p->aj[l]);
+        n = el_problem_check(p, &err) == (dup ? EL_ERR_INTERNAL : EL_OK);
+        agree += n;
+        el_problem_free(p);
+    }
+    CU_ASSERT_EQUAL(agree, 300);
+}
+
 static void test_scenario_rules(void)
 {
     double bau[2] = {100, 200}, cap[2] = {90, 150}, c[2] = {1, 2};
@@ -363,6 +402,7 @@ CU_TestInfo model_tests[] = {
     {"link, rate, quota and share rows", test_build_link},
     {"elastic problem", test_build_elastic},
     {"problem checks", test_problem_check},
+    {"duplicate coefficients, against every pair compared", test_problem_duplicates},
     {"scenario rules", test_scenario_rules},
     {"exchange-rate loops", test_rate_loops},
     {"a tax regime sells nothing", test_tax_not_seller},

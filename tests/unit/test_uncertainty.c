@@ -108,6 +108,86 @@ static void test_sketch(void)
     }
 }
 
+/* The sketch's rules again, sorting with qsort: the levels it keeps, value for value, whatever
+ * the data (the sketch sorts level 0 by radix on the bits and merges the sorted runs of the
+ * levels above, engine/uncertainty.c). */
+typedef struct {
+    double *lv[EL_SKETCH_LEVELS];
+    int n[EL_SKETCH_LEVELS];
+    bool odd[EL_SKETCH_LEVELS];
+} RefSketch;
+
+static void ref_compact(RefSketch *r, int h)
+{
+    int k, m = 0;
+    if (!r->lv[h + 1])
+        r->lv[h + 1] = calloc(EL_SKETCH_K, sizeof(double));
+    if (r->n[h + 1] + r->n[h] / 2 > EL_SKETCH_K)
+        ref_compact(r, h + 1);
+    qsort(r->lv[h], (size_t)r->n[h], sizeof(double), cmp_d);
+    for (k = r->odd[h] ? 1 : 0; k < r->n[h]; k += 2)
+        r->lv[h + 1][r->n[h + 1] + m++] = r->lv[h][k];
+    r->odd[h] = !r->odd[h];
+    r->n[h + 1] += m;
+    r->n[h] = 0;
+}
+
+static void ref_add(RefSketch *r, double x)
+{
+    if (!r->lv[0])
+        r->lv[0] = calloc(EL_SKETCH_K, sizeof(double));
+    if (r->n[0] >= EL_SKETCH_K)
+        ref_compact(r, 0);
+    r->lv[0][r->n[0]++] = x == 0 ? 0 : x;
+}
+
+static double sketch_data(Rng *g, int kind, long k, long n)
+{
+    static const double few[5] = {-2.5, -0.0, 0.0, 1.0, 7.25};
+    switch (kind) {
+    case 0: /* peaked at 0, both signs */
+        return uniform(g, -5, 5) * uniform(g, 0, 1);
+    case 1: /* ties: five values, -0 and +0 among them */
+        return few[(int)uniform(g, 0, 5) % 5];
+    case 2: /* ascending, then descending */
+        return k < n / 2 ? (double)k * 0.5 - 100 : (double)(n - k) * 1e-3;
+    case 3: /* magnitudes from denormal to 1e300 */
+        return (uniform(g, 0, 1) < 0.5 ? -1 : 1) *
+               ldexp(uniform(g, 0.5, 1), (int)uniform(g, -1070, 997));
+    default: /* a constant */
+        return 42;
+    }
+}
+
+static void test_sketch_sorts(void)
+{
+    Rng g = {7};
+    int kind, h, k;
+    for (kind = 0; kind < 5; kind++) {
+        const long n = 150000;
+        ElStat st;
+        RefSketch ref;
+        ElError err = {EL_OK, ""};
+        long i, bad = 0;
+        memset(&st, 0, sizeof(st));
+        memset(&ref, 0, sizeof(ref));
+        for (i = 0; i < n; i++) {
+            double x = sketch_data(&g, kind, i, n);
+            CU_ASSERT_EQUAL_FATAL(el_stat_add(&st, x, &err), EL_OK);
+            ref_add(&ref, x);
+        }
+        for (h = 0; h < EL_SKETCH_LEVELS; h++) {
+            CU_ASSERT_EQUAL(st.sk.n[h], ref.n[h]);
+            for (k = 0; k < st.sk.n[h] && k < ref.n[h]; k++)
+                bad += memcmp(&st.sk.level[h][k], &ref.lv[h][k], sizeof(double)) != 0;
+            free(ref.lv[h]);
+        }
+        CU_ASSERT_EQUAL(bad, 0);
+        CU_ASSERT(st.sk.nlevels >= 5); /* several compactions at several levels were compared */
+        el_stat_clear(&st);
+    }
+}
+
 static ElScenario *load_text(const char *xml)
 {
     ElScenario *s = NULL;
@@ -343,6 +423,7 @@ CU_TestInfo uncertainty_tests[] = {
     {"Philox4x32-10 against Random123's known answers", test_philox_known_answers},
     {"normals: moments and independence", test_normals},
     {"quantile sketch against sorted data, within its reported bound", test_sketch},
+    {"quantile sketch: its levels equal the same rules sorting with qsort", test_sketch_sorts},
     {"Monte Carlo means against the closed forms (effort and risk sharing)", test_closed_forms},
     {"perfectly correlated twins share no risk; draws without equilibrium are counted",
      test_degenerate},
