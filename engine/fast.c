@@ -58,7 +58,8 @@
  * a group, a ring of links) the least-squares flows, min sum x^2 / 2 (least_squares). In a
  * market at price 0 the rows may be slack: tied steps (cost 0) are used in full and trades are
  * the least-squares ones, which in a lone group is a water-filling m_j = max(need_j, lambda),
- * and zero where nobody needs anything; pools' steps costing 0 supply nothing; other unpriced
+ * on a lone link the least flow its buyer needs (lone_link_at_zero), and zero where nobody
+ * needs anything; pools' steps costing 0 supply nothing; other unpriced
  * trade is left to the slow path.
  *
  * Verification. Whatever the construction, the point is accepted only if it satisfies every
@@ -1305,6 +1306,31 @@ static bool least_squares(ElFastWork *w, int k, double scale)
     return true;
 }
 
+/* Market k at price 0 is two nodes and the link between them, and one of them needs more than
+ * its own supply at 0: each row reads c x >= acc at its node (c the link's coefficient there),
+ * and with the link's bounds they leave x an interval [lo, up]; the least-squares flow (tie
+ * stage 4) is its point nearest 0: the least the buyer needs, the seller's surplus
+ * permitting. */
+static bool lone_link_at_zero(ElFastWork *w, int k)
+{
+    int u = w->order[w->mstart[k] + 1], e = w->pedge[u], l = w->e_link[e], n;
+    double lo = w->l_lo[l], up = w->l_up[l], tol = link_tol(w, l);
+    for (n = 0; n < 2; n++) {
+        int v = n == 0 ? w->e_u[e] : w->e_v[e];
+        double c = n == 0 ? w->e_cu[e] : w->e_cv[e], b = w->acc[v] / c;
+        if (c > 0)
+            lo = fmax(lo, b);
+        else
+            up = fmin(up, b);
+    }
+    if (!(lo <= up + tol)) {
+        w->reason = "a link at price 0 that cannot meet its buyer's need";
+        return false;
+    }
+    w->e_x[e] = lo > 0 ? lo : up < 0 ? up : 0;
+    return true;
+}
+
 /* Flows on the trade edges of market k. With a positive price every row holds with equality and
  * the market is a tree, so the flows follow from the leaves inwards. At price 0 rows may be
  * slack and the tie rule takes the least-squares trades: none where nobody needs anything, and
@@ -1339,6 +1365,8 @@ static bool market_flows(ElFastWork *w, int nj, int k)
         }
         if (!needy)
             return true; /* zero flows */
+        if (ngroup == 0 && nlink == 2 && last - first == 2 && !w->mcyc[k])
+            return lone_link_at_zero(w, k);
         if (ngroup != 1 || nlink > 0 || w->mcyc[k]) {
             w->reason = "trade in a market at price 0 beyond one group";
             return false;

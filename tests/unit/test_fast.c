@@ -1105,6 +1105,48 @@ static void test_untraded_pool(void)
     el_scenario_free(s);
 }
 
+/* A one-way link into a buyer whose seller has a surplus at price 0 (model.md §4.2): A (BAU 100,
+ * cap 120) gives away 20 units, B (BAU 100, cap 90) needs 10 t, and at the rate 0.8 a unit of A
+ * counts as 0.8 t in B. Both prices are 0 and the least-squares flow (tie stage 4) is the least
+ * B needs: 10 / 0.8 = 12.5 units, 10 t credited; nobody abates. At the rate 0.4 B would need
+ * 25 units, more than A's surplus: A's price rises (a priced market, not this rule), and the
+ * paths still agree. */
+static void test_price_zero_link(void)
+{
+    double bau[2] = {100, 100}, cap[2] = {120, 90}, slope[2] = {1, 2};
+    int fast;
+    ElScenario *s = test_linear_scenario(2, bau, cap, slope, NULL);
+    ElError err;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_design(s, "rate-0.8", 0, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_link(s, 0, 0, 1, 0.8, HUGE_VAL, nan(""), 0, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_design(s, "rate-0.4", 0, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_add_link(s, 1, 0, 1, 0.4, HUGE_VAL, nan(""), 0, &err), EL_OK);
+    CU_ASSERT_EQUAL_FATAL(el_scenario_finish(s, &err), EL_OK);
+    for (fast = 0; fast < 2; fast++) {
+        ElDesignResult r, q;
+        s->settings.fast_path = fast;
+        CU_ASSERT_EQUAL_FATAL(test_design_solve(s, 0, NULL, &r, &err), EL_OK);
+        CU_ASSERT_EQUAL(r.fast_path, fast);
+        CU_ASSERT_DOUBLE_EQUAL(r.jur[0].price, 0, 1e-12);
+        CU_ASSERT_DOUBLE_EQUAL(r.jur[1].price, 0, 1e-12);
+        near_rel(r.link[0].units, 12.5);
+        near_rel(r.link[0].credited, 10);
+        CU_ASSERT_DOUBLE_EQUAL(r.jur[0].abatement, 0, 1e-9);
+        CU_ASSERT_DOUBLE_EQUAL(r.jur[1].abatement, 0, 1e-9);
+        /* rate 0.4: 25 units wanted, 20 free: A abates a = x - 20 at p_A = a, B abates
+         * b = 10 - 0.4 x at p_B = 2 b, and the free link gives 0.4 p_B = p_A:
+         * 0.8 (10 - 0.4 x) = x - 20, x = 28 / 1.32, a = 4 / 3.3 */
+        CU_ASSERT_EQUAL_FATAL(test_design_solve(s, 1, NULL, &q, &err), EL_OK);
+        near_rel(q.jur[0].price, 4 / 3.3);
+        near_rel(q.jur[1].price, 4 / 3.3 / 0.4);
+        near_rel(q.link[0].units, 20 + 4 / 3.3);
+        el_design_result_clear(&r);
+        el_design_result_clear(&q);
+    }
+    el_scenario_free(s);
+}
+
 /* Export caps and import limits (docs/model.md §6). A (MAC = a, R 10) and B (MAC = 2a, R 20)
  * in a group clear at p = 30 / 1.5 = 20, A selling 10. A's export cap X binds below that: A sells
  * X, p_A = R_A + X, p_B = 2 (R_B - X), and B pays the group's price p_B for the X units, so A
@@ -1296,6 +1338,7 @@ CU_TestInfo fast_tests[] = {
     {"steps met exactly: the left derivative", test_left_derivative},
     {"offsets: bundled China, cn-kr, a binding limit, an indirect link", test_pool_closed_forms},
     {"an untraded pool's price on both paths", test_untraded_pool},
+    {"a one-way link at price 0: the least flow the buyer needs", test_price_zero_link},
     {"export caps and an import limit by hand", test_export_cap_closed_form},
     {"binding quota-share and limit-share on a lone buyer by hand", test_share_closed_form},
     {"one workspace, warm starts: bit-identical", test_workspace},
