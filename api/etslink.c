@@ -1433,7 +1433,7 @@ int etsl_solve(const etsl_scenario *sc,
     Collect c;
     ElBatchOptions opt = {online_threads(threads), false, 0};
     ElProducer prod;
-    ElSink sink = {&c, collect_begin, collect_result, NULL};
+    ElSink sink = {&c, collect_begin, collect_result, NULL, NULL};
     const ElSink *sinks[1] = {&sink};
     el_status st;
     if (!sc || !out || (n > 0 && !designs) || n < 0)

@@ -655,7 +655,7 @@ run_sweep(const Args *a, const ElScenario *s, const ElAnalysis *an, Writers *w, 
     sink[0] = el_results_writer_sweep_sink(w->xml, an);
     sink[1] = el_results_writer_sweep_sink(w->csv, an);
     sink[2] = el_report_writer_sweep_sink(w->tex, an);
-    sink[3] = (ElSink){&pg, NULL, progress_result, NULL};
+    sink[3] = (ElSink){&pg, NULL, progress_result, NULL, NULL};
     st = el_sweep_run(s, an, &opt, sinks, 4, err);
     progress_show(&pg, true);
     if (st == EL_OK)
@@ -1191,7 +1191,7 @@ solve_and_write(const Args *a, const ElScenario *s, OutSet *o, Console *con, ElE
         st = el_report_writer_create(&tex, el_outfile_stream(of[OUT_TEX]), err);
     st = mpi_sync(a, st, err); /* the other ranks start (or stop) with rank 0 */
     if (st == EL_OK) {
-        ElSink c = {con, console_begin, console_result, console_end};
+        ElSink c = {con, console_begin, console_result, console_end, NULL};
         Writers w = {xml, csv, coal, unc, draws, tex, con};
         el_results_writer_hold(xml);
         el_results_writer_hold(csv);

@@ -34,12 +34,29 @@ void *el_malloc(size_t size)
     return malloc(size ? size : 1);
 }
 
+/* Small blocks come from malloc and are cleared here: glibc's calloc bypasses the per-thread
+ * cache and, once the process has threads, takes its arena's lock for every block (a solve makes
+ * a few dozen small ones). Large ones keep calloc, which need not clear fresh pages. */
+#define CALLOC_SMALL 4096
+
+/* memset through a pointer the compiler cannot see through: it would otherwise turn malloc and
+ * memset back into calloc. */
+static void *(*volatile const clear)(void *, int, size_t) = memset;
+
 void *el_calloc(size_t n, size_t size)
 {
+    size_t total;
     if (size && n > SIZE_MAX / size)
         return NULL;
     if (should_fail())
         return NULL;
+    total = (n ? n : 1) * (size ? size : 1);
+    if (total <= CALLOC_SMALL) {
+        void *p = malloc(total);
+        if (p)
+            clear(p, 0, total);
+        return p;
+    }
     return calloc(n ? n : 1, size ? size : 1);
 }
 

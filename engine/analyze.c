@@ -474,7 +474,7 @@ static el_status search_result(void *ctx,
 static el_status evaluate(Searcher *S, ElError *err)
 {
     ElProducer pr = {S, 0, search_item, el_batch_release_design};
-    ElSink sink = {S, NULL, search_result, NULL};
+    ElSink sink = {S, NULL, search_result, NULL, NULL};
     const ElSink *sinks[1] = {&sink};
     el_status st = EL_OK;
     long i;
@@ -1215,7 +1215,7 @@ static el_status describe_best(Searcher *S, ElSearchResult *out, ElError *err)
     const ElAnalysis *a = S->a;
     ElProducer pr;
     Keep keep = {&out->best_result};
-    ElSink sink = {&keep, NULL, keep_result, NULL};
+    ElSink sink = {&keep, NULL, keep_result, NULL, NULL};
     const ElSink *sinks[1] = {&sink};
     char text[600], what[200];
     el_status st;
@@ -1508,7 +1508,7 @@ el_status el_sequence_run(const ElScenario *s,
 {
     SeqCtx q = {s, a, out};
     ElProducer pr = {&q, a->nsteps, seq_item, NULL};
-    ElSink sink = {&q, NULL, seq_result, NULL};
+    ElSink sink = {&q, NULL, seq_result, NULL, NULL};
     const ElSink *sinks[1] = {&sink};
     el_status st;
     int k, j;

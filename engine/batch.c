@@ -93,7 +93,21 @@ typedef struct {
     pthread_cond_t space_cv; /* a slot was delivered */
     PendList *pend;          /* threads: per solving thread, under mu */
     int nthreads;
+    const ElSink *const *sinks; /* threads: the sinks, for their `help` */
+    int nsinks;
+    bool helpable; /* a sink has a `help` */
 } Batch;
+
+/* The sinks' own work (ElSink.help), once each: whether any did something (any thread). */
+static bool help_sinks(Batch *b)
+{
+    bool did = false;
+    int k;
+    for (k = 0; b->helpable && k < b->nsinks; k++)
+        if (b->sinks[k]->help && b->sinks[k]->help(b->sinks[k]->ctx))
+            did = true;
+    return did;
+}
 
 /* Give back the items of list l (the calling thread made them). */
 static void give_back_list(Batch *b, PendList *l)
@@ -156,33 +170,35 @@ static void unsolved(Slot *sl)
     r->outcome = EL_INFEASIBLE;
 }
 
-/* The baseline of item sl under its variation into sl->base: the thread's cached one when the
- * variation is the same as last time. */
-static void solve_base(Batch *b, ElSolveWork *w, BaseCache *c, Slot *sl)
+/* The baseline of item sl under its variation: the thread's cached one when the variation is
+ * the same as last time, else solved into the cache (c NULL: into sl->base). It is copied into
+ * sl->base only for the sinks (not when the item says they do not read it). NULL with sl->st
+ * set when it could not be solved. */
+static const ElDesignResult *solve_base(Batch *b, ElSolveWork *w, BaseCache *c, Slot *sl)
 {
     ElError *err = &sl->err;
     const ElVariation *v = sl->item.variation;
-    if (c && c->valid && same_variation(&c->key, v)) {
-        sl->st = c->st;
-        if (sl->st != EL_OK)
-            *err = c->err;
-        else /* into the slot's arrays: no allocation, no free of another thread's memory */
-            sl->st = el_design_result_assign(&sl->base, &c->base, err);
-    } else {
+    if (!c) {
         sl->st = el_design_solve_into(w, b->s, NULL, v, NULL, &sl->base, err);
-        if (c) {
-            ElError cerr;
-            c->valid = false;
-            c->st = sl->st;
-            c->err = *err;
-            if (el_variation_copy(&c->key, v, &cerr) == EL_OK &&
-                (sl->st != EL_OK || el_design_result_assign(&c->base, &sl->base, &cerr) == EL_OK))
-                c->valid = true;
-            else
-                base_cache_clear(c); /* no cache: not an error */
-        }
+        sl->has_base = sl->st == EL_OK;
+        return sl->has_base ? &sl->base : NULL;
     }
-    sl->has_base = sl->st == EL_OK;
+    if (!c->valid || !same_variation(&c->key, v)) {
+        ElError cerr;
+        c->st = el_design_solve_into(w, b->s, NULL, v, NULL, &c->base, &c->err);
+        /* without its key (no memory) the cache serves this item only: not an error */
+        c->valid = el_variation_copy(&c->key, v, &cerr) == EL_OK;
+    }
+    sl->st = c->st;
+    if (sl->st != EL_OK) {
+        *err = c->err;
+        return NULL;
+    }
+    if (!sl->item.baseline_unused) { /* into the slot's arrays: no allocation */
+        sl->st = el_design_result_assign(&sl->base, &c->base, err);
+        sl->has_base = sl->st == EL_OK;
+    }
+    return sl->st == EL_OK ? &c->base : NULL;
 }
 
 /* Solve item i into slot sl (any thread; c: the thread's baseline cache, or NULL). */
@@ -204,14 +220,13 @@ static void solve_item(Batch *b, ElSolveWork *w, BaseCache *c, long i, Slot *sl)
     }
     if (sl->st == EL_OK && sl->item.variation && sl->item.variation->n > 0) {
         /* the state of the world changed: the baseline is solved under it too */
-        solve_base(b, w, c, sl);
-        base = &sl->base;
-        if (sl->st == EL_OK && sl->base.outcome != EL_OPTIMAL) {
+        base = solve_base(b, w, c, sl);
+        if (sl->st == EL_OK && base->outcome != EL_OPTIMAL) {
             if (sl->item.baseline_may_fail) {
                 unsolved(sl);
                 return;
             }
-            sl->st = el_baseline_check(b->s, &sl->base, err);
+            sl->st = el_baseline_check(b->s, base, err);
         }
     }
     if (sl->st == EL_OK)
@@ -251,7 +266,12 @@ deliver(Batch *b, long i, Slot *sl, const ElSink *const *sinks, int nsinks, ElEr
     for (k = 0; k < nsinks && st == EL_OK; k++)
         if (sinks[k]->result)
             st = sinks[k]->result(sinks[k]->ctx, i, &sl->item, &sl->r,
-                                  sl->has_base ? &sl->base : b->shared, err);
+                                  sl->has_base ? &sl->base
+                                  : sl->item.baseline_unused && sl->item.variation &&
+                                          sl->item.variation->n > 0
+                                      ? NULL
+                                      : b->shared,
+                                  err);
     return st;
 }
 
@@ -279,8 +299,17 @@ static void *worker(void *arg)
         b->next = last;
         /* the whole chunk must fit in the window ahead of delivery */
         b->space_waiters++;
-        while (!b->stop && first < b->prod->count && last > b->delivered + b->window)
+        while (!b->stop && first < b->prod->count && last > b->delivered + b->window) {
+            if (b->helpable) { /* the sinks' work first, if there is any */
+                bool did;
+                pthread_mutex_unlock(&b->mu);
+                did = help_sinks(b);
+                pthread_mutex_lock(&b->mu);
+                if (did)
+                    continue;
+            }
             pthread_cond_wait(&b->space_cv, &b->mu);
+        }
         b->space_waiters--;
         if (b->stop || first >= b->prod->count) {
             pthread_mutex_unlock(&b->mu);
@@ -307,6 +336,8 @@ static void *worker(void *arg)
         if (b->awaited >= first && b->awaited < last)
             pthread_cond_signal(&b->ready_cv);
         pthread_mutex_unlock(&b->mu);
+        while (help_sinks(b)) /* the sinks' work, between chunks */
+            ;
     }
 }
 
@@ -344,6 +375,10 @@ run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElErr
     long i = 0, j, count = b->prod->count;
     b->awaited = -1;
     b->nthreads = threads;
+    b->sinks = sinks;
+    b->nsinks = nsinks;
+    for (t = 0; t < nsinks; t++)
+        b->helpable = b->helpable || sinks[t]->help != NULL;
     b->pend = st == EL_OK ? el_calloc((size_t)threads, sizeof(*b->pend)) : NULL;
     if (st == EL_OK && !b->pend)
         st = el_error_set(err, EL_ERR_NOMEM, "out of memory (batch)");
@@ -363,6 +398,17 @@ run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElErr
                 first = b->next; /* solve a chunk here rather than wait */
                 last = first + CHUNK < count ? first + CHUNK : count;
                 b->next = last;
+            } else if (b->helpable) { /* the sinks' work rather than wait, if there is any */
+                bool did;
+                pthread_mutex_unlock(&b->mu);
+                did = help_sinks(b);
+                pthread_mutex_lock(&b->mu);
+                if (!did) {
+                    b->awaited = i;
+                    while (!b->slots[i % b->window].ready)
+                        pthread_cond_wait(&b->ready_cv, &b->mu);
+                    b->awaited = -1;
+                }
             } else {
                 b->awaited = i;
                 while (!b->slots[i % b->window].ready)
@@ -768,7 +814,7 @@ static el_status run_result(void *ctx,
 
 ElSink el_sink_run(ElRunSink *ctx)
 {
-    ElSink k = {ctx, run_begin, run_result, NULL};
+    ElSink k = {ctx, run_begin, run_result, NULL, NULL};
     ctx->run = NULL;
     return k;
 }

@@ -22,6 +22,9 @@ typedef struct {
     bool baseline_may_fail; /* its variation's baseline without an equilibrium is a result, not
                                an error: the item is delivered with that baseline (outcome !=
                                EL_OPTIMAL) and r->outcome EL_INFEASIBLE */
+    bool baseline_unused;   /* the sinks do not read this item's baseline under its variation:
+                               they get NULL for it (gains are still measured against it), and
+                               it is not copied into the item's slot */
 } ElBatchItem;
 
 /** Items with the same variation (equal changes) in a row on one thread share the baseline's
@@ -56,6 +59,11 @@ typedef struct {
                         const ElDesignResult *baseline,
                         ElError *err);
     el_status (*end)(void *ctx, bool ok, ElError *err);
+    /* Work of the sink's own that any thread may do (an <uncertainty> compacts its statistics
+     * there): with more than one thread, the workers call it between chunks and before waiting,
+     * and the calling thread before waiting, concurrently with `result`; it returns true if it
+     * did something, and quickly false if there is nothing to do. NULL: none. */
+    bool (*help)(void *ctx);
 } ElSink;
 
 typedef struct {

@@ -157,7 +157,7 @@ static el_status eq_evaluate(void *ctx,
                              ElError *err)
 {
     EqValue e = {s, report, game, NULL};
-    ElSink sink = {&e, NULL, eq_result, NULL};
+    ElSink sink = {&e, NULL, eq_result, NULL, NULL};
     const ElSink *sinks[1] = {&sink};
     el_status st;
     (void)ctx;

@@ -2,6 +2,7 @@
 #include "uncertainty.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,8 +133,20 @@ static __attribute__((noinline)) void sort_level(double *a, long n)
         radix_sort(a, n);
 }
 
+/* The n values of a[] (level h's, full) are sorted and every other one moves up to level h + 1
+ * (room made there first); the caller then empties a. */
+static el_status compact_from(ElSketch *sk, int h, double *a, int n, ElError *err);
+
 /* Level h is full: sort it and move every other value up (making room there first). */
 static el_status compact(ElSketch *sk, int h, ElError *err)
+{
+    el_status st = compact_from(sk, h, sk->level[h], sk->n[h], err);
+    if (st == EL_OK)
+        sk->n[h] = 0;
+    return st;
+}
+
+static el_status compact_from(ElSketch *sk, int h, double *a, int n, ElError *err)
 {
     int k, m = 0, start;
     if (h + 1 >= EL_SKETCH_LEVELS)
@@ -144,18 +157,17 @@ static el_status compact(ElSketch *sk, int h, ElError *err)
             return nomem(err);
         sk->nlevels = h + 2;
     }
-    if (sk->n[h + 1] + sk->n[h] / 2 > EL_SKETCH_K) {
+    if (sk->n[h + 1] + n / 2 > EL_SKETCH_K) {
         el_status st = compact(sk, h + 1, err);
         if (st != EL_OK)
             return st;
     }
-    sort_level(sk->level[h], sk->n[h]);
+    sort_level(a, n);
     start = sk->odd[h] ? 1 : 0;
     sk->odd[h] = !sk->odd[h];
-    for (k = start; k < sk->n[h]; k += 2)
-        sk->level[h + 1][sk->n[h + 1] + m++] = sk->level[h][k];
+    for (k = start; k < n; k += 2)
+        sk->level[h + 1][sk->n[h + 1] + m++] = a[k];
     sk->n[h + 1] += m;
-    sk->n[h] = 0;
     sk->err += ldexp(1.0, h);
     return EL_OK;
 }
@@ -239,19 +251,27 @@ double el_sketch_quantile(const ElSketch *sk, double q)
     return out;
 }
 
-el_status el_stat_add(ElStat *st, double x, ElError *err)
+/* Welford's mean and variance, min and max (x is not -0). */
+static void welford(ElStat *st, double x)
 {
     double d;
-    if (x == 0)
-        x = 0; /* -0 is +0: the sorted levels are then unique (sort_level) */
     st->n++;
     if (st->n == 1)
         st->min = st->max = x;
-    st->min = fmin(st->min, x);
-    st->max = fmax(st->max, x);
+    if (x < st->min)
+        st->min = x;
+    if (x > st->max)
+        st->max = x;
     d = x - st->mean;
     st->mean += d / (double)st->n;
     st->m2 += d * (x - st->mean);
+}
+
+el_status el_stat_add(ElStat *st, double x, ElError *err)
+{
+    if (x == 0)
+        x = 0; /* -0 is +0: the sorted levels are then unique (sort_level) */
+    welford(st, x);
     return sketch_add(&st->sk, x, err);
 }
 
@@ -281,6 +301,8 @@ void el_stat_clear(ElStat *st)
     int h;
     for (h = 0; h < EL_SKETCH_LEVELS; h++)
         el_free(st->sk.level[h]);
+    el_free(st->sk.sealed);
+    el_free(st->sk.spare);
     memset(st, 0, sizeof(*st));
 }
 
@@ -352,30 +374,45 @@ typedef struct {
     int nd;
 } Producer;
 
+/* A draw's variation, with room for a few shocks in the same block (one allocation per item). */
+#define DRAW_INLINE 8
 typedef struct {
     ElVariation v;
+    ElSet sets[DRAW_INLINE];
 } DrawItem;
+
+static void draw_item_free(DrawItem *it)
+{
+    if (it->v.sets != it->sets)
+        el_variation_clear(&it->v);
+    el_free(it);
+}
 
 static el_status draw_item(void *ctx, long i, ElBatchItem *out, ElError *err)
 {
     Producer *p = ctx;
     const ElUncertainty *u = p->a->unc;
     double z[EL_UNCERTAINTY_MAX_SHOCKS], e[EL_UNCERTAINTY_MAX_SHOCKS];
-    DrawItem *it = el_calloc(1, sizeof(*it));
+    DrawItem *it = el_malloc(sizeof(*it));
     bool valid = true;
     el_status st;
     if (!it)
         return nomem(err);
+    memset(&it->v, 0, sizeof(it->v));
+    if (u->nshocks <= DRAW_INLINE) { /* el_variation_add never grows it */
+        it->v.sets = it->sets;
+        it->v.cap = DRAW_INLINE;
+    }
     st = el_uncertainty_draw(p->s, u, p->L, i / p->nd, z, e, &it->v, &valid, err);
     if (st != EL_OK) {
-        el_variation_clear(&it->v);
-        el_free(it);
+        draw_item_free(it);
         return st;
     }
     out->design = p->s->designs[p->a->designs[i % p->nd]];
     out->variation = &it->v;
     out->skip = !valid;
     out->baseline_may_fail = true;
+    out->baseline_unused = i % p->nd != 0; /* acc_result reads a draw's autarky at its first */
     return EL_OK;
 }
 
@@ -384,10 +421,8 @@ static void draw_release(void *ctx, long i, ElBatchItem *item)
     DrawItem *it = (DrawItem *)(void *)(size_t)item->variation;
     (void)ctx;
     (void)i;
-    if (it) {
-        el_variation_clear(&it->v);
-        el_free(it);
-    }
+    if (it)
+        draw_item_free(it);
     item->variation = NULL;
 }
 
@@ -403,7 +438,162 @@ typedef struct {
     bool draw_ok; /* the current draw has an autarky equilibrium */
     ElDrawSink draws;
     void *draws_ctx;
+    /* Threads: a full level 0 is sealed and its compaction queued for any thread (ElSink.help,
+     * acc_help), so that the calling thread, which adds every value in draw order, does not sort
+     * too. Each statistic has at most one sealed level 0, compacted before the next one is
+     * sealed, so its levels go through the same operations in the same order as with one thread:
+     * the results are the same. The queue holds hints (a statistic whose sealed level the caller
+     * compacted itself stays in it, and is skipped). */
+    bool async;
+    pthread_mutex_t mu;
+    pthread_cond_t done; /* a compaction ended */
+    ElStat **queue;
+    long qcap, qhead, qn;
+    el_status job_st; /* the first failed compaction's */
+    ElError job_err;
 } Acc;
+
+enum {
+    JOB_NONE = 0,
+    JOB_QUEUED,
+    JOB_RUNNING
+};
+
+/* Compact the sealed level 0 of st (by whichever thread holds its job: no other thread touches
+ * its levels above 0 meanwhile, and the caller only level 0). */
+static el_status run_sealed(ElStat *st, ElError *err)
+{
+    ElSketch *sk = &st->sk;
+    el_status s2 = compact_from(sk, 0, sk->sealed, sk->sealed_n, err);
+    sk->spare = sk->sealed;
+    sk->sealed = NULL;
+    sk->sealed_n = 0;
+    return s2;
+}
+
+/* A compaction ended (under c->mu): the first failure kept, waiters woken. */
+static void job_done(Acc *c, ElStat *st, el_status s2, const ElError *e)
+{
+    st->job = JOB_NONE;
+    if (s2 != EL_OK && c->job_st == EL_OK) {
+        c->job_st = s2;
+        c->job_err = *e;
+    }
+    pthread_cond_broadcast(&c->done);
+}
+
+/* ElSink.help: one queued compaction, on any thread. */
+static bool acc_help(void *ctx)
+{
+    Acc *c = ctx;
+    ElStat *st = NULL;
+    ElError e = {EL_OK, ""};
+    el_status s2;
+    pthread_mutex_lock(&c->mu);
+    while (c->qn > 0 && !st) {
+        ElStat *h = c->queue[c->qhead];
+        c->qhead = (c->qhead + 1) % c->qcap;
+        c->qn--;
+        if (h->job == JOB_QUEUED)
+            st = h;
+    }
+    if (st)
+        st->job = JOB_RUNNING;
+    pthread_mutex_unlock(&c->mu);
+    if (!st)
+        return false;
+    s2 = run_sealed(st, &e);
+    pthread_mutex_lock(&c->mu);
+    job_done(c, st, s2, &e);
+    pthread_mutex_unlock(&c->mu);
+    return true;
+}
+
+/* Wait for st's compaction, or do it here if no thread has taken it yet (under c->mu, which it
+ * releases while it compacts). */
+static void settle(Acc *c, ElStat *st)
+{
+    while (st->job == JOB_RUNNING)
+        pthread_cond_wait(&c->done, &c->mu);
+    if (st->job == JOB_QUEUED) {
+        ElError e = {EL_OK, ""};
+        el_status s2;
+        st->job = JOB_RUNNING; /* its hint stays queued, and will be skipped */
+        pthread_mutex_unlock(&c->mu);
+        s2 = run_sealed(st, &e);
+        pthread_mutex_lock(&c->mu);
+        job_done(c, st, s2, &e);
+    }
+}
+
+/* el_stat_add on several threads: a full level 0 is sealed and queued rather than compacted. */
+static el_status stat_add_async(Acc *c, ElStat *st, double x, ElError *err)
+{
+    ElSketch *sk = &st->sk;
+    if (x == 0)
+        x = 0;
+    if (sk->level[0] && sk->n[0] >= EL_SKETCH_K) {
+        double *fresh;
+        bool queued = false;
+        pthread_mutex_lock(&c->mu);
+        settle(c, st); /* the last sealed level 0 first */
+        fresh = sk->spare;
+        sk->spare = NULL;
+        if (c->job_st != EL_OK) {
+            el_status s2 = c->job_st;
+            *err = c->job_err;
+            sk->spare = fresh;
+            pthread_mutex_unlock(&c->mu);
+            return s2;
+        }
+        pthread_mutex_unlock(&c->mu);
+        if (!fresh && !(fresh = el_malloc(EL_SKETCH_K * sizeof(double))))
+            return nomem(err);
+        sk->sealed = sk->level[0];
+        sk->sealed_n = sk->n[0];
+        sk->level[0] = fresh;
+        sk->n[0] = 0;
+        pthread_mutex_lock(&c->mu);
+        if (c->qn < c->qcap) {
+            c->queue[(c->qhead + c->qn) % c->qcap] = st;
+            c->qn++;
+            st->job = JOB_QUEUED;
+            queued = true;
+        }
+        pthread_mutex_unlock(&c->mu);
+        if (!queued) { /* the queue is full of hints: compact it here */
+            el_status s2 = run_sealed(st, err);
+            if (s2 != EL_OK)
+                return s2;
+        }
+    }
+    welford(st, x);
+    return sketch_add(sk, x, err); /* level 0 has room */
+}
+
+/* A value into statistic st. */
+static el_status acc_add(Acc *c, ElStat *st, double x, ElError *err)
+{
+    return c->async ? stat_add_async(c, st, x, err) : el_stat_add(st, x, err);
+}
+
+/* Threads: every sealed level 0 compacted, after the batch (one thread left). */
+static el_status acc_settle_all(Acc *c, size_t nstat, ElError *err)
+{
+    size_t k;
+    if (!c->async)
+        return EL_OK;
+    pthread_mutex_lock(&c->mu);
+    for (k = 0; k < nstat; k++) {
+        ElStat *st = k < nstat - (size_t)(c->nd + 1) ? &c->stat[k]
+                                                     : &c->total[k - (nstat - (size_t)(c->nd + 1))];
+        settle(c, st);
+    }
+    if (c->job_st != EL_OK)
+        *err = c->job_err;
+    pthread_mutex_unlock(&c->mu);
+    return c->job_st;
+}
 
 static el_status add_result(Acc *c, int d, const ElDesignResult *r, ElError *err)
 {
@@ -412,20 +602,20 @@ static el_status add_result(Acc *c, int d, const ElDesignResult *r, ElError *err
     for (j = 0; j < c->njur && st == EL_OK; j++) {
         const ElJurResult *q = &r->jur[j];
         ElStat *x = &c->stat[((size_t)d * (size_t)c->njur + (size_t)j) * EL_UV_COUNT];
-        st = el_stat_add(&x[EL_UV_PRICE], q->price, err);
+        st = acc_add(c, &x[EL_UV_PRICE], q->price, err);
         if (st == EL_OK)
-            st = el_stat_add(&x[EL_UV_ABATEMENT], q->abatement, err);
+            st = acc_add(c, &x[EL_UV_ABATEMENT], q->abatement, err);
         if (st == EL_OK)
-            st = el_stat_add(&x[EL_UV_NET_IMPORTS], q->net_imports, err);
+            st = acc_add(c, &x[EL_UV_NET_IMPORTS], q->net_imports, err);
         if (st == EL_OK)
-            st = el_stat_add(&x[EL_UV_EMISSIONS], q->emissions, err);
+            st = acc_add(c, &x[EL_UV_EMISSIONS], q->emissions, err);
         if (st == EL_OK)
-            st = el_stat_add(&x[EL_UV_GAIN], d == 0 ? 0 : q->gain, err);
+            st = acc_add(c, &x[EL_UV_GAIN], d == 0 ? 0 : q->gain, err);
         if (d > 0 && q->gain < -1e-9 * (1 + fabs(q->national_cost)))
             c->losses[d * c->njur + j]++;
     }
     if (st == EL_OK)
-        st = el_stat_add(&c->total[d], d == 0 ? 0 : r->gain, err);
+        st = acc_add(c, &c->total[d], d == 0 ? 0 : r->gain, err);
     c->used[d]++;
     return st;
 }
@@ -586,6 +776,7 @@ el_status el_uncertainty_run(const ElScenario *s,
     ElSink sink, esink;
     const ElSink *sinks[1];
     el_status st;
+    bool sync_made = false;
     memset(out, 0, sizeof(*out));
     memset(&acc, 0, sizeof(acc));
     if (!u || nd < 1)
@@ -620,7 +811,7 @@ el_status el_uncertainty_run(const ElScenario *s,
     /* effort sharing: the gains at the mean draw */
     eff = (Effort){s, a, out};
     eprod = (ElProducer){&eff, nd, effort_item, NULL};
-    esink = (ElSink){&eff, NULL, effort_result, NULL};
+    esink = (ElSink){&eff, NULL, effort_result, NULL, NULL};
     sinks[0] = &esink;
     st = el_batch_solve(s, &eprod, opt, sinks, 1, err);
     if (st != EL_OK)
@@ -639,9 +830,23 @@ el_status el_uncertainty_run(const ElScenario *s,
     acc.used = out->used;
     acc.draws = draws;
     acc.draws_ctx = draws_ctx;
-    sink = (ElSink){&acc, NULL, acc_result, NULL};
+    acc.async = opt && opt->threads > 1 && !(opt->mpi && el_mpi_active());
+    if (acc.async) {
+        acc.qcap = 2 * (long)(nser * EL_UV_COUNT + (size_t)nd + 1);
+        acc.queue = el_calloc((size_t)acc.qcap, sizeof(*acc.queue));
+        if (!acc.queue) {
+            st = nomem(err);
+            goto done;
+        }
+        pthread_mutex_init(&acc.mu, NULL);
+        pthread_cond_init(&acc.done, NULL);
+        sync_made = true;
+    }
+    sink = (ElSink){&acc, NULL, acc_result, NULL, acc.async ? acc_help : NULL};
     sinks[0] = &sink;
     st = el_batch_solve(s, &prod, opt, sinks, 1, err);
+    if (st == EL_OK)
+        st = acc_settle_all(&acc, nser * EL_UV_COUNT + (size_t)nd + 1, err);
     if (st != EL_OK || (opt && opt->mpi && el_mpi_active() && el_mpi_rank() != 0))
         goto done;
     out->invalid = acc.invalid;
@@ -667,6 +872,11 @@ el_status el_uncertainty_run(const ElScenario *s,
     }
     out->seconds = el_clock_now() - t0;
 done:
+    if (sync_made) { /* no thread is left: a compaction still queued is dropped with its stat */
+        pthread_cond_destroy(&acc.done);
+        pthread_mutex_destroy(&acc.mu);
+    }
+    el_free(acc.queue);
     for (d = 0; acc.stat && (size_t)d < nser * EL_UV_COUNT; d++)
         el_stat_clear(&acc.stat[d]);
     for (d = 0; acc.total && d <= nd; d++)

@@ -46,6 +46,11 @@ typedef struct {
     int nlevels;
     long count;
     double err; /* bound on any rank's error: 2^h for each compaction of level h */
+    /* With several threads a full level 0 is sealed and compacted by any thread later
+     * (engine/uncertainty.c): the same operations, in the same order, as at once. */
+    double *sealed; /* a full level 0 waiting for its compaction, or NULL */
+    int sealed_n;
+    double *spare; /* a level-0 array for the next fill */
 } ElSketch;
 
 /** A statistic folded one value at a time: Welford's mean and variance, min, max, a sketch. */
@@ -53,6 +58,7 @@ typedef struct {
     long n;
     double mean, m2, min, max;
     ElSketch sk;
+    int job; /* its sealed level 0: 0 none, 1 queued, 2 being compacted (threads) */
 } ElStat;
 
 /** What is reported of a statistic. */

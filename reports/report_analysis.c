@@ -2887,7 +2887,7 @@ static Entry *add_entry(ElReportAnalyses *x, ElAnalysisKind kind)
 
 ElSink el_report_analyses_sweep_sink(ElReportAnalyses *x, const ElAnalysis *a)
 {
-    ElSink sink = {NULL, sweep_begin, sweep_result, sweep_end};
+    ElSink sink = {NULL, sweep_begin, sweep_result, sweep_end, NULL};
     Sweep *w = el_calloc(1, sizeof(*w));
     Entry *e = w ? add_entry(x, EL_ANALYSIS_SWEEP) : NULL;
     if (!e) { /* begin reports it */

@@ -3046,7 +3046,7 @@ el_status el_report_writer_create(ElReportWriter **out, FILE *f, ElError *err)
 
 ElSink el_report_writer_sink(ElReportWriter *w)
 {
-    ElSink sink = {w, report_begin, report_result, report_end};
+    ElSink sink = {w, report_begin, report_result, report_end, NULL};
     return sink;
 }
 

@@ -865,7 +865,7 @@ static el_status sweep_end(void *ctx, bool ok, ElError *err)
 
 ElSink el_results_writer_sweep_sink(ElResultsWriter *w, const ElAnalysis *a)
 {
-    ElSink sink = {w, sweep_begin, sweep_result, sweep_end};
+    ElSink sink = {w, sweep_begin, sweep_result, sweep_end, NULL};
     w->sweep = a;
     return sink;
 }
@@ -1071,7 +1071,7 @@ el_status el_results_writer_create(
 
 ElSink el_results_writer_sink(ElResultsWriter *w)
 {
-    ElSink sink = {w, sink_begin, sink_result, sink_end};
+    ElSink sink = {w, sink_begin, sink_result, sink_end, NULL};
     return sink;
 }
 

@@ -556,6 +556,6 @@ static el_status sink_end(void *ctx, bool ok, ElError *err)
 
 ElSink el_summary_sink(ElSummary *sm)
 {
-    ElSink sink = {sm, sink_begin, sink_result, sink_end};
+    ElSink sink = {sm, sink_begin, sink_result, sink_end, NULL};
     return sink;
 }

@@ -2105,7 +2105,7 @@ static double
 batch_run(BatchCtx *b, long n, int threads, el_status *st, ElError *err, double cpu[2])
 {
     ElProducer prod = {b, n, batch_item, batch_release};
-    ElSink sink = {b, NULL, batch_result, NULL};
+    ElSink sink = {b, NULL, batch_result, NULL, NULL};
     const ElSink *sinks[1] = {&sink};
     ElBatchOptions opt;
     double t0, c0[2], c1[2];
@@ -2403,7 +2403,7 @@ static void sweep_cases(const char *path)
     k.a = &a;
     for (th = 1; th <= 2; th++) {
         ElBatchOptions opt = {th, false, 0};
-        ElSink sink = {&k, NULL, sweep_check, NULL};
+        ElSink sink = {&k, NULL, sweep_check, NULL, NULL};
         const ElSink *sinks[1] = {&sink};
         Row row;
         char size[32], text[96];

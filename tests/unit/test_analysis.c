@@ -256,7 +256,7 @@ static void test_sweep_closed_forms(void)
                          "count=\"61\"/><param name=\"who\" values=\"buyer seller\"/></sweep>");
     const ElAnalysis *a = analysis(s, "sw");
     SweepCheck c = {a, 1, 10, 2, 30, 0};
-    ElSink sink = {&c, NULL, check_point, NULL};
+    ElSink sink = {&c, NULL, check_point, NULL, NULL};
     const ElSink *sinks[1] = {&sink};
     ElBatchOptions two = {2, false, 0};
     ElError err = {EL_OK, ""};
@@ -487,7 +487,7 @@ static void test_sweep_import_limit(void)
     ElError err = {EL_OK, ""};
     ElScenario *s = load_text(xml, &err);
     LimitCheck c = {NULL, 0};
-    ElSink sink = {&c, NULL, check_limit, NULL};
+    ElSink sink = {&c, NULL, check_limit, NULL, NULL};
     const ElSink *sinks[1] = {&sink};
     if (!s)
         fprintf(stderr, "\n  %s\n", err.msg);
@@ -561,7 +561,7 @@ static void test_search_vs_grid(void)
         ElSearchResult res;
         ElError err = {EL_OK, ""};
         GridBest gb = {NULL, NULL, -HUGE_VAL, 0, 0};
-        ElSink sink = {&gb, NULL, grid_point, NULL};
+        ElSink sink = {&gb, NULL, grid_point, NULL, NULL};
         const ElSink *sinks[1] = {&sink};
         int j;
         for (j = 0; j < 3; j++) {

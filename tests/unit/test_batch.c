@@ -171,7 +171,7 @@ static el_status run_groups(const ElScenario *s,
 {
     GroupProducer g = {n, {fail_a, fail_b}, calloc((size_t)n, sizeof(ElDesign *))};
     ElProducer prod = {&g, n, group_item, group_release};
-    ElSink sink = {c, c_begin, c_result, c_end};
+    ElSink sink = {c, c_begin, c_result, c_end, NULL};
     const ElSink *sinks[1] = {&sink};
     ElBatchOptions opt = {threads, false, window};
     el_status st = el_batch_solve(s, &prod, &opt, sinks, 1, err);
@@ -323,7 +323,7 @@ static void test_batch_variation_baseline(void)
     for (t = 1; t <= 2; t++) {
         OneItem items[3] = {{d, NULL}, {d, &v}, {dset, NULL}};
         ElProducer prod = {items, 3, one_item, NULL};
-        ElSink sink = {g, NULL, keep_gains, NULL};
+        ElSink sink = {g, NULL, keep_gains, NULL, NULL};
         const ElSink *sinks[1] = {&sink};
         ElBatchOptions opt = {t, false, 0};
         CU_ASSERT_EQUAL_FATAL(el_batch_solve(s, &prod, &opt, sinks, 1, &err), EL_OK);
