@@ -148,26 +148,8 @@ static void give_back(Batch *b, Slot *sl)
 /* Item i's result when it is not solved: outcome EL_INFEASIBLE, every figure 0. */
 static void unsolved(Slot *sl)
 {
-    ElDesignResult *r = &sl->r;
-    ElJurResult *jur = r->jur;
-    int cap = r->cap_jur, links = r->cap_links, pools = r->cap_pools, acc = r->cap_accepts,
-        proj = r->cap_projects;
-    ElLinkResult *l = r->link;
-    ElPoolResult *p = r->pool;
-    ElAcceptResult *a = r->accept;
-    ElProjectResult *pr = r->project;
-    memset(r, 0, sizeof(*r)); /* the arrays stay allocated for the slot's next item */
-    r->jur = jur;
-    r->link = l;
-    r->pool = p;
-    r->accept = a;
-    r->project = pr;
-    r->cap_jur = cap;
-    r->cap_links = links;
-    r->cap_pools = pools;
-    r->cap_accepts = acc;
-    r->cap_projects = proj;
-    r->outcome = EL_INFEASIBLE;
+    el_design_result_empty(&sl->r); /* the arrays stay allocated for the slot's next item */
+    sl->r.outcome = EL_INFEASIBLE;
 }
 
 /* The baseline of item sl under its variation: the thread's cached one when the variation is
@@ -257,6 +239,11 @@ static el_status
 deliver(Batch *b, long i, Slot *sl, const ElSink *const *sinks, int nsinks, ElError *err)
 {
     el_status st = sl->st;
+    bool varied = sl->item.variation && sl->item.variation->n > 0;
+    /* its own baseline; none when the sinks do not read it; else the shared one */
+    const ElDesignResult *base = sl->has_base                         ? &sl->base
+                                 : varied && sl->item.baseline_unused ? NULL
+                                                                      : b->shared;
     int k;
     if (st != EL_OK) {
         if (err)
@@ -265,13 +252,7 @@ deliver(Batch *b, long i, Slot *sl, const ElSink *const *sinks, int nsinks, ElEr
     }
     for (k = 0; k < nsinks && st == EL_OK; k++)
         if (sinks[k]->result)
-            st = sinks[k]->result(sinks[k]->ctx, i, &sl->item, &sl->r,
-                                  sl->has_base ? &sl->base
-                                  : sl->item.baseline_unused && sl->item.variation &&
-                                          sl->item.variation->n > 0
-                                      ? NULL
-                                      : b->shared,
-                                  err);
+            st = sinks[k]->result(sinks[k]->ctx, i, &sl->item, &sl->r, base, err);
     return st;
 }
 

@@ -560,6 +560,28 @@ done:
     return st;
 }
 
+/* to takes old's arrays and their capacities (its own are dropped, not freed). */
+static void keep_arrays(ElDesignResult *to, const ElDesignResult *old)
+{
+    to->jur = old->jur;
+    to->link = old->link;
+    to->pool = old->pool;
+    to->accept = old->accept;
+    to->project = old->project;
+    to->cap_jur = old->cap_jur;
+    to->cap_links = old->cap_links;
+    to->cap_pools = old->cap_pools;
+    to->cap_accepts = old->cap_accepts;
+    to->cap_projects = old->cap_projects;
+}
+
+void el_design_result_empty(ElDesignResult *r)
+{
+    ElDesignResult old = *r;
+    memset(r, 0, sizeof(*r));
+    keep_arrays(r, &old);
+}
+
 /* *arr with room for n (at least 1) zeroed entries of size sz: kept if its capacity *cap
  * suffices (reuse), else freed and allocated anew. */
 static bool room(void **arr, int *cap, int n, size_t sz, bool reuse)
@@ -584,18 +606,8 @@ alloc_result(const ElScenario *s, const ElDesign *des, bool reuse, ElDesignResul
     ElDesignResult old = *r;
     bool ok;
     memset(r, 0, sizeof(*r));
-    if (reuse) { /* keep the arrays and their capacities */
-        r->jur = old.jur;
-        r->link = old.link;
-        r->pool = old.pool;
-        r->accept = old.accept;
-        r->project = old.project;
-        r->cap_jur = old.cap_jur;
-        r->cap_links = old.cap_links;
-        r->cap_pools = old.cap_pools;
-        r->cap_accepts = old.cap_accepts;
-        r->cap_projects = old.cap_projects;
-    }
+    if (reuse) /* keep the arrays and their capacities */
+        keep_arrays(r, &old);
     r->id = des ? des->id : "autarky";
     r->design = des;
     r->njur = s->njur;
@@ -1078,16 +1090,7 @@ el_status el_design_result_assign(ElDesignResult *to, const ElDesignResult *from
     ElDesignResult old = *to;
     bool ok;
     *to = *from;
-    to->jur = old.jur;
-    to->link = old.link;
-    to->pool = old.pool;
-    to->accept = old.accept;
-    to->project = old.project;
-    to->cap_jur = old.cap_jur;
-    to->cap_links = old.cap_links;
-    to->cap_pools = old.cap_pools;
-    to->cap_accepts = old.cap_accepts;
-    to->cap_projects = old.cap_projects;
+    keep_arrays(to, &old);
     ok = assign_array((void **)&to->jur, &to->cap_jur, from->jur, from->njur, sizeof(*to->jur));
     ok = assign_array((void **)&to->link, &to->cap_links, from->link, from->nlinks,
                       sizeof(*to->link)) &&

@@ -145,6 +145,8 @@ el_status el_design_result_copy(ElDesignResult *to, const ElDesignResult *from, 
 /** to (a result or zeroed) becomes a copy of from, keeping to's arrays where their capacity
  * suffices (no allocation in a loop that copies results of one shape). */
 el_status el_design_result_assign(ElDesignResult *to, const ElDesignResult *from, ElError *err);
+/** Every figure of r zeroed, its arrays and their capacities kept for its next use. */
+void el_design_result_empty(ElDesignResult *r);
 /** EL_OK if the baseline r has an equilibrium; otherwise EL_ERR_NO_EQUILIBRIUM with a message
  * naming each short jurisdiction and its shortfall in Mt: no gain can be measured. */
 el_status el_baseline_check(const ElScenario *s, const ElDesignResult *r, ElError *err);

@@ -577,18 +577,18 @@ static el_status acc_add(Acc *c, ElStat *st, double x, ElError *err)
     return c->async ? stat_add_async(c, st, x, err) : el_stat_add(st, x, err);
 }
 
-/* Threads: every sealed level 0 compacted, after the batch (one thread left). */
+/* Threads: every sealed level 0 compacted (the nstat statistics, then the totals), after the
+ * batch (one thread left). */
 static el_status acc_settle_all(Acc *c, size_t nstat, ElError *err)
 {
     size_t k;
     if (!c->async)
         return EL_OK;
     pthread_mutex_lock(&c->mu);
-    for (k = 0; k < nstat; k++) {
-        ElStat *st = k < nstat - (size_t)(c->nd + 1) ? &c->stat[k]
-                                                     : &c->total[k - (nstat - (size_t)(c->nd + 1))];
-        settle(c, st);
-    }
+    for (k = 0; k < nstat; k++)
+        settle(c, &c->stat[k]);
+    for (k = 0; k <= (size_t)c->nd; k++)
+        settle(c, &c->total[k]);
     if (c->job_st != EL_OK)
         *err = c->job_err;
     pthread_mutex_unlock(&c->mu);
@@ -846,7 +846,7 @@ el_status el_uncertainty_run(const ElScenario *s,
     sinks[0] = &sink;
     st = el_batch_solve(s, &prod, opt, sinks, 1, err);
     if (st == EL_OK)
-        st = acc_settle_all(&acc, nser * EL_UV_COUNT + (size_t)nd + 1, err);
+        st = acc_settle_all(&acc, nser * EL_UV_COUNT, err);
     if (st != EL_OK || (opt && opt->mpi && el_mpi_active() && el_mpi_rank() != 0))
         goto done;
     out->invalid = acc.invalid;
