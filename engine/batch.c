@@ -1,9 +1,15 @@
 /* Batches (batch.h). T threads (the caller and T - 1 workers) take items in chunks from a shared
- * counter and solve them into a ring of `window` slots; the calling thread alone delivers the
- * slots to the sinks strictly in item order, so that the sinks see one thread and one order
- * whatever T. A worker waits while its item is `window` or more ahead of the one being delivered,
- * so memory is bounded by the window, not the number of items. The first error in item order stops
- * the batch. */
+ * counter and solve them into slots of their own, which a ring of `window` entries lists in item
+ * order; the calling thread alone delivers the slots to the sinks strictly in item order, so that
+ * the sinks see one thread and one order whatever T. A worker waits while its item is `window`
+ * or more ahead of the one being delivered, so memory is bounded by the window, not the number of
+ * items. The first error in item order stops the batch.
+ *
+ * A slot belongs to the thread that solves into it: once delivered it goes back to that thread,
+ * which gives its item back to the producer and solves its next item into it. A thread so writes
+ * only memory that it wrote last and that the other cores at most read, never a slot another
+ * core solved into: on a 2-core host a shared ring of slots made two threads spend a quarter more
+ * CPU time than one on the same items (docs/performance.md). */
 #include "batch.h"
 
 #include <pthread.h>
@@ -17,30 +23,38 @@
 
 #define CHUNK 16 /* items taken at a time by a worker */
 
-typedef struct {
+typedef struct Slot {
     ElDesignResult r;    /* solved result, or cleared */
     ElDesignResult base; /* the item's own baseline when it has a variation */
     ElBatchItem item;
     long index;      /* of the item in the slot */
-    bool to_release; /* delivered; the item goes back to the producer when the slot is reused */
+    bool to_release; /* holds an item not yet given back to the producer */
     bool has_base;
-    bool ready;
     int solver; /* threads: the thread that solved it (0 = the calling thread) */
     el_status st;
     ElError err;
+    struct Slot *all; /* threads: the next slot of the same thread (all of them, for the end) */
 } Slot;
 
-/* Threads: delivered items on their way back to the producer through the thread that made
- * them, so that memory is freed by the thread that allocated it (glibc's arenas are per
- * thread; a free from another thread takes the owner's lock, and measured on a 2-core host it
- * made two threads slower than one on a sweep). */
+/* Threads: the ring's entry of an item, from its solving to its delivery. */
 typedef struct {
-    long index;
-    ElBatchItem item;
-} Pending;
+    Slot *sl; /* NULL when ready: no memory for a slot */
+    bool ready;
+} Ring;
 
+/* Threads: a solving thread's slots. */
 typedef struct {
-    Pending *p;
+    Slot *all;   /* every slot it made */
+    Slot **free; /* delivered and given back, ready for its next items */
+    long nfree, cap;
+} Pool;
+
+/* Threads: delivered slots on their way back to the thread that solved into them, which gives
+ * their items back to the producer, so that memory is freed by the thread that allocated it
+ * (glibc's arenas are per thread; a free from another thread takes the owner's lock, and
+ * measured on a 2-core host it made two threads slower than one on a sweep). */
+typedef struct {
+    Slot **p;
     long n, cap;
 } PendList;
 
@@ -81,7 +95,8 @@ typedef struct {
     const ElDesignResult *shared; /* the baseline without variation */
     ElSolveWork *work;            /* the calling thread's (one thread, MPI) */
     BaseCache cache;              /* the calling thread's */
-    Slot *slots;
+    Ring *ring;                   /* threads */
+    Slot *ends; /* threads: the workers' slots, handed over as they end (under mu) */
     long window;
     long next;      /* next item to hand out */
     long delivered; /* items delivered so far */
@@ -109,40 +124,65 @@ static bool help_sinks(Batch *b)
     return did;
 }
 
-/* Give back the items of list l (the calling thread made them). */
-static void give_back_list(Batch *b, PendList *l)
-{
-    long k;
-    for (k = 0; k < l->n; k++)
-        if (b->prod->release)
-            b->prod->release(b->prod->ctx, l->p[k].index, &l->p[k].item);
-    l->n = 0;
-}
-
-/* Append item i to list l. */
-static bool pend_push(PendList *l, long i, const ElBatchItem *item)
+/* Append slot sl to list l. */
+static bool list_push(PendList *l, Slot *sl)
 {
     if (l->n == l->cap) {
         long nc = l->cap ? 2 * l->cap : 64;
-        Pending *np = el_reallocarray(l->p, (size_t)nc, sizeof(*np));
+        Slot **np = el_reallocarray(l->p, (size_t)nc, sizeof(*np));
         if (!np)
             return false;
         l->p = np;
         l->cap = nc;
     }
-    l->p[l->n].index = i;
-    l->p[l->n].item = *item;
-    l->n++;
+    l->p[l->n++] = sl;
     return true;
 }
 
-/* The item of a slot goes back to the producer (any thread). */
+/* The item of a slot goes back to the producer (any thread), if it holds one. */
 static void give_back(Batch *b, Slot *sl)
 {
-    if (b->prod->release)
+    if (sl->to_release && b->prod->release)
         b->prod->release(b->prod->ctx, sl->index, &sl->item);
     memset(&sl->item, 0, sizeof(sl->item));
     sl->to_release = false;
+}
+
+/* The delivered slots of list l come back to their thread's pool (that thread), their items to
+ * the producer. A slot the pool has no room for stays out of it (it is freed at the end). */
+static void reclaim(Batch *b, Pool *pool, PendList *l)
+{
+    long k;
+    for (k = 0; k < l->n; k++) {
+        Slot *sl = l->p[k];
+        give_back(b, sl);
+        if (pool->nfree == pool->cap) {
+            long nc = pool->cap ? 2 * pool->cap : 64;
+            Slot **np = el_reallocarray(pool->free, (size_t)nc, sizeof(*np));
+            if (!np)
+                continue;
+            pool->free = np;
+            pool->cap = nc;
+        }
+        pool->free[pool->nfree++] = sl;
+    }
+    l->n = 0;
+}
+
+/* A slot of thread t for its next item: the one it got back last (its memory is the most likely
+ * still in this core's cache), else a new one; NULL when out of memory. */
+static Slot *slot_take(Pool *pool, int t)
+{
+    Slot *sl;
+    if (pool->nfree > 0)
+        return pool->free[--pool->nfree];
+    sl = el_calloc(1, sizeof(*sl));
+    if (sl) {
+        sl->solver = t;
+        sl->all = pool->all;
+        pool->all = sl;
+    }
+    return sl;
 }
 
 /* Item i's result when it is not solved: outcome EL_INFEASIBLE, every figure 0. */
@@ -196,6 +236,7 @@ static void solve_item(Batch *b, ElSolveWork *w, BaseCache *c, long i, Slot *sl)
     err->code = EL_OK;
     err->msg[0] = '\0';
     sl->st = b->prod->item(b->prod->ctx, i, &sl->item, err);
+    sl->to_release = true; /* given back even when making it failed, as it may be half made */
     if (sl->st == EL_OK && sl->item.skip) {
         unsolved(sl);
         return;
@@ -216,23 +257,54 @@ static void solve_item(Batch *b, ElSolveWork *w, BaseCache *c, long i, Slot *sl)
             el_design_solve_into(w, b->s, sl->item.design, sl->item.variation, base, &sl->r, err);
 }
 
-/* A delivered slot: its item goes back to the producer when a solving thread next takes the
- * slot, and the slot keeps its result arrays for that next item (el_design_solve_into), so that
- * threads do not free, item after item, what another thread allocated. */
+/* One thread, MPI: a delivered slot's item goes back to the producer when the slot is next
+ * used, and the slot keeps its result arrays for that next item (el_design_solve_into). */
 static void release_slot(Batch *b, long i, Slot *sl)
 {
     (void)b;
     sl->index = i;
     sl->has_base = false;
-    sl->to_release = true;
 }
 
 static void slot_free(Batch *b, Slot *sl)
 {
-    if (sl->to_release)
-        give_back(b, sl);
+    give_back(b, sl);
     el_design_result_clear(&sl->r);
     el_design_result_clear(&sl->base);
+}
+
+/* Free the slots of list `all` (after the threads). */
+static void slots_free(Batch *b, Slot *all)
+{
+    while (all) {
+        Slot *next = all->all;
+        slot_free(b, all);
+        el_free(all);
+        all = next;
+    }
+}
+
+/* Solve items first .. last - 1 into slots of thread t, and list them in the ring as ready. */
+static void
+solve_chunk(Batch *b, int t, Pool *pool, ElSolveWork *w, BaseCache *c, long first, long last)
+{
+    Slot *made[CHUNK];
+    long i;
+    for (i = first; i < last; i++) {
+        Slot *sl = slot_take(pool, t);
+        if (sl)
+            solve_item(b, w, c, i, sl);
+        made[i - first] = sl;
+    }
+    /* one lock and at most one wake-up per chunk, and only if delivery waits for it */
+    pthread_mutex_lock(&b->mu);
+    for (i = first; i < last; i++) {
+        b->ring[i % b->window].sl = made[i - first];
+        b->ring[i % b->window].ready = true;
+    }
+    if (b->awaited >= first && b->awaited < last)
+        pthread_cond_signal(&b->ready_cv);
+    pthread_mutex_unlock(&b->mu);
 }
 
 static el_status
@@ -266,6 +338,7 @@ static void *worker(void *arg)
     Batch *b = ((WorkerArg *)arg)->b;
     int self = ((WorkerArg *)arg)->t;
     PendList mine = {NULL, 0, 0};
+    Pool pool = {NULL, NULL, 0, 0};
     ElSolveWork *w = NULL;
     BaseCache cache;
     ElError werr;
@@ -273,7 +346,7 @@ static void *worker(void *arg)
     if (el_solve_work_create(&w, &werr) != EL_OK)
         w = NULL; /* each solve then makes a temporary one, and reports running out itself */
     for (;;) {
-        long first, last, i;
+        long first, last;
         pthread_mutex_lock(&b->mu);
         first = b->next;
         last = first + CHUNK < b->prod->count ? first + CHUNK : b->prod->count;
@@ -292,48 +365,46 @@ static void *worker(void *arg)
             pthread_cond_wait(&b->space_cv, &b->mu);
         }
         b->space_waiters--;
-        if (b->stop || first >= b->prod->count) {
-            pthread_mutex_unlock(&b->mu);
-            el_solve_work_free(w);
-            base_cache_clear(&cache);
-            el_free(mine.p); /* what is still pending is given back by the caller at the end */
-            return NULL;
-        }
-        { /* take this thread's delivered items, to give them back outside the lock */
+        { /* take this thread's delivered slots, to reclaim them outside the lock */
             PendList tmp = b->pend[self];
             b->pend[self] = mine;
             mine = tmp;
         }
-        pthread_mutex_unlock(&b->mu);
-        give_back_list(b, &mine);
-        for (i = first; i < last; i++) {
-            b->slots[i % b->window].solver = self;
-            solve_item(b, w, &cache, i, &b->slots[i % b->window]);
+        if (b->stop || first >= b->prod->count) {
+            /* its slots, wherever they are, are freed by the caller at the end */
+            Slot *sl = pool.all;
+            while (sl && sl->all)
+                sl = sl->all;
+            if (sl) {
+                sl->all = b->ends;
+                b->ends = pool.all;
+            }
+            pthread_mutex_unlock(&b->mu);
+            el_solve_work_free(w);
+            base_cache_clear(&cache);
+            el_free(mine.p);
+            el_free(pool.free);
+            return NULL;
         }
-        /* one lock and at most one wake-up per chunk, and only if delivery waits for it */
-        pthread_mutex_lock(&b->mu);
-        for (i = first; i < last; i++)
-            b->slots[i % b->window].ready = true;
-        if (b->awaited >= first && b->awaited < last)
-            pthread_cond_signal(&b->ready_cv);
         pthread_mutex_unlock(&b->mu);
+        reclaim(b, &pool, &mine);
+        solve_chunk(b, self, &pool, w, &cache, first, last);
         while (help_sinks(b)) /* the sinks' work, between chunks */
             ;
     }
 }
 
-/* Items before `delivered` are delivered: hand the items of mine over to the threads that made
- * them, move the window on and wake the solvers waiting for room in it. */
+/* Items before `delivered` are delivered: hand the slots of mine over to the threads that solved
+ * into them, move the window on and wake the solvers waiting for room in it. A slot that cannot
+ * be handed over (no memory) has its item given back here and stays out of its pool. */
 static void publish(Batch *b, long delivered, PendList *mine)
 {
-    long k, kept = 0;
+    long k;
     pthread_mutex_lock(&b->mu);
-    for (k = 0; k < mine->n; k++) {
-        int who = b->slots[mine->p[k].index % b->window].solver;
-        if (!pend_push(&b->pend[who], mine->p[k].index, &mine->p[k].item))
-            mine->p[kept++] = mine->p[k]; /* no memory: given back at the end */
-    }
-    mine->n = kept;
+    for (k = 0; k < mine->n; k++)
+        if (!list_push(&b->pend[mine->p[k]->solver], mine->p[k]))
+            give_back(b, mine->p[k]);
+    mine->n = 0;
     b->delivered = delivered;
     if (b->space_waiters > 0)
         pthread_cond_broadcast(&b->space_cv);
@@ -349,8 +420,9 @@ run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElErr
 {
     pthread_t *tid = el_calloc((size_t)threads, sizeof(*tid));
     WorkerArg *wa = el_calloc((size_t)threads, sizeof(*wa));
-    PendList mine = {NULL, 0, 0}; /* delivered here, made by workers: not yet handed over */
-    PendList own = {NULL, 0, 0};  /* delivered here, made here */
+    PendList mine = {NULL, 0, 0}; /* delivered here, solved by workers: not yet handed over */
+    PendList own = {NULL, 0, 0};  /* delivered here, solved here */
+    Pool pool = {NULL, NULL, 0, 0};
     el_status st = tid && wa ? EL_OK : el_error_set(err, EL_ERR_NOMEM, "out of memory (batch)");
     int t, started = 0;
     long i = 0, j, count = b->prod->count;
@@ -374,7 +446,7 @@ run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElErr
     while (st == EL_OK && i < count) {
         long first = -1, last = -1;
         pthread_mutex_lock(&b->mu);
-        if (!b->slots[i % b->window].ready) {
+        if (!b->ring[i % b->window].ready) {
             if (b->next < count && b->next + CHUNK <= b->delivered + b->window) {
                 first = b->next; /* solve a chunk here rather than wait */
                 last = first + CHUNK < count ? first + CHUNK : count;
@@ -386,48 +458,42 @@ run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElErr
                 pthread_mutex_lock(&b->mu);
                 if (!did) {
                     b->awaited = i;
-                    while (!b->slots[i % b->window].ready)
+                    while (!b->ring[i % b->window].ready)
                         pthread_cond_wait(&b->ready_cv, &b->mu);
                     b->awaited = -1;
                 }
             } else {
                 b->awaited = i;
-                while (!b->slots[i % b->window].ready)
+                while (!b->ring[i % b->window].ready)
                     pthread_cond_wait(&b->ready_cv, &b->mu);
                 b->awaited = -1;
             }
         }
         pthread_mutex_unlock(&b->mu);
         if (first >= 0) {
-            for (j = first; j < last; j++) {
-                b->slots[j % b->window].solver = 0;
-                solve_item(b, b->work, &b->cache, j, &b->slots[j % b->window]);
-            }
-            pthread_mutex_lock(&b->mu);
-            for (j = first; j < last; j++)
-                b->slots[j % b->window].ready = true;
-            pthread_mutex_unlock(&b->mu);
+            reclaim(b, &pool, &own);
+            solve_chunk(b, 0, &pool, b->work, &b->cache, first, last);
             continue;
         }
         pthread_mutex_lock(&b->mu);
-        for (j = i; j < count && j < i + b->window && b->slots[j % b->window].ready; j++)
+        for (j = i; j < count && j < i + b->window && b->ring[j % b->window].ready; j++)
             ;
         pthread_mutex_unlock(&b->mu);
         for (; i < j; i++) {
-            Slot *sl = &b->slots[i % b->window];
-            st = deliver(b, i, sl, sinks, nsinks, err);
+            Ring *rg = &b->ring[i % b->window];
+            Slot *sl = rg->sl;
+            st = sl ? deliver(b, i, sl, sinks, nsinks, err)
+                    : el_error_set(err, EL_ERR_NOMEM, "out of memory (batch)");
             if (st != EL_OK)
                 break;
-            if (pend_push(sl->solver > 0 ? &mine : &own, i, &sl->item))
-                memset(&sl->item, 0, sizeof(sl->item)); /* goes back through its maker */
-            else
-                release_slot(b, i, sl); /* no memory: back when the slot is next used */
-            sl->ready = false;          /* no solver writes a slot until delivered moves past it */
+            if (!list_push(sl->solver > 0 ? &mine : &own, sl))
+                give_back(b, sl); /* no memory: its item goes back now, it stays out of its pool */
+            rg->sl = NULL;
+            rg->ready = false; /* no solver writes an entry until delivered moves past it */
             if ((i + 1) % CHUNK == 0 && i + 1 < j)
                 publish(b, i + 1, &mine); /* a long run: free the window as it goes */
         }
         publish(b, i, &mine);
-        give_back_list(b, &own); /* the items this thread made */
     }
     pthread_mutex_lock(&b->mu);
     b->stop = true;
@@ -435,24 +501,19 @@ run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElErr
     pthread_mutex_unlock(&b->mu);
     for (t = 0; t < started; t++)
         pthread_join(tid[t], NULL);
-    /* what the workers had not taken back when they ended */
-    give_back_list(b, &mine);
-    give_back_list(b, &own);
+    /* every slot is in some thread's list, wherever it was left: each gives its item back (if
+     * it still holds one) and is freed */
+    slots_free(b, pool.all);
+    slots_free(b, b->ends);
+    b->ends = NULL;
     el_free(mine.p);
     el_free(own.p);
-    for (t = 0; b->pend && t < threads; t++) {
-        give_back_list(b, &b->pend[t]);
+    el_free(pool.free);
+    for (t = 0; b->pend && t < threads; t++)
         el_free(b->pend[t].p);
-    }
     el_free(b->pend);
     b->pend = NULL;
     el_free(wa);
-    /* results solved ahead of a failure (or the failing one) are released */
-    for (j = 0; j < b->window; j++)
-        if (b->slots[j].ready) {
-            release_slot(b, b->slots[j].index, &b->slots[j]);
-            b->slots[j].ready = false;
-        }
     el_free(tid);
     return st;
 }
@@ -571,6 +632,7 @@ recv_slot(Batch *b, long i, int from, Slot *sl, void **buf, size_t *cap, ElError
     }
     /* the item itself (design, id) comes from this rank's own producer */
     sl->st = b->prod->item(b->prod->ctx, i, &sl->item, &sl->err);
+    sl->to_release = true;
     if (sl->st != EL_OK)
         return EL_OK;
     sl->r = w.r;
@@ -715,8 +777,8 @@ el_status el_batch_solve(const ElScenario *s,
         }
         slot_free(&b, &sl);
     } else if (st == EL_OK) {
-        b.slots = el_calloc((size_t)b.window, sizeof(*b.slots));
-        if (!b.slots)
+        b.ring = el_calloc((size_t)b.window, sizeof(*b.ring));
+        if (!b.ring)
             st = el_error_set(err, EL_ERR_NOMEM, "out of memory (batch)");
         if (st == EL_OK) {
             el_la_single_thread(); /* OpenBLAS must not start threads of its own */
@@ -728,9 +790,7 @@ el_status el_batch_solve(const ElScenario *s,
             pthread_cond_destroy(&b.ready_cv);
             pthread_mutex_destroy(&b.mu);
         }
-        for (i = 0; b.slots && i < b.window; i++)
-            slot_free(&b, &b.slots[i]);
-        el_free(b.slots);
+        el_free(b.ring);
     }
     for (k = 0; k < begun; k++)
         if (sinks[k]->end) {

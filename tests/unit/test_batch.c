@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "el_alloc.h"
 #include "suites.h"
 
 #define NJ 8
@@ -47,6 +48,9 @@ typedef struct {
     long count;
     long fail_at[2]; /* items whose production fails, or -1 */
     ElDesign **made; /* per item, until released */
+    long arm_at;     /* at this item (-1: none), the thread making it fails its arm_n-th
+                        allocation from then on (el_alloc_fail_at): workers run out too */
+    long arm_n;
 } GroupProducer;
 
 static el_status group_item(void *ctx, long i, ElBatchItem *out, ElError *err)
@@ -58,6 +62,8 @@ static el_status group_item(void *ctx, long i, ElBatchItem *out, ElError *err)
     el_status st;
     if (i == g->fail_at[0] || i == g->fail_at[1])
         return el_error_set(err, EL_ERR_INPUT, "item %ld refused", i);
+    if (i == g->arm_at)
+        el_alloc_fail_at(g->arm_n);
     snprintf(id, sizeof(id), "g%ld", i);
     st = el_design_create(&d, id, 0, err);
     if (st == EL_OK)
@@ -160,6 +166,31 @@ static void collect_free(Collect *c)
     free(c->ids);
 }
 
+static el_status run_armed(const ElScenario *s,
+                           long n,
+                           int threads,
+                           int window,
+                           long fail_a,
+                           long fail_b,
+                           long arm_at,
+                           long arm_n,
+                           Collect *c,
+                           ElError *err)
+{
+    GroupProducer g = {n, {fail_a, fail_b}, calloc((size_t)n, sizeof(ElDesign *)), arm_at, arm_n};
+    ElProducer prod = {&g, n, group_item, group_release};
+    ElSink sink = {c, c_begin, c_result, c_end, NULL};
+    const ElSink *sinks[1] = {&sink};
+    ElBatchOptions opt = {threads, false, window};
+    el_status st = el_batch_solve(s, &prod, &opt, sinks, 1, err);
+    long i;
+    el_alloc_fail_at(0);    /* the calling thread's, if it was armed */
+    for (i = 0; i < n; i++) /* every design made was released */
+        CU_ASSERT_PTR_NULL(g.made[i]);
+    free(g.made);
+    return st;
+}
+
 static el_status run_groups(const ElScenario *s,
                             long n,
                             int threads,
@@ -169,17 +200,7 @@ static el_status run_groups(const ElScenario *s,
                             Collect *c,
                             ElError *err)
 {
-    GroupProducer g = {n, {fail_a, fail_b}, calloc((size_t)n, sizeof(ElDesign *))};
-    ElProducer prod = {&g, n, group_item, group_release};
-    ElSink sink = {c, c_begin, c_result, c_end, NULL};
-    const ElSink *sinks[1] = {&sink};
-    ElBatchOptions opt = {threads, false, window};
-    el_status st = el_batch_solve(s, &prod, &opt, sinks, 1, err);
-    long i;
-    for (i = 0; i < n; i++) /* every design made was released */
-        CU_ASSERT_PTR_NULL(g.made[i]);
-    free(g.made);
-    return st;
+    return run_armed(s, n, threads, window, fail_a, fail_b, -1, 0, c, err);
 }
 
 /* The closed form of the group of item i: price, and each member's gain. */
@@ -241,6 +262,47 @@ static void test_batch_threads_same_bytes(void)
         CU_ASSERT_EQUAL(memcmp(c.ids, ref.ids, (size_t)n * sizeof(*c.ids)), 0);
         collect_free(&c);
     }
+    collect_free(&ref);
+    el_scenario_free(s);
+}
+
+/* Running out of memory on any thread, at any allocation (the slots, the lists that hand them
+ * back, the solves): the batch reports it or, when the failing allocation could do without
+ * (a list of slots to hand back), ends with the same results; every item made is released
+ * (run_armed) and ASan and valgrind find nothing left. Item 3 is made by the calling thread
+ * (it solves the first chunk); later items by either thread. */
+static void test_batch_threads_out_of_memory(void)
+{
+    ElScenario *s = scenario8();
+    const long n = 96;
+    static const long arm_items[] = {3, 40, 77};
+    Collect ref, c;
+    ElError err;
+    long k, a;
+    int nomem = 0, ok = 0;
+    collect_init(&ref, n);
+    CU_ASSERT_EQUAL_FATAL(run_groups(s, n, 1, 0, -1, -1, &ref, &err), EL_OK);
+    for (a = 0; a < 3; a++)
+        for (k = 1; k <= 40; k++) {
+            el_status st;
+            collect_init(&c, n);
+            st = run_armed(s, n, 2, k % 2 ? 0 : 20, -1, -1, arm_items[a], k, &c, &err);
+            CU_ASSERT(st == EL_OK || st == EL_ERR_NOMEM);
+            CU_ASSERT_EQUAL(c.out_of_order, 0);
+            CU_ASSERT_EQUAL(c.ended, 1);
+            if (st == EL_OK) {
+                ok++;
+                CU_ASSERT_EQUAL(c.seen, n);
+                CU_ASSERT_EQUAL(memcmp(c.price, ref.price, (size_t)n * NJ * sizeof(double)), 0);
+                CU_ASSERT_EQUAL(memcmp(c.totals, ref.totals, (size_t)n * sizeof(double)), 0);
+            } else {
+                nomem++;
+                CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "out of memory"));
+                CU_ASSERT(c.seen < n);
+            }
+            collect_free(&c);
+        }
+    CU_ASSERT(nomem > 0); /* the failures were reached */
     collect_free(&ref);
     el_scenario_free(s);
 }
@@ -417,6 +479,8 @@ CU_TestInfo batch_tests[] = {
     {"threads and windows give the same bytes, equal to closed forms",
      test_batch_threads_same_bytes},
     {"the first error in item order is reported", test_batch_first_error_in_order},
+    {"out of memory on any thread: reported or survived, nothing left over",
+     test_batch_threads_out_of_memory},
     {"a variation's baseline is solved under it; a design's sets are its policy",
      test_batch_variation_baseline},
     {"every variation field against a hand computation", test_variation_fields},
