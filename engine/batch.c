@@ -13,6 +13,7 @@
 #include "batch.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -148,19 +149,23 @@ static void give_back(Batch *b, Slot *sl)
     sl->to_release = false;
 }
 
-/* The delivered slots of list l come back to their thread's pool (that thread), their items to
- * the producer. A slot the pool has no room for stays out of it (it is freed at the end). */
+/* The delivered slots of list l come back to their thread's pool (that thread). Their items go
+ * back to the producer one at a time, just before the slot takes its next item (solve_item):
+ * freeing a whole list of items at once overflows glibc's per-thread cache, while one free
+ * before each allocation of the same size reuses the block. A slot the pool has no room for
+ * gives its item back now and stays out of the pool (it is freed at the end). */
 static void reclaim(Batch *b, Pool *pool, PendList *l)
 {
     long k;
     for (k = 0; k < l->n; k++) {
         Slot *sl = l->p[k];
-        give_back(b, sl);
         if (pool->nfree == pool->cap) {
             long nc = pool->cap ? 2 * pool->cap : 64;
             Slot **np = el_reallocarray(pool->free, (size_t)nc, sizeof(*np));
-            if (!np)
+            if (!np) {
+                give_back(b, sl);
                 continue;
+            }
             pool->free = np;
             pool->cap = nc;
         }
@@ -394,6 +399,37 @@ static void *worker(void *arg)
     }
 }
 
+/* Delivery reads results that another core wrote, one cache line after another: the lines of
+ * the results a few items ahead are asked for while the sinks read the current one. The slot's
+ * own lines first, then (once those are here) the arrays they point to. */
+#define PREFETCH_SLOT   4
+#define PREFETCH_RESULT 2
+
+static void prefetch_lines(const void *p, size_t bytes)
+{
+    const char *c = p;
+    size_t k;
+    for (k = 0; c && k < bytes; k += 64)
+        __builtin_prefetch(c + k, 0, 3);
+}
+
+static void prefetch_slot(const Slot *sl)
+{
+    prefetch_lines(sl, offsetof(Slot, err) + sizeof(el_status) * 2);
+}
+
+static void prefetch_result(const Slot *sl)
+{
+    if (!sl || sl->st != EL_OK)
+        return;
+    prefetch_lines(sl->r.jur, (size_t)sl->r.njur * sizeof(*sl->r.jur));
+    prefetch_lines(sl->r.pool, (size_t)sl->r.npools * sizeof(*sl->r.pool));
+    if (sl->has_base)
+        prefetch_lines(sl->base.jur, (size_t)sl->base.njur * sizeof(*sl->base.jur));
+    if (sl->item.variation)
+        prefetch_lines(sl->item.variation, 64);
+}
+
 /* Items before `delivered` are delivered: hand the slots of mine over to the threads that solved
  * into them, move the window on and wake the solvers waiting for room in it. A slot that cannot
  * be handed over (no memory) has its item given back here and stays out of its pool. */
@@ -482,6 +518,10 @@ run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElErr
         for (; i < j; i++) {
             Ring *rg = &b->ring[i % b->window];
             Slot *sl = rg->sl;
+            if (i + PREFETCH_SLOT < j)
+                prefetch_slot(b->ring[(i + PREFETCH_SLOT) % b->window].sl);
+            if (i + PREFETCH_RESULT < j)
+                prefetch_result(b->ring[(i + PREFETCH_RESULT) % b->window].sl);
             st = sl ? deliver(b, i, sl, sinks, nsinks, err)
                     : el_error_set(err, EL_ERR_NOMEM, "out of memory (batch)");
             if (st != EL_OK)
