@@ -418,14 +418,25 @@ static void prefetch_slot(const Slot *sl)
     prefetch_lines(sl, offsetof(Slot, err) + sizeof(el_status) * 2);
 }
 
+/* The leading figures of each jurisdiction's result (ElJurResult puts those read most first). */
+#define JUR_HOT (6 * sizeof(double))
+static void prefetch_jur(const ElDesignResult *r)
+{
+    int j;
+    for (j = 0; j < r->njur; j++) {
+        const char *q = (const char *)&r->jur[j];
+        __builtin_prefetch(q, 0, 3);
+        __builtin_prefetch(q + JUR_HOT - 1, 0, 3);
+    }
+}
+
 static void prefetch_result(const Slot *sl)
 {
     if (!sl || sl->st != EL_OK)
         return;
-    prefetch_lines(sl->r.jur, (size_t)sl->r.njur * sizeof(*sl->r.jur));
-    prefetch_lines(sl->r.pool, (size_t)sl->r.npools * sizeof(*sl->r.pool));
+    prefetch_jur(&sl->r);
     if (sl->has_base)
-        prefetch_lines(sl->base.jur, (size_t)sl->base.njur * sizeof(*sl->base.jur));
+        prefetch_jur(&sl->base);
     if (sl->item.variation)
         prefetch_lines(sl->item.variation, 64);
 }

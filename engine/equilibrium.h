@@ -22,10 +22,14 @@ const char *el_binding_name(ElBinding b);
 
 /** Per jurisdiction. Units: Mt and currency per tonne; costs in millions of currency. */
 typedef struct {
+    /* First the figures read most (statistics, summaries): in the leading 48 bytes, which a
+     * batch's delivery fetches ahead from the core that solved them (engine/batch.c) */
     double price;           /* p_j: dual of the compliance row */
     double abatement;       /* a_j */
     double emissions;       /* e_j - a_j */
     double net_imports;     /* tonnes credited from links and groups minus units sent */
+    double gain;            /* national cost in autarky - national cost here */
+    double national_cost;   /* abatement + hosted offset supply + projects + payments */
     double offsets;         /* tonnes credited from offset pools */
     double project_credits; /* tonnes credited from joint projects */
     double withheld, released, penalised, taxed; /* Mt: floor, ceiling, penalty, tax volumes */
@@ -37,8 +41,6 @@ typedef struct {
     double unit_payments;   /* net payments for units on links and in groups */
     double credit_payments; /* payments for offset credits, domestic pools included */
     double project_cost;    /* share of joint projects' fixed and variable costs */
-    double national_cost;   /* abatement + hosted offset supply + projects + payments */
-    double gain;            /* national cost in autarky - national cost here */
     double firms_cost;      /* covered firms' compliance cost (docs/model.md §3) */
     double gov_revenue;     /* auction, ceiling sales, penalties, tax, import rights */
     double offset_surplus;  /* receipts - supply cost of offset pools hosted here */

@@ -2998,8 +2998,8 @@ static void uncertainty_cases(const char *path)
         wall[0] = wall[1] = -1;
         for (rep = 0; rep < reps; rep++) /* 1, 2, 1, 2, ... threads: the best of each */
             for (th = 1; th <= 2; th++) {
-                /* the machine's alone, on a fifth of the draws, just before */
-                double mw = machine_run(b, &unc, L2, dd, nd, draws / 5, th);
+                /* the machine's alone, on half the draws, just before */
+                double mw = machine_run(b, &unc, L2, dd, nd, draws / 2, th);
                 if (mw < 0)
                     die("bundled scenario: the machine's run failed", NULL);
                 if (mwall[th - 1] < 0 || mw < mwall[th - 1])
@@ -3056,7 +3056,7 @@ static void uncertainty_cases(const char *path)
         snprintf(text, sizeof(text),
                  "the machine's at the same time: %.2fx (2 independent threads solving the same "
                  "draws, no batch; %.2f s / %.2f s for %ld draws); the engine gets %.0f%% of it",
-                 mwall[0] / mwall[1], mwall[0], mwall[1], draws / 5,
+                 mwall[0] / mwall[1], mwall[0], mwall[1], draws / 2,
                  100 * (wall[0] / wall[1]) / (mwall[0] / mwall[1]));
         note_add(&row, text);
         print_row(&row);
