@@ -2,8 +2,9 @@
  * counter and solve them into slots of their own, which a ring of `window` entries lists in item
  * order; the calling thread alone delivers the slots to the sinks strictly in item order, so that
  * the sinks see one thread and one order whatever T. A worker waits while its item is `window`
- * or more ahead of the one being delivered, so memory is bounded by the window, not the number of
- * items. The first error in item order stops the batch.
+ * or more ahead of the one being delivered, so memory is bounded by the window (the slots in
+ * flight and those on their way back, at most twice the window, plus POOL_KEEP per thread), not
+ * the number of items. The first error in item order stops the batch.
  *
  * A slot belongs to the thread that solves into it: once delivered it goes back to that thread,
  * which gives its item back to the producer and solves its next item into it. A thread so writes
@@ -34,7 +35,7 @@ typedef struct Slot {
     int solver; /* threads: the thread that solved it (0 = the calling thread) */
     el_status st;
     ElError err;
-    struct Slot *all; /* threads: the next slot of the same thread (all of them, for the end) */
+    struct Slot *next, *prev; /* threads: in the list of all its thread's slots */
 } Slot;
 
 /* Threads: the ring's entry of an item, from its solving to its delivery. */
@@ -45,10 +46,15 @@ typedef struct {
 
 /* Threads: a solving thread's slots. */
 typedef struct {
-    Slot *all;   /* every slot it made */
-    Slot **free; /* delivered and given back, ready for its next items */
+    Slot *all, *tail; /* every slot it has (a list through next and prev) */
+    Slot **free;      /* delivered and back, ready for its next items (the last back on top) */
     long nfree, cap;
 } Pool;
+
+/* Delivered slots a thread keeps for its next items; those beyond are freed when they come
+ * back. A thread's slots are then those in flight (at most the window for all threads), those
+ * on their way back, and at most this many. */
+#define POOL_KEEP (4 * CHUNK)
 
 /* Threads: delivered slots on their way back to the thread that solved into them, which gives
  * their items back to the producer, so that memory is freed by the thread that allocated it
@@ -90,28 +96,35 @@ static void base_cache_clear(BaseCache *c)
     c->valid = false;
 }
 
+/* The fields fall in three groups, each in cache lines of its own: what every thread reads and
+ * nothing writes while the threads run; what the threads write under `mu`; and the calling
+ * thread's own. A line holding both a field the workers read at every item and one the caller
+ * writes at every item would travel between the cores at every item. */
+#define LINE 64
 typedef struct {
-    const ElScenario *s;
+    _Alignas(LINE) const ElScenario *s;
     const ElProducer *prod;
     const ElDesignResult *shared; /* the baseline without variation */
-    ElSolveWork *work;            /* the calling thread's (one thread, MPI) */
-    BaseCache cache;              /* the calling thread's */
     Ring *ring;                   /* threads */
-    Slot *ends; /* threads: the workers' slots, handed over as they end (under mu) */
     long window;
+    PendList *pend; /* threads: per solving thread, under mu */
+    int nthreads;
+    const ElSink *const *sinks; /* threads: the sinks, for their `help` */
+    int nsinks;
+    bool helpable; /* a sink has a `help` */
+    /* threads, under mu */
+    _Alignas(LINE) pthread_mutex_t mu;
     long next;      /* next item to hand out */
     long delivered; /* items delivered so far */
     long awaited;   /* the item delivery sleeps on, or -1 */
     int space_waiters;
     bool stop;
-    pthread_mutex_t mu;
+    Slot *ends;              /* the workers' slots, handed over as they end */
     pthread_cond_t ready_cv; /* a slot became ready */
     pthread_cond_t space_cv; /* a slot was delivered */
-    PendList *pend;          /* threads: per solving thread, under mu */
-    int nthreads;
-    const ElSink *const *sinks; /* threads: the sinks, for their `help` */
-    int nsinks;
-    bool helpable; /* a sink has a `help` */
+    /* the calling thread's */
+    _Alignas(LINE) ElSolveWork *work; /* (one thread, MPI: the only one) */
+    BaseCache cache;
 } Batch;
 
 /* The sinks' own work (ElSink.help), once each: whether any did something (any thread). */
@@ -149,21 +162,28 @@ static void give_back(Batch *b, Slot *sl)
     sl->to_release = false;
 }
 
+/* Free slot sl of pool (its thread), with the item it holds. */
+static void slot_drop(Batch *b, Pool *pool, Slot *sl);
+
 /* The delivered slots of list l come back to their thread's pool (that thread). Their items go
  * back to the producer one at a time, just before the slot takes its next item (solve_item):
  * freeing a whole list of items at once overflows glibc's per-thread cache, while one free
- * before each allocation of the same size reuses the block. A slot the pool has no room for
- * gives its item back now and stays out of the pool (it is freed at the end). */
+ * before each allocation of the same size reuses the block. Slots beyond POOL_KEEP, or that the
+ * pool has no room for, are freed. */
 static void reclaim(Batch *b, Pool *pool, PendList *l)
 {
     long k;
     for (k = 0; k < l->n; k++) {
         Slot *sl = l->p[k];
+        if (pool->nfree >= POOL_KEEP) {
+            slot_drop(b, pool, sl);
+            continue;
+        }
         if (pool->nfree == pool->cap) {
-            long nc = pool->cap ? 2 * pool->cap : 64;
+            long nc = pool->cap ? 2 * pool->cap : POOL_KEEP;
             Slot **np = el_reallocarray(pool->free, (size_t)nc, sizeof(*np));
             if (!np) {
-                give_back(b, sl);
+                slot_drop(b, pool, sl);
                 continue;
             }
             pool->free = np;
@@ -184,7 +204,11 @@ static Slot *slot_take(Pool *pool, int t)
     sl = el_calloc(1, sizeof(*sl));
     if (sl) {
         sl->solver = t;
-        sl->all = pool->all;
+        sl->next = pool->all;
+        if (pool->all)
+            pool->all->prev = sl;
+        else
+            pool->tail = sl;
         pool->all = sl;
     }
     return sl;
@@ -278,11 +302,25 @@ static void slot_free(Batch *b, Slot *sl)
     el_design_result_clear(&sl->base);
 }
 
+static void slot_drop(Batch *b, Pool *pool, Slot *sl)
+{
+    if (sl->prev)
+        sl->prev->next = sl->next;
+    else
+        pool->all = sl->next;
+    if (sl->next)
+        sl->next->prev = sl->prev;
+    else
+        pool->tail = sl->prev;
+    slot_free(b, sl);
+    el_free(sl);
+}
+
 /* Free the slots of list `all` (after the threads). */
 static void slots_free(Batch *b, Slot *all)
 {
     while (all) {
-        Slot *next = all->all;
+        Slot *next = all->next;
         slot_free(b, all);
         el_free(all);
         all = next;
@@ -343,7 +381,7 @@ static void *worker(void *arg)
     Batch *b = ((WorkerArg *)arg)->b;
     int self = ((WorkerArg *)arg)->t;
     PendList mine = {NULL, 0, 0};
-    Pool pool = {NULL, NULL, 0, 0};
+    Pool pool = {NULL, NULL, NULL, 0, 0};
     ElSolveWork *w = NULL;
     BaseCache cache;
     ElError werr;
@@ -377,11 +415,8 @@ static void *worker(void *arg)
         }
         if (b->stop || first >= b->prod->count) {
             /* its slots, wherever they are, are freed by the caller at the end */
-            Slot *sl = pool.all;
-            while (sl && sl->all)
-                sl = sl->all;
-            if (sl) {
-                sl->all = b->ends;
+            if (pool.all) {
+                pool.tail->next = b->ends;
                 b->ends = pool.all;
             }
             pthread_mutex_unlock(&b->mu);
@@ -443,19 +478,22 @@ static void prefetch_result(const Slot *sl)
 
 /* Items before `delivered` are delivered: hand the slots of mine over to the threads that solved
  * into them, move the window on and wake the solvers waiting for room in it. A slot that cannot
- * be handed over (no memory) has its item given back here and stays out of its pool. */
+ * be handed over (no memory) has its item given back here, after the lock, and stays out of its
+ * pool (freed at the end). */
 static void publish(Batch *b, long delivered, PendList *mine)
 {
-    long k;
+    long k, kept = 0;
     pthread_mutex_lock(&b->mu);
     for (k = 0; k < mine->n; k++)
         if (!list_push(&b->pend[mine->p[k]->solver], mine->p[k]))
-            give_back(b, mine->p[k]);
-    mine->n = 0;
+            mine->p[kept++] = mine->p[k];
     b->delivered = delivered;
     if (b->space_waiters > 0)
         pthread_cond_broadcast(&b->space_cv);
     pthread_mutex_unlock(&b->mu);
+    for (k = 0; k < kept; k++)
+        give_back(b, mine->p[k]);
+    mine->n = 0;
 }
 
 /* The calling thread is one of the T solvers and the only one that delivers: whenever the next
@@ -469,7 +507,7 @@ run_threads(Batch *b, int threads, const ElSink *const *sinks, int nsinks, ElErr
     WorkerArg *wa = el_calloc((size_t)threads, sizeof(*wa));
     PendList mine = {NULL, 0, 0}; /* delivered here, solved by workers: not yet handed over */
     PendList own = {NULL, 0, 0};  /* delivered here, solved here */
-    Pool pool = {NULL, NULL, 0, 0};
+    Pool pool = {NULL, NULL, NULL, 0, 0};
     el_status st = tid && wa ? EL_OK : el_error_set(err, EL_ERR_NOMEM, "out of memory (batch)");
     int t, started = 0;
     long i = 0, j, count = b->prod->count;
@@ -787,7 +825,7 @@ el_status el_batch_solve(const ElScenario *s,
                          ElError *err)
 {
     ElBatchOptions o = opt ? *opt : (ElBatchOptions){1, false, 0};
-    ElDesignResult shared;
+    _Alignas(LINE) ElDesignResult shared; /* read by every thread: not next to hot locals */
     Batch b;
     el_status st, base_st;
     int k, begun = 0;

@@ -445,7 +445,9 @@ typedef struct {
      * the results are the same. The queue holds hints (a statistic whose sealed level the caller
      * compacted itself stays in it, and is skipped). */
     bool async;
-    pthread_mutex_t mu;
+    /* in cache lines of their own: every thread takes mu, the caller writes the counters above
+     * at every item */
+    _Alignas(64) pthread_mutex_t mu;
     pthread_cond_t done; /* a compaction ended */
     ElStat **queue;
     long qcap, qhead, qn;
