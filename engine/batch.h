@@ -44,9 +44,12 @@ typedef struct {
 /** A producer's `release` for items whose design the producer made (el_design_free). */
 void el_batch_release_design(void *ctx, long i, ElBatchItem *item);
 
-/** Receives results, always from one thread (the caller's) and in order: begin; then the shared
- * baseline (index -1, item NULL, r->design NULL: the scenario's autarky); then item 0, 1, ...;
- * then end (also after a failure, with ok = false, so that a sink can discard what it wrote).
+/** Receives results, from one thread at a time and in order: begin; then the shared baseline
+ * (index -1, item NULL, r->design NULL: the scenario's autarky); then item 0, 1, ...; then end
+ * (also after a failure, with ok = false, so that a sink can discard what it wrote). begin, the
+ * baseline and end come from the calling thread; with more than one thread the items come from
+ * the batch's lead thread (engine/batch.c), one after another, never concurrently, and the
+ * calling thread waits meanwhile.
  * r and everything it points to are valid only during the call. `baseline` is the result gains
  * were measured against (NULL for the baseline itself). Any callback may be NULL. */
 typedef struct {
@@ -61,7 +64,7 @@ typedef struct {
     el_status (*end)(void *ctx, bool ok, ElError *err);
     /* Work of the sink's own that any thread may do (an <uncertainty> compacts its statistics
      * there): with more than one thread, the workers call it between chunks and before waiting,
-     * and the calling thread before waiting, concurrently with `result`; it returns true if it
+     * and the lead before waiting, concurrently with `result`; it returns true if it
      * did something, and quickly false if there is nothing to do. NULL: none. */
     bool (*help)(void *ctx);
 } ElSink;
