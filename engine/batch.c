@@ -25,15 +25,19 @@
 
 #define CHUNK 16 /* items taken at a time by a worker */
 
+/* What delivery reads comes first (one cache line), then the result and the baseline; delivery
+ * never reads the item's variation, which its maker frees (varied says whether it changes
+ * anything). */
 typedef struct Slot {
+    el_status st;
+    bool has_base;
+    bool varied;     /* the item has a variation with changes */
+    bool to_release; /* holds an item not yet given back to the producer */
+    int solver;      /* threads: the thread that solved it (0 = the lead) */
+    ElBatchItem item;
+    long index;          /* of the item in the slot */
     ElDesignResult r;    /* solved result, or cleared */
     ElDesignResult base; /* the item's own baseline when it has a variation */
-    ElBatchItem item;
-    long index;      /* of the item in the slot */
-    bool to_release; /* holds an item not yet given back to the producer */
-    bool has_base;
-    int solver; /* threads: the thread that solved it (0 = the lead) */
-    el_status st;
     ElError err;
     struct Slot *next, *prev; /* threads: in the list of all its thread's slots */
 } Slot;
@@ -266,11 +270,12 @@ static void solve_item(Batch *b, ElSolveWork *w, BaseCache *c, long i, Slot *sl)
     err->msg[0] = '\0';
     sl->st = b->prod->item(b->prod->ctx, i, &sl->item, err);
     sl->to_release = true; /* given back even when making it failed, as it may be half made */
+    sl->varied = sl->st == EL_OK && sl->item.variation && sl->item.variation->n > 0;
     if (sl->st == EL_OK && sl->item.skip) {
         unsolved(sl);
         return;
     }
-    if (sl->st == EL_OK && sl->item.variation && sl->item.variation->n > 0) {
+    if (sl->varied) {
         /* the state of the world changed: the baseline is solved under it too */
         base = solve_base(b, w, c, sl);
         if (sl->st == EL_OK && base->outcome != EL_OPTIMAL) {
@@ -354,11 +359,10 @@ static el_status
 deliver(Batch *b, long i, Slot *sl, const ElSink *const *sinks, int nsinks, ElError *err)
 {
     el_status st = sl->st;
-    bool varied = sl->item.variation && sl->item.variation->n > 0;
     /* its own baseline; none when the sinks do not read it; else the shared one */
-    const ElDesignResult *base = sl->has_base                         ? &sl->base
-                                 : varied && sl->item.baseline_unused ? NULL
-                                                                      : b->shared;
+    const ElDesignResult *base = sl->has_base                             ? &sl->base
+                                 : sl->varied && sl->item.baseline_unused ? NULL
+                                                                          : b->shared;
     int k;
     if (st != EL_OK) {
         if (err)
@@ -450,7 +454,7 @@ static void prefetch_lines(const void *p, size_t bytes)
 
 static void prefetch_slot(const Slot *sl)
 {
-    prefetch_lines(sl, offsetof(Slot, err) + sizeof(el_status) * 2);
+    prefetch_lines(sl, offsetof(Slot, base)); /* the baseline's only when it has one */
 }
 
 /* The leading figures of each jurisdiction's result (ElJurResult puts those read most first). */
@@ -470,10 +474,10 @@ static void prefetch_result(const Slot *sl)
     if (!sl || sl->st != EL_OK)
         return;
     prefetch_jur(&sl->r);
-    if (sl->has_base)
+    if (sl->has_base) {
+        prefetch_lines(&sl->base, sizeof(sl->base));
         prefetch_jur(&sl->base);
-    if (sl->item.variation)
-        prefetch_lines(sl->item.variation, 64);
+    }
 }
 
 /* Items before `delivered` are delivered: hand the slots of mine over to the threads that solved
@@ -768,6 +772,7 @@ recv_slot(Batch *b, long i, int from, Slot *sl, void **buf, size_t *cap, ElError
     /* the item itself (design, id) comes from this rank's own producer */
     sl->st = b->prod->item(b->prod->ctx, i, &sl->item, &sl->err);
     sl->to_release = true;
+    sl->varied = sl->st == EL_OK && sl->item.variation && sl->item.variation->n > 0;
     if (sl->st != EL_OK)
         return EL_OK;
     sl->r = w.r;
