@@ -375,6 +375,27 @@ deliver(Batch *b, long i, Slot *sl, const ElSink *const *sinks, int nsinks, ElEr
     return st;
 }
 
+/* A solving thread's own workspace and baseline cache. */
+typedef struct {
+    ElSolveWork *w; /* NULL when out of memory: each solve then makes a temporary one, and
+                       reports running out itself */
+    BaseCache cache;
+} Own;
+
+static void own_init(Own *o)
+{
+    ElError err;
+    memset(&o->cache, 0, sizeof(o->cache));
+    if (el_solve_work_create(&o->w, &err) != EL_OK)
+        o->w = NULL;
+}
+
+static void own_free(Own *o)
+{
+    el_solve_work_free(o->w);
+    base_cache_clear(&o->cache);
+}
+
 typedef struct {
     Batch *b;
     int t; /* 1 .. threads - 1 */
@@ -386,12 +407,8 @@ static void *worker(void *arg)
     int self = ((WorkerArg *)arg)->t;
     PendList mine = {NULL, 0, 0};
     Pool pool = {NULL, NULL, NULL, 0, 0};
-    ElSolveWork *w = NULL;
-    BaseCache cache;
-    ElError werr;
-    memset(&cache, 0, sizeof(cache));
-    if (el_solve_work_create(&w, &werr) != EL_OK)
-        w = NULL; /* each solve then makes a temporary one, and reports running out itself */
+    Own own;
+    own_init(&own);
     for (;;) {
         long first, last;
         pthread_mutex_lock(&b->mu);
@@ -424,15 +441,14 @@ static void *worker(void *arg)
                 b->ends = pool.all;
             }
             pthread_mutex_unlock(&b->mu);
-            el_solve_work_free(w);
-            base_cache_clear(&cache);
+            own_free(&own);
             el_free(mine.p);
             el_free(pool.free);
             return NULL;
         }
         pthread_mutex_unlock(&b->mu);
         reclaim(b, &pool, &mine);
-        solve_chunk(b, self, &pool, w, &cache, first, last);
+        solve_chunk(b, self, &pool, own.w, &own.cache, first, last);
         while (help_sinks(b)) /* the sinks' work, between chunks */
             ;
     }
@@ -629,15 +645,10 @@ typedef struct {
 static void *lead_thread(void *arg)
 {
     LeadArg *a = arg;
-    ElSolveWork *w = NULL;
-    BaseCache cache;
-    ElError werr;
-    memset(&cache, 0, sizeof(cache));
-    if (el_solve_work_create(&w, &werr) != EL_OK)
-        w = NULL; /* each solve then makes a temporary one, and reports running out itself */
-    a->st = lead(a->b, a->threads, a->sinks, a->nsinks, w, &cache, a->err);
-    el_solve_work_free(w);
-    base_cache_clear(&cache);
+    Own own;
+    own_init(&own);
+    a->st = lead(a->b, a->threads, a->sinks, a->nsinks, own.w, &own.cache, a->err);
+    own_free(&own);
     return NULL;
 }
 

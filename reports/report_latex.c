@@ -1043,6 +1043,23 @@ static bool desc_item(FILE *f, int *k)
     return true;
 }
 
+/* "ID WHAT max Mt", or "ID WHAT share % OF" when the limit is a share (max is then unused): an
+ * export cap's or an import limit's words in a design's description. */
+static void
+limit_text(FILE *f, const char *id, const char *what, double max, double share, const char *of)
+{
+    tex_wrap(f, id);
+    fputs(what, f);
+    if (isnan(share)) {
+        num(f, max, 3);
+        fputs("\\,Mt", f);
+    } else {
+        num(f, 100 * share, 1);
+        fputs("\\,\\% ", f);
+        fputs(of, f);
+    }
+}
+
 /* What design d does, in words: its groups, links, instruments, acceptances, caps, limits,
  * projects and changes of data (the first DESC_ITEMS, then how many more). */
 static void describe_design(const ElRun *run, const ElDesign *d, FILE *f)
@@ -1117,31 +1134,15 @@ static void describe_design(const ElRun *run, const ElDesign *d, FILE *f)
     }
     for (i = 0; i < d->nexport_caps; i++) {
         const ElExportCap *x = &d->export_caps[i];
-        if (!desc_item(f, &k))
-            continue;
-        tex_wrap(f, s->jur[x->jur].id);
-        fputs("'s net exports at most ", f);
-        if (isnan(x->share_of_cap)) {
-            num(f, x->max, 3);
-            fputs("\\,Mt", f);
-        } else {
-            num(f, 100 * x->share_of_cap, 1);
-            fputs("\\,\\% of its cap", f);
-        }
+        if (desc_item(f, &k))
+            limit_text(f, s->jur[x->jur].id, "'s net exports at most ", x->max, x->share_of_cap,
+                       "of its cap");
     }
     for (i = 0; i < d->nimport_limits; i++) {
         const ElImportLimit *x = &d->import_limits[i];
         if (!desc_item(f, &k))
             continue;
-        tex_wrap(f, s->jur[x->jur].id);
-        fputs(" credits at most ", f);
-        if (isnan(x->share)) {
-            num(f, x->max, 3);
-            fputs("\\,Mt", f);
-        } else {
-            num(f, 100 * x->share, 1);
-            fputs("\\,\\% of its emissions", f);
-        }
+        limit_text(f, s->jur[x->jur].id, " credits at most ", x->max, x->share, "of its emissions");
         fputs(" from outside its cap", f);
     }
     for (i = 0; i < d->nprojects; i++) {
