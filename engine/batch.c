@@ -256,7 +256,15 @@ static const ElDesignResult *solve_base(Batch *b, ElSolveWork *w, BaseCache *c, 
     return sl->st == EL_OK ? &c->base : NULL;
 }
 
-/* Solve item i into slot sl (any thread; c: the thread's baseline cache, or NULL). */
+/* Whether item it changes the state of the world (then its baseline is solved under it too). */
+static bool varied(const ElBatchItem *it)
+{
+    return it->variation && it->variation->n > 0;
+}
+
+/* Solve item i into slot sl (any thread; c: the thread's baseline cache, or NULL). With one
+ * thread and under MPI a single slot serves every item: its previous item goes back to the
+ * producer here, and it keeps its result arrays (el_design_solve_into). */
 static void solve_item(Batch *b, ElSolveWork *w, BaseCache *c, long i, Slot *sl)
 {
     ElError *err = &sl->err;
@@ -270,7 +278,7 @@ static void solve_item(Batch *b, ElSolveWork *w, BaseCache *c, long i, Slot *sl)
     err->msg[0] = '\0';
     sl->st = b->prod->item(b->prod->ctx, i, &sl->item, err);
     sl->to_release = true; /* given back even when making it failed, as it may be half made */
-    sl->varied = sl->st == EL_OK && sl->item.variation && sl->item.variation->n > 0;
+    sl->varied = sl->st == EL_OK && varied(&sl->item);
     if (sl->st == EL_OK && sl->item.skip) {
         unsolved(sl);
         return;
@@ -289,15 +297,6 @@ static void solve_item(Batch *b, ElSolveWork *w, BaseCache *c, long i, Slot *sl)
     if (sl->st == EL_OK)
         sl->st =
             el_design_solve_into(w, b->s, sl->item.design, sl->item.variation, base, &sl->r, err);
-}
-
-/* One thread, MPI: a delivered slot's item goes back to the producer when the slot is next
- * used, and the slot keeps its result arrays for that next item (el_design_solve_into). */
-static void release_slot(Batch *b, long i, Slot *sl)
-{
-    (void)b;
-    sl->index = i;
-    sl->has_base = false;
 }
 
 static void slot_free(Batch *b, Slot *sl)
@@ -464,7 +463,7 @@ static void prefetch_lines(const void *p, size_t bytes)
 {
     const char *c = p;
     size_t k;
-    for (k = 0; c && k < bytes; k += 64)
+    for (k = 0; c && k < bytes; k += LINE)
         __builtin_prefetch(c + k, 0, 3);
 }
 
@@ -783,7 +782,7 @@ recv_slot(Batch *b, long i, int from, Slot *sl, void **buf, size_t *cap, ElError
     /* the item itself (design, id) comes from this rank's own producer */
     sl->st = b->prod->item(b->prod->ctx, i, &sl->item, &sl->err);
     sl->to_release = true;
-    sl->varied = sl->st == EL_OK && sl->item.variation && sl->item.variation->n > 0;
+    sl->varied = sl->st == EL_OK && varied(&sl->item);
     if (sl->st != EL_OK)
         return EL_OK;
     sl->r = w.r;
@@ -817,7 +816,6 @@ run_mpi(Batch *b, el_status st, const ElSink *const *sinks, int nsinks, ElError 
             solve_item(b, b->work, &b->cache, i, &sl);
             if (st == EL_OK)
                 st = send_slot(&sl, err);
-            release_slot(b, i, &sl);
             continue;
         }
         if (own == 0) {
@@ -829,7 +827,6 @@ run_mpi(Batch *b, el_status st, const ElSink *const *sinks, int nsinks, ElError 
         }
         if (st == EL_OK)
             st = deliver(b, i, &sl, sinks, nsinks, err);
-        release_slot(b, i, &sl);
     }
     slot_free(b, &sl);
     el_free(buf);
@@ -924,7 +921,6 @@ el_status el_batch_solve(const ElScenario *s,
         for (i = 0; st == EL_OK && i < producer->count; i++) {
             solve_item(&b, b.work, &b.cache, i, &sl);
             st = deliver(&b, i, &sl, sinks, nsinks, err);
-            release_slot(&b, i, &sl);
         }
         slot_free(&b, &sl);
     } else if (st == EL_OK) {

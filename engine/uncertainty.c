@@ -30,8 +30,8 @@ static el_status nomem(ElError *err)
 
 /* ---- The sketch ---- */
 
-/* Sorting a level (the bulk of a Monte Carlo run's statistics: the calling thread does it for
- * every value, so it bounds the speed-up of threads). A level above 0 is a few sorted runs,
+/* Sorting a level (the bulk of a Monte Carlo run's statistics; with threads any thread does it,
+ * ElSink.help). A level above 0 is a few sorted runs,
  * appended by the compactions below it, and is merged; level 0 (values in draw order) is sorted
  * by radix on the IEEE bits, which order doubles as numbers once the negative ones have all their
  * bits flipped and the others their sign bit. Values are finite and -0 became +0 (el_stat_add), so
@@ -439,8 +439,8 @@ typedef struct {
     ElDrawSink draws;
     void *draws_ctx;
     /* Threads: a full level 0 is sealed and its compaction queued for any thread (ElSink.help,
-     * acc_help), so that the calling thread, which adds every value in draw order, does not sort
-     * too. Each statistic has at most one sealed level 0, compacted before the next one is
+     * acc_help), so that the delivering thread, which adds every value in draw order, does not
+     * sort too. Each statistic has at most one sealed level 0, compacted before the next one is
      * sealed, so its levels go through the same operations in the same order as with one thread:
      * the results are the same. The queue holds hints (a statistic whose sealed level the caller
      * compacted itself stays in it, and is skipped). */
@@ -532,8 +532,6 @@ static void settle(Acc *c, ElStat *st)
 static el_status stat_add_async(Acc *c, ElStat *st, double x, ElError *err)
 {
     ElSketch *sk = &st->sk;
-    if (x == 0)
-        x = 0;
     if (sk->level[0] && sk->n[0] >= EL_SKETCH_K) {
         double *fresh;
         bool queued = false;
@@ -569,8 +567,7 @@ static el_status stat_add_async(Acc *c, ElStat *st, double x, ElError *err)
                 return s2;
         }
     }
-    welford(st, x);
-    return sketch_add(sk, x, err); /* level 0 has room */
+    return el_stat_add(st, x, err); /* level 0 has room: no compaction here */
 }
 
 /* A value into statistic st. */
